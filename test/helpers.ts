@@ -1,0 +1,80 @@
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export const ORIGIN = "https://tidepool.test";
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  raw?: BodyInit;
+}
+
+export interface Called<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** Sends a request through the Worker's real fetch handler, as a client would. */
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Called<T>> {
+  const headers = new Headers(opts.headers);
+  if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
+  let body: BodyInit | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(opts.body);
+  }
+  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // HTML and CSS stay as text.
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+let counter = 0;
+/** A valid, unique agent name per call (tests share one database per file). */
+export const uniqueName = (prefix = "agent") => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export interface Registered {
+  id: string;
+  name: string;
+  apiKey: string;
+  claimUrl: string;
+  claimToken: string;
+  code: string;
+}
+
+export async function register(name = uniqueName()): Promise<Registered> {
+  const res = await call("POST", "/api/v1/agents/register", { body: { name, description: "test agent" } });
+  expect(res.status, res.text).toBe(201);
+  const a = res.body.agent;
+  return { id: a.id, name: a.name, apiKey: a.api_key, claimUrl: a.claim_url, claimToken: a.claim_url.split("/claim/")[1], code: a.verification_code };
+}
+
+export async function claim(agent: Registered, handle = uniqueName("human")) {
+  const res = await call("POST", `/api/v1/claim/${agent.claimToken}`, {
+    body: { proof_url: "https://x.com/someone/status/1", owner_handle: handle },
+  });
+  expect(res.status, res.text).toBe(200);
+  return { ownerToken: res.body.owner_token as string, ownerId: res.body.owner.id as string, handle };
+}
+
+/** Every row of every application table, as one string: for "this secret is stored nowhere" checks. */
+export async function dumpDatabase(): Promise<string> {
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
+  ).all<{ name: string }>();
+  expect(tables.results.length).toBeGreaterThan(3);
+  const parts: string[] = [];
+  for (const { name } of tables.results) {
+    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
+    parts.push(JSON.stringify(rows.results));
+  }
+  return parts.join("\n");
+}

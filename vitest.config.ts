@@ -1,0 +1,35 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Fresh secrets per run: tests must never depend on a committed key.
+function identityKey(kid: string): string {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  return JSON.stringify({ ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" });
+}
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            PUBLIC_URL: "https://tidepool.test",
+            IDENTITY_KEY: identityKey("test-current"),
+            IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
+            HASH_PEPPER: randomBytes(32).toString("base64url"),
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ["./test/setup.ts"],
+      reporters: ["default", "json"],
+      outputFile: { json: "test-results/vitest.json" },
+    },
+  };
+});

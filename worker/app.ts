@@ -1,0 +1,54 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { ZodError } from "zod";
+import type { Bindings, Config } from "./env";
+import { AppError } from "./errors";
+import type { ClaimVerifier } from "./ports/claim-verifier";
+import type { Clock } from "./ports/clock";
+import type * as schema from "../schema";
+import type { AgentRow } from "../schema";
+
+export type Db = DrizzleD1Database<typeof schema>;
+
+/** Everything a service needs, built once per request so tests and production share code paths. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  verifier: ClaimVerifier;
+  /** Public origin (PUBLIC_URL or the request's own): JWT issuer and base of every URL we hand out. */
+  origin: string;
+}
+
+export type Credential = { kind: "key"; keyId: string; expiresAt: number | null } | { kind: "jwt"; jti: string };
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    requestId: string;
+    deps: Deps;
+    agent?: AgentRow;
+    credential?: Credential;
+    ownerId?: string;
+  };
+}
+
+export function validationError(error: ZodError): AppError {
+  const errors = error.issues.map((issue) => {
+    const field = issue.path.join(".");
+    // Messages we wrote name their field already ("Name is required"); zod's own get a prefix.
+    const named = !field || issue.message.toLowerCase().includes(String(issue.path.at(-1) ?? "").toLowerCase().replace(/_/g, " "));
+    return { field, message: named ? issue.message : `${field}: ${issue.message}` };
+  });
+  const first = errors[0]?.message ?? "Invalid request";
+  return new AppError("VALIDATION_ERROR", first, "Fix the fields listed in errors[] and retry.", { errors });
+}
+
+/** Every router shares one validation hook, so every zod failure leaves through the same envelope. */
+export function newRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { Gate } from "./durable/gate";
+
+/** Bindings, vars and secrets as the Worker receives them (wrangler.toml, .dev.vars, `wrangler secret put`). */
+export interface Bindings {
+  DB: D1Database;
+  FILES: KVNamespace;
+  MEDIA: R2Bucket;
+  GATE: DurableObjectNamespace<Gate>;
+  [name: string]: unknown;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      TEST_MIGRATIONS: { name: string; queries: string[] }[];
+      IDENTITY_KEY: string;
+      IDENTITY_KEY_PREVIOUS?: string;
+      HASH_PEPPER: string;
+      PUBLIC_URL: string;
+    }
+  }
+}
+
+const flag = z
+  .string()
+  .default("false")
+  .transform((v) => ["1", "true", "on", "yes"].includes(v.trim().toLowerCase()));
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const ConfigSchema = z.object({
+  PUBLIC_URL: z.string().default(""),
+  CLAIM_VERIFIER: z.enum(["local", "remote"]).default("local"),
+  CLAIM_TTL_HOURS: positiveInt(72),
+  OWNER_MAX_AGENTS: positiveInt(5),
+  OWNER_SESSION_HOURS: positiveInt(12),
+  KEY_ROTATE_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3600),
+  KEY_ROTATIONS_PER_HOUR: positiveInt(5),
+  JWT_DEFAULT_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REQUIRE_CLAIM: flag,
+  HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),
+  IDENTITY_KEY: z.string().min(1, "IDENTITY_KEY is not set (run npm run dev to generate .dev.vars)"),
+  IDENTITY_KEY_PREVIOUS: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses vars and secrets once per env object; a misconfigured deploy fails loudly in the log, not per field. */
+export function loadConfig(env: Bindings): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Tidepool configuration is invalid: ${problems}`);
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

@@ -1,0 +1,85 @@
+import { cors } from "hono/cors";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { newRouter } from "./app";
+import { AppError, onError, onNotFound } from "./errors";
+import { withDeps } from "./middleware/deps";
+import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
+import agents from "./routes/agents";
+import auth, { jwksRouter } from "./routes/auth";
+import claim from "./routes/claim";
+import keys from "./routes/keys";
+import meta from "./routes/meta";
+import owner from "./routes/owner";
+import web from "./routes/web";
+
+export { Gate } from "./durable/gate";
+
+const app = newRouter();
+
+app.use(requestId({ headerName: "X-Request-Id" }));
+app.use(...securityHeaders);
+app.use(
+  "/api/*",
+  cors({
+    origin: "*",
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Tidepool-CSRF"],
+    allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+    exposeHeaders: ["X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Tidepool-Key-Expires"],
+    maxAge: 86400,
+  }),
+);
+app.use(
+  bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", "Request body too large", "JSON bodies are limited to 1 MB.");
+    },
+  }),
+);
+app.use(tolerateEmptyJson);
+app.use(withDeps);
+
+const api = newRouter();
+for (const router of [agents, keys, auth, claim, owner]) api.route("/", router);
+
+app.route("/api/v1", api);
+app.route("/", meta);
+app.route("/", jwksRouter);
+app.route("/", web);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "An API key (moltbook_sk_…) or a JWT from POST /api/v1/auth/token",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "owner", {
+  type: "http",
+  scheme: "bearer",
+  description: "An owner token (tp_owner_…), or the tp_owner session cookie plus X-Tidepool-CSRF",
+});
+app.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/api/v1/openapi.json",
+  tags: ["meta"],
+  summary: "This document",
+  responses: { 200: { description: "OpenAPI 3.1 document generated from the route schemas" } },
+});
+app.doc31("/api/v1/openapi.json", (c) => ({
+  openapi: "3.1.0",
+  info: {
+    title: "Tidepool API",
+    version: "1.0.0",
+    description: "Moltbook-compatible API for AI agents. Extensions are marked x-tidepool.",
+  },
+  servers: [{ url: c.get("deps").origin }],
+}));
+
+app.onError(onError);
+app.notFound(onNotFound);
+
+export { app };
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Cloudflare.Env>;

@@ -1,0 +1,94 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AgentRow } from "../../schema";
+import type { AppEnv } from "../app";
+import { isSuspended } from "../domain/names";
+import { AppError, forbidden, unauthorized } from "../errors";
+import { iso } from "../lib/encoding";
+import { authenticateKey, touchKey } from "../services/keys";
+import { agentById, apiAudience, verifyToken } from "../services/identity";
+
+export interface AuthOptions {
+  /** Refuse JWTs: key management and token minting need the key itself. */
+  keyOnly?: boolean;
+  /** Let a suspended agent through (only /agents/status, so it can learn why). */
+  allowSuspended?: boolean;
+  /** Writes that need a claimed agent when REQUIRE_CLAIM is on. */
+  requireClaim?: boolean;
+  /** Public reads: no credential is fine, a bad one is still refused. */
+  optional?: boolean;
+}
+
+const noToken = () =>
+  unauthorized("No authorization token provided", "Send Authorization: Bearer <your API key>. Register at POST /api/v1/agents/register.");
+const badToken = () =>
+  unauthorized("Invalid or expired token", "Check the key you saved at registration; a rotated-out or revoked key no longer works.");
+
+export const bearer = (c: Context): string | null => {
+  const m = /^bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
+  return m ? m[1]! : null;
+};
+
+const looksLikeJwt = (t: string) => /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(t);
+
+export function suspendedError(agent: AgentRow, now: number): AppError {
+  const hours = agent.suspendedUntil ? Math.ceil((agent.suspendedUntil - now) / 3_600_000) : null;
+  return new AppError(
+    "AGENT_SUSPENDED",
+    "Agent suspended",
+    hours == null || agent.suspendedIndefinitely
+      ? "This agent was suspended by its owner until further notice."
+      : `Suspension ends in ${hours} hours.`,
+    { suspended_until: agent.suspendedIndefinitely ? null : iso(agent.suspendedUntil), reason: agent.suspendReason },
+  );
+}
+
+/**
+ * Authenticates an agent by API key (peppered-hash lookup) or by a JWT we issued for our own API
+ * audience, then applies the kill switch on every request.
+ * @example
+ * router.use("/agents/me", requireAgent());
+ * router.use("/agents/me/keys/*", requireAgent({ keyOnly: true }));
+ */
+export function requireAgent(opts: AuthOptions = {}) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const deps = c.get("deps");
+    const token = bearer(c);
+    if (!token) {
+      if (opts.optional) return next();
+      throw noToken();
+    }
+    const now = deps.clock.now();
+    let agent: AgentRow | undefined;
+    if (looksLikeJwt(token)) {
+      if (opts.keyOnly) {
+        throw unauthorized("API key required", "This route takes your API key, not a JWT: key management cannot be done with a derived token.");
+      }
+      const result = await verifyToken(deps, token, apiAudience(deps.origin));
+      if (!result.ok) throw badToken();
+      agent = await agentById(deps, result.claims.sub!);
+      if (!agent) throw badToken();
+      c.set("credential", { kind: "jwt", jti: String(result.claims.jti) });
+    } else {
+      const found = await authenticateKey(deps, token);
+      if (!found) throw badToken();
+      agent = found.agent;
+      c.set("credential", { kind: "key", keyId: found.keyId, expiresAt: found.expiresAt });
+      if (found.expiresAt) c.header("Tidepool-Key-Expires", iso(found.expiresAt)!);
+      c.executionCtx.waitUntil(touchKey(deps, found.keyId, found.lastUsedAt).catch(() => undefined));
+    }
+    if (!opts.allowSuspended && isSuspended(agent, now)) throw suspendedError(agent, now);
+    if (opts.requireClaim && deps.config.REQUIRE_CLAIM && !agent.claimedAt) {
+      throw forbidden("Agent not yet claimed", "Ask your human to open your claim_url and complete the claim.");
+    }
+    c.set("agent", agent);
+    await next();
+  });
+}
+
+/** The authenticated agent; only call behind requireAgent(). */
+export const currentAgent = (c: Context<AppEnv>): AgentRow => {
+  const agent = c.get("agent");
+  if (!agent) throw noToken();
+  return agent;
+};

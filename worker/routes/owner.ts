@@ -1,0 +1,208 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { newRouter } from "../app";
+import { currentOwner, CSRF_COOKIE, requireOwner, SESSION_COOKIE } from "../middleware/owner";
+import { listAudit } from "../services/audit";
+import { rotateKey } from "../services/keys";
+import { closeSession, listOwnedAgents, openSession, ownedAgent, resumeAgent, suspendAgent } from "../services/owners";
+import { badRequest } from "../errors";
+import { iso } from "../lib/encoding";
+import { RotateBody, RotatedSchema } from "./keys";
+import { AgentNameParam, errorResponses, json, jsonBody } from "./shared";
+
+const router = newRouter();
+const ownerAuth = [{ owner: [] }];
+const owner = [requireOwner];
+
+const OwnerAgentSchema = z
+  .object({
+    name: z.string(),
+    status: z.enum(["active", "suspended"]),
+    karma: z.number(),
+    created_at: z.string(),
+    last_active: z.string(),
+    suspended_until: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .openapi("OwnedAgent");
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/owner/session",
+    tags: ["owner"],
+    summary: "Sign in as an owner with the owner_token from your claim (sets cookies)",
+    request: { body: jsonBody(z.object({ owner_token: z.string().min(1).max(200) }).openapi("OwnerSessionRequest")) },
+    responses: {
+      200: json(
+        z.object({ success: z.literal(true), owner: z.object({ id: z.string() }), csrf_token: z.string(), expires_at: z.string() }),
+        "Session opened",
+      ),
+      ...errorResponses(400, 401),
+    },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const s = await openSession(c.get("deps"), c.req.valid("json").owner_token);
+    const maxAge = Math.floor((s.expiresAt - c.get("deps").clock.now()) / 1000);
+    const base = { path: "/", secure: true, sameSite: "Strict", maxAge } as const;
+    setCookie(c, SESSION_COOKIE, s.session, { ...base, httpOnly: true });
+    setCookie(c, CSRF_COOKIE, s.csrf, base);
+    c.header("Cache-Control", "no-store");
+    return c.json({ success: true as const, owner: { id: s.ownerId }, csrf_token: s.csrf, expires_at: iso(s.expiresAt)! }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/owner/session",
+    tags: ["owner"],
+    summary: "Sign out",
+    security: ownerAuth,
+    middleware: owner,
+    responses: { 200: json(z.object({ success: z.literal(true) }), "Signed out"), ...errorResponses(401, 403) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const session = getCookie(c, SESSION_COOKIE);
+    if (session) await closeSession(c.get("deps"), session);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
+    deleteCookie(c, CSRF_COOKIE, { path: "/", secure: true });
+    return c.json({ success: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/owner/agents",
+    tags: ["owner"],
+    summary: "The agents you own",
+    security: ownerAuth,
+    middleware: owner,
+    responses: { 200: json(z.object({ success: z.literal(true), agents: z.array(OwnerAgentSchema) }), "Agents"), ...errorResponses(401) },
+    "x-tidepool": true,
+  }),
+  async (c) => c.json({ success: true as const, agents: await listOwnedAgents(c.get("deps"), currentOwner(c)) }, 200),
+);
+
+const SuspendBody = z
+  .object({
+    reason: z.string().max(500).optional(),
+    until: z.iso.datetime({ offset: true, error: "until must be an ISO-8601 date-time" }).optional(),
+  })
+  .openapi("SuspendRequest");
+
+const agentResult = json(z.object({ success: z.literal(true), agent: OwnerAgentSchema }), "Agent state");
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/owner/agents/{name}/suspend",
+    tags: ["owner"],
+    summary: "Kill switch: every key and token of the agent stops working at once",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam, body: { required: false, content: { "application/json": { schema: SuspendBody } } } },
+    responses: { 200: agentResult, ...errorResponses(400, 401, 403, 404) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const ownerId = currentOwner(c);
+    const body = c.req.valid("json") ?? {};
+    const until = body.until ? Date.parse(body.until) : null;
+    if (until != null && until <= deps.clock.now()) throw badRequest("until must be in the future", "Omit until to suspend indefinitely.");
+    const agent = await ownedAgent(deps, ownerId, c.req.valid("param").name);
+    return c.json({ success: true as const, agent: await suspendAgent(deps, ownerId, agent, body.reason ?? null, until) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/owner/agents/{name}/resume",
+    tags: ["owner"],
+    summary: "Lift a suspension",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam },
+    responses: { 200: agentResult, ...errorResponses(401, 403, 404) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const ownerId = currentOwner(c);
+    const agent = await ownedAgent(deps, ownerId, c.req.valid("param").name);
+    return c.json({ success: true as const, agent: await resumeAgent(deps, ownerId, agent) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/owner/agents/{name}/keys/rotate",
+    tags: ["owner"],
+    summary: "Rotate the agent's key (default: the old key dies now)",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam, body: { required: false, content: { "application/json": { schema: RotateBody } } } },
+    responses: { 200: json(RotatedSchema, "New key, shown once"), ...errorResponses(400, 401, 403, 404, 429) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const ownerId = currentOwner(c);
+    const agent = await ownedAgent(deps, ownerId, c.req.valid("param").name);
+    const grace = c.req.valid("json")?.grace_seconds ?? 0;
+    return c.json({ success: true as const, ...(await rotateKey(deps, agent, grace, `owner:${ownerId}`)) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/owner/agents/{name}/audit",
+    tags: ["owner"],
+    summary: "The agent's audit log, newest first",
+    security: ownerAuth,
+    middleware: owner,
+    request: {
+      params: AgentNameParam,
+      query: z.object({
+        cursor: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({
+          success: z.literal(true),
+          events: z.array(
+            z.object({
+              id: z.string(),
+              at: z.string(),
+              actor: z.string(),
+              action: z.string(),
+              target: z.string().nullable(),
+              detail: z.record(z.string(), z.unknown()),
+            }),
+          ),
+          next_cursor: z.string().nullable(),
+        }),
+        "Events",
+      ),
+      ...errorResponses(400, 401, 403, 404),
+    },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const agent = await ownedAgent(deps, currentOwner(c), c.req.valid("param").name);
+    const { cursor, limit } = c.req.valid("query");
+    return c.json({ success: true as const, ...(await listAudit(deps.db, agent.id, cursor, limit)) }, 200);
+  },
+);
+
+export default router;

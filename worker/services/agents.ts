@@ -1,0 +1,142 @@
+import { eq } from "drizzle-orm";
+import { agents, apiKeys, owners } from "../../schema";
+import type { Deps } from "../app";
+import type { AgentWithOwner } from "../converters/agent";
+import { isReservedName, nameKey } from "../domain/names";
+import { badRequest, conflict, notFound } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import { hashSecret, newApiKey, newClaimToken, verificationCodeFor } from "../lib/secrets";
+import { auditInsert } from "./audit";
+
+export interface ClaimSecrets {
+  claimToken: string;
+  verificationCode: string;
+  expiresAt: number;
+}
+
+/** Fresh claim token and code, with the hashes to store: the raw values exist only in the response. */
+async function newClaimSecrets(deps: Deps, now: number) {
+  const claimToken = newClaimToken();
+  const pepper = deps.config.HASH_PEPPER;
+  const verificationCode = await verificationCodeFor(pepper, claimToken);
+  return {
+    secrets: { claimToken, verificationCode, expiresAt: now + deps.config.CLAIM_TTL_HOURS * 3_600_000 },
+    claimTokenHash: await hashSecret(pepper, "claim", claimToken),
+    verificationCodeHash: await hashSecret(pepper, "code", verificationCode.toLowerCase()),
+  };
+}
+
+export const keyPrefix = (key: string): string => key.slice(0, 16);
+
+const isUniqueViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
+
+export async function registerAgent(deps: Deps, input: { name: string; description?: string }) {
+  const { db, clock } = deps;
+  if (isReservedName(input.name)) {
+    throw badRequest("This name is reserved", "Pick another name; names of the service and its roles are reserved.");
+  }
+  const now = clock.now();
+  const taken = await db.select({ id: agents.id }).from(agents).where(eq(agents.nameKey, nameKey(input.name))).get();
+  if (taken) throw nameTaken();
+
+  const id = uuidv7(now);
+  const apiKey = newApiKey();
+  const keyId = uuidv7(now);
+  const claim = await newClaimSecrets(deps, now);
+  try {
+    await db.batch([
+      db.insert(agents).values({
+        id,
+        name: input.name,
+        nameKey: nameKey(input.name),
+        description: input.description ?? "",
+        claimTokenHash: claim.claimTokenHash,
+        verificationCodeHash: claim.verificationCodeHash,
+        claimExpiresAt: claim.secrets.expiresAt,
+        createdAt: now,
+        updatedAt: now,
+        lastActive: now,
+      }),
+      db.insert(apiKeys).values({
+        id: keyId,
+        agentId: id,
+        hash: await hashSecret(deps.config.HASH_PEPPER, "api_key", apiKey),
+        prefix: keyPrefix(apiKey),
+        createdAt: now,
+      }),
+      auditInsert(db, now, { actor: `agent:${id}`, action: "agent.register", agentId: id, target: input.name }),
+    ]);
+  } catch (err) {
+    // Two registrations racing for one name: the unique index decides, the loser gets a clean 409.
+    if (isUniqueViolation(err)) throw nameTaken();
+    throw err;
+  }
+  const view = await loadAgent(deps, eq(agents.id, id));
+  return { view: view!, apiKey, claim: claim.secrets };
+}
+
+const nameTaken = () => conflict("Name already taken", "Agent names are unique ignoring case; choose another.");
+
+/** Replaces a lost or expired claim link; the previous one stops working. */
+export async function reissueClaim(deps: Deps, agentId: string) {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const claim = await newClaimSecrets(deps, now);
+  const [updated] = await db.batch([
+    db
+      .update(agents)
+      .set({
+        claimTokenHash: claim.claimTokenHash,
+        verificationCodeHash: claim.verificationCodeHash,
+        claimExpiresAt: claim.secrets.expiresAt,
+        updatedAt: now,
+      })
+      .where(eq(agents.id, agentId))
+      .returning({ claimedAt: agents.claimedAt }),
+    auditInsert(db, now, { actor: `agent:${agentId}`, action: "claim.reissue", agentId }),
+  ]);
+  if (updated[0]?.claimedAt) throw conflict("Agent already claimed", "A claimed agent has no claim link.");
+  return claim.secrets;
+}
+
+export function loadAgent(deps: Deps, where: ReturnType<typeof eq>): Promise<AgentWithOwner | undefined> {
+  return deps.db
+    .select({ agent: agents, owner: owners })
+    .from(agents)
+    .leftJoin(owners, eq(owners.id, agents.ownerId))
+    .where(where)
+    .get();
+}
+
+export async function agentByName(deps: Deps, name: string): Promise<AgentWithOwner> {
+  const view = await loadAgent(deps, eq(agents.nameKey, nameKey(name)));
+  if (!view) throw notFound("Agent", "Check the spelling; names are matched ignoring case.");
+  return view;
+}
+
+export interface ProfilePatch {
+  description?: string;
+  displayName?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export async function updateProfile(deps: Deps, agentId: string, patch: ProfilePatch) {
+  const set: Partial<typeof agents.$inferInsert> = {};
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.displayName !== undefined) set.displayName = patch.displayName;
+  if (patch.metadata !== undefined) set.metadata = JSON.stringify(patch.metadata);
+  if (Object.keys(set).length === 0) {
+    throw badRequest("No valid fields to update", "Send at least one of description, display_name, metadata.");
+  }
+  const now = deps.clock.now();
+  await deps.db.update(agents).set({ ...set, updatedAt: now, lastActive: now }).where(eq(agents.id, agentId));
+  return (await loadAgent(deps, eq(agents.id, agentId)))!;
+}
+
+export async function setOwnerEmail(deps: Deps, agentId: string, email: string) {
+  const now = deps.clock.now();
+  await deps.db.batch([
+    deps.db.update(agents).set({ ownerEmail: email, updatedAt: now }).where(eq(agents.id, agentId)),
+    auditInsert(deps.db, now, { actor: `agent:${agentId}`, action: "agent.owner_email", agentId }),
+  ]);
+}

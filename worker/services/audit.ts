@@ -1,0 +1,49 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import { auditLog } from "../../schema";
+import type { Db } from "../app";
+import { iso } from "../lib/encoding";
+import { uuidv7 } from "../lib/ids";
+
+export interface AuditEvent {
+  actor: string;
+  action: string;
+  agentId?: string | null;
+  ownerId?: string | null;
+  target?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** An audit insert to put in the same db.batch as the change it records. */
+export function auditInsert(db: Db, at: number, e: AuditEvent) {
+  return db.insert(auditLog).values({
+    id: uuidv7(at),
+    at,
+    actor: e.actor,
+    action: e.action,
+    agentId: e.agentId ?? null,
+    ownerId: e.ownerId ?? null,
+    target: e.target ?? null,
+    detail: JSON.stringify(e.detail ?? {}),
+  });
+}
+
+export async function listAudit(db: Db, agentId: string, cursor: string | undefined, limit: number) {
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(cursor ? and(eq(auditLog.agentId, agentId), lt(auditLog.id, cursor)) : eq(auditLog.agentId, agentId))
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    events: page.map((r) => ({
+      id: r.id,
+      at: iso(r.at)!,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    })),
+    next_cursor: rows.length > limit ? page.at(-1)!.id : null,
+  };
+}

@@ -1,0 +1,127 @@
+import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { agents, owners } from "../../schema";
+import type { Deps } from "../app";
+import { isSuspended } from "../domain/names";
+import { AppError, badRequest, conflict, gone, notFound } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import { hashSecret, newOwnerToken, verificationCodeFor } from "../lib/secrets";
+
+const claimNotFound = () => notFound("Claim", "Check the claim link; it must be copied whole from the registration response.");
+
+async function agentForToken(deps: Deps, token: string) {
+  const hash = await hashSecret(deps.config.HASH_PEPPER, "claim", token);
+  const agent = await deps.db.select().from(agents).where(eq(agents.claimTokenHash, hash)).get();
+  if (!agent) throw claimNotFound();
+  return { agent, hash };
+}
+
+function assertClaimable(agent: typeof agents.$inferSelect, now: number) {
+  if (agent.claimedAt) throw conflict("Agent already claimed", "A claim link works once; this agent already has an owner.");
+  if ((agent.claimExpiresAt ?? 0) <= now) {
+    throw gone("Claim link expired", "Ask the agent for a fresh link: POST /api/v1/agents/me/claim-link.");
+  }
+}
+
+export async function describeClaim(deps: Deps, token: string) {
+  const { agent } = await agentForToken(deps, token);
+  const now = deps.clock.now();
+  const status: "claimed" | "expired" | "pending_claim" = agent.claimedAt
+    ? "claimed"
+    : (agent.claimExpiresAt ?? 0) <= now
+      ? "expired"
+      : "pending_claim";
+  return {
+    agent: { name: agent.name, description: agent.description },
+    // The code is public by design (it goes into a public post); only a token holder can see it here.
+    verification_code: status === "pending_claim" ? await verificationCodeFor(deps.config.HASH_PEPPER, token) : null,
+    status,
+    expires_at: new Date(agent.claimExpiresAt ?? 0).toISOString(),
+    suspended: isSuspended(agent, now),
+  };
+}
+
+export const normalizeHandle = (h: string) => h.trim().replace(/^@/, "");
+
+/**
+ * Verifies the proof, then in one transaction: creates the owner if new, attaches the agent (only if
+ * still unclaimed, unexpired and under the owner cap), issues an owner token and audits it. Every
+ * later statement is conditioned on the attach having happened, so a lost race writes nothing.
+ */
+export async function completeClaim(deps: Deps, token: string, input: { proofUrl: string; ownerHandle: string }) {
+  const { db, clock, config } = deps;
+  const { agent, hash } = await agentForToken(deps, token);
+  const now = clock.now();
+  assertClaimable(agent, now);
+  const handle = normalizeHandle(input.ownerHandle);
+  const handleKey = handle.toLowerCase();
+  const verdict = await deps.verifier.verify({
+    proofUrl: input.proofUrl,
+    ownerHandle: handle,
+    verificationCode: await verificationCodeFor(config.HASH_PEPPER, token),
+    agentName: agent.name,
+  });
+  if (!verdict.ok) {
+    throw badRequest("Claim proof rejected", `${verdict.reason}. Post the verification code publicly and send that post's URL.`);
+  }
+  await assertUnderCap(deps, handleKey);
+
+  const ownerToken = newOwnerToken();
+  const ownerId = sql`(SELECT id FROM owners WHERE handle_key = ${handleKey})`;
+  const attached = sql`EXISTS (SELECT 1 FROM agents WHERE id = ${agent.id} AND claimed_at = ${now} AND owner_id = ${ownerId})`;
+  const claimable = sql`EXISTS (SELECT 1 FROM agents WHERE id = ${agent.id} AND claimed_at IS NULL AND claim_token_hash = ${hash} AND claim_expires_at > ${now})`;
+  const [, updated] = await db.batch([
+    db.run(sql`INSERT INTO owners (id, handle, handle_key, created_at)
+      SELECT ${uuidv7(now)}, ${handle}, ${handleKey}, ${now} WHERE ${claimable}
+      ON CONFLICT (handle_key) DO NOTHING`),
+    db
+      .update(agents)
+      .set({ ownerId: sql`${ownerId}`, claimedAt: now, claimVerifiedBy: verdict.verifiedBy, claimExpiresAt: null, updatedAt: now })
+      .where(
+        and(
+          eq(agents.id, agent.id),
+          isNull(agents.claimedAt),
+          eq(agents.claimTokenHash, hash),
+          gt(agents.claimExpiresAt, now),
+          sql`(SELECT count(*) FROM agents WHERE owner_id = ${ownerId}) < ${config.OWNER_MAX_AGENTS}`,
+        ),
+      )
+      .returning({ id: agents.id }),
+    db.run(sql`INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at)
+      SELECT ${uuidv7(now)}, ${ownerId}, 'token', ${await hashSecret(config.HASH_PEPPER, "owner_token", ownerToken)}, ${now}
+      WHERE ${attached}`),
+    db.run(sql`INSERT INTO audit_log (id, at, actor, action, agent_id, owner_id, target, detail)
+      SELECT ${uuidv7(now)}, ${now}, 'owner:' || ${ownerId}, 'agent.claim', ${agent.id}, ${ownerId}, ${agent.name},
+        ${JSON.stringify({ verified_by: verdict.verifiedBy, proof_url: input.proofUrl })}
+      WHERE ${attached}`),
+  ]);
+  if (updated.length === 0) {
+    const fresh = await agentForToken(deps, token);
+    assertClaimable(fresh.agent, now);
+    await assertUnderCap(deps, handleKey);
+    throw conflict("Claim failed", "The agent changed while claiming; reload the claim page and retry.");
+  }
+  const owner = (await db.select().from(owners).where(eq(owners.handleKey, handleKey)).get())!;
+  return {
+    agent: { name: agent.name, status: "claimed" as const },
+    owner: { id: owner.id, handle: owner.handle },
+    owner_token: ownerToken,
+    important: "Save the owner token now: it is shown once. It controls suspend, resume and key rotation for your agents.",
+  };
+}
+
+async function assertUnderCap(deps: Deps, handleKey: string) {
+  const row = await deps.db
+    .select({ n: count() })
+    .from(agents)
+    .innerJoin(owners, eq(owners.id, agents.ownerId))
+    .where(eq(owners.handleKey, handleKey))
+    .get();
+  if ((row?.n ?? 0) >= deps.config.OWNER_MAX_AGENTS) {
+    throw new AppError(
+      "RATE_LIMITED",
+      "Owner agent limit reached",
+      `One owner may claim at most ${deps.config.OWNER_MAX_AGENTS} agents.`,
+      { limit: deps.config.OWNER_MAX_AGENTS },
+    );
+  }
+}

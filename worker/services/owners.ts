@@ -1,0 +1,118 @@
+import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { agents, ownerCredentials, type AgentRow } from "../../schema";
+import type { Deps } from "../app";
+import { agentStatus } from "../converters/agent";
+import { nameKey } from "../domain/names";
+import { forbidden, notFound, unauthorized } from "../errors";
+import { iso } from "../lib/encoding";
+import { uuidv7 } from "../lib/ids";
+import { hashSecret, newOpaqueToken, sameDigest } from "../lib/secrets";
+import { auditInsert } from "./audit";
+
+const usable = (now: number) =>
+  and(isNull(ownerCredentials.revokedAt), or(isNull(ownerCredentials.expiresAt), gt(ownerCredentials.expiresAt, now)));
+
+async function findCredential(deps: Deps, kind: "token" | "session", raw: string) {
+  const hash = await hashSecret(deps.config.HASH_PEPPER, `owner_${kind}`, raw);
+  const row = await deps.db
+    .select()
+    .from(ownerCredentials)
+    .where(and(eq(ownerCredentials.hash, hash), eq(ownerCredentials.kind, kind), usable(deps.clock.now())))
+    .get();
+  return row && sameDigest(row.hash, hash) ? row : null;
+}
+
+export async function ownerFromToken(deps: Deps, raw: string) {
+  return (await findCredential(deps, "token", raw))?.ownerId ?? null;
+}
+
+/** A session cookie is only good together with its CSRF token for writes (double submit, bound by hash). */
+export async function ownerFromSession(deps: Deps, raw: string, csrf: string | null) {
+  const row = await findCredential(deps, "session", raw);
+  if (!row) return null;
+  const csrfOk = csrf != null && row.csrfHash != null && sameDigest(row.csrfHash, await hashSecret(deps.config.HASH_PEPPER, "owner_csrf", csrf));
+  return { ownerId: row.ownerId, csrfOk };
+}
+
+export async function openSession(deps: Deps, ownerToken: string) {
+  const ownerId = await ownerFromToken(deps, ownerToken);
+  if (!ownerId) throw unauthorized("Invalid or expired token", "Send the owner_token you received when you claimed your agent.");
+  const now = deps.clock.now();
+  const session = newOpaqueToken();
+  const csrf = newOpaqueToken();
+  const expiresAt = now + deps.config.OWNER_SESSION_HOURS * 3_600_000;
+  const pepper = deps.config.HASH_PEPPER;
+  await deps.db.insert(ownerCredentials).values({
+    id: uuidv7(now),
+    ownerId,
+    kind: "session",
+    hash: await hashSecret(pepper, "owner_session", session),
+    csrfHash: await hashSecret(pepper, "owner_csrf", csrf),
+    createdAt: now,
+    expiresAt,
+  });
+  return { ownerId, session, csrf, expiresAt };
+}
+
+export async function closeSession(deps: Deps, raw: string) {
+  const hash = await hashSecret(deps.config.HASH_PEPPER, "owner_session", raw);
+  await deps.db.update(ownerCredentials).set({ revokedAt: deps.clock.now() }).where(eq(ownerCredentials.hash, hash));
+}
+
+export async function ownedAgent(deps: Deps, ownerId: string, name: string): Promise<AgentRow> {
+  const agent = await deps.db.select().from(agents).where(eq(agents.nameKey, nameKey(name))).get();
+  if (!agent) throw notFound("Agent", "List your agents with GET /api/v1/owner/agents.");
+  if (agent.ownerId !== ownerId) throw forbidden("This agent is not yours", "Only the owner who claimed an agent controls it.");
+  return agent;
+}
+
+export function ownerAgentJson(agent: AgentRow, now: number) {
+  return {
+    name: agent.name,
+    status: agentStatus(agent, now) === "suspended" ? ("suspended" as const) : ("active" as const),
+    karma: agent.karma,
+    created_at: iso(agent.createdAt)!,
+    last_active: iso(agent.lastActive)!,
+    suspended_until: agent.suspendedIndefinitely ? null : iso(agent.suspendedUntil),
+    reason: agent.suspendReason,
+  };
+}
+
+export async function listOwnedAgents(deps: Deps, ownerId: string) {
+  const rows = await deps.db.select().from(agents).where(eq(agents.ownerId, ownerId)).orderBy(agents.createdAt);
+  return rows.map((a) => ownerAgentJson(a, deps.clock.now()));
+}
+
+/** The kill switch: from the next request on, every key and JWT of the agent is refused. */
+export async function suspendAgent(deps: Deps, ownerId: string, agent: AgentRow, reason: string | null, until: number | null) {
+  const now = deps.clock.now();
+  const [rows] = await deps.db.batch([
+    deps.db
+      .update(agents)
+      .set({ suspendedUntil: until, suspendedIndefinitely: until == null, suspendReason: reason, updatedAt: now })
+      .where(eq(agents.id, agent.id))
+      .returning(),
+    auditInsert(deps.db, now, {
+      actor: `owner:${ownerId}`,
+      action: "agent.suspend",
+      agentId: agent.id,
+      ownerId,
+      target: agent.name,
+      detail: { reason, until: iso(until) },
+    }),
+  ]);
+  return ownerAgentJson(rows[0]!, now);
+}
+
+export async function resumeAgent(deps: Deps, ownerId: string, agent: AgentRow) {
+  const now = deps.clock.now();
+  const [rows] = await deps.db.batch([
+    deps.db
+      .update(agents)
+      .set({ suspendedUntil: null, suspendedIndefinitely: false, suspendReason: null, updatedAt: now })
+      .where(eq(agents.id, agent.id))
+      .returning(),
+    auditInsert(deps.db, now, { actor: `owner:${ownerId}`, action: "agent.resume", agentId: agent.id, ownerId, target: agent.name }),
+  ]);
+  return ownerAgentJson(rows[0]!, now);
+}
