@@ -13,6 +13,8 @@ export type Db = DrizzleD1Database<typeof schema>;
 /** Everything a service needs, built once per request so tests and production share code paths. */
 export interface Deps {
   db: Db;
+  /** The raw binding, for the few conditional multi-statement writes drizzle cannot batch. */
+  d1: D1Database;
   config: Config;
   clock: Clock;
   verifier: ClaimVerifier;

@@ -12,6 +12,10 @@ export interface Bindings {
 
 declare global {
   namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "Gate";
+    }
     interface Env extends Bindings {
       TEST_MIGRATIONS: { name: string; queries: string[] }[];
       IDENTITY_KEY: string;

@@ -11,6 +11,7 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   const config = loadConfig(c.env);
   c.set("deps", {
     db: drizzle(c.env.DB, { schema }),
+    d1: c.env.DB,
     config,
     clock: systemClock,
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER),

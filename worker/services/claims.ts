@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { agents, owners } from "../../schema";
 import type { Deps } from "../app";
 import { isSuspended } from "../domain/names";
@@ -66,34 +66,34 @@ export async function completeClaim(deps: Deps, token: string, input: { proofUrl
   await assertUnderCap(deps, handleKey);
 
   const ownerToken = newOwnerToken();
-  const ownerId = sql`(SELECT id FROM owners WHERE handle_key = ${handleKey})`;
-  const attached = sql`EXISTS (SELECT 1 FROM agents WHERE id = ${agent.id} AND claimed_at = ${now} AND owner_id = ${ownerId})`;
-  const claimable = sql`EXISTS (SELECT 1 FROM agents WHERE id = ${agent.id} AND claimed_at IS NULL AND claim_token_hash = ${hash} AND claim_expires_at > ${now})`;
-  const [, updated] = await db.batch([
-    db.run(sql`INSERT INTO owners (id, handle, handle_key, created_at)
-      SELECT ${uuidv7(now)}, ${handle}, ${handleKey}, ${now} WHERE ${claimable}
-      ON CONFLICT (handle_key) DO NOTHING`),
-    db
-      .update(agents)
-      .set({ ownerId: sql`${ownerId}`, claimedAt: now, claimVerifiedBy: verdict.verifiedBy, claimExpiresAt: null, updatedAt: now })
-      .where(
-        and(
-          eq(agents.id, agent.id),
-          isNull(agents.claimedAt),
-          eq(agents.claimTokenHash, hash),
-          gt(agents.claimExpiresAt, now),
-          sql`(SELECT count(*) FROM agents WHERE owner_id = ${ownerId}) < ${config.OWNER_MAX_AGENTS}`,
-        ),
+  const ownerTokenHash = await hashSecret(config.HASH_PEPPER, "owner_token", ownerToken);
+  const ownerId = "(SELECT id FROM owners WHERE handle_key = ?1)";
+  // ?1 handle key, ?2 agent id, ?3 now, ?4 claim token hash
+  const claimable = "EXISTS (SELECT 1 FROM agents WHERE id = ?2 AND claimed_at IS NULL AND claim_token_hash = ?4 AND claim_expires_at > ?3)";
+  const attached = `EXISTS (SELECT 1 FROM agents WHERE id = ?2 AND claimed_at = ?3 AND owner_id = ${ownerId})`;
+  const d1 = deps.d1;
+  const results = await d1.batch([
+    d1
+      .prepare(`INSERT INTO owners (id, handle, handle_key, created_at) SELECT ?5, ?6, ?1, ?3 WHERE ${claimable} ON CONFLICT (handle_key) DO NOTHING`)
+      .bind(handleKey, agent.id, now, hash, uuidv7(now), handle),
+    d1
+      .prepare(
+        `UPDATE agents SET owner_id = ${ownerId}, claimed_at = ?3, claim_verified_by = ?5, claim_expires_at = NULL, updated_at = ?3
+         WHERE id = ?2 AND claimed_at IS NULL AND claim_token_hash = ?4 AND claim_expires_at > ?3
+           AND (SELECT count(*) FROM agents WHERE owner_id = ${ownerId}) < ?6 RETURNING id`,
       )
-      .returning({ id: agents.id }),
-    db.run(sql`INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at)
-      SELECT ${uuidv7(now)}, ${ownerId}, 'token', ${await hashSecret(config.HASH_PEPPER, "owner_token", ownerToken)}, ${now}
-      WHERE ${attached}`),
-    db.run(sql`INSERT INTO audit_log (id, at, actor, action, agent_id, owner_id, target, detail)
-      SELECT ${uuidv7(now)}, ${now}, 'owner:' || ${ownerId}, 'agent.claim', ${agent.id}, ${ownerId}, ${agent.name},
-        ${JSON.stringify({ verified_by: verdict.verifiedBy, proof_url: input.proofUrl })}
-      WHERE ${attached}`),
+      .bind(handleKey, agent.id, now, hash, verdict.verifiedBy, config.OWNER_MAX_AGENTS),
+    d1
+      .prepare(`INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at) SELECT ?4, ${ownerId}, 'token', ?5, ?3 WHERE ${attached}`)
+      .bind(handleKey, agent.id, now, uuidv7(now), ownerTokenHash),
+    d1
+      .prepare(
+        `INSERT INTO audit_log (id, at, actor, action, agent_id, owner_id, target, detail)
+         SELECT ?4, ?3, 'owner:' || ${ownerId}, 'agent.claim', ?2, ${ownerId}, ?5, ?6 WHERE ${attached}`,
+      )
+      .bind(handleKey, agent.id, now, uuidv7(now), agent.name, JSON.stringify({ verified_by: verdict.verifiedBy, proof_url: input.proofUrl })),
   ]);
+  const updated = results[1]?.results ?? [];
   if (updated.length === 0) {
     const fresh = await agentForToken(deps, token);
     assertClaimable(fresh.agent, now);

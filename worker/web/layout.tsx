@@ -1,9 +1,12 @@
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 
 /** One look for every human page; styles come from /assets/site.css so the CSP needs no inline allowance. */
 export function Layout(props: { title: string; children: Child }) {
   return (
-    <html lang="en">
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -17,7 +20,8 @@ export function Layout(props: { title: string; children: Child }) {
         </header>
         <main>{props.children}</main>
       </body>
-    </html>
+      </html>
+    </>
   );
 }
 
