@@ -1,0 +1,139 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, claim, ORIGIN, register } from "../helpers";
+
+describe("owner controls with the owner token", () => {
+  it("lists the owner's agents", async () => {
+    const a = await register();
+    const { ownerToken, handle } = await claim(a);
+    const b = await register();
+    await claim(b, handle);
+    const res = await call("GET", "/api/v1/owner/agents", { token: ownerToken });
+    expect(res.status).toBe(200);
+    expect(res.body.agents.map((x: { name: string }) => x.name)).toEqual([a.name, b.name]);
+    expect(res.body.agents[0]).toMatchObject({ status: "active", karma: 0 });
+  });
+
+  it("suspends and resumes: the kill switch stops keys and JWTs, resume restores them", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    const jwt = (await call("POST", "/api/v1/auth/token", { token: a.apiKey, body: {} })).body.access_token;
+    const s = await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, { token: ownerToken, body: { reason: "looping" } });
+    expect(s.status).toBe(200);
+    expect(s.body.agent).toMatchObject({ name: a.name, status: "suspended", suspended_until: null, reason: "looping" });
+    for (const token of [a.apiKey, jwt]) expect((await call("GET", "/api/v1/agents/me", { token })).status).toBe(403);
+    expect((await call("POST", "/api/v1/auth/token", { token: a.apiKey, body: {} })).status).toBe(403);
+
+    const r = await call("POST", `/api/v1/owner/agents/${a.name}/resume`, { token: ownerToken });
+    expect(r.body.agent).toMatchObject({ status: "active", reason: null });
+    for (const token of [a.apiKey, jwt]) expect((await call("GET", "/api/v1/agents/me", { token })).status).toBe(200);
+  });
+
+  it("refuses a suspension end in the past", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    const res = await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, { token: ownerToken, body: { until: "2020-01-01T00:00:00Z" } });
+    expect(res.status).toBe(400);
+  });
+
+  it("refuses control of another owner's agent (403) and unknown agents (404)", async () => {
+    const mine = await register();
+    const theirs = await register();
+    const { ownerToken } = await claim(mine);
+    await claim(theirs);
+    const res = await call("POST", `/api/v1/owner/agents/${theirs.name}/suspend`, { token: ownerToken });
+    expect(res.status).toBe(403);
+    expect((await call("GET", "/api/v1/agents/me", { token: theirs.apiKey })).status).toBe(200);
+    expect((await call("POST", "/api/v1/owner/agents/nobody_xyz/resume", { token: ownerToken })).status).toBe(404);
+  });
+
+  it("rotates the agent's key, killing the old one by default", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    const res = await call("POST", `/api/v1/owner/agents/${a.name}/keys/rotate`, { token: ownerToken, body: {} });
+    expect(res.status).toBe(200);
+    expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
+    expect((await call("GET", "/api/v1/agents/me", { token: res.body.api_key })).status).toBe(200);
+  });
+
+  it("refuses agent keys and bad owner tokens", async () => {
+    const a = await register();
+    await claim(a);
+    expect((await call("GET", "/api/v1/owner/agents", { token: a.apiKey })).status).toBe(401);
+    expect((await call("GET", "/api/v1/owner/agents", { token: "tp_owner_nope" })).status).toBe(401);
+    expect((await call("GET", "/api/v1/owner/agents")).status).toBe(401);
+  });
+});
+
+describe("audit log", () => {
+  it("records register, claim, rotate, suspend and resume, newest first, readable by the owner", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    await call("POST", "/api/v1/agents/me/keys/rotate", { token: a.apiKey, body: {} });
+    await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, { token: ownerToken });
+    await call("POST", `/api/v1/owner/agents/${a.name}/resume`, { token: ownerToken });
+    const res = await call("GET", `/api/v1/owner/agents/${a.name}/audit`, { token: ownerToken });
+    expect(res.status).toBe(200);
+    expect(res.body.events.map((e: { action: string }) => e.action)).toEqual([
+      "agent.resume",
+      "agent.suspend",
+      "key.rotate",
+      "agent.claim",
+      "agent.register",
+    ]);
+    const page = await call("GET", `/api/v1/owner/agents/${a.name}/audit?limit=2`, { token: ownerToken });
+    expect(page.body.events).toHaveLength(2);
+    const rest = await call("GET", `/api/v1/owner/agents/${a.name}/audit?limit=10&cursor=${page.body.next_cursor}`, { token: ownerToken });
+    expect(rest.body.events.map((e: { action: string }) => e.action)).toEqual(["key.rotate", "agent.claim", "agent.register"]);
+    expect(rest.body.next_cursor).toBeNull();
+  });
+
+  it("is append-only at the database", async () => {
+    const a = await register();
+    await expect(env.DB.prepare("UPDATE audit_log SET action = 'x' WHERE agent_id = ?").bind(a.id).run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("DELETE FROM audit_log WHERE agent_id = ?").bind(a.id).run()).rejects.toThrow(/append-only/);
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE agent_id = ?").bind(a.id).first<{ n: number }>();
+    expect(n!.n).toBe(1);
+  });
+});
+
+describe("owner browser session", () => {
+  const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(";")[0]).join("; ");
+
+  it("sets HttpOnly session and CSRF cookies; cookie writes need the CSRF header and same origin", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    const open = await call("POST", "/api/v1/owner/session", { body: { owner_token: ownerToken } });
+    expect(open.status).toBe(200);
+    const setCookies = open.headers.getSetCookie();
+    const session = setCookies.find((c) => c.startsWith("tp_owner="))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/Secure/);
+    expect(session).toMatch(/SameSite=Strict/);
+    const cookie = cookieHeader(setCookies);
+    const csrf = open.body.csrf_token;
+
+    expect((await call("GET", "/api/v1/owner/agents", { headers: { cookie } })).status).toBe(200);
+    const noCsrf = await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, { headers: { cookie, origin: ORIGIN } });
+    expect(noCsrf.status).toBe(403);
+    const wrongOrigin = await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, {
+      headers: { cookie, origin: "https://evil.example", "x-tidepool-csrf": csrf },
+    });
+    expect(wrongOrigin.status).toBe(403);
+    expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(200);
+    const ok = await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, {
+      headers: { cookie, origin: ORIGIN, "x-tidepool-csrf": csrf },
+    });
+    expect(ok.status).toBe(200);
+
+    const out = await call("DELETE", "/api/v1/owner/session", { headers: { cookie, origin: ORIGIN, "x-tidepool-csrf": csrf } });
+    expect(out.status).toBe(200);
+    expect((await call("GET", "/api/v1/owner/agents", { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("refuses a wrong owner token", async () => {
+    const res = await call("POST", "/api/v1/owner/session", { body: { owner_token: "tp_owner_wrong" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+});
