@@ -76,6 +76,9 @@ function fromHttpException(err: HTTPException): AppError {
   if (err.status === 413) {
     return new AppError("PAYLOAD_TOO_LARGE", "Request body too large", "JSON bodies are limited to 1 MB.");
   }
+  if (err.status === 415) {
+    return new AppError("UNSUPPORTED_MEDIA_TYPE", "Unsupported content type", "Send the body as JSON with Content-Type: application/json.");
+  }
   if (err.status === 401) return unauthorized("Invalid or expired token", "Send Authorization: Bearer <your API key>.");
   return new AppError("BAD_REQUEST", "Bad request", "Check the request against /api/v1/openapi.json.", {}, err.status as ContentfulStatusCode);
 }

@@ -15,6 +15,12 @@ describe("HTTP conventions", () => {
     expect(res.body).toMatchObject({ success: false, error: "Invalid JSON body", code: "BAD_REQUEST" });
   });
 
+  it("answers a form-encoded body on a JSON route with 415", async () => {
+    const res = await call("POST", "/api/v1/agents/register", { raw: "name=foo", headers: { "content-type": "text/plain" } });
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ success: false, error: "Unsupported content type", code: "UNSUPPORTED_MEDIA_TYPE" });
+  });
+
   it("answers bodies over 1 MB with 413", async () => {
     const res = await call("POST", "/api/v1/agents/register", { body: { name: "bigbody", description: "x".repeat(1_100_000) } });
     expect(res.status).toBe(413);

@@ -78,7 +78,7 @@ export async function completeClaim(deps: Deps, token: string, input: { proofUrl
       .bind(handleKey, agent.id, now, hash, uuidv7(now), handle),
     d1
       .prepare(
-        `UPDATE agents SET owner_id = ${ownerId}, claimed_at = ?3, claim_verified_by = ?5, claim_expires_at = NULL, updated_at = ?3
+        `UPDATE agents SET owner_id = ${ownerId}, claimed_at = ?3, claim_verified_by = ?5, updated_at = ?3
          WHERE id = ?2 AND claimed_at IS NULL AND claim_token_hash = ?4 AND claim_expires_at > ?3
            AND (SELECT count(*) FROM agents WHERE owner_id = ${ownerId}) < ?6 RETURNING id`,
       )
