@@ -102,9 +102,10 @@ describe("owner browser session", () => {
 
   it("sets HttpOnly session and CSRF cookies; cookie writes need the CSRF header and same origin", async () => {
     const a = await register();
-    const { ownerToken } = await claim(a);
+    const { ownerToken, handle } = await claim(a);
     const open = await call("POST", "/api/v1/owner/session", { body: { owner_token: ownerToken } });
     expect(open.status).toBe(200);
+    expect(open.body.owner.handle).toBe(handle);
     const setCookies = open.headers.getSetCookie();
     const session = setCookies.find((c) => c.startsWith("tp_owner="))!;
     expect(session).toMatch(/HttpOnly/);

@@ -35,7 +35,12 @@ router.openapi(
     request: { body: jsonBody(z.object({ owner_token: z.string().min(1).max(200) }).openapi("OwnerSessionRequest")) },
     responses: {
       200: json(
-        z.object({ success: z.literal(true), owner: z.object({ id: z.string() }), csrf_token: z.string(), expires_at: z.string() }),
+        z.object({
+          success: z.literal(true),
+          owner: z.object({ id: z.string(), handle: z.string() }),
+          csrf_token: z.string(),
+          expires_at: z.string(),
+        }),
         "Session opened",
       ),
       ...errorResponses(400, 401),
@@ -49,7 +54,7 @@ router.openapi(
     setCookie(c, SESSION_COOKIE, s.session, { ...base, httpOnly: true });
     setCookie(c, CSRF_COOKIE, s.csrf, base);
     c.header("Cache-Control", "no-store");
-    return c.json({ success: true as const, owner: { id: s.ownerId }, csrf_token: s.csrf, expires_at: iso(s.expiresAt)! }, 200);
+    return c.json({ success: true as const, owner: { id: s.ownerId, handle: s.handle }, csrf_token: s.csrf, expires_at: iso(s.expiresAt)! }, 200);
   },
 );
 

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
-import { agents, ownerCredentials, type AgentRow } from "../../schema";
+import { agents, ownerCredentials, owners, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { agentStatus } from "../converters/agent";
 import { nameKey } from "../domain/names";
@@ -51,7 +51,8 @@ export async function openSession(deps: Deps, ownerToken: string) {
     createdAt: now,
     expiresAt,
   });
-  return { ownerId, session, csrf, expiresAt };
+  const owner = await deps.db.select({ handle: owners.handle }).from(owners).where(eq(owners.id, ownerId)).get();
+  return { ownerId, handle: owner?.handle ?? "", session, csrf, expiresAt };
 }
 
 export async function closeSession(deps: Deps, raw: string) {
