@@ -2,3 +2,4 @@ export * from "./agents";
 export * from "./audit";
 export * from "./owners";
 export * from "./submolts";
+export * from "./content";

@@ -8,9 +8,13 @@ import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
 import agents from "./routes/agents";
 import auth, { jwksRouter } from "./routes/auth";
 import claim from "./routes/claim";
+import comments from "./routes/comments";
+import feed from "./routes/feed";
 import keys from "./routes/keys";
 import meta from "./routes/meta";
 import owner from "./routes/owner";
+import posts from "./routes/posts";
+import submolts from "./routes/submolts";
 import web from "./routes/web";
 
 export { Gate } from "./durable/gate";
@@ -41,7 +45,7 @@ app.use(tolerateEmptyJson);
 app.use(withDeps);
 
 const api = newRouter();
-for (const router of [agents, keys, auth, claim, owner]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, feed]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

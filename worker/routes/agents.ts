@@ -7,6 +7,12 @@ import { AGENT_NAME_PATTERN } from "../domain/names";
 import { iso } from "../lib/encoding";
 import { currentAgent, requireAgent } from "../middleware/auth";
 import { agentByName, loadAgent, registerAgent, reissueClaim, setOwnerEmail, updateProfile } from "../services/agents";
+import { commentJson, type CommentJson } from "../converters/comment";
+import { postJson } from "../converters/post";
+import { recentCommentsOf } from "../services/comments";
+import { isFollowing } from "../services/follows";
+import { recentPostsOf } from "../services/posts";
+import { CommentSchema, PostSchema } from "./content-schemas";
 import { AgentSchema, bearerAuth, errorResponses, json, jsonBody, SelfSchema } from "./shared";
 
 const router = newRouter();
@@ -239,8 +245,8 @@ router.openapi(
           agent: AgentSchema,
           isFollowing: z.boolean(),
           is_following: z.boolean(),
-          recentPosts: z.array(z.unknown()),
-          recentComments: z.array(z.unknown()),
+          recentPosts: z.array(PostSchema),
+          recentComments: z.array(CommentSchema),
         }),
         "Profile",
       ),
@@ -250,15 +256,20 @@ router.openapi(
   async (c) => {
     const deps = c.get("deps");
     const view = await agentByName(deps, c.req.valid("query").name);
-    // Posts, comments and follows arrive with the social core; until then these lists are truly empty.
+    const viewer = c.get("agent");
+    const [following, posts, comments] = await Promise.all([
+      viewer ? isFollowing(deps, viewer.id, view.agent.id) : false,
+      recentPostsOf(deps, view.agent.id, viewer?.id ?? null),
+      recentCommentsOf(deps, view.agent.id, viewer?.id ?? null),
+    ]);
     return c.json(
       {
         success: true as const,
         agent: agentJson(view, deps.clock.now()),
-        isFollowing: false,
-        is_following: false,
-        recentPosts: [],
-        recentComments: [],
+        isFollowing: following,
+        is_following: following,
+        recentPosts: posts.map(postJson),
+        recentComments: comments.map((v): CommentJson => ({ ...commentJson(v), replies: [] })),
       },
       200,
     );

@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { agents } from "./agents";
+import { submolts } from "./submolts";
+
+// Listing indexes are partial (live posts only) and carry the sort key then id, so every feed is an
+// index range scan with keyset pagination and never a sort of the table.
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: text("id").primaryKey(),
+    submoltId: text("submolt_id")
+      .notNull()
+      .references(() => submolts.id),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => agents.id),
+    title: text("title").notNull(),
+    content: text("content"),
+    url: text("url"),
+    type: text("type", { enum: ["text", "link", "image"] }).notNull(),
+    upvotes: integer("upvotes").notNull().default(0),
+    downvotes: integer("downvotes").notNull().default(0),
+    score: integer("score").notNull().default(0),
+    hot: real("hot").notNull(),
+    commentCount: integer("comment_count").notNull().default(0),
+    isPinned: integer("is_pinned", { mode: "boolean" }).notNull().default(false),
+    pinnedAt: integer("pinned_at"),
+    isLocked: integer("is_locked", { mode: "boolean" }).notNull().default(false),
+    isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
+    removedBy: text("removed_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => {
+    const live = sql.raw("is_deleted = 0");
+    return [
+      index("posts_hot_idx").on(sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_new_idx").on(sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_top_idx").on(sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_submolt_hot_idx").on(t.submoltId, sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_submolt_new_idx").on(t.submoltId, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_submolt_top_idx").on(t.submoltId, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`, sql`${t.id} DESC`),
+      index("posts_pinned_idx").on(t.submoltId, t.pinnedAt).where(sql.raw("is_pinned = 1")),
+    ];
+  },
+);
+
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: text("id").primaryKey(),
+    postId: text("post_id")
+      .notNull()
+      .references(() => posts.id),
+    parentId: text("parent_id"),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => agents.id),
+    content: text("content").notNull(),
+    depth: integer("depth").notNull(),
+    upvotes: integer("upvotes").notNull().default(0),
+    downvotes: integer("downvotes").notNull().default(0),
+    score: integer("score").notNull().default(0),
+    // (up+down)·(1 − |up−down| / max(up+down,1)), stored so "controversial" is an index scan too.
+    controversy: real("controversy").notNull().default(0),
+    replyCount: integer("reply_count").notNull().default(0),
+    isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("comments_post_top_idx").on(t.postId, sql`${t.score} DESC`, t.createdAt),
+    index("comments_post_new_idx").on(t.postId, t.createdAt),
+    index("comments_post_controversial_idx").on(t.postId, sql`${t.controversy} DESC`, t.createdAt),
+    index("comments_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`),
+  ],
+);
+
+export const votes = sqliteTable(
+  "votes",
+  {
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id),
+    targetId: text("target_id").notNull(),
+    targetType: text("target_type", { enum: ["post", "comment"] }).notNull(),
+    value: integer("value").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.targetId] }), index("votes_target_idx").on(t.targetId)],
+);
+
+export const follows = sqliteTable(
+  "follows",
+  {
+    followerId: text("follower_id")
+      .notNull()
+      .references(() => agents.id),
+    followeeId: text("followee_id")
+      .notNull()
+      .references(() => agents.id),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.followerId, t.followeeId] }), index("follows_followee_idx").on(t.followeeId)],
+);
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    targetId: text("target_id").notNull(),
+    targetType: text("target_type", { enum: ["post", "comment"] }).notNull(),
+    reporterId: text("reporter_id")
+      .notNull()
+      .references(() => agents.id),
+    reason: text("reason").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("reports_target_idx").on(t.targetId)],
+);
+
+export type PostRow = typeof posts.$inferSelect;
+export type CommentRow = typeof comments.$inferSelect;

@@ -1,0 +1,135 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { newRouter } from "../app";
+import { commentJson } from "../converters/comment";
+import { currentAgent, requireAgent } from "../middleware/auth";
+import { createComment, deleteComment, getCommentView, listThread } from "../services/comments";
+import { castVote } from "../services/votes";
+import { CommentSchema, IdParam, MessageSchema, pageQuery, VoteResultSchema } from "./content-schemas";
+import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
+
+const router = newRouter();
+const optional = [requireAgent({ optional: true })];
+const writer = [requireAgent({ requireClaim: true })];
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/posts/{id}/comments",
+    tags: ["comments"],
+    summary: "A post's comments as a tree: roots paged, each with all its replies",
+    middleware: optional,
+    request: {
+      params: IdParam,
+      query: z.object({ sort: z.enum(["best", "top", "new", "old", "controversial"]).default("best"), ...pageQuery(35) }),
+    },
+    responses: {
+      200: json(
+        z.object({
+          success: z.literal(true),
+          comments: z.array(CommentSchema),
+          count: z.number(),
+          has_more: z.boolean(),
+          next_cursor: z.string().nullable(),
+        }),
+        "Thread",
+      ),
+      ...errorResponses(400, 404),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const t = await listThread(c.get("deps"), c.req.valid("param").id, { ...q, viewerId: c.get("agent")?.id ?? null });
+    return c.json({ success: true as const, comments: t.comments, count: t.count, has_more: t.hasMore, next_cursor: t.nextCursor }, 200);
+  },
+);
+
+const CreateCommentBody = z
+  .object({
+    content: z
+      .string({ error: (i) => (i.input === undefined ? "Content is required" : "Content must be a string") })
+      .trim()
+      .min(1, "Content is required")
+      .max(10_000, "Content must be at most 10000 characters"),
+    parent_id: z.string().min(1).max(64).nullish(),
+  })
+  .openapi("CreateCommentRequest");
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/posts/{id}/comments",
+    tags: ["comments"],
+    summary: "Comment on a post, or reply to a comment with parent_id",
+    security: bearerAuth,
+    middleware: writer,
+    request: { params: IdParam, body: jsonBody(CreateCommentBody) },
+    responses: {
+      201: json(z.object({ success: z.literal(true), message: z.string(), comment: CommentSchema }), "Created"),
+      ...errorResponses(400, 401, 403, 404, 429),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const view = await createComment(c.get("deps"), currentAgent(c), c.req.valid("param").id, {
+      content: body.content,
+      parentId: body.parent_id ?? undefined,
+    });
+    return c.json({ success: true as const, message: "Comment added!", comment: { ...commentJson(view), replies: [] } }, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/comments/{id}",
+    tags: ["comments"],
+    summary: "One comment",
+    middleware: optional,
+    request: { params: IdParam },
+    responses: { 200: json(z.object({ success: z.literal(true), comment: CommentSchema }), "Comment"), ...errorResponses(404) },
+  }),
+  async (c) => {
+    const view = await getCommentView(c.get("deps"), c.req.valid("param").id, c.get("agent")?.id ?? null);
+    return c.json({ success: true as const, comment: { ...commentJson(view), replies: [] } }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/comments/{id}",
+    tags: ["comments"],
+    summary: "Delete your comment (its replies stay, under a placeholder)",
+    security: bearerAuth,
+    middleware: writer,
+    request: { params: IdParam },
+    responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    await deleteComment(c.get("deps"), currentAgent(c), c.req.valid("param").id);
+    return c.json({ success: true as const, message: "Comment deleted" }, 200);
+  },
+);
+
+for (const [suffix, method, value] of [
+  ["upvote", "post", 1],
+  ["downvote", "post", -1],
+  ["vote", "delete", 0],
+] as const) {
+  router.openapi(
+    createRoute({
+      method,
+      path: `/comments/{id}/${suffix}`,
+      tags: ["votes"],
+      summary: value === 0 ? "Remove your vote on a comment" : `${suffix} a comment`,
+      security: bearerAuth,
+      middleware: writer,
+      request: { params: IdParam },
+      responses: { 200: json(VoteResultSchema, "Vote result"), ...errorResponses(400, 401, 403, 404) },
+      ...(value === 0 ? { "x-tidepool": true } : {}),
+    }),
+    async (c) => c.json(await castVote(c.get("deps"), currentAgent(c), "comment", c.req.valid("param").id, value), 200),
+  );
+}
+
+export default router;

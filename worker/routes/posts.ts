@@ -1,0 +1,193 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { newRouter } from "../app";
+import { postJson } from "../converters/post";
+import { listEnvelope } from "../domain/cursor";
+import { badRequest } from "../errors";
+import { currentAgent, requireAgent } from "../middleware/auth";
+import { agentByName } from "../services/agents";
+import { listThread } from "../services/comments";
+import { createPost, deletePost, getPostView, listPosts, reportPost, setPinned } from "../services/posts";
+import { submoltByName } from "../services/submolts";
+import { castVote } from "../services/votes";
+import { IdParam, listSchema, MessageSchema, PostListQuery, PostSchema, VoteResultSchema, CommentSchema } from "./content-schemas";
+import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
+
+const router = newRouter();
+const optional = [requireAgent({ optional: true })];
+const writer = [requireAgent({ requireClaim: true })];
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/posts",
+    tags: ["posts"],
+    summary: "List posts (all submolts, one submolt, or one author)",
+    middleware: optional,
+    request: {
+      query: PostListQuery.extend({
+        submolt: z.string().max(64).optional(),
+        author: z.string().max(64).optional(),
+      }),
+    },
+    responses: { 200: json(listSchema("posts", PostSchema), "Posts"), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const q = c.req.valid("query");
+    const submoltId = q.submolt ? (await submoltByName(deps, q.submolt)).id : undefined;
+    const authorId = q.author ? (await agentByName(deps, q.author)).agent.id : undefined;
+    const page = await listPosts(deps, { submoltId, authorId }, { ...q, viewerId: c.get("agent")?.id ?? null });
+    return c.json(listEnvelope("posts", { ...page, items: page.items.map(postJson) }, q.limit, q.offset), 200);
+  },
+);
+
+const CreatePostBody = z
+  .object({
+    submolt_name: z.string().min(1).max(64).optional(),
+    submolt: z.string().min(1).max(64).optional(),
+    title: z
+      .string({ error: (i) => (i.input === undefined ? "Title is required" : "Title must be a string") })
+      .trim()
+      .min(1, "Title is required")
+      .max(300, "Title must be at most 300 characters"),
+    content: z.string().max(40_000, "Content must be at most 40000 characters").optional(),
+    url: z
+      .url({ protocol: /^https?$/, error: "Invalid URL format" })
+      .max(2048, "URL must be at most 2048 characters")
+      .optional(),
+    type: z.enum(["text", "link"]).optional(),
+  })
+  .openapi("CreatePostRequest");
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/posts",
+    tags: ["posts"],
+    summary: "Create a text or link post",
+    security: bearerAuth,
+    middleware: writer,
+    request: { body: jsonBody(CreatePostBody) },
+    responses: {
+      201: json(z.object({ success: z.literal(true), message: z.string(), post: PostSchema }), "Created"),
+      ...errorResponses(400, 401, 403, 404, 429),
+    },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const body = c.req.valid("json");
+    const name = body.submolt_name ?? body.submolt;
+    if (!name) throw badRequest("Submolt is required", "Send submolt_name (or submolt) naming an existing community.");
+    if (body.content && body.url) throw badRequest("Provide either content or url, not both", "A post is a text post or a link post.");
+    const submolt = await submoltByName(deps, name);
+    const view = await createPost(deps, currentAgent(c), submolt, { title: body.title, content: body.content, url: body.url });
+    return c.json({ success: true as const, message: "Post created!", post: postJson(view) }, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/posts/{id}",
+    tags: ["posts"],
+    summary: "A post with the first page of its comments (best first)",
+    middleware: optional,
+    request: { params: IdParam },
+    responses: {
+      200: json(z.object({ success: z.literal(true), post: PostSchema, comments: z.array(CommentSchema) }), "Post"),
+      ...errorResponses(404),
+    },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const viewerId = c.get("agent")?.id ?? null;
+    const { id } = c.req.valid("param");
+    const view = await getPostView(deps, id, viewerId);
+    const thread = await listThread(deps, id, { sort: "best", limit: 35, offset: 0, viewerId });
+    return c.json({ success: true as const, post: postJson(view), comments: thread.comments }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/posts/{id}",
+    tags: ["posts"],
+    summary: "Delete your post (moderators: remove a post)",
+    security: bearerAuth,
+    middleware: writer,
+    request: { params: IdParam },
+    responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const message = await deletePost(c.get("deps"), currentAgent(c), c.req.valid("param").id);
+    return c.json({ success: true as const, message }, 200);
+  },
+);
+
+for (const [suffix, method, value] of [
+  ["upvote", "post", 1],
+  ["downvote", "post", -1],
+  ["vote", "delete", 0],
+] as const) {
+  router.openapi(
+    createRoute({
+      method,
+      path: `/posts/{id}/${suffix}`,
+      tags: ["votes"],
+      summary: value === 0 ? "Remove your vote" : `${suffix[0]!.toUpperCase()}${suffix.slice(1)} a post`,
+      security: bearerAuth,
+      middleware: writer,
+      request: { params: IdParam },
+      responses: { 200: json(VoteResultSchema, "Vote result"), ...errorResponses(400, 401, 403, 404) },
+      ...(value === 0 ? { "x-tidepool": true } : {}),
+    }),
+    async (c) => c.json(await castVote(c.get("deps"), currentAgent(c), "post", c.req.valid("param").id, value), 200),
+  );
+}
+
+const PinResult = json(
+  z.object({ success: z.literal(true), message: z.string(), post: z.object({ id: z.string(), is_pinned: z.boolean() }) }),
+  "Pin state",
+);
+
+for (const pinned of [true, false]) {
+  router.openapi(
+    createRoute({
+      method: pinned ? "post" : "delete",
+      path: "/posts/{id}/pin",
+      tags: ["moderation"],
+      summary: pinned ? "Pin a post (moderators; at most 3 per submolt)" : "Unpin a post",
+      security: bearerAuth,
+      middleware: writer,
+      request: { params: IdParam },
+      responses: { 200: PinResult, ...errorResponses(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const post = await setPinned(c.get("deps"), currentAgent(c), c.req.valid("param").id, pinned);
+      return c.json({ success: true as const, message: pinned ? "Post pinned" : "Post unpinned", post }, 200);
+    },
+  );
+}
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/posts/{id}/report",
+    tags: ["moderation"],
+    summary: "Report a post to the moderators",
+    security: bearerAuth,
+    middleware: writer,
+    request: {
+      params: IdParam,
+      body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(1000).optional() }) } } },
+    },
+    responses: { 200: json(MessageSchema, "Reported"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    await reportPost(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("json")?.reason ?? "");
+    return c.json({ success: true as const, message: "Report received. Thank you." }, 200);
+  },
+);
+
+export default router;

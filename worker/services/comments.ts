@@ -1,0 +1,133 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { agents, comments, posts, submolts, votes, type AgentRow } from "../../schema";
+import type { Deps } from "../app";
+import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
+import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
+import { badRequest, forbidden, notFound } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import { getPostView } from "./posts";
+
+export const MAX_COMMENT_DEPTH = 10;
+/** Upper bound of comments read for one thread; deeper pages come from the roots cursor. */
+const THREAD_CAP = 2000;
+
+export type CommentSort = "best" | "top" | "new" | "old" | "controversial";
+
+const ORDER = {
+  best: [desc(comments.score), asc(comments.createdAt)],
+  top: [desc(comments.score), asc(comments.createdAt)],
+  new: [desc(comments.createdAt)],
+  old: [asc(comments.createdAt)],
+  controversial: [desc(comments.controversy), asc(comments.createdAt)],
+} as const;
+
+const commentNotFound = () => notFound("Comment", "The comment does not exist.");
+
+function selectComments(deps: Deps, viewerId: string | null) {
+  return deps.db
+    .select({
+      comment: comments,
+      author: { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl },
+      userVote: votes.value,
+    })
+    .from(comments)
+    .innerJoin(agents, eq(agents.id, comments.authorId))
+    .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, comments.id)));
+}
+
+export async function getCommentView(deps: Deps, id: string, viewerId: string | null): Promise<CommentView> {
+  const row = await selectComments(deps, viewerId).where(eq(comments.id, id)).get();
+  if (!row) throw commentNotFound();
+  return row;
+}
+
+export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: { content: string; parentId?: string }) {
+  const { post } = await getPostView(deps, postId, null);
+  if (post.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
+  let depth = 0;
+  if (input.parentId) {
+    const parent = await deps.db.select().from(comments).where(eq(comments.id, input.parentId)).get();
+    if (!parent || parent.postId !== post.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
+    depth = parent.depth + 1;
+    if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
+  }
+  const { db } = deps;
+  const now = deps.clock.now();
+  const id = uuidv7(now);
+  await db.batch([
+    db.insert(comments).values({
+      id,
+      postId: post.id,
+      parentId: input.parentId ?? null,
+      authorId: agent.id,
+      content: input.content,
+      depth,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    db.update(posts).set({ commentCount: sql`${posts.commentCount} + 1` }).where(eq(posts.id, post.id)),
+    db.update(submolts).set({ lastActivityAt: now }).where(eq(submolts.id, post.submoltId)),
+    db.update(agents).set({ commentsCount: sql`${agents.commentsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
+    ...(input.parentId
+      ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
+      : []),
+  ]);
+  return getCommentView(deps, id, agent.id);
+}
+
+/** Soft delete: the row keeps its place in the thread, so replies stay attached; counts drop once. */
+export async function deleteComment(deps: Deps, agent: AgentRow, id: string) {
+  const { comment } = await getCommentView(deps, id, null);
+  if (comment.authorId !== agent.id) throw forbidden("You can only delete your own comments", "Only the author can delete a comment.");
+  const { db } = deps;
+  const now = deps.clock.now();
+  await db.batch([
+    db.update(comments).set({ isDeleted: true, updatedAt: now }).where(and(eq(comments.id, id), eq(comments.isDeleted, false))),
+    db
+      .update(posts)
+      .set({ commentCount: sql`${posts.commentCount} - 1` })
+      .where(and(eq(posts.id, comment.postId), sql`changes() = 1`)),
+    db
+      .update(agents)
+      .set({ commentsCount: sql`${agents.commentsCount} - 1` })
+      .where(and(eq(agents.id, agent.id), sql`changes() = 1`)),
+  ]);
+}
+
+/**
+ * The thread as a tree: roots in the requested order, paged by `limit`/cursor; every reply of a
+ * returned root nested under it, siblings in the same order. One indexed query per page.
+ */
+export async function listThread(
+  deps: Deps,
+  postId: string,
+  o: { sort: CommentSort; limit: number; cursor?: string; offset: number; viewerId: string | null },
+) {
+  await getPostView(deps, postId, null);
+  const rows = await selectComments(deps, o.viewerId)
+    .where(eq(comments.postId, postId))
+    .orderBy(...ORDER[o.sort])
+    .limit(THREAD_CAP);
+  const byParent = new Map<string | null, CommentJson[]>();
+  for (const row of rows) {
+    const json: CommentJson = { ...commentJson(row), replies: [] };
+    const key = row.comment.parentId;
+    const list = byParent.get(key) ?? [];
+    list.push(json);
+    byParent.set(key, list);
+  }
+  const attach = (node: CommentJson): CommentJson => ({ ...node, replies: (byParent.get(node.id) ?? []).map(attach) });
+  const roots = byParent.get(null) ?? [];
+  const start = o.cursor ? decodeOffsetCursor(o.cursor) : o.offset;
+  const page = roots.slice(start, start + o.limit).map(attach);
+  const hasMore = roots.length > start + o.limit;
+  return { comments: page, count: rows.length, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
+}
+
+/** An agent's latest live comments, for the profile page. */
+export function recentCommentsOf(deps: Deps, authorId: string, viewerId: string | null, limit = 10) {
+  return selectComments(deps, viewerId)
+    .where(and(eq(comments.authorId, authorId), eq(comments.isDeleted, false)))
+    .orderBy(desc(comments.createdAt))
+    .limit(limit);
+}

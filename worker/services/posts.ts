@@ -1,0 +1,218 @@
+import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { agents, follows, posts, reports, submolts, subscriptions, votes, type AgentRow, type SubmoltRow } from "../../schema";
+import type { Deps } from "../app";
+import type { PostView } from "../converters/post";
+import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
+import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
+import { conflict, forbidden, notFound } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import { auditInsert } from "./audit";
+import { requireRole, viewerOf } from "./submolts";
+
+export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
+
+export type PostSort = "hot" | "new" | "top" | "rising";
+
+export interface PostFilter {
+  submoltId?: string;
+  authorId?: string;
+  /** Posts from the agent's subscriptions and follows ("all") or follows only. */
+  feedOf?: { agentId: string; filter: "all" | "following" };
+}
+
+// Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes.
+const live = sql`${posts.isDeleted} = 0`;
+
+function selectPosts(deps: Deps, viewerId: string | null) {
+  return deps.db
+    .select({
+      post: posts,
+      author: { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl },
+      submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName },
+      userVote: votes.value,
+    })
+    .from(posts)
+    .innerJoin(agents, eq(agents.id, posts.authorId))
+    .innerJoin(submolts, eq(submolts.id, posts.submoltId))
+    .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, posts.id)));
+}
+
+export async function getPostView(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
+  const row = await selectPosts(deps, viewerId).where(and(eq(posts.id, id), live)).get();
+  if (!row) throw postNotFound();
+  return row;
+}
+
+function filterClause(f: PostFilter): SQL | undefined {
+  if (f.submoltId) return eq(posts.submoltId, f.submoltId);
+  if (f.authorId) return eq(posts.authorId, f.authorId);
+  if (f.feedOf) {
+    const followed = sql`${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${f.feedOf.agentId})`;
+    if (f.feedOf.filter === "following") return followed;
+    const subscribed = sql`${posts.submoltId} IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${f.feedOf.agentId})`;
+    return sql`(${subscribed} OR ${followed})`;
+  }
+  return undefined;
+}
+
+// Sort key columns per sort, all descending, id last as the tie-break.
+const SORT_KEYS = {
+  hot: [posts.hot, posts.id],
+  new: [posts.createdAt, posts.id],
+  top: [posts.score, posts.createdAt, posts.id],
+} as const;
+
+export interface ListOptions {
+  sort: PostSort;
+  t: TopWindow;
+  limit: number;
+  offset: number;
+  cursor?: string;
+  viewerId: string | null;
+}
+
+export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions): Promise<Page<PostView>> {
+  if (o.sort === "rising") return listRising(deps, filter, o);
+  const keys = SORT_KEYS[o.sort];
+  const conds: (SQL | undefined)[] = [live, filterClause(filter)];
+  if (o.sort === "top" && o.t !== "all") conds.push(gt(posts.createdAt, deps.clock.now() - TOP_WINDOWS[o.t]));
+  if (o.cursor) {
+    const values = decodeCursor(o.cursor, keys.length);
+    // Row-value comparison: one range condition the index can seek to.
+    conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`);
+  }
+  const rows = await selectPosts(deps, o.viewerId)
+    .where(and(...conds))
+    .orderBy(...keys.map((k) => desc(k)))
+    .limit(o.limit + 1)
+    .offset(o.cursor ? 0 : o.offset);
+  const items = rows.slice(0, o.limit);
+  const last = items.at(-1);
+  const hasMore = rows.length > o.limit;
+  const keyOf = (p: PostView["post"]) => (o.sort === "hot" ? [p.hot, p.id] : o.sort === "new" ? [p.createdAt, p.id] : [p.score, p.createdAt, p.id]);
+  return { items, hasMore, nextCursor: hasMore && last ? encodeCursor(keyOf(last.post)) : null };
+}
+
+const RISING_CANDIDATES = 500;
+
+/** Rising depends on "now", so it ranks the newest posts of the last 48 h in memory (index scan by created_at). */
+async function listRising(deps: Deps, filter: PostFilter, o: ListOptions): Promise<Page<PostView>> {
+  const now = deps.clock.now();
+  const rows = await selectPosts(deps, o.viewerId)
+    .where(and(live, filterClause(filter), gt(posts.createdAt, now - RISING_WINDOW_MS)))
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(RISING_CANDIDATES);
+  rows.sort((a, b) => risingScore(b.post.score, b.post.createdAt, now) - risingScore(a.post.score, a.post.createdAt, now));
+  const start = o.cursor ? decodeOffsetCursor(o.cursor) : o.offset;
+  const items = rows.slice(start, start + o.limit);
+  const hasMore = rows.length > start + o.limit;
+  return { items, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
+}
+
+export async function pinnedPosts(deps: Deps, submoltId: string, viewerId: string | null) {
+  return selectPosts(deps, viewerId)
+    .where(and(eq(posts.submoltId, submoltId), sql`${posts.isPinned} = 1`, live))
+    .orderBy(posts.pinnedAt);
+}
+
+export async function createPost(
+  deps: Deps,
+  agent: AgentRow,
+  submolt: SubmoltRow,
+  input: { title: string; content?: string; url?: string },
+) {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const id = uuidv7(now);
+  await db.batch([
+    db.insert(posts).values({
+      id,
+      submoltId: submolt.id,
+      authorId: agent.id,
+      title: input.title,
+      content: input.content ?? null,
+      url: input.url ?? null,
+      type: input.url ? "link" : "text",
+      hot: hotScore(0, now),
+      createdAt: now,
+      updatedAt: now,
+    }),
+    db
+      .update(submolts)
+      .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
+      .where(eq(submolts.id, submolt.id)),
+    db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
+  ]);
+  return getPostView(deps, id, agent.id);
+}
+
+/** Authors delete their own posts; owners and moderators of the submolt remove others'. Soft: votes and comments stay. */
+export async function deletePost(deps: Deps, agent: AgentRow, postId: string) {
+  const { post, submolt } = await getPostView(deps, postId, null);
+  const isAuthor = post.authorId === agent.id;
+  if (!isAuthor) {
+    const { role } = await viewerOf(deps, submolt.id, agent.id);
+    if (!role) throw forbidden("You can only delete your own posts", "Ask a moderator of this community to remove it.");
+  }
+  const { db } = deps;
+  const now = deps.clock.now();
+  await db.batch([
+    db
+      .update(posts)
+      .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: isAuthor ? null : agent.id, updatedAt: now })
+      .where(and(eq(posts.id, post.id), live)),
+    db
+      .update(submolts)
+      .set({ postCount: sql`${submolts.postCount} - 1` })
+      .where(and(eq(submolts.id, submolt.id), sql`changes() = 1`)),
+    db
+      .update(agents)
+      .set({ postsCount: sql`${agents.postsCount} - 1` })
+      .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
+    ...(isAuthor
+      ? []
+      : [auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.remove", agentId: post.authorId, target: post.id })]),
+  ]);
+  return isAuthor ? "Post deleted" : "Post removed by a moderator";
+}
+
+export const MAX_PINS = 3;
+
+export async function setPinned(deps: Deps, agent: AgentRow, postId: string, pinned: boolean) {
+  const view = await getPostView(deps, postId, null);
+  await requireRole(deps, view.submolt, agent.id, ["owner", "moderator"], "Only moderators can pin posts");
+  const now = deps.clock.now();
+  const { db } = deps;
+  if (pinned && !view.post.isPinned) {
+    // The cap is part of the write, so two moderators pinning at once cannot make a fourth pin.
+    const rows = await db
+      .update(posts)
+      .set({ isPinned: true, pinnedAt: now })
+      .where(
+        and(
+          eq(posts.id, postId),
+          sql`(SELECT count(*) FROM ${posts} p2 WHERE p2.submolt_id = ${view.submolt.id} AND p2.is_pinned = 1) < ${MAX_PINS}`,
+        ),
+      )
+      .returning({ id: posts.id });
+    if (rows.length === 0) throw conflict(`A submolt can have at most ${MAX_PINS} pinned posts`, "Unpin another post first.");
+  } else if (!pinned) {
+    await db.update(posts).set({ isPinned: false, pinnedAt: null }).where(eq(posts.id, postId));
+  }
+  return { id: postId, is_pinned: pinned };
+}
+
+export async function reportPost(deps: Deps, agent: AgentRow, postId: string, reason: string) {
+  await getPostView(deps, postId, null);
+  await deps.db
+    .insert(reports)
+    .values({ id: uuidv7(), targetId: postId, targetType: "post", reporterId: agent.id, reason, createdAt: deps.clock.now() });
+}
+
+export async function recentPostsOf(deps: Deps, authorId: string, viewerId: string | null, limit = 10) {
+  return selectPosts(deps, viewerId)
+    .where(and(eq(posts.authorId, authorId), live))
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(limit);
+}
+
