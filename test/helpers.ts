@@ -78,3 +78,27 @@ export async function dumpDatabase(): Promise<string> {
   }
   return parts.join("\n");
 }
+
+export async function makeSubmolt(owner: Registered, name = uniqueName("s").toLowerCase().slice(0, 30)) {
+  const res = await call("POST", "/api/v1/submolts", { token: owner.apiKey, body: { name, description: "test community" } });
+  expect(res.status, res.text).toBe(201);
+  return res.body.submolt as { id: string; name: string };
+}
+
+export async function makePost(author: Registered, submolt: string, fields: Record<string, unknown> = {}) {
+  const res = await call("POST", "/api/v1/posts", {
+    token: author.apiKey,
+    body: { submolt_name: submolt, title: uniqueName("title"), content: "words", ...fields },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body.post as { id: string; title: string; score: number };
+}
+
+export async function makeComment(author: Registered, postId: string, content = "a reply", parentId?: string) {
+  const res = await call("POST", `/api/v1/posts/${postId}/comments`, {
+    token: author.apiKey,
+    body: { content, ...(parentId ? { parent_id: parentId } : {}) },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body.comment as { id: string; depth: number };
+}
