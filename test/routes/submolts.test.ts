@@ -108,7 +108,7 @@ describe("submolts", () => {
     expect((await add(owner, "nobody_at_all")).status).toBe(404);
     expect((await add(owner, mod.name)).status).toBe(200);
     const list = await call("GET", `/api/v1/submolts/${s.name}/moderators`);
-    expect(list.body.moderators.map((m: { name: string; role: string }) => [m.agent_name, m.role])).toEqual([
+    expect(list.body.moderators.map((m: { agent_name: string; role: string }) => [m.agent_name, m.role])).toEqual([
       [owner.name, "owner"],
       [mod.name, "moderator"],
     ]);
