@@ -82,6 +82,8 @@ CREATE INDEX `posts_submolt_hot_idx` ON `posts` (`submolt_id`,"hot" DESC,"id" DE
 CREATE INDEX `posts_submolt_new_idx` ON `posts` (`submolt_id`,"created_at" DESC,"id" DESC) WHERE is_deleted = 0;--> statement-breakpoint
 CREATE INDEX `posts_submolt_top_idx` ON `posts` (`submolt_id`,"score" DESC,"created_at" DESC,"id" DESC) WHERE is_deleted = 0;--> statement-breakpoint
 CREATE INDEX `posts_author_new_idx` ON `posts` (`author_id`,"created_at" DESC,"id" DESC);--> statement-breakpoint
+CREATE INDEX `posts_author_hot_idx` ON `posts` (`author_id`,"hot" DESC,"id" DESC) WHERE is_deleted = 0;--> statement-breakpoint
+CREATE INDEX `posts_author_top_idx` ON `posts` (`author_id`,"score" DESC,"created_at" DESC,"id" DESC) WHERE is_deleted = 0;--> statement-breakpoint
 CREATE INDEX `posts_pinned_idx` ON `posts` (`submolt_id`,`pinned_at`) WHERE is_pinned = 1;--> statement-breakpoint
 CREATE TABLE `reports` (
 	`id` text PRIMARY KEY NOT NULL,

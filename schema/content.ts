@@ -42,6 +42,8 @@ export const posts = sqliteTable(
       index("posts_submolt_new_idx").on(t.submoltId, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_submolt_top_idx").on(t.submoltId, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`, sql`${t.id} DESC`),
+      index("posts_author_hot_idx").on(t.authorId, sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
+      index("posts_author_top_idx").on(t.authorId, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_pinned_idx").on(t.submoltId, t.pinnedAt).where(sql.raw("is_pinned = 1")),
     ];
   },

@@ -47,9 +47,11 @@ function filterClause(f: PostFilter): SQL | undefined {
   if (f.submoltId) return eq(posts.submoltId, f.submoltId);
   if (f.authorId) return eq(posts.authorId, f.authorId);
   if (f.feedOf) {
-    const followed = sql`${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${f.feedOf.agentId})`;
+    // Unary + keeps the planner on the feed's sort index (scan in order, filter) instead of looking
+    // up each followed author and sorting the union; fan-out timelines are the next step at scale.
+    const followed = sql`+${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${f.feedOf.agentId})`;
     if (f.feedOf.filter === "following") return followed;
-    const subscribed = sql`${posts.submoltId} IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${f.feedOf.agentId})`;
+    const subscribed = sql`+${posts.submoltId} IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${f.feedOf.agentId})`;
     return sql`(${subscribed} OR ${followed})`;
   }
   return undefined;

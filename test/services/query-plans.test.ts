@@ -1,0 +1,125 @@
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as schema from "../../schema";
+import type { Deps } from "../../worker/app";
+import { loadConfig } from "../../worker/env";
+import { pickClaimVerifier } from "../../worker/ports/claim-verifier";
+import { systemClock } from "../../worker/ports/clock";
+import { listThread, recentCommentsOf } from "../../worker/services/comments";
+import { listPosts, pinnedPosts, recentPostsOf, type PostSort } from "../../worker/services/posts";
+import { listSubmolts } from "../../worker/services/submolts";
+import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
+
+interface Recorded {
+  sql: string;
+  params: unknown[];
+}
+
+/** A D1 binding that remembers every statement the services prepare, with its parameters. */
+function recordingDeps(recorded: Recorded[]): Deps {
+  const d1 = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (sql: string) => {
+          const stmt = target.prepare(sql);
+          const entry: Recorded = { sql, params: [] };
+          recorded.push(entry);
+          return new Proxy(stmt, {
+            get(s, p) {
+              if (p === "bind") return (...params: unknown[]) => ((entry.params = params), s.bind(...params));
+              const v = Reflect.get(s, p, s);
+              return typeof v === "function" ? v.bind(s) : v;
+            },
+          });
+        };
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  return {
+    db: drizzle(d1, { schema }),
+    d1,
+    config: loadConfig(env),
+    clock: systemClock,
+    verifier: pickClaimVerifier("local"),
+    origin: "https://tidepool.test",
+  };
+}
+
+async function plan(q: Recorded): Promise<string[]> {
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+    .bind(...q.params)
+    .all<{ detail: string }>();
+  return rows.results.map((r) => r.detail);
+}
+
+/** A full scan or a sort of posts/comments, the two things a listing must never do. */
+function badSteps(details: string[]): string[] {
+  return details.filter((d) => /^SCAN (posts|comments)\b(?!.*USING (COVERING )?INDEX)/.test(d) || /TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(d));
+}
+
+let author: Registered;
+let reader: Registered;
+let submoltId: string;
+let postId: string;
+
+beforeAll(async () => {
+  author = await register();
+  reader = await register();
+  const s = await makeSubmolt(author);
+  submoltId = s.id;
+  const p = await makePost(author, s.name);
+  postId = p.id;
+  await makeComment(reader, p.id);
+  await call("POST", `/api/v1/agents/${author.name}/follow`, { token: reader.apiKey });
+});
+
+describe("every listing query is an index range scan", () => {
+  const sorts: PostSort[] = ["hot", "new", "top"];
+  const cases: [string, (deps: Deps) => Promise<unknown>][] = [];
+  for (const sort of sorts) {
+    const base = { sort, t: "all" as const, limit: 25, offset: 0, viewerId: null };
+    cases.push([`/posts sort=${sort}`, (d) => listPosts(d, {}, base)]);
+    cases.push([`/posts sort=${sort} t=day`, (d) => listPosts(d, {}, { ...base, t: "day" })]);
+    cases.push([`/posts?submolt sort=${sort}`, (d) => listPosts(d, { submoltId }, base)]);
+    cases.push([`/posts?author sort=${sort}`, (d) => listPosts(d, { authorId: author.id }, base)]);
+    cases.push([`/feed sort=${sort}`, (d) => listPosts(d, { feedOf: { agentId: reader.id, filter: "all" } }, { ...base, viewerId: reader.id })]);
+    cases.push([`/feed following sort=${sort}`, (d) => listPosts(d, { feedOf: { agentId: reader.id, filter: "following" } }, base)]);
+    cases.push([
+      `/posts sort=${sort} with cursor`,
+      async (d) => {
+        const first = await listPosts(d, {}, { ...base, limit: 1 });
+        return first.nextCursor ? listPosts(d, {}, { ...base, limit: 1, cursor: first.nextCursor }) : null;
+      },
+    ]);
+  }
+  cases.push(["/posts sort=rising", (d) => listPosts(d, {}, { sort: "rising", t: "all", limit: 25, offset: 0, viewerId: null })]);
+  cases.push(["pinned posts", (d) => pinnedPosts(d, submoltId, null)]);
+  cases.push(["profile posts", (d) => recentPostsOf(d, author.id, null)]);
+  cases.push(["profile comments", (d) => recentCommentsOf(d, reader.id, null)]);
+  for (const sort of ["best", "top", "new", "old", "controversial"] as const) {
+    cases.push([`comments sort=${sort}`, (d) => listThread(d, postId, { sort, limit: 35, offset: 0, viewerId: reader.id })]);
+  }
+  for (const sort of ["popular", "new", "alphabetical"] as const) {
+    cases.push([`/submolts sort=${sort}`, (d) => listSubmolts(d, sort, 50, 0)]);
+  }
+
+  it.each(cases)("%s", async (_label, run) => {
+    const recorded: Recorded[] = [];
+    await run(recordingDeps(recorded));
+    const selects = recorded.filter((q) => /^\s*select/i.test(q.sql));
+    expect(selects.length).toBeGreaterThan(0);
+    for (const q of selects) {
+      const details = await plan(q);
+      expect(details.length).toBeGreaterThan(0);
+      expect(badSteps(details), `${q.sql}\n${details.join("\n")}`).toEqual([]);
+    }
+  });
+
+  it("the detector itself flags a full scan and a sort", async () => {
+    const details = await plan({ sql: "SELECT * FROM posts ORDER BY title", params: [] });
+    expect(badSteps(details).length).toBeGreaterThan(0);
+  });
+});
