@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import { newRouter } from "./app";
 import { AppError, onError, onNotFound } from "./errors";
 import { withDeps } from "./middleware/deps";
+import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
 import agents from "./routes/agents";
 import auth, { jwksRouter } from "./routes/auth";
@@ -11,6 +12,7 @@ import claim from "./routes/claim";
 import comments from "./routes/comments";
 import feed from "./routes/feed";
 import keys from "./routes/keys";
+import media, { mediaFiles } from "./routes/media";
 import meta from "./routes/meta";
 import owner from "./routes/owner";
 import posts from "./routes/posts";
@@ -33,23 +35,26 @@ app.use(
     maxAge: 86400,
   }),
 );
-app.use(
+const limitBody = (maxSize: number, hint: string) =>
   bodyLimit({
-    maxSize: 1024 * 1024,
+    maxSize,
     onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", "Request body too large", "JSON bodies are limited to 1 MB.");
+      throw new AppError("PAYLOAD_TOO_LARGE", "Request body too large", hint);
     },
-  }),
-);
+  });
+const jsonLimit = limitBody(1024 * 1024, "JSON bodies are limited to 1 MB.");
+const uploadLimit = limitBody(MAX_UPLOAD_BODY, "Uploads are limited to 2 MB (avatars less; see the route).");
+app.use((c, next) => ((c.req.header("content-type") ?? "").startsWith("multipart/form-data") ? uploadLimit : jsonLimit)(c, next));
 app.use(tolerateEmptyJson);
 app.use(withDeps);
 
 const api = newRouter();
-for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, feed]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, feed, media]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);
 app.route("/", jwksRouter);
+app.route("/", mediaFiles);
 app.route("/", web);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
