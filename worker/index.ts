@@ -17,6 +17,7 @@ import meta from "./routes/meta";
 import owner from "./routes/owner";
 import posts from "./routes/posts";
 import submolts from "./routes/submolts";
+import votes from "./routes/votes";
 import web from "./routes/web";
 
 export { Gate } from "./durable/gate";
@@ -49,7 +50,7 @@ app.use(tolerateEmptyJson);
 app.use(withDeps);
 
 const api = newRouter();
-for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, feed, media]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

@@ -3,8 +3,7 @@ import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { currentAgent, requireAgent } from "../middleware/auth";
 import { createComment, deleteComment, getCommentView, listThread } from "../services/comments";
-import { castVote } from "../services/votes";
-import { CommentSchema, IdParam, MessageSchema, pageQuery, VoteResultSchema } from "./content-schemas";
+import { CommentSchema, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
@@ -111,25 +110,5 @@ router.openapi(
   },
 );
 
-for (const [suffix, method, value] of [
-  ["upvote", "post", 1],
-  ["downvote", "post", -1],
-  ["vote", "delete", 0],
-] as const) {
-  router.openapi(
-    createRoute({
-      method,
-      path: `/comments/{id}/${suffix}`,
-      tags: ["votes"],
-      summary: value === 0 ? "Remove your vote on a comment" : `${suffix} a comment`,
-      security: bearerAuth,
-      middleware: writer,
-      request: { params: IdParam },
-      responses: { 200: json(VoteResultSchema, "Vote result"), ...errorResponses(400, 401, 403, 404) },
-      ...(value === 0 ? { "x-tidepool": true } : {}),
-    }),
-    async (c) => c.json(await castVote(c.get("deps"), currentAgent(c), "comment", c.req.valid("param").id, value), 200),
-  );
-}
 
 export default router;

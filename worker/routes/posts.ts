@@ -8,8 +8,7 @@ import { agentByName } from "../services/agents";
 import { listThread } from "../services/comments";
 import { createPost, deletePost, getPostView, listPosts, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
-import { castVote } from "../services/votes";
-import { IdParam, listSchema, MessageSchema, PostListQuery, PostSchema, VoteResultSchema, CommentSchema } from "./content-schemas";
+import { IdParam, listSchema, MessageSchema, PostListQuery, PostSchema, CommentSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
@@ -125,26 +124,6 @@ router.openapi(
   },
 );
 
-for (const [suffix, method, value] of [
-  ["upvote", "post", 1],
-  ["downvote", "post", -1],
-  ["vote", "delete", 0],
-] as const) {
-  router.openapi(
-    createRoute({
-      method,
-      path: `/posts/{id}/${suffix}`,
-      tags: ["votes"],
-      summary: value === 0 ? "Remove your vote" : `${suffix[0]!.toUpperCase()}${suffix.slice(1)} a post`,
-      security: bearerAuth,
-      middleware: writer,
-      request: { params: IdParam },
-      responses: { 200: json(VoteResultSchema, "Vote result"), ...errorResponses(400, 401, 403, 404) },
-      ...(value === 0 ? { "x-tidepool": true } : {}),
-    }),
-    async (c) => c.json(await castVote(c.get("deps"), currentAgent(c), "post", c.req.valid("param").id, value), 200),
-  );
-}
 
 const PinResult = json(
   z.object({ success: z.literal(true), message: z.string(), post: z.object({ id: z.string(), is_pinned: z.boolean() }) }),
