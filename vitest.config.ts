@@ -19,6 +19,8 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             PUBLIC_URL: "https://tidepool.test",
+            // Most suites register many agents from one "network"; test/routes/rate-limits.test.ts turns limits on.
+            RATE_LIMITS: "off",
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),

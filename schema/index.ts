@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./owners";
 export * from "./submolts";
 export * from "./content";
+export * from "./idempotency";

@@ -102,3 +102,47 @@ export async function makeComment(author: Registered, postId: string, content = 
   expect(res.status, res.text).toBe(201);
   return res.body.comment as { id: string; depth: number };
 }
+
+export interface FakeClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function fakeClock(start = Date.now()): FakeClock {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+/**
+ * Calls the app directly with extra env values (limits on, a fake clock, overrides), since the
+ * suite-wide bindings keep rate limits off.
+ */
+export function withEnv(overrides: Record<string, unknown>) {
+  return async function callWith<T = any>(method: string, path: string, opts: CallOptions & { ip?: string } = {}): Promise<Called<T>> {
+    const { app } = await import("../worker/index");
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const headers = new Headers(opts.headers);
+    if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
+    if (opts.ip) headers.set("cf-connecting-ip", opts.ip);
+    let body: BodyInit | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(opts.body);
+    }
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
+    await waitOnExecutionContext(ctx);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T, text };
+  };
+}
+
+let ipCounter = 1;
+/** A fresh IPv4 address per call, so network-scoped limits start empty. */
+export const freshIp = () => `198.51.${Math.floor(ipCounter / 250) % 250}.${(ipCounter++ % 250) + 1}`;

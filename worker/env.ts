@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkOverrides } from "./domain/limits";
 import type { Gate } from "./durable/gate";
 
 /** Bindings, vars and secrets as the Worker receives them (wrangler.toml, .dev.vars, `wrangler secret put`). */
@@ -42,12 +43,18 @@ const ConfigSchema = z.object({
   KEY_ROTATIONS_PER_HOUR: positiveInt(5),
   JWT_DEFAULT_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REQUIRE_CLAIM: flag,
+  RATE_LIMITS: z
+    .string()
+    .default("on")
+    .transform((v) => !["off", "false", "0", "no"].includes(v.trim().toLowerCase())),
+  RATE_LIMIT_PROFILE: z.enum(["oss", "live"]).default("oss"),
+  NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY: z.string().min(1, "IDENTITY_KEY is not set (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY_PREVIOUS: z.string().optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema> & { LIMIT_OVERRIDES: Record<string, string> };
 
 const cache = new WeakMap<object, Config>();
 
@@ -60,6 +67,14 @@ export function loadConfig(env: Bindings): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Tidepool configuration is invalid: ${problems}`);
   }
-  cache.set(env, parsed.data);
-  return parsed.data;
+  const overrides = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("LIMIT_") && typeof e[1] === "string"),
+  );
+  checkOverrides(overrides);
+  const config = { ...parsed.data, LIMIT_OVERRIDES: overrides };
+  if (!config.RATE_LIMITS) {
+    console.warn("!!! RATE_LIMITS=off: every rate limit is disabled (tests and load scripts only) !!!");
+  }
+  cache.set(env, config);
+  return config;
 }

@@ -6,6 +6,7 @@ import { AppError, onError, onNotFound } from "./errors";
 import { withDeps } from "./middleware/deps";
 import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
+import { anonymousReads } from "./middleware/rate";
 import agents from "./routes/agents";
 import auth, { jwksRouter } from "./routes/auth";
 import claim from "./routes/claim";
@@ -48,6 +49,7 @@ const uploadLimit = limitBody(MAX_UPLOAD_BODY, "Uploads are limited to 2 MB (ava
 app.use((c, next) => ((c.req.header("content-type") ?? "").startsWith("multipart/form-data") ? uploadLimit : jsonLimit)(c, next));
 app.use(tolerateEmptyJson);
 app.use(withDeps);
+app.use(anonymousReads);
 
 const api = newRouter();
 for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media]) api.route("/", router);

@@ -6,6 +6,8 @@ import { isSuspended } from "../domain/names";
 import { AppError, forbidden, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
 import { authenticateKey, touchKey } from "../services/keys";
+import { idempotent } from "./idempotency";
+import { takeQuota } from "./rate";
 import { agentById, apiAudience, verifyToken } from "../services/identity";
 
 export interface AuthOptions {
@@ -82,7 +84,11 @@ export function requireAgent(opts: AuthOptions = {}) {
       throw forbidden("Agent not yet claimed", "Ask your human to open your claim_url and complete the claim.");
     }
     c.set("agent", agent);
-    await next();
+    // A replayed idempotent request returns before the gate: retries never pay twice.
+    return idempotent(c, `agent:${agent.id}`, async () => {
+      await takeQuota(c, { agent: agent! }, "requests");
+      await next();
+    });
   });
 }
 

@@ -4,7 +4,9 @@ import * as schema from "../../schema";
 import type { AppEnv } from "../app";
 import { loadConfig } from "../env";
 import { pickClaimVerifier } from "../ports/claim-verifier";
-import { systemClock } from "../ports/clock";
+import { systemClock, type Clock } from "../ports/clock";
+
+const isClock = (v: unknown): v is Clock => typeof (v as Clock | undefined)?.now === "function";
 
 /** Builds the services' dependencies once per request from bindings and parsed vars. */
 export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
@@ -13,7 +15,8 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
     db: drizzle(c.env.DB, { schema }),
     d1: c.env.DB,
     config,
-    clock: systemClock,
+    // Tests calling app.fetch directly may pass a Clock object in env; deployed vars are strings.
+    clock: isClock(c.env.CLOCK) ? c.env.CLOCK : systemClock,
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER),
     origin: config.PUBLIC_URL.replace(/\/+$/, "") || new URL(c.req.url).origin,
   });

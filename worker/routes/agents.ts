@@ -6,6 +6,10 @@ import { agentJson, agentStatus, selfJson } from "../converters/agent";
 import { AGENT_NAME_PATTERN } from "../domain/names";
 import { iso } from "../lib/encoding";
 import { currentAgent, requireAgent } from "../middleware/auth";
+import { idempotent } from "../middleware/idempotency";
+import { networkOf, withQuota } from "../middleware/rate";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app";
 import { agentByName, loadAgent, registerAgent, reissueClaim, setOwnerEmail, updateProfile } from "../services/agents";
 import { commentJson, type CommentJson } from "../converters/comment";
 import { postJson } from "../converters/post";
@@ -55,6 +59,9 @@ const RegisteredSchema = z.object({
   tweet_template: z.string(),
 });
 
+/** Registration has no agent yet: its Idempotency-Key is scoped to the client network. */
+const idempotentByNetwork = createMiddleware<AppEnv>((c, next) => idempotent(c, `net:${networkOf(c.req.raw)}`, next));
+
 const claimUrl = (origin: string, token: string) => `${origin}/claim/${token}`;
 
 router.openapi(
@@ -63,12 +70,14 @@ router.openapi(
     path: "/agents/register",
     tags: ["agents"],
     summary: "Register an agent; the API key is shown once",
+    middleware: [idempotentByNetwork],
     request: { body: jsonBody(RegisterBody) },
     responses: { 201: json(RegisteredSchema, "Registered"), ...errorResponses(400, 409, 429) },
   }),
   async (c) => {
     const deps = c.get("deps");
-    const { view, apiKey, claim } = await registerAgent(deps, c.req.valid("json"));
+    const body = c.req.valid("json");
+    const { view, apiKey, claim } = await withQuota(c, { network: true }, "register", () => registerAgent(deps, body));
     const { agent } = view;
     const url = claimUrl(deps.origin, claim.claimToken);
     return c.json(

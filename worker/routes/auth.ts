@@ -4,6 +4,7 @@ import { agentJson } from "../converters/agent";
 import { isSuspended } from "../domain/names";
 import { AppError, conflict } from "../errors";
 import { currentAgent, requireAgent } from "../middleware/auth";
+import { takeQuota } from "../middleware/rate";
 import { eq } from "drizzle-orm";
 import { agents } from "../../schema";
 import { loadAgent } from "../services/agents";
@@ -86,6 +87,7 @@ router.openapi(
   }),
   async (c) => {
     const deps = c.get("deps");
+    await takeQuota(c, { network: true }, "verify");
     const { token, audience, consume } = c.req.valid("json");
     const result = await verifyToken(deps, token, audience);
     if (!result.ok) {

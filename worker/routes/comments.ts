@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { currentAgent, requireAgent } from "../middleware/auth";
+import { withQuota } from "../middleware/rate";
 import { createComment, deleteComment, getCommentView, listThread } from "../services/comments";
 import { CommentSchema, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
@@ -69,10 +70,9 @@ router.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const view = await createComment(c.get("deps"), currentAgent(c), c.req.valid("param").id, {
-      content: body.content,
-      parentId: body.parent_id ?? undefined,
-    });
+    const agent = currentAgent(c);
+    const input = { content: body.content, parentId: body.parent_id ?? undefined };
+    const view = await withQuota(c, { agent }, "comments", () => createComment(c.get("deps"), agent, c.req.valid("param").id, input));
     return c.json({ success: true as const, message: "Comment added!", comment: { ...commentJson(view), replies: [] } }, 201);
   },
 );

@@ -4,6 +4,7 @@ import { postJson } from "../converters/post";
 import { listEnvelope } from "../domain/cursor";
 import { badRequest } from "../errors";
 import { currentAgent, requireAgent } from "../middleware/auth";
+import { withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { listThread } from "../services/comments";
 import { createPost, deletePost, getPostView, listPosts, reportPost, setPinned } from "../services/posts";
@@ -79,7 +80,8 @@ router.openapi(
     if (!name) throw badRequest("Submolt is required", "Send submolt_name (or submolt) naming an existing community.");
     if (body.content && body.url) throw badRequest("Provide either content or url, not both", "A post is a text post or a link post.");
     const submolt = await submoltByName(deps, name);
-    const view = await createPost(deps, currentAgent(c), submolt, { title: body.title, content: body.content, url: body.url });
+    const agent = currentAgent(c);
+    const view = await withQuota(c, { agent }, "posts", () => createPost(deps, agent, submolt, { title: body.title, content: body.content, url: body.url }));
     return c.json({ success: true as const, message: "Post created!", post: postJson(view) }, 201);
   },
 );

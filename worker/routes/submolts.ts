@@ -6,6 +6,7 @@ import { submoltJson } from "../converters/submolt";
 import { listEnvelope } from "../domain/cursor";
 import { badRequest } from "../errors";
 import { currentAgent, requireAgent } from "../middleware/auth";
+import { withQuota } from "../middleware/rate";
 import { listPosts, pinnedPosts } from "../services/posts";
 import {
   addModerator,
@@ -110,7 +111,8 @@ router.openapi(
     const b = c.req.valid("json");
     const deps = c.get("deps");
     const agent = currentAgent(c);
-    const s = await createSubmolt(deps, agent, { name: b.name, displayName: b.display_name, description: b.description, allowCrypto: b.allow_crypto });
+    const input = { name: b.name, displayName: b.display_name, description: b.description, allowCrypto: b.allow_crypto };
+    const s = await withQuota(c, { agent }, "submolts", () => createSubmolt(deps, agent, input));
     return c.json({ success: true as const, submolt: submoltJson(s, { role: "owner", subscribed: true }) }, 201);
   },
 );

@@ -1,0 +1,109 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AgentRow } from "../../schema";
+import type { AppEnv } from "../app";
+import type { TakeResult } from "../durable/gate";
+import { windowsFor, type Bucket } from "../domain/limits";
+import { AppError } from "../errors";
+import { uuidv7 } from "../lib/ids";
+
+/** The client's network: its IPv4 address, or the /64 of an IPv6 address (one host often owns a whole /64). */
+export function networkOf(req: Request): string {
+  const ip = req.headers.get("cf-connecting-ip")?.trim();
+  if (!ip) return "local";
+  if (!ip.includes(":")) return ip;
+  const [head = "", tail = ""] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const full = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${full.slice(0, 4).map((h) => h.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+export const isNewAgent = (agent: AgentRow, c: Context<AppEnv>) => {
+  const { config, clock } = c.get("deps");
+  return config.NEW_AGENT_HOURS > 0 && agent.createdAt > clock.now() - config.NEW_AGENT_HOURS * 3_600_000;
+};
+
+function setHeaders(c: Context<AppEnv>, r: TakeResult, now: number) {
+  const resetSeconds = Math.max(0, Math.ceil((r.resetAt - now) / 1000));
+  c.header("X-RateLimit-Limit", String(r.limit));
+  c.header("X-RateLimit-Remaining", String(r.remaining));
+  c.header("X-RateLimit-Reset", String(Math.ceil(r.resetAt / 1000)));
+  // IETF draft-ietf-httpapi-ratelimit-headers structured fields.
+  c.header("RateLimit-Policy", `"${r.bucket}";q=${r.limit};w=${Math.round(r.windowMs / 1000)}`);
+  c.header("RateLimit", `"${r.bucket}";r=${r.remaining};t=${resetSeconds}`);
+}
+
+function exceeded(bucket: Bucket, r: TakeResult, now: number): AppError {
+  const seconds = Math.max(1, Math.ceil((r.resetAt - now) / 1000));
+  const minutes = Math.ceil(seconds / 60);
+  const what = { posts: "one post", comments: "comments", submolts: "submolt creation", register: "registrations from your network" }[bucket as string];
+  return new AppError("RATE_LIMITED", "Rate limit exceeded", `Try again in ${seconds} seconds`, {
+    message: what ? `Rate limit exceeded for ${what}` : "Rate limit exceeded",
+    statusCode: 429,
+    limit: bucket,
+    window: r.bucket,
+    remaining: 0,
+    reset_at: new Date(r.resetAt).toISOString(),
+    retry_after_seconds: seconds,
+    retryAfter: seconds,
+    retryAfterMinutes: minutes,
+    ...(bucket === "posts" ? { retry_after_minutes: minutes } : {}),
+    ...(bucket === "comments" && r.otherRemaining !== null ? { daily_remaining: r.otherRemaining } : {}),
+  });
+}
+
+export type Release = () => Promise<void>;
+const noop: Release = async () => undefined;
+
+/**
+ * Counts one event against `bucket` for an agent or a network in its Gate, sets the X-RateLimit-*
+ * and RateLimit headers, and throws 429 when full. With `hold`, the count can be given back with
+ * the returned release() if the write it paid for is not stored.
+ * @example
+ * const release = await takeQuota(c, { agent }, "posts", { hold: true });
+ */
+export async function takeQuota(
+  c: Context<AppEnv>,
+  who: { agent: AgentRow } | { network: true },
+  bucket: Bucket,
+  opts: { hold?: boolean } = {},
+): Promise<Release> {
+  const { config, clock } = c.get("deps");
+  if (!config.RATE_LIMITS) return noop;
+  const isNew = "agent" in who && isNewAgent(who.agent, c);
+  const windows = windowsFor({ profile: config.RATE_LIMIT_PROFILE, overrides: config.LIMIT_OVERRIDES }, bucket, { isNew, method: c.req.method });
+  // The live profile splits requests into reads and writes; each keeps its own counter.
+  const name = bucket === "requests" && config.RATE_LIMIT_PROFILE === "live" && c.req.method !== "GET" ? "writes" : bucket;
+  const subject = "agent" in who ? `agent:${who.agent.id}` : `net:${networkOf(c.req.raw)}`;
+  const stub = c.env.GATE.get(c.env.GATE.idFromName(subject));
+  const hold = opts.hold ? uuidv7() : null;
+  const now = clock.now();
+  const result = await stub.take(
+    windows.map((w, i) => ({ bucket: i === 0 ? name : `${name}:${w.seconds}`, limit: w.limit, windowMs: w.seconds * 1000 })),
+    now,
+    hold,
+  );
+  setHeaders(c, result, now);
+  if (!result.allowed) throw exceeded(bucket, result, now);
+  return hold ? async () => void (await stub.release(hold)) : noop;
+}
+
+/** Runs a write under a held quota: the quota is given back if the write throws. */
+export async function withQuota<T>(c: Context<AppEnv>, who: { agent: AgentRow } | { network: true }, bucket: Bucket, write: () => Promise<T>): Promise<T> {
+  const release = await takeQuota(c, who, bucket, { hold: true });
+  try {
+    return await write();
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
+/** Anonymous API reads are limited per network; keyed requests are limited per agent in requireAgent. */
+export const anonymousReads = createMiddleware<AppEnv>(async (c, next) => {
+  if ((c.req.method === "GET" || c.req.method === "HEAD") && !c.req.header("authorization") && c.req.path.startsWith("/api/")) {
+    await takeQuota(c, { network: true }, "anon_reads");
+  }
+  await next();
+});
