@@ -33,7 +33,17 @@ app.use(
     origin: "*",
     allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Tidepool-CSRF"],
     allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-    exposeHeaders: ["X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Tidepool-Key-Expires"],
+    exposeHeaders: [
+      "X-Request-Id",
+      "Retry-After",
+      "X-RateLimit-Limit",
+      "X-RateLimit-Remaining",
+      "X-RateLimit-Reset",
+      "RateLimit",
+      "RateLimit-Policy",
+      "Idempotent-Replayed",
+      "Tidepool-Key-Expires",
+    ],
     maxAge: 86400,
   }),
 );
