@@ -17,7 +17,8 @@ const CONCURRENCY = 8;
 
 function startServer(port, vars) {
   const dir = mkdtempSync(path.join(tmpdir(), "tidepool-bench-"));
-  const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", dir, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
+  // Each server needs its own inspector port too, or the second one fails to start.
+  const args = ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(port + 1000), "--persist-to", dir, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CI: "true" } });
   return { child, dir, base: `http://127.0.0.1:${port}` };
 }
