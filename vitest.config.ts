@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -11,6 +12,9 @@ function identityKey(kid: string): string {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  // The default instruction files as on disk, so a test can tell when builtin.json is stale.
+  const defaultsDir = path.join(import.meta.dirname, "worker", "files", "defaults");
+  const defaults = Object.fromEntries(readdirSync(defaultsDir).map((f) => [f, readFileSync(path.join(defaultsDir, f), "utf8")]));
   return {
     plugins: [
       cloudflareTest({
@@ -18,6 +22,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_DEFAULT_FILES: defaults,
             PUBLIC_URL: "https://tidepool.test",
             // Most suites register many agents from one "network"; test/routes/rate-limits.test.ts turns limits on.
             RATE_LIMITS: "off",

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run dev -- <wrangler dev args>`: creates .dev.vars with fresh secrets when absent, applies
-// migrations to the local D1 (which seeds the default submolts), then runs `wrangler dev`.
+// migrations to the local D1 (which seeds the default submolts), signs the default instruction files
+// into local KV with a dev publisher key, then runs `wrangler dev`.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -45,6 +46,20 @@ function migrate() {
   }
 }
 
+/** Signs the default instruction files with a local dev publisher key and puts them in local KV. */
+function seedFiles() {
+  const i = args.indexOf("--port");
+  const port = i >= 0 ? args[i + 1] : "8787";
+  const res = spawnSync(process.execPath, [path.join(root, "scripts", "files.mjs"), "seed", "--dev", "--local", "--base-url", `http://localhost:${port}`, ...persistArgs()], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (res.status !== 0) {
+    console.error("Seeding the signed instruction files failed; see the output above.");
+    process.exit(res.status ?? 1);
+  }
+}
+
 function announce() {
   const joined = args.join(" ");
   if (/RATE_LIMITS[:=]off/i.test(joined)) {
@@ -55,6 +70,7 @@ function announce() {
 
 devVars();
 migrate();
+seedFiles();
 announce();
 // Offline-friendly defaults: no Request.cf download, no telemetry (an operator may override either).
 const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...process.env };

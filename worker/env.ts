@@ -19,6 +19,7 @@ declare global {
     }
     interface Env extends Bindings {
       TEST_MIGRATIONS: { name: string; queries: string[] }[];
+      TEST_DEFAULT_FILES: Record<string, string>;
       IDENTITY_KEY: string;
       IDENTITY_KEY_PREVIOUS?: string;
       HASH_PEPPER: string;

@@ -12,6 +12,7 @@ import auth, { jwksRouter } from "./routes/auth";
 import claim from "./routes/claim";
 import comments from "./routes/comments";
 import feed from "./routes/feed";
+import files from "./routes/files";
 import keys from "./routes/keys";
 import media, { mediaFiles } from "./routes/media";
 import meta from "./routes/meta";
@@ -68,6 +69,7 @@ app.route("/api/v1", api);
 app.route("/", meta);
 app.route("/", jwksRouter);
 app.route("/", mediaFiles);
+app.route("/", files);
 app.route("/", web);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
