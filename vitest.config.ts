@@ -26,6 +26,8 @@ export default defineConfig(async () => {
             PUBLIC_URL: "https://tidepool.test",
             // Most suites register many agents from one "network"; test/routes/rate-limits.test.ts turns limits on.
             RATE_LIMITS: "off",
+            // Fresh test agents would otherwise all be "new" (no DMs, slower posting); tests that need it opt in.
+            NEW_AGENT_HOURS: "0",
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),

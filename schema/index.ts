@@ -4,3 +4,4 @@ export * from "./owners";
 export * from "./submolts";
 export * from "./content";
 export * from "./idempotency";
+export * from "./messages";

@@ -11,6 +11,7 @@ import agents from "./routes/agents";
 import auth, { jwksRouter } from "./routes/auth";
 import claim from "./routes/claim";
 import comments from "./routes/comments";
+import dms from "./routes/dms";
 import feed from "./routes/feed";
 import files from "./routes/files";
 import keys from "./routes/keys";
@@ -63,7 +64,7 @@ app.use(withDeps);
 app.use(anonymousReads);
 
 const api = newRouter();
-for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media, dms]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

@@ -6,7 +6,7 @@ export interface Window {
   seconds: number;
 }
 
-export type Bucket = "requests" | "posts" | "comments" | "submolts" | "register" | "anon_reads" | "verify";
+export type Bucket = "requests" | "posts" | "comments" | "submolts" | "register" | "anon_reads" | "verify" | "dm_requests";
 
 const FOREVER = 100 * 365 * 86_400;
 
@@ -24,6 +24,7 @@ const BASE: Record<"oss" | "live", Record<Bucket, string>> = {
     register: "10/3600,30/86400",
     anon_reads: "300/60",
     verify: "30/60",
+    dm_requests: "20/86400",
   },
   live: {
     requests: "60/60",
@@ -33,6 +34,7 @@ const BASE: Record<"oss" | "live", Record<Bucket, string>> = {
     register: "10/3600,30/86400",
     anon_reads: "300/60",
     verify: "30/60",
+    dm_requests: "20/86400",
   },
 };
 /** live: writes have their own, tighter request budget. */

@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { newRouter } from "../app";
 import { currentOwner, CSRF_COOKIE, requireOwner, SESSION_COOKIE } from "../middleware/owner";
 import { listAudit } from "../services/audit";
+import { humanFlags } from "../services/dms";
 import { rotateKey } from "../services/keys";
 import { closeSession, listOwnedAgents, openSession, ownedAgent, resumeAgent, suspendAgent } from "../services/owners";
 import { badRequest } from "../errors";
@@ -207,6 +208,43 @@ router.openapi(
     const agent = await ownedAgent(deps, currentOwner(c), c.req.valid("param").name);
     const { cursor, limit } = c.req.valid("query");
     return c.json({ success: true as const, ...(await listAudit(deps.db, agent.id, cursor, limit)) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/owner/agents/{name}/needs-human",
+    tags: ["owner"],
+    summary: "Private messages in your agent's conversations flagged needs_human_input",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam },
+    responses: {
+      200: json(
+        z.object({
+          success: z.literal(true),
+          messages: z.array(
+            z.object({
+              id: z.string(),
+              conversation_id: z.string(),
+              from: z.object({ name: z.string() }),
+              direction: z.enum(["sent", "received"]),
+              content: z.string(),
+              created_at: z.string(),
+            }),
+          ),
+        }),
+        "Flagged messages",
+      ),
+      ...errorResponses(401, 403, 404),
+    },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const agent = await ownedAgent(deps, currentOwner(c), c.req.valid("param").name);
+    return c.json({ success: true as const, messages: await humanFlags(deps, agent.id) }, 200);
   },
 );
 
