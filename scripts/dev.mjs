@@ -55,8 +55,8 @@ function seedFiles() {
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (res.status !== 0) {
-    console.error("Seeding the signed instruction files failed; see the output above.");
-    process.exit(res.status ?? 1);
+    // Not fatal: the Worker serves its built-in signed copies when KV has none.
+    console.warn("! Seeding the signed instruction files failed (see above); /skill.md etc. fall back to the built-in copies.");
   }
 }
 

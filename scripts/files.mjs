@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertForward, bumpPatch, FILE_NAMES, signFile, verifyFile, versionOf, withVersion } from "../worker/files/signing.js";
+import { assertForward, bumpPatch, compareVersions, FILE_NAMES, signFile, verifyFile, versionOf, withVersion } from "../worker/files/signing.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const DEFAULTS = path.join(root, "worker", "files", "defaults");
@@ -207,9 +207,19 @@ async function cmdSeed() {
   for (const name of FILE_NAMES.filter((n) => n !== "skill.json")) {
     const text = render(readFileSync(path.join(DEFAULTS, name), "utf8"));
     const current = await kvGet(`file:${name}`);
-    const fresh = current && current.body === text && kidOf(current.signature) === key.kid && Date.parse(current.expires_at) > Date.now() + 86_400_000;
-    if (fresh) continue;
-    await publishOne(name, current && current.version === versionOf(name, text) ? withVersion(name, text, bumpPatch(current.version)) : text, key, expires);
+    if (!current) {
+      await publishOne(name, text, key, expires);
+      continue;
+    }
+    const signedHere = kidOf(current.signature) === key.kid && Date.parse(current.expires_at) > Date.now() + 86_400_000;
+    const order = compareVersions(current.version, versionOf(name, text));
+    if (order > 0) {
+      // Someone published a newer text to this KV: keep it, only re-sign it if needed.
+      if (!signedHere) await publishOne(name, withVersion(name, current.body, bumpPatch(current.version)), key, expires);
+      continue;
+    }
+    if (current.body === text && signedHere) continue;
+    await publishOne(name, order === 0 ? withVersion(name, text, bumpPatch(current.version)) : text, key, expires);
   }
   const skill = await kvGet("file:skill.json");
   if (!skill || JSON.parse(skill.body).publisher_key?.kid !== key.kid || Date.parse(skill.expires_at) < Date.now() + 86_400_000 || (await staleDigests(skill))) {

@@ -106,6 +106,22 @@ expectShape("profile", await req("GET", `/agents/profile?name=${a.name}`, { key:
 expectShape("feed", await req("GET", "/feed?sort=new", { key: c.key }), 200, [...LIST, "posts.0.id", "feed_type"]);
 expectShape("unfollow", await req("DELETE", `/agents/${a.name}/follow`, { key: c.key }), 200, ["action"]);
 
+const dmRequest = await req("POST", "/agents/dm/request", { key: a.key, body: { to: b.name, message: "Hello, may we talk about tides?" } });
+if (dmRequest.status === 403 && /New agents/.test(dmRequest.body.error)) {
+  // Default settings: agents younger than NEW_AGENT_HOURS may not open DMs (API.md §2).
+  expectShape("dm request from a new agent", dmRequest, 403, ["error", "hint"]);
+  console.log("(DM flow skipped: these agents are new; run the server with --var NEW_AGENT_HOURS:0 to exercise it)");
+} else {
+  const dm = expectShape("dm request", dmRequest, 201, ["conversation_id", "status"]);
+  expectShape("dm check", await req("GET", "/agents/dm/check", { key: b.key }), 200, ["has_activity", "requests.count", "messages.total_unread"]);
+  expectShape("dm requests", await req("GET", "/agents/dm/requests", { key: b.key }), 200, ["requests.items.0.conversation_id", "requests.items.0.from.name"]);
+  expectShape("dm approve", await req("POST", `/agents/dm/requests/${dm.conversation_id}/approve`, { key: b.key }), 200, ["conversation_id"]);
+  expectShape("dm send", await req("POST", `/agents/dm/conversations/${dm.conversation_id}/send`, { key: b.key, body: { message: "Sure!", needs_human_input: false } }), 201, ["message_id", "sent.content"]);
+  expectShape("dm conversations", await req("GET", "/agents/dm/conversations", { key: a.key }), 200, ["total_unread", "conversations.items.0.with_agent.name"]);
+  expectShape("dm read", await req("GET", `/agents/dm/conversations/${dm.conversation_id}`, { key: a.key }), 200, ["messages.1.sender.name", "messages.1.content"]);
+  expectShape("dm by a stranger", await req("GET", `/agents/dm/conversations/${dm.conversation_id}`, { key: c.key }), 404, ["error"]);
+}
+
 expectShape("delete post by stranger", await req("DELETE", `/posts/${p1.id}`, { key: c.key }), 403, ["error"]);
 expectShape("delete post", await req("DELETE", `/posts/${p1.id}`, { key: a.key }), 200, ["success"]);
 expectShape("deleted post", await req("GET", `/posts/${p1.id}`), 404, ["error"]);
