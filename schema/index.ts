@@ -5,3 +5,4 @@ export * from "./submolts";
 export * from "./content";
 export * from "./idempotency";
 export * from "./messages";
+export * from "./search";

@@ -5,6 +5,8 @@ import type { Bindings, Config } from "./env";
 import { AppError } from "./errors";
 import type { ClaimVerifier } from "./ports/claim-verifier";
 import type { Clock } from "./ports/clock";
+import type { Embedder } from "./ports/embedder";
+import type { VectorIndex } from "./ports/vector-index";
 import type * as schema from "../schema";
 import type { AgentRow } from "../schema";
 
@@ -20,6 +22,13 @@ export interface Deps {
   verifier: ClaimVerifier;
   /** Public origin (PUBLIC_URL or the request's own): JWT issuer and base of every URL we hand out. */
   origin: string;
+  /** Search adapters, built on first use (production ones need bindings local runs do not have). */
+  search: () => SearchPorts;
+}
+
+export interface SearchPorts {
+  embedder: Embedder;
+  index: VectorIndex;
 }
 
 export type Credential = { kind: "key"; keyId: string; expiresAt: number | null } | { kind: "jwt"; jti: string };

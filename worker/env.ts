@@ -51,6 +51,7 @@ const ConfigSchema = z.object({
   RATE_LIMIT_PROFILE: z.enum(["oss", "live"]).default("oss"),
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
+  SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY: z.string().min(1, "IDENTITY_KEY is not set (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY_PREVIOUS: z.string().optional(),

@@ -3,7 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { newRouter } from "./app";
 import { AppError, onError, onNotFound } from "./errors";
-import { withDeps } from "./middleware/deps";
+import { buildDeps, withDeps } from "./middleware/deps";
+import { drainOutbox } from "./services/search-index";
 import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
@@ -13,6 +14,7 @@ import claim from "./routes/claim";
 import comments from "./routes/comments";
 import dms from "./routes/dms";
 import feed from "./routes/feed";
+import search from "./routes/search";
 import files from "./routes/files";
 import keys from "./routes/keys";
 import media, { mediaFiles } from "./routes/media";
@@ -64,7 +66,14 @@ app.use(withDeps);
 app.use(anonymousReads);
 
 const api = newRouter();
-for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media, dms]) api.route("/", router);
+// Index new and deleted content right after the response; the cron catches whatever this misses.
+api.use(async (c, next) => {
+  await next();
+  if (c.req.method !== "GET" && c.res.status < 300 && /^\/api\/v1\/(posts|comments)\b/.test(c.req.path)) {
+    c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
+  }
+});
+for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media, dms, search]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);
@@ -107,4 +116,16 @@ export { app };
 
 export default {
   fetch: app.fetch,
+  /** Cron: drain the search outbox (retries and anything the post-response drains missed). */
+  async scheduled(_controller, env, ctx) {
+    const deps = buildDeps(env, "https://cron.invalid");
+    ctx.waitUntil(
+      (async () => {
+        for (let i = 0; i < 20; i++) {
+          const r = await drainOutbox(deps, 100);
+          if (r.indexed + r.removed + r.failed === 0 || r.failed > 0) break;
+        }
+      })(),
+    );
+  },
 } satisfies ExportedHandler<Cloudflare.Env>;

@@ -1,11 +1,7 @@
 import { env } from "cloudflare:workers";
-import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as schema from "../../schema";
 import type { Deps } from "../../worker/app";
-import { loadConfig } from "../../worker/env";
-import { pickClaimVerifier } from "../../worker/ports/claim-verifier";
-import { systemClock } from "../../worker/ports/clock";
+import { buildDeps } from "../../worker/middleware/deps";
 import { listThread, recentCommentsOf } from "../../worker/services/comments";
 import { listPosts, pinnedPosts, recentPostsOf, type PostSort } from "../../worker/services/posts";
 import { listSubmolts } from "../../worker/services/submolts";
@@ -38,14 +34,7 @@ function recordingDeps(recorded: Recorded[]): Deps {
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
-  return {
-    db: drizzle(d1, { schema }),
-    d1,
-    config: loadConfig(env),
-    clock: systemClock,
-    verifier: pickClaimVerifier("local"),
-    origin: "https://tidepool.test",
-  };
+  return buildDeps({ ...env, DB: d1 }, "https://tidepool.test");
 }
 
 async function plan(q: Recorded): Promise<string[]> {

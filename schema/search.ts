@@ -1,0 +1,31 @@
+import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+// Work for the vector index, written by triggers in the same transaction as the post/comment write,
+// so no change can be lost between the content tables and the index.
+export const searchOutbox = sqliteTable(
+  "search_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    targetId: text("target_id").notNull(),
+    targetType: text("target_type", { enum: ["post", "comment"] }).notNull(),
+    op: text("op", { enum: ["upsert", "delete"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    availableAt: integer("available_at").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("search_outbox_due_idx").on(t.availableAt, t.id)],
+);
+
+// The local VectorIndex adapter's storage: exact cosine over float32 vectors (see ports/vector-index/local.ts).
+export const searchVectors = sqliteTable(
+  "search_vectors",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: ["post", "comment"] }).notNull(),
+    submoltId: text("submolt_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    vector: blob("vector", { mode: "buffer" }).notNull(),
+  },
+  (t) => [index("search_vectors_type_idx").on(t.type, t.submoltId)],
+);

@@ -1,0 +1,149 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
+import { buildDeps } from "../../worker/middleware/deps";
+import type { Embedder } from "../../worker/ports/embedder";
+import { localEmbedder } from "../../worker/ports/embedder/local";
+import { localVectorIndex } from "../../worker/ports/vector-index/local";
+import { drainOutbox, queueReindex } from "../../worker/services/search-index";
+import { call, fakeClock, makeComment, makePost, makeSubmolt, register, uniqueName } from "../helpers";
+
+/** Runs the cron handler, which drains the search outbox. */
+async function cron() {
+  const ctx = createExecutionContext();
+  await worker.scheduled!(createScheduledController(), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+const ids = (res: { body: { results: { id: string }[] } }) => res.body.results.map((r) => r.id);
+const find = (q: string, extra = "") => call("GET", `/api/v1/search?q=${encodeURIComponent(q)}${extra}`);
+
+describe("GET /search", () => {
+  it("finds a fresh post once the outbox is drained, by keyword and by meaning", async () => {
+    const a = await register();
+    const word = uniqueName("zephyrine").replace(/_/g, "");
+    const p = await makePost(a, "general", { title: `Migration of ${word} whales`, content: "Humpback whales travel thousands of kilometres each year." });
+    await cron();
+    const keyword = await find(word);
+    expect(keyword.status).toBe(200);
+    expect(ids(keyword)).toContain(p.id);
+    expect(keyword.body.results[0]).toMatchObject({ id: p.id, type: "post", title: `Migration of ${word} whales`, author: { name: a.name }, submolt: { name: "general" }, post_id: p.id });
+    expect(keyword.body.results[0].similarity).toBeGreaterThan(0);
+    expect(keyword.body.results[0].similarity).toBeLessThanOrEqual(1);
+    expect(keyword.body.posts.map((r: { id: string }) => r.id)).toContain(p.id);
+    const outbox = await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first();
+    expect(outbox).toEqual({ n: 0 });
+    const vector = await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ?").bind(p.id).first();
+    expect(vector).toEqual({ n: 1 });
+  });
+
+  it("drops a deleted post at once and from the vector index after the drain", async () => {
+    const a = await register();
+    const word = uniqueName("quillfeather").replace(/_/g, "");
+    const p = await makePost(a, "general", { title: `${word} notes` });
+    await cron();
+    expect(ids(await find(word))).toContain(p.id);
+    await call("DELETE", `/api/v1/posts/${p.id}`, { token: a.apiKey });
+    expect(ids(await find(word))).not.toContain(p.id);
+    await cron();
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ?").bind(p.id).first()).toEqual({ n: 0 });
+  });
+
+  it("filters by type and submolt", async () => {
+    const a = await register();
+    const s = await makeSubmolt(a);
+    const word = uniqueName("marlinspike").replace(/_/g, "");
+    const inSub = await makePost(a, s.name, { title: `${word} in a small place` });
+    const elsewhere = await makePost(a, "general", { title: `${word} in general` });
+    const c = await makeComment(a, elsewhere.id, `a comment about ${word}`);
+    await cron();
+    expect(new Set(ids(await find(word)))).toEqual(new Set([inSub.id, elsewhere.id, c.id]));
+    expect(new Set(ids(await find(word, "&type=posts")))).toEqual(new Set([inSub.id, elsewhere.id]));
+    const comments = await find(word, "&type=comments");
+    expect(ids(comments)).toEqual([c.id]);
+    expect(comments.body.results[0]).toMatchObject({ type: "comment", post: { id: elsewhere.id }, post_id: elsewhere.id });
+    expect(ids(await find(word, `&submolt=${s.name}`))).toEqual([inSub.id]);
+  });
+
+  it("ranks the most relevant document first on a small fixed set", async () => {
+    const a = await register();
+    const s = await makeSubmolt(a);
+    const docs = [
+      ["Sourdough starter feeding schedule", "Feed the sourdough starter flour and water twice a day; the sourdough rises."],
+      ["Tide tables for the northern coast", "High tide and low tide times for fishermen."],
+      ["Rust borrow checker explained", "Ownership and borrowing rules in the Rust compiler."],
+    ];
+    const made = [];
+    for (const [title, content] of docs) made.push(await makePost(a, s.name, { title, content }));
+    await cron();
+    const q = (text: string) => find(text, `&submolt=${s.name}`);
+    expect(ids(await q("sourdough bread starter"))[0]).toBe(made[0]!.id);
+    expect(ids(await q("when is high tide"))[0]).toBe(made[1]!.id);
+    expect(ids(await q("borrowing and ownership in rust"))[0]).toBe(made[2]!.id);
+  });
+
+  it.each([
+    ["", 400],
+    ["   ", 400],
+    ["x".repeat(501), 400],
+  ])("refuses the query %j", async (q, status) => {
+    const res = await call("GET", `/api/v1/search?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(status);
+    expect(res.body.success).toBe(false);
+  });
+
+  it("answers a one-character query with nothing, and a missing submolt with 404", async () => {
+    const res = await find("a");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ results: [], count: 0, has_more: false });
+    expect((await find("tides", "&submolt=no_such_place")).status).toBe(404);
+    expect((await find('"unbalanced AND ( NEAR')).status).toBe(200);
+  });
+});
+
+describe("indexing pipeline", () => {
+  it("keeps failed work queued and retries it later", async () => {
+    const a = await register();
+    const word = uniqueName("brackwater").replace(/_/g, "");
+    const p = await makePost(a, "general", { title: `${word} estuary` });
+    await cron();
+    // A change waiting in the outbox, as the post's trigger leaves it before any drain runs.
+    await env.DB.prepare("DELETE FROM search_vectors WHERE id = ?").bind(p.id).run();
+    await env.DB.prepare("INSERT INTO search_outbox (target_id, target_type, op, created_at) VALUES (?, 'post', 'upsert', 0)").bind(p.id).run();
+    const clock = fakeClock();
+    const broken: Embedder = { dimensions: 512, relevanceFloor: 0, embed: async () => Promise.reject(new Error("embedding service down")) };
+    const failing = { ...buildDeps(env, "https://tidepool.test", clock), search: () => ({ embedder: broken, index: localVectorIndex(env.DB) }) };
+    const r = await drainOutbox(failing, 500);
+    expect(r.failed).toBeGreaterThan(0);
+    const row = await env.DB.prepare("SELECT attempts, last_error, available_at FROM search_outbox WHERE target_id = ?").bind(p.id).first<{ attempts: number; last_error: string; available_at: number }>();
+    expect(row).toMatchObject({ attempts: 1, last_error: "embedding service down" });
+    expect(row!.available_at).toBeGreaterThan(clock.now());
+    // Not due yet: a drain now leaves it alone.
+    const working = { ...buildDeps(env, "https://tidepool.test", clock), search: () => ({ embedder: localEmbedder, index: localVectorIndex(env.DB) }) };
+    await drainOutbox(working, 500);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first()).toEqual({ n: 1 });
+    clock.advance(31_000);
+    await drainOutbox(working, 500);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first()).toEqual({ n: 0 });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ?").bind(p.id).first()).toEqual({ n: 1 });
+  });
+
+  it("reindexes idempotently", async () => {
+    const a = await register();
+    await makePost(a, "general");
+    await cron();
+    const deps = buildDeps(env, "https://tidepool.test");
+    for (let round = 0; round < 2; round++) {
+      expect(await queueReindex(deps)).toBeGreaterThan(0);
+      await cron();
+      const counts = await env.DB.prepare(
+        `SELECT (SELECT count(*) FROM search_vectors) AS vectors,
+                (SELECT count(*) FROM posts WHERE is_deleted = 0) + (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.is_deleted = 0 AND p.is_deleted = 0) AS live,
+                (SELECT count(*) FROM search_outbox) AS queued`,
+      ).first<{ vectors: number; live: number; queued: number }>();
+      expect(counts!.queued).toBe(0);
+      expect(counts!.vectors).toBe(counts!.live);
+    }
+  });
+});

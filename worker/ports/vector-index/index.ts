@@ -1,0 +1,42 @@
+import type { Bindings } from "../../env";
+import { cloudflareVectorIndex } from "./cloudflare";
+import { localVectorIndex } from "./local";
+
+export interface VectorRecord {
+  id: string;
+  type: "post" | "comment";
+  submoltId: string;
+  createdAt: number;
+  vector: Float32Array;
+}
+
+export interface VectorQuery {
+  vector: Float32Array;
+  topK: number;
+  type?: "post" | "comment";
+  submoltId?: string;
+}
+
+export interface VectorMatch {
+  id: string;
+  type: "post" | "comment";
+  score: number;
+}
+
+/**
+ * Stores vectors and returns the nearest ones by cosine similarity.
+ * @example
+ * await index.upsert([{ id, type: "post", submoltId, createdAt, vector }]);
+ * const hits = await index.query({ vector, topK: 50, type: "post" });
+ */
+export interface VectorIndex {
+  upsert(records: VectorRecord[]): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  query(q: VectorQuery): Promise<VectorMatch[]>;
+}
+
+export function pickVectorIndex(adapter: "local" | "cloudflare", env: Bindings): VectorIndex {
+  if (adapter === "local") return localVectorIndex(env.DB);
+  if (!env.VECTORS) throw new Error("SEARCH_ADAPTER=cloudflare needs the VECTORS binding (see README, Deploying)");
+  return cloudflareVectorIndex(env.VECTORS as Vectorize);
+}

@@ -1,0 +1,168 @@
+import type { Deps } from "../app";
+import { iso } from "../lib/encoding";
+
+export type SearchType = "posts" | "comments" | "all";
+
+/** Reciprocal rank fusion constant (Cormack et al.): dampens the weight of the very top ranks. */
+const RRF_K = 60;
+/** Candidates taken from each ranker before fusion. */
+const CANDIDATES = 50;
+
+type Hit = { id: string; type: "post" | "comment" };
+
+/** Words only, each quoted: user text can never become FTS5 query syntax. */
+export function ftsQuery(q: string): string | null {
+  const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
+  return words.length ? words.map((w) => `"${w}"`).join(" OR ") : null;
+}
+
+async function keywordHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<Hit[]> {
+  const match = ftsQuery(q);
+  if (!match) return [];
+  const hits: Hit[] = [];
+  if (type !== "comments") {
+    const rows = await deps.d1
+      .prepare(
+        `SELECT p.id FROM posts_fts f JOIN posts p ON p.rowid = f.rowid
+         WHERE posts_fts MATCH ?1 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY bm25(posts_fts, 2.0, 1.0) LIMIT ?3`,
+      )
+      .bind(match, submoltId, CANDIDATES)
+      .all<{ id: string }>();
+    hits.push(...rows.results.map((r) => ({ id: r.id, type: "post" as const })));
+  }
+  if (type !== "posts") {
+    const rows = await deps.d1
+      .prepare(
+        `SELECT c.id FROM comments_fts f JOIN comments c ON c.rowid = f.rowid JOIN posts p ON p.id = c.post_id
+         WHERE comments_fts MATCH ?1 AND c.is_deleted = 0 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY bm25(comments_fts) LIMIT ?3`,
+      )
+      .bind(match, submoltId, CANDIDATES)
+      .all<{ id: string }>();
+    // Posts and comments come from separate BM25 runs; interleave so neither list drowns the other.
+    const merged: Hit[] = [];
+    const comments = rows.results.map((r) => ({ id: r.id, type: "comment" as const }));
+    for (let i = 0; i < Math.max(hits.length, comments.length); i++) {
+      if (hits[i]) merged.push(hits[i]!);
+      if (comments[i]) merged.push(comments[i]!);
+    }
+    return merged;
+  }
+  return hits;
+}
+
+async function vectorHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<(Hit & { score: number })[]> {
+  const { embedder, index } = deps.search();
+  const [vector] = await embedder.embed([q]);
+  const matches = await index.query({
+    vector: vector!,
+    topK: CANDIDATES,
+    type: type === "all" ? undefined : type === "posts" ? "post" : "comment",
+    submoltId: submoltId ?? undefined,
+  });
+  return matches.filter((m) => m.score >= embedder.relevanceFloor);
+}
+
+/** score(d) = Σ over rankers of 1 / (RRF_K + rank); normalised so a document first in both lists scores 1. */
+export function fuse(lists: Hit[][]): { hit: Hit; score: number }[] {
+  const scores = new Map<string, { hit: Hit; score: number }>();
+  for (const list of lists) {
+    list.forEach((hit, i) => {
+      const entry = scores.get(hit.id) ?? { hit, score: 0 };
+      entry.score += 1 / (RRF_K + i + 1);
+      scores.set(hit.id, entry);
+    });
+  }
+  const best = lists.length / (RRF_K + 1);
+  return [...scores.values()].map((e) => ({ ...e, score: e.score / best })).sort((a, b) => b.score - a.score);
+}
+
+export type SearchMode = "hybrid" | "keyword" | "vector";
+
+interface Detail {
+  id: string;
+  type: "post" | "comment";
+  title: string | null;
+  content: string | null;
+  upvotes: number;
+  downvotes: number;
+  created_at: number;
+  author_id: string;
+  author_name: string;
+  author_display_name: string | null;
+  author_karma: number;
+  author_avatar_url: string | null;
+  submolt_id: string;
+  submolt_name: string;
+  submolt_display_name: string;
+  post_id: string;
+  post_title: string;
+}
+
+async function details(deps: Deps, hits: Hit[]): Promise<Map<string, Detail>> {
+  if (hits.length === 0) return new Map();
+  const marks = hits.map(() => "?").join(",");
+  const ids = hits.map((h) => h.id);
+  const author = "a.id AS author_id, a.name AS author_name, a.display_name AS author_display_name, a.karma AS author_karma, a.avatar_url AS author_avatar_url";
+  const submolt = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS submolt_display_name";
+  const rows = await deps.d1
+    .prepare(
+      `SELECT p.id, 'post' AS type, p.title, p.content, p.upvotes, p.downvotes, p.created_at, ${author}, ${submolt}, p.id AS post_id, p.title AS post_title
+       FROM posts p JOIN agents a ON a.id = p.author_id JOIN submolts s ON s.id = p.submolt_id WHERE p.id IN (${marks}) AND p.is_deleted = 0
+       UNION ALL
+       SELECT c.id, 'comment', NULL, c.content, c.upvotes, c.downvotes, c.created_at, ${author}, ${submolt}, p.id, p.title
+       FROM comments c JOIN posts p ON p.id = c.post_id JOIN agents a ON a.id = c.author_id JOIN submolts s ON s.id = p.submolt_id
+       WHERE c.id IN (${marks}) AND c.is_deleted = 0 AND p.is_deleted = 0`,
+    )
+    .bind(...ids, ...ids)
+    .all<Detail>();
+  return new Map(rows.results.map((r) => [r.id, r]));
+}
+
+const snippet = (s: string | null) => (s && s.length > 300 ? `${s.slice(0, 297)}...` : s ?? "");
+
+/**
+ * Hybrid search: BM25 over FTS5 and cosine over the vector index, fused by reciprocal rank.
+ * Deleted content is dropped twice: by the rankers' joins and by the detail query.
+ */
+export async function search(
+  deps: Deps,
+  o: { q: string; type: SearchType; limit: number; offset: number; submoltId: string | null; mode?: SearchMode },
+) {
+  const mode = o.mode ?? "hybrid";
+  const lists: Hit[][] = [];
+  if (mode !== "vector") lists.push(await keywordHits(deps, o.q, o.type, o.submoltId));
+  if (mode !== "keyword") lists.push(await vectorHits(deps, o.q, o.type, o.submoltId));
+  const fused = fuse(lists);
+  const page = fused.slice(o.offset, o.offset + o.limit);
+  const found = await details(deps, page.map((f) => f.hit));
+  const results = page
+    .filter((f) => found.has(f.hit.id))
+    .map(({ hit, score }) => {
+      const d = found.get(hit.id)!;
+      return {
+        id: d.id,
+        type: d.type,
+        title: d.title ?? d.post_title,
+        content: snippet(d.content),
+        upvotes: d.upvotes,
+        downvotes: d.downvotes,
+        created_at: iso(d.created_at)!,
+        similarity: Math.round(score * 1e4) / 1e4,
+        author: { id: d.author_id, name: d.author_name, display_name: d.author_display_name ?? d.author_name, karma: d.author_karma, avatar_url: d.author_avatar_url },
+        submolt: { id: d.submolt_id, name: d.submolt_name, display_name: d.submolt_display_name },
+        post: { id: d.post_id, title: d.post_title },
+        post_id: d.post_id,
+      };
+    });
+  return { results, hasMore: fused.length > o.offset + o.limit };
+}
+
+/** Agents and submolts whose names start with the query: the extra groups older clients read. */
+export async function nameMatches(deps: Deps, q: string) {
+  const prefix = `${q.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
+  const [agents, submolts] = await deps.d1.batch<Record<string, string | number | null>>([
+    deps.d1.prepare("SELECT name, display_name, description, karma FROM agents WHERE name_key LIKE ? ESCAPE '\\' LIMIT 5").bind(prefix),
+    deps.d1.prepare("SELECT name, display_name, description, subscriber_count FROM submolts WHERE name LIKE ? ESCAPE '\\' LIMIT 5").bind(prefix),
+  ]);
+  return { agents: agents!.results, submolts: submolts!.results };
+}
