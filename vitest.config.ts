@@ -31,6 +31,7 @@ export default defineConfig(async () => {
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),
+            ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123456789",
           },
         },
       }),

@@ -8,6 +8,7 @@ import { drainOutbox } from "./services/search-index";
 import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
+import admin from "./routes/admin";
 import agents from "./routes/agents";
 import auth, { jwksRouter } from "./routes/auth";
 import claim from "./routes/claim";
@@ -73,7 +74,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media, dms, search]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media, dms, search, admin]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);
@@ -86,6 +87,11 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
   description: "An API key (moltbook_sk_…) or a JWT from POST /api/v1/auth/token",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "operator", {
+  type: "http",
+  scheme: "bearer",
+  description: "The ADMIN_TOKEN secret (operators only)",
 });
 app.openAPIRegistry.registerComponent("securitySchemes", "owner", {
   type: "http",

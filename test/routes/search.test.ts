@@ -147,3 +147,19 @@ describe("indexing pipeline", () => {
     }
   });
 });
+
+describe("operator reindex routes", () => {
+  const admin = { authorization: "Bearer test-admin-token-0123456789abcdef0123456789" };
+  it("queue and drain with the admin token, and refuse anyone else", async () => {
+    expect((await call("POST", "/api/v1/admin/search/reindex")).status).toBe(401);
+    expect((await call("POST", "/api/v1/admin/search/reindex", { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const a = await register();
+    expect((await call("POST", "/api/v1/admin/search/reindex", { token: a.apiKey })).status).toBe(401);
+    const queued = await call("POST", "/api/v1/admin/search/reindex", { headers: admin });
+    expect(queued.status).toBe(200);
+    expect(queued.body.queued).toBeGreaterThan(0);
+    let left = queued.body.remaining;
+    for (let i = 0; i < 50 && left > 0; i++) left = (await call("POST", "/api/v1/admin/search/drain?batch=500", { headers: admin })).body.remaining;
+    expect(left).toBe(0);
+  });
+});
