@@ -19,8 +19,21 @@ interface LiveDoc {
   created_at: number;
 }
 
+/** D1 binds at most 100 parameters per statement: long id lists go in slices. */
+export function slices<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Title + body of live posts and comments among `ids`; deleted or unknown ones are absent. */
 async function liveDocs(deps: Deps, ids: string[]): Promise<Map<string, LiveDoc>> {
+  const found = new Map<string, LiveDoc>();
+  for (const part of slices(ids, 45)) for (const [k, v] of await liveDocsSlice(deps, part)) found.set(k, v);
+  return found;
+}
+
+async function liveDocsSlice(deps: Deps, ids: string[]): Promise<Map<string, LiveDoc>> {
   if (ids.length === 0) return new Map();
   const marks = ids.map(() => "?").join(",");
   const rows = await deps.d1
@@ -55,7 +68,9 @@ export async function drainOutbox(deps: Deps, limit = BATCH): Promise<{ indexed:
     const vectors = await embedder.embed(live.map((d) => d.text));
     await index.upsert(live.map((d, i) => ({ id: d.id, type: d.type, submoltId: d.submolt_id, createdAt: d.created_at, vector: vectors[i]! })));
     await index.remove(gone);
-    await deps.d1.prepare(`DELETE FROM search_outbox WHERE id IN (${rows.map(() => "?").join(",")})`).bind(...rows.map((r) => r.id)).run();
+    await deps.d1.batch(
+      slices(rows.map((r) => r.id), 90).map((part) => deps.d1.prepare(`DELETE FROM search_outbox WHERE id IN (${part.map(() => "?").join(",")})`).bind(...part)),
+    );
     return { indexed: live.length, removed: gone.length, failed: 0 };
   } catch (err) {
     const message = String((err as Error)?.message ?? err).slice(0, 500);

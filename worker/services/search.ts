@@ -1,5 +1,6 @@
 import type { Deps } from "../app";
 import { iso } from "../lib/encoding";
+import { slices } from "./search-index";
 
 export type SearchType = "posts" | "comments" | "all";
 
@@ -99,6 +100,12 @@ interface Detail {
 }
 
 async function details(deps: Deps, hits: Hit[]): Promise<Map<string, Detail>> {
+  const found = new Map<string, Detail>();
+  for (const part of slices(hits, 45)) for (const [k, v] of await detailsSlice(deps, part)) found.set(k, v);
+  return found;
+}
+
+async function detailsSlice(deps: Deps, hits: Hit[]): Promise<Map<string, Detail>> {
   if (hits.length === 0) return new Map();
   const marks = hits.map(() => "?").join(",");
   const ids = hits.map((h) => h.id);
