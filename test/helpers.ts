@@ -17,16 +17,19 @@ export interface Called<T = any> {
   text: string;
 }
 
-/** Sends a request through the Worker's real fetch handler, as a client would. */
-export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Called<T>> {
+function buildRequest(method: string, path: string, opts: CallOptions & { ip?: string }): Request {
   const headers = new Headers(opts.headers);
   if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
+  if (opts.ip) headers.set("cf-connecting-ip", opts.ip);
   let body: BodyInit | undefined = opts.raw;
   if (opts.body !== undefined) {
     headers.set("content-type", "application/json");
     body = JSON.stringify(opts.body);
   }
-  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body }));
+  return new Request(`${ORIGIN}${path}`, { method, headers, body });
+}
+
+async function readResponse<T>(res: Response): Promise<Called<T>> {
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -35,6 +38,11 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     // HTML and CSS stay as text.
   }
   return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+/** Sends a request through the Worker's real fetch handler, as a client would. */
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Called<T>> {
+  return readResponse<T>(await exports.default.fetch(buildRequest(method, path, opts)));
 }
 
 let counter = 0;
@@ -121,25 +129,10 @@ export function withEnv(overrides: Record<string, unknown>) {
   return async function callWith<T = any>(method: string, path: string, opts: CallOptions & { ip?: string } = {}): Promise<Called<T>> {
     const { app } = await import("../worker/index");
     const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
-    const headers = new Headers(opts.headers);
-    if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
-    if (opts.ip) headers.set("cf-connecting-ip", opts.ip);
-    let body: BodyInit | undefined = opts.raw;
-    if (opts.body !== undefined) {
-      headers.set("content-type", "application/json");
-      body = JSON.stringify(opts.body);
-    }
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
+    const res = await app.fetch(buildRequest(method, path, opts), { ...env, ...overrides }, ctx);
     await waitOnExecutionContext(ctx);
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
+    return readResponse<T>(res);
   };
 }
 
