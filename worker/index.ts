@@ -20,6 +20,7 @@ import files from "./routes/files";
 import keys from "./routes/keys";
 import media, { mediaFiles } from "./routes/media";
 import meta from "./routes/meta";
+import moderators from "./routes/moderators";
 import owner from "./routes/owner";
 import posts from "./routes/posts";
 import submolts from "./routes/submolts";
@@ -74,7 +75,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, posts, comments, votes, feed, media, dms, search, admin]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, posts, comments, votes, feed, media, dms, search, admin]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);
