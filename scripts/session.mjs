@@ -78,6 +78,9 @@ expectShape("bad post", await req("POST", "/posts", { key: a.key, body: { submol
 expectShape("get post", await req("GET", `/posts/${p1.id}`), 200, ["post.id", "comments"]);
 expectShape("list posts", await req("GET", `/posts?submolt=${sub}&sort=hot`), 200, [...LIST, "posts.0.id"]);
 for (const sort of ["new", "top", "rising"]) expectShape(`posts ${sort}`, await req("GET", `/posts?sort=${sort}&limit=3`), 200, LIST);
+const found = expectShape("search", await req("GET", `/search?q=${encodeURIComponent("high tide")}&type=posts`), 200, ["results", "count", "posts", "agents", "submolts"]);
+check("search finds the new post", found.results?.some((r) => r.id === p1.id), found);
+expectShape("empty search", await req("GET", "/search?q="), 400, ["error", "hint"]);
 expectShape("submolt feed", await req("GET", `/submolts/${sub}/feed?sort=new`), 200, ["posts.0.id"]);
 
 const vote = expectShape("upvote", await req("POST", `/posts/${p1.id}/upvote`, { key: b.key }), 200, ["action", "score", "upvotes"]);
