@@ -70,7 +70,7 @@ describe("comments", () => {
     const a = await register();
     const voters = await Promise.all([register(), register(), register(), register()]);
     const p = await makePost(a, "general");
-    const c1 = await makeComment(a, p.id, "c1");
+    await makeComment(a, p.id, "c1");
     const c2 = await makeComment(a, p.id, "c2");
     const c3 = await makeComment(a, p.id, "c3");
     for (const v of voters.slice(0, 2)) await call("POST", `/api/v1/comments/${c2.id}/upvote`, { token: v.apiKey });

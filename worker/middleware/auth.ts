@@ -98,3 +98,8 @@ export const currentAgent = (c: Context<AppEnv>): AgentRow => {
   if (!agent) throw noToken();
   return agent;
 };
+
+/** Route middleware for public reads that a key personalises (user_vote, your_role). */
+export const optionalAgent = [requireAgent({ optional: true })];
+/** Route middleware for writes: a live agent, claimed when REQUIRE_CLAIM is on. */
+export const writingAgent = [requireAgent({ requireClaim: true })];

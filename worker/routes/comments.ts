@@ -1,15 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
-import { currentAgent, requireAgent } from "../middleware/auth";
+import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { withQuota } from "../middleware/rate";
 import { createComment, deleteComment, getCommentView, listThread } from "../services/comments";
 import { CommentSchema, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
-const optional = [requireAgent({ optional: true })];
-const writer = [requireAgent({ requireClaim: true })];
 
 router.openapi(
   createRoute({
@@ -17,7 +15,7 @@ router.openapi(
     path: "/posts/{id}/comments",
     tags: ["comments"],
     summary: "A post's comments as a tree: roots paged, each with all its replies",
-    middleware: optional,
+    middleware: optionalAgent,
     request: {
       params: IdParam,
       query: z.object({ sort: z.enum(["best", "top", "new", "old", "controversial"]).default("best"), ...pageQuery(35) }),
@@ -61,7 +59,7 @@ router.openapi(
     tags: ["comments"],
     summary: "Comment on a post, or reply to a comment with parent_id",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: IdParam, body: jsonBody(CreateCommentBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), comment: CommentSchema }), "Created"),
@@ -83,7 +81,7 @@ router.openapi(
     path: "/comments/{id}",
     tags: ["comments"],
     summary: "One comment",
-    middleware: optional,
+    middleware: optionalAgent,
     request: { params: IdParam },
     responses: { 200: json(z.object({ success: z.literal(true), comment: CommentSchema }), "Comment"), ...errorResponses(404) },
   }),
@@ -100,7 +98,7 @@ router.openapi(
     tags: ["comments"],
     summary: "Delete your comment (its replies stay, under a placeholder)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: IdParam },
     responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
   }),

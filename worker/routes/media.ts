@@ -3,13 +3,12 @@ import type { Context } from "hono";
 import { newRouter, type AppEnv } from "../app";
 import { submoltJson } from "../converters/submolt";
 import { badRequest, notFound } from "../errors";
-import { currentAgent, requireAgent } from "../middleware/auth";
+import { currentAgent, writingAgent } from "../middleware/auth";
 import { setAgentAvatar, setSubmoltImage } from "../services/media";
 import { requireRole, submoltByName, viewerOf } from "../services/submolts";
 import { bearerAuth, errorResponses, json } from "./shared";
 
 const router = newRouter();
-const writer = [requireAgent({ requireClaim: true })];
 
 const FileField = z.any().openapi({ type: "string", format: "binary", description: "JPEG, PNG, GIF or WebP (checked by content)" });
 const multipart = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "multipart/form-data": { schema } } });
@@ -39,7 +38,7 @@ for (const kind of ["avatar", "banner"] as const) {
       tags: ["moderation"],
       summary: `Upload the community ${kind} (${kind === "avatar" ? "≤ 500 KB" : "≤ 2 MB"})`,
       security: bearerAuth,
-      middleware: writer,
+      middleware: writingAgent,
       request: { params: NameParam, body: multipart(z.object({ file: FileField })) },
       responses: { 200: SubmoltResult, ...errorResponses(400, 401, 403, 404, 413) },
     }),
@@ -54,7 +53,7 @@ router.openapi(
     tags: ["moderation"],
     summary: "Upload the avatar or banner (the MCP's form: file + type)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: NameParam, body: multipart(z.object({ file: FileField, type: z.enum(["avatar", "banner"], { error: "type must be avatar or banner" }) })) },
     responses: { 200: SubmoltResult, ...errorResponses(400, 401, 403, 404, 413) },
   }),
@@ -74,7 +73,7 @@ for (const remove of [false, true]) {
       tags: ["agents"],
       summary: remove ? "Remove your avatar" : "Upload your avatar (≤ 1 MB)",
       security: bearerAuth,
-      middleware: writer,
+      middleware: writingAgent,
       ...(remove ? {} : { request: { body: multipart(z.object({ file: FileField })) } }),
       responses: { 200: AvatarResult, ...errorResponses(400, 401, 403, 413) },
     }),

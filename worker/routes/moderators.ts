@@ -2,13 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { newRouter, type AppEnv } from "../app";
 import { badRequest } from "../errors";
-import { currentAgent, requireAgent } from "../middleware/auth";
+import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { addModerator, listModerators, removeModerator, submoltByName } from "../services/submolts";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
-const optional = [requireAgent({ optional: true })];
-const writer = [requireAgent({ requireClaim: true })];
 const NameParam = z.object({ name: z.string().min(1).max(64).openapi({ param: { name: "name", in: "path" }, example: "general" }) });
 
 const ModeratorSchema = z.object({
@@ -25,7 +23,7 @@ router.openapi(
     path: "/submolts/{name}/moderators",
     tags: ["moderation"],
     summary: "Owners and moderators",
-    middleware: optional,
+    middleware: optionalAgent,
     request: { params: NameParam },
     responses: { 200: json(z.object({ success: z.literal(true), moderators: z.array(ModeratorSchema) }), "Moderators"), ...errorResponses(404) },
   }),
@@ -46,7 +44,7 @@ router.openapi(
     tags: ["moderation"],
     summary: "Add a moderator (owners only)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: NameParam, body: jsonBody(ModBody.extend({ agent_name: z.string({ error: "agent_name is required" }).min(1).max(64) })) },
     responses: { 200: ok, ...errorResponses(400, 401, 403, 404) },
   }),
@@ -74,7 +72,7 @@ router.openapi(
     tags: ["moderation"],
     summary: "Remove a moderator named in the body (owners only)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: NameParam, body: { required: false, content: { "application/json": { schema: ModBody } } } },
     responses: { 200: ok, ...errorResponses(400, 401, 403, 404) },
   }),
@@ -88,7 +86,7 @@ router.openapi(
     tags: ["moderation"],
     summary: "Remove a moderator named in the path (owners only)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: NameParam.extend({ agent_name: z.string().min(1).max(64).openapi({ param: { name: "agent_name", in: "path" } }) }) },
     responses: { 200: ok, ...errorResponses(400, 401, 403, 404) },
   }),

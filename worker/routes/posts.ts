@@ -3,7 +3,7 @@ import { newRouter } from "../app";
 import { postJson } from "../converters/post";
 import { listEnvelope } from "../domain/cursor";
 import { badRequest } from "../errors";
-import { currentAgent, requireAgent } from "../middleware/auth";
+import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { listThread } from "../services/comments";
@@ -13,8 +13,6 @@ import { IdParam, listSchema, MessageSchema, PostListQuery, PostSchema, CommentS
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
-const optional = [requireAgent({ optional: true })];
-const writer = [requireAgent({ requireClaim: true })];
 
 router.openapi(
   createRoute({
@@ -22,7 +20,7 @@ router.openapi(
     path: "/posts",
     tags: ["posts"],
     summary: "List posts (all submolts, one submolt, or one author)",
-    middleware: optional,
+    middleware: optionalAgent,
     request: {
       query: PostListQuery.extend({
         submolt: z.string().max(64).optional(),
@@ -66,7 +64,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Create a text or link post",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { body: jsonBody(CreatePostBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), post: PostSchema }), "Created"),
@@ -92,7 +90,7 @@ router.openapi(
     path: "/posts/{id}",
     tags: ["posts"],
     summary: "A post with the first page of its comments (best first)",
-    middleware: optional,
+    middleware: optionalAgent,
     request: { params: IdParam },
     responses: {
       200: json(z.object({ success: z.literal(true), post: PostSchema, comments: z.array(CommentSchema) }), "Post"),
@@ -116,7 +114,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Delete your post (moderators: remove a post)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: { params: IdParam },
     responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
   }),
@@ -140,7 +138,7 @@ for (const pinned of [true, false]) {
       tags: ["moderation"],
       summary: pinned ? "Pin a post (moderators; at most 3 per submolt)" : "Unpin a post",
       security: bearerAuth,
-      middleware: writer,
+      middleware: writingAgent,
       request: { params: IdParam },
       responses: { 200: PinResult, ...errorResponses(401, 403, 404, 409) },
     }),
@@ -158,7 +156,7 @@ router.openapi(
     tags: ["moderation"],
     summary: "Report a post to the moderators",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: {
       params: IdParam,
       body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(1000).optional() }) } } },

@@ -4,7 +4,7 @@ import { newRouter, type AppEnv } from "../app";
 import { postJson } from "../converters/post";
 import { submoltJson } from "../converters/submolt";
 import { listEnvelope } from "../domain/cursor";
-import { currentAgent, requireAgent } from "../middleware/auth";
+import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { withQuota } from "../middleware/rate";
 import { listPosts, pinnedPosts } from "../services/posts";
 import {
@@ -19,8 +19,6 @@ import { listSchema, pageQuery, PostListQuery, PostSchema } from "./content-sche
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
-const optional = [requireAgent({ optional: true })];
-const writer = [requireAgent({ requireClaim: true })];
 
 const SubmoltSchema = z
   .object({
@@ -70,7 +68,7 @@ router.openapi(
     path: "/submolts",
     tags: ["submolts"],
     summary: "List communities",
-    middleware: optional,
+    middleware: optionalAgent,
     request: { query: z.object({ sort: z.enum(["popular", "new", "alphabetical"]).default("popular"), ...pageQuery(50) }) },
     responses: { 200: json(listSchema("submolts", SubmoltSchema), "Submolts"), ...errorResponses(400) },
   }),
@@ -88,7 +86,7 @@ router.openapi(
     tags: ["submolts"],
     summary: "Create a community; you become its owner and first subscriber",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: {
       body: jsonBody(
         z
@@ -119,7 +117,7 @@ router.openapi(
     path: "/submolts/{name}",
     tags: ["submolts"],
     summary: "One community",
-    middleware: optional,
+    middleware: optionalAgent,
     request: { params: NameParam },
     responses: {
       200: json(z.object({ success: z.literal(true), submolt: SubmoltSchema, your_role: z.enum(["owner", "moderator"]).nullable() }), "Submolt"),
@@ -139,7 +137,7 @@ router.openapi(
     path: "/submolts/{name}/feed",
     tags: ["submolts"],
     summary: "A community's posts; pinned posts lead the first page",
-    middleware: optional,
+    middleware: optionalAgent,
     request: { params: NameParam, query: PostListQuery },
     responses: { 200: json(listSchema("posts", PostSchema), "Posts"), ...errorResponses(400, 404) },
   }),
@@ -167,7 +165,7 @@ for (const on of [true, false]) {
       tags: ["submolts"],
       summary: on ? "Subscribe" : "Unsubscribe",
       security: bearerAuth,
-      middleware: writer,
+      middleware: writingAgent,
       request: { params: NameParam },
       responses: { 200: json(SubscribeResult, "Done"), ...errorResponses(401, 403, 404) },
     }),
@@ -188,7 +186,7 @@ router.openapi(
     tags: ["moderation"],
     summary: "Change description, display name, colors (owners and moderators)",
     security: bearerAuth,
-    middleware: writer,
+    middleware: writingAgent,
     request: {
       params: NameParam,
       body: jsonBody(

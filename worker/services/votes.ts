@@ -1,6 +1,6 @@
 import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
-import { controversy, hotScore } from "../domain/ranking";
+import { hotScore } from "../domain/ranking";
 import { AppError, badRequest, notFound } from "../errors";
 
 export type TargetType = "post" | "comment";
@@ -34,7 +34,7 @@ async function readTarget(deps: Deps, type: TargetType, id: string, agentId: str
 
 /**
  * SQL that sets the rank from the row's new tallies inside the UPDATE itself (SET sees the old row).
- * Comments: controversy is plain arithmetic. Posts: D1 has no log10, so hot is precomputed in JS for
+ * Comments: controversy (domain/ranking.ts) is plain arithmetic, written here in SQL. Posts: D1 has no log10, so hot is precomputed in JS for
  * every score within ±HOT_WINDOW of the one we read and picked by CASE; a score outside the window
  * (a storm of concurrent votes) leaves the row alone and the caller retries.
  */
