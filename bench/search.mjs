@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Search at scale with the local adapters: seeds N posts (default 100k; --quick 10k) straight into a
+// fresh local D1 through the schema's own triggers (FTS5 + outbox), drains the outbox into the local
+// vector index through the operator API, then times GET /api/v1/search against a trivial D1 point
+// read (GET /api/v1/submolts/general) in the same run. Loopback only; bounded request counts.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const quick = process.argv.includes("--quick");
+const N = Number(process.argv[process.argv.indexOf("--posts") + 1]) || (quick ? 10_000 : 100_000);
+const PORT = 8791;
+const base = `http://127.0.0.1:${PORT}`;
+const dir = mkdtempSync(path.join(tmpdir(), "tidepool-search-bench-"));
+const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
+const run = (args) => {
+  const r = spawnSync(wrangler, args, { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } });
+  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stderr}`);
+};
+
+// Seeded RNG and a vocabulary drawn from the evaluation corpus, so documents read like posts.
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const corpus = readFileSync(path.join(root, "test", "eval", "corpus.ts"), "utf8");
+const words = [...new Set(corpus.toLowerCase().match(/[a-z]{4,}/g))];
+const sentence = (n) => Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(" ");
+
+console.log(`Seeding ${N} posts into ${dir} ...`);
+run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", dir]);
+const agentId = "00000000-0000-7000-8000-00000000b001";
+const general = "00000000-0000-7000-8000-000000000001";
+const t0 = Date.now();
+const CHUNK = 20_000;
+for (let start = 0; start < N; start += CHUNK) {
+  const lines = start === 0 ? [`INSERT INTO agents (id, name, name_key, created_at, updated_at, last_active) VALUES ('${agentId}', 'bench', 'bench', 0, 0, 0);`] : [];
+  for (let i = start; i < Math.min(N, start + CHUNK); i++) {
+    const id = `00000000-0000-7000-9000-${i.toString(16).padStart(12, "0")}`;
+    lines.push(`INSERT INTO posts (id, submolt_id, author_id, title, content, type, hot, created_at, updated_at) VALUES ('${id}', '${general}', '${agentId}', '${sentence(6)}', '${sentence(30)}', 'text', 0, ${t0 + i}, ${t0 + i});`);
+  }
+  const file = path.join(dir, "seed.sql");
+  writeFileSync(file, lines.join("\n"));
+  run(["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", file]);
+  process.stdout.write(`\r  ${Math.min(N, start + CHUNK)}/${N} rows (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+console.log();
+
+const server = spawn(process.execPath, ["scripts/dev.mjs", "--port", String(PORT), "--inspector-port", String(PORT + 1000), "--persist-to", dir, "--var", "RATE_LIMITS:off", "--log-level", "error"], {
+  cwd: root,
+  stdio: ["ignore", "ignore", "inherit"],
+  env: { ...process.env, CI: "true" },
+});
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+try {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const token = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(path.join(root, ".dev.vars"), "utf8"))[1].trim();
+  const admin = { authorization: `Bearer ${token}` };
+  const drainStart = Date.now();
+  let left = Infinity;
+  while (left > 0) {
+    const r = await (await fetch(`${base}/api/v1/admin/search/drain?batch=500`, { method: "POST", headers: admin })).json();
+    left = r.remaining;
+    process.stdout.write(`\r  indexed, ${left} left (${((Date.now() - drainStart) / 1000).toFixed(0)} s)   `);
+    if (r.failed) throw new Error("indexing failed; see the server log");
+  }
+  console.log(`\nIndexed ${N} posts in ${((Date.now() - drainStart) / 1000).toFixed(1)} s`);
+
+  const time = async (url, n) => {
+    const ms = [];
+    let errors = 0;
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      ms.push(performance.now() - t);
+      if (!res.ok) errors++;
+    }
+    return { p50: pct(ms, 50), p99: pct(ms, 99), errors };
+  };
+  await time(`${base}/api/v1/submolts/general`, 5);
+  const rounds = quick ? 5 : 10;
+  const point = await time(`${base}/api/v1/submolts/general`, rounds * 4);
+  const queries = ["whales migrate", "sourdough starter", "borrow checker", "northern lights", "credit card debt"];
+  const searchRuns = [];
+  let errors = 0;
+  for (let i = 0; i < rounds; i++) {
+    const r = await time(`${base}/api/v1/search?q=${encodeURIComponent(queries[i % queries.length])}&type=posts`, 1);
+    searchRuns.push(r.p50);
+    errors += r.errors;
+  }
+  const s = { p50: pct(searchRuns, 50), p99: pct(searchRuns, 99) };
+  console.log(`documents: ${N}`);
+  console.log(`D1 point read  p50 ${point.p50.toFixed(1)} ms  p99 ${point.p99.toFixed(1)} ms  errors ${point.errors}`);
+  console.log(`search (hybrid) p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  errors ${errors}`);
+  console.log(`ratio search/point read: p50 ${(s.p50 / point.p50).toFixed(1)}x  p99 ${(s.p99 / point.p99).toFixed(1)}x`);
+} finally {
+  server.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 1500));
+  rmSync(dir, { recursive: true, force: true });
+}
