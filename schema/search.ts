@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Work for the vector index, written by triggers in the same transaction as the post/comment write,
 // so no change can be lost between the content tables and the index.
@@ -17,7 +17,9 @@ export const searchOutbox = sqliteTable(
   (t) => [index("search_outbox_due_idx").on(t.availableAt, t.id)],
 );
 
-// The local VectorIndex adapter's storage: exact cosine over float32 vectors (see ports/vector-index/local.ts).
+// The local VectorIndex adapter's storage (see ports/vector-index/local.ts): an int8 vector and a
+// ternary sketch per item; `seq` grows with every change so each isolate's sketch cache can catch up
+// by reading only what changed. A removed item stays as a tombstone (NULL vector) for the same reason.
 export const searchVectors = sqliteTable(
   "search_vectors",
   {
@@ -25,7 +27,15 @@ export const searchVectors = sqliteTable(
     type: text("type", { enum: ["post", "comment"] }).notNull(),
     submoltId: text("submolt_id").notNull(),
     createdAt: integer("created_at").notNull(),
-    vector: blob("vector", { mode: "buffer" }).notNull(),
+    vector: blob("vector", { mode: "buffer" }),
+    sketch: blob("sketch", { mode: "buffer" }),
+    seq: integer("seq").notNull(),
   },
-  (t) => [index("search_vectors_type_idx").on(t.type, t.submoltId)],
+  (t) => [uniqueIndex("search_vectors_seq_idx").on(t.seq)],
 );
+
+// A random id per database, so an isolate's cache never mixes two databases' vectors.
+export const searchIndexMeta = sqliteTable("search_index_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

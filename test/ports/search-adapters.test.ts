@@ -13,7 +13,7 @@ function fakeAi(calls: unknown[]) {
     run: async (model: string, input: { text: string[] }) => {
       calls.push({ model, input });
       const vectors = await localEmbedder.embed(input.text);
-      return { shape: [input.text.length, 768], data: vectors.map((v) => [...Array.from(v), ...new Array(256).fill(0)]) };
+      return { shape: [input.text.length, 768], data: vectors.map((v) => Array.from(v).slice(0, 768)) };
     },
   } as unknown as Ai;
 }
@@ -95,7 +95,8 @@ describe.each(indexes)("VectorIndex contract: %s", (_name, make) => {
     await index.upsert([{ id: ids[0]!, type: "post", submoltId: `s-${tag}`, createdAt: 1, vector: bread! }]);
     const replaced = await index.query({ vector: bread!, topK: 1, submoltId: `s-${tag}` });
     expect(replaced[0]).toMatchObject({ id: ids[0], type: "post" });
-    expect(replaced[0]!.score).toBeCloseTo(1, 4);
+    // Adapters may store vectors quantized (the local one keeps int8): scores are close, not exact.
+    expect(replaced[0]!.score).toBeCloseTo(1, 2);
     await index.remove([ids[0]!]);
     expect((await index.query({ vector: bread!, topK: 5, submoltId: `s-${tag}` })).map((m) => m.id)).toEqual([ids[1]]);
   });

@@ -34,7 +34,7 @@ describe("GET /search", () => {
     expect(keyword.body.posts.map((r: { id: string }) => r.id)).toContain(p.id);
     const outbox = await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first();
     expect(outbox).toEqual({ n: 0 });
-    const vector = await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ?").bind(p.id).first();
+    const vector = await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ? AND vector IS NOT NULL").bind(p.id).first();
     expect(vector).toEqual({ n: 1 });
   });
 
@@ -47,7 +47,7 @@ describe("GET /search", () => {
     await call("DELETE", `/api/v1/posts/${p.id}`, { token: a.apiKey });
     expect(ids(await find(word))).not.toContain(p.id);
     await cron();
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ?").bind(p.id).first()).toEqual({ n: 0 });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ? AND vector IS NOT NULL").bind(p.id).first()).toEqual({ n: 0 });
   });
 
   it("filters by type and submolt", async () => {
@@ -115,10 +115,10 @@ describe("indexing pipeline", () => {
     const p = await makePost(a, "general", { title: `${word} estuary` });
     await cron();
     // A change waiting in the outbox, as the post's trigger leaves it before any drain runs.
-    await env.DB.prepare("DELETE FROM search_vectors WHERE id = ?").bind(p.id).run();
+    await env.DB.prepare("UPDATE search_vectors SET vector = NULL, sketch = NULL WHERE id = ?").bind(p.id).run();
     await env.DB.prepare("INSERT INTO search_outbox (target_id, target_type, op, created_at) VALUES (?, 'post', 'upsert', 0)").bind(p.id).run();
     const clock = fakeClock();
-    const broken: Embedder = { dimensions: 512, relevanceFloor: 0, embed: async () => Promise.reject(new Error("embedding service down")) };
+    const broken: Embedder = { dimensions: 512, relevanceFloor: 0, fusionWeight: 1, embed: async () => Promise.reject(new Error("embedding service down")) };
     const failing = { ...buildDeps(env, "https://tidepool.test", clock), search: () => ({ embedder: broken, index: localVectorIndex(env.DB) }) };
     const r = await drainOutbox(failing, 500);
     expect(r.failed).toBeGreaterThan(0);
@@ -132,7 +132,7 @@ describe("indexing pipeline", () => {
     clock.advance(31_000);
     await drainOutbox(working, 500);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first()).toEqual({ n: 0 });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ?").bind(p.id).first()).toEqual({ n: 1 });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ? AND vector IS NOT NULL").bind(p.id).first()).toEqual({ n: 1 });
   });
 
   it("reindexes idempotently", async () => {
@@ -144,7 +144,7 @@ describe("indexing pipeline", () => {
       expect(await queueReindex(deps)).toBeGreaterThan(0);
       await cron();
       const counts = await env.DB.prepare(
-        `SELECT (SELECT count(*) FROM search_vectors) AS vectors,
+        `SELECT (SELECT count(*) FROM search_vectors WHERE vector IS NOT NULL) AS vectors,
                 (SELECT count(*) FROM posts WHERE is_deleted = 0) + (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.is_deleted = 0 AND p.is_deleted = 0) AS live,
                 (SELECT count(*) FROM search_outbox) AS queued`,
       ).first<{ vectors: number; live: number; queued: number }>();

@@ -63,17 +63,20 @@ async function vectorHits(deps: Deps, q: string, type: SearchType, submoltId: st
   return matches.filter((m) => m.score >= embedder.relevanceFloor);
 }
 
-/** score(d) = Σ over rankers of 1 / (RRF_K + rank); normalised so a document first in both lists scores 1. */
-export function fuse(lists: Hit[][]): { hit: Hit; score: number }[] {
+/**
+ * Weighted reciprocal rank fusion: score(d) = Σ over rankers of weight / (RRF_K + rank), normalised so
+ * a document first in every list scores 1.
+ */
+export function fuse(lists: { hits: Hit[]; weight: number }[]): { hit: Hit; score: number }[] {
   const scores = new Map<string, { hit: Hit; score: number }>();
-  for (const list of lists) {
-    list.forEach((hit, i) => {
+  for (const { hits, weight } of lists) {
+    hits.forEach((hit, i) => {
       const entry = scores.get(hit.id) ?? { hit, score: 0 };
-      entry.score += 1 / (RRF_K + i + 1);
+      entry.score += weight / (RRF_K + i + 1);
       scores.set(hit.id, entry);
     });
   }
-  const best = lists.length / (RRF_K + 1);
+  const best = lists.reduce((sum, l) => sum + l.weight, 0) / (RRF_K + 1);
   return [...scores.values()].map((e) => ({ ...e, score: e.score / best })).sort((a, b) => b.score - a.score);
 }
 
@@ -136,9 +139,9 @@ export async function search(
   o: { q: string; type: SearchType; limit: number; offset: number; submoltId: string | null; mode?: SearchMode },
 ) {
   const mode = o.mode ?? "hybrid";
-  const lists: Hit[][] = [];
-  if (mode !== "vector") lists.push(await keywordHits(deps, o.q, o.type, o.submoltId));
-  if (mode !== "keyword") lists.push(await vectorHits(deps, o.q, o.type, o.submoltId));
+  const lists: { hits: Hit[]; weight: number }[] = [];
+  if (mode !== "vector") lists.push({ hits: await keywordHits(deps, o.q, o.type, o.submoltId), weight: 1 });
+  if (mode !== "keyword") lists.push({ hits: await vectorHits(deps, o.q, o.type, o.submoltId), weight: deps.search().embedder.fusionWeight });
   const fused = fuse(lists);
   const page = fused.slice(o.offset, o.offset + o.limit);
   const found = await details(deps, page.map((f) => f.hit));

@@ -8,6 +8,7 @@ export function cloudflareEmbedder(ai: Ai): Embedder {
     dimensions: 768,
     // bge-base puts unrelated English text around 0.3-0.5 cosine.
     relevanceFloor: 0.55,
+    fusionWeight: 1,
     async embed(texts) {
       if (texts.length === 0) return [];
       const out = (await ai.run(CLOUDFLARE_EMBEDDING_MODEL as keyof AiModels, { text: texts } as never)) as { data?: number[][] };

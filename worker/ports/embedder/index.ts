@@ -11,6 +11,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** Cosine below which a vector match is noise for this model, not a weak hit. */
   readonly relevanceFloor: number;
+  /** This model's say in hybrid ranking relative to keyword search (1 = equal). */
+  readonly fusionWeight: number;
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 

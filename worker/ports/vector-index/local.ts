@@ -1,13 +1,53 @@
 import type { VectorIndex, VectorMatch } from "./index";
+import { quantize, quantizedDot, sketch, sparse } from "./quantize";
+import { bytes, SketchCache, type SketchRow } from "./sketch-cache";
 
 /**
- * Exact cosine search over vectors kept in D1, read in pages and ranked in memory. For development,
- * tests and small servers only: a query reads every candidate vector (2 KB each at 512 dimensions).
- * Measured with `npm run bench:search` under wrangler dev: 10k posts ≈ 1.8 s per hybrid query;
- * 100k posts ≈ 24 s p50 (one of three queries past 60 s). Keep it to a few thousand items; production
- * uses Vectorize.
+ * Vector search without Vectorize, for development, tests and small servers. D1 holds each item's
+ * int8 vector and a ternary sketch; the isolate keeps every sketch in memory (updated by sequence
+ * number), scores them all per query, and rescores the best few hundred with the stored vectors.
+ * Memory grows by ~256 bytes per item: fine to a few hundred thousand items. Production uses
+ * Vectorize (`SEARCH_ADAPTER=cloudflare`). Numbers: `npm run bench:search`.
  */
-export const LOCAL_INDEX_PAGE = 2000;
+const PAGE = 5000;
+/** Candidates rescored exactly: sketches only have to get the true top results into this set. */
+const RESCORE_MIN = 200;
+const RESCORE_FACTOR = 8;
+const NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM search_vectors)";
+
+// One cache per database instance (tests run many), the two most recently used kept.
+const caches = new Map<string, SketchCache>();
+let refreshing: Promise<unknown> = Promise.resolve();
+
+async function fetchDelta(db: D1Database, after: number) {
+  return (
+    await db
+      .prepare("SELECT id, type, submolt_id, sketch, seq FROM search_vectors WHERE seq > ? ORDER BY seq LIMIT ?")
+      .bind(after, PAGE)
+      .all<SketchRow>()
+  ).results;
+}
+
+async function refresh(db: D1Database, dimensions: number): Promise<SketchCache> {
+  const instance = (await db.prepare("SELECT value FROM search_index_meta WHERE key = 'instance'").first<string>("value")) ?? "default";
+  let cache = caches.get(instance);
+  if (!cache || cache.dimensions !== dimensions) cache = new SketchCache(instance, dimensions);
+  caches.delete(instance);
+  caches.set(instance, cache);
+  for (const old of [...caches.keys()].slice(0, -2)) caches.delete(old);
+  for (;;) {
+    const rows = await fetchDelta(db, cache.seq);
+    cache.apply(rows);
+    if (rows.length < PAGE) return cache;
+  }
+}
+
+/** Refreshes run one at a time per isolate, so a later write is never overwritten by an older read. */
+function upToDate(db: D1Database, dimensions: number): Promise<SketchCache> {
+  const run = refreshing.then(() => refresh(db, dimensions));
+  refreshing = run.catch(() => undefined);
+  return run;
+}
 
 export function localVectorIndex(db: D1Database): VectorIndex {
   return {
@@ -17,43 +57,37 @@ export function localVectorIndex(db: D1Database): VectorIndex {
         records.map((r) =>
           db
             .prepare(
-              `INSERT INTO search_vectors (id, type, submolt_id, created_at, vector) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (id) DO UPDATE SET type = excluded.type, submolt_id = excluded.submolt_id, created_at = excluded.created_at, vector = excluded.vector`,
+              `INSERT INTO search_vectors (id, type, submolt_id, created_at, vector, sketch, seq) VALUES (?, ?, ?, ?, ?, ?, ${NEXT_SEQ})
+               ON CONFLICT (id) DO UPDATE SET type = excluded.type, submolt_id = excluded.submolt_id, created_at = excluded.created_at,
+                 vector = excluded.vector, sketch = excluded.sketch, seq = excluded.seq`,
             )
-            .bind(r.id, r.type, r.submoltId, r.createdAt, new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength)),
+            .bind(r.id, r.type, r.submoltId, r.createdAt, quantize(r.vector), new Uint8Array(sketch(r.vector).buffer)),
         ),
       );
     },
     async remove(ids) {
       if (ids.length === 0) return;
-      await db.batch(ids.map((id) => db.prepare("DELETE FROM search_vectors WHERE id = ?").bind(id)));
+      // A tombstone (not a DELETE) so every isolate's cache learns of the removal by sequence number.
+      await db.batch(
+        ids.map((id) => db.prepare(`UPDATE search_vectors SET vector = NULL, sketch = NULL, seq = ${NEXT_SEQ} WHERE id = ? AND vector IS NOT NULL`).bind(id)),
+      );
     },
     async query({ vector, topK, type, submoltId }) {
-      const best: VectorMatch[] = [];
-      let after = 0;
-      for (;;) {
-        const page = await db
-          .prepare(
-            `SELECT rowid AS r, id, type, vector FROM search_vectors
-             WHERE rowid > ?1 AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR submolt_id = ?3) ORDER BY rowid LIMIT ?4`,
+      const cache = await upToDate(db, vector.length);
+      const ids = cache.candidates(sparse(vector), Math.max(RESCORE_MIN, topK * RESCORE_FACTOR), type, submoltId);
+      const parts = [];
+      for (let i = 0; i < ids.length; i += 90) parts.push(ids.slice(i, i + 90));
+      const pages = parts.length
+        ? await db.batch<{ id: string; type: "post" | "comment"; vector: ArrayBuffer | number[] }>(
+            parts.map((part) => db.prepare(`SELECT id, type, vector FROM search_vectors WHERE id IN (${part.map(() => "?").join(",")}) AND vector IS NOT NULL`).bind(...part)),
           )
-          .bind(after, type ?? null, submoltId ?? null, LOCAL_INDEX_PAGE)
-          .all<{ r: number; id: string; type: "post" | "comment"; vector: ArrayBuffer | number[] }>();
-        for (const row of page.results) {
-          const bytes = row.vector instanceof ArrayBuffer ? row.vector : Uint8Array.from(row.vector).buffer;
-          const other = new Float32Array(bytes);
-          let dot = 0;
-          for (let i = 0; i < other.length; i++) dot += other[i]! * vector[i]!;
-          if (best.length < topK || dot > best[best.length - 1]!.score) {
-            best.push({ id: row.id, type: row.type, score: dot });
-            best.sort((a, b) => b.score - a.score);
-            if (best.length > topK) best.pop();
-          }
-        }
-        if (page.results.length < LOCAL_INDEX_PAGE) break;
-        after = page.results.at(-1)!.r;
+        : [];
+      const matches: VectorMatch[] = [];
+      for (const row of pages.flatMap((p) => p.results)) {
+        const stored = bytes(row.vector);
+        if (stored.byteLength === vector.length + 4) matches.push({ id: row.id, type: row.type, score: quantizedDot(stored, vector) });
       }
-      return best;
+      return matches.sort((a, b) => b.score - a.score).slice(0, topK);
     },
   };
 }

@@ -1,0 +1,142 @@
+import { sketchScore, sketchWords, type sparse } from "./quantize";
+
+const TYPES = { post: 1, comment: 2 } as const;
+type Kind = keyof typeof TYPES;
+
+export interface SketchRow {
+  id: string;
+  type: Kind;
+  submolt_id: string;
+  /** null for a removed item (tombstone). */
+  sketch: ArrayBuffer | number[] | null;
+  seq: number;
+}
+
+/** D1 returns BLOBs as ArrayBuffer in production and as byte arrays under some local runtimes. */
+export function bytes(blob: ArrayBuffer | number[]): Uint8Array {
+  return blob instanceof ArrayBuffer ? new Uint8Array(blob) : Uint8Array.from(blob);
+}
+
+/**
+ * Every indexed item's ternary sketch, kept in isolate memory (256 bytes per item at 1024 dimensions,
+ * so 100k items ≈ 26 MB) and brought up to date from D1 by sequence number before each query.
+ */
+export class SketchCache {
+  /** Highest `seq` applied: everything at or below it is reflected here. */
+  seq = 0;
+  private readonly half: number;
+  private readonly slotOf = new Map<string, number>();
+  private ids: string[] = [];
+  private kinds = new Uint8Array(1024);
+  private submolts = new Int32Array(1024);
+  private readonly submoltIndex = new Map<string, number>();
+  private bits: Uint32Array;
+
+  constructor(
+    readonly instance: string,
+    readonly dimensions: number,
+  ) {
+    this.half = sketchWords(dimensions) / 2;
+    this.bits = new Uint32Array(1024 * this.half * 2);
+  }
+
+  apply(rows: SketchRow[]) {
+    for (const row of rows) {
+      let slot = this.slotOf.get(row.id);
+      if (slot === undefined) {
+        if (row.sketch === null) continue;
+        slot = this.ids.length;
+        this.grow(slot + 1);
+        this.ids.push(row.id);
+        this.slotOf.set(row.id, slot);
+      }
+      const sketch = row.sketch === null ? null : bytes(row.sketch);
+      // A sketch from another embedding size (mid-migration) cannot be scored against this query.
+      if (sketch === null || sketch.byteLength !== this.half * 8) {
+        this.kinds[slot] = 0;
+      } else {
+        this.kinds[slot] = TYPES[row.type];
+        let submolt = this.submoltIndex.get(row.submolt_id);
+        if (submolt === undefined) this.submoltIndex.set(row.submolt_id, (submolt = this.submoltIndex.size));
+        this.submolts[slot] = submolt;
+        this.bits.set(new Uint32Array(sketch.buffer, sketch.byteOffset, this.half * 2), slot * this.half * 2);
+      }
+      this.seq = Math.max(this.seq, row.seq);
+    }
+  }
+
+  /** Ids of the `n` live items whose sketches score highest against the query, best first. */
+  candidates(q: ReturnType<typeof sparse>, n: number, type?: Kind, submoltId?: string): string[] {
+    const wantKind = type ? TYPES[type] : 0;
+    const wantSubmolt = submoltId === undefined ? -1 : this.submoltIndex.get(submoltId);
+    if (wantSubmolt === undefined) return [];
+    const heap = new TopN(n);
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      const kind = this.kinds[slot]!;
+      if (kind === 0 || (wantKind && kind !== wantKind) || (wantSubmolt >= 0 && this.submolts[slot] !== wantSubmolt)) continue;
+      heap.offer(slot, sketchScore(this.bits, slot * this.half * 2, this.half, q));
+    }
+    return heap.sorted().map((slot) => this.ids[slot]!);
+  }
+
+  private grow(needed: number) {
+    if (needed <= this.kinds.length) return;
+    const size = Math.max(needed, this.kinds.length * 2);
+    const kinds = new Uint8Array(size);
+    kinds.set(this.kinds);
+    const submolts = new Int32Array(size);
+    submolts.set(this.submolts);
+    const bits = new Uint32Array(size * this.half * 2);
+    bits.set(this.bits);
+    [this.kinds, this.submolts, this.bits] = [kinds, submolts, bits];
+  }
+}
+
+/** Keeps the n highest-scoring slots seen (a min-heap on score). */
+class TopN {
+  private readonly slots: Int32Array;
+  private readonly scores: Float64Array;
+  private count = 0;
+
+  constructor(private readonly n: number) {
+    this.slots = new Int32Array(n);
+    this.scores = new Float64Array(n);
+  }
+
+  offer(slot: number, score: number) {
+    if (this.n === 0) return;
+    if (this.count < this.n) {
+      let i = this.count++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (this.scores[parent]! <= score) break;
+        this.slots[i] = this.slots[parent]!;
+        this.scores[i] = this.scores[parent]!;
+        i = parent;
+      }
+      this.slots[i] = slot;
+      this.scores[i] = score;
+      return;
+    }
+    if (score <= this.scores[0]!) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= this.n) break;
+      const child = left + 1 < this.n && this.scores[left + 1]! < this.scores[left]! ? left + 1 : left;
+      if (this.scores[child]! >= score) break;
+      this.slots[i] = this.slots[child]!;
+      this.scores[i] = this.scores[child]!;
+      i = child;
+    }
+    this.slots[i] = slot;
+    this.scores[i] = score;
+  }
+
+  sorted(): number[] {
+    return Array.from(this.slots.subarray(0, this.count))
+      .map((slot, i) => ({ slot, score: this.scores[i]! }))
+      .sort((a, b) => b.score - a.score)
+      .map((e) => e.slot);
+  }
+}
