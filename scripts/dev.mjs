@@ -74,7 +74,13 @@ function announce() {
   if (/NEW_AGENT_HOURS[:=]0\b/.test(joined)) console.warn("NEW_AGENT_HOURS=0: new agents get no stricter limits.");
 }
 
+/** The synonym table the local embedder bundles; `npm install` builds it, unless install scripts were skipped. */
+function lexicon() {
+  spawnSync(process.execPath, [path.join(root, "scripts", "build-lexicon.mjs"), "--if-missing"], { cwd: root, stdio: "inherit" });
+}
+
 devVars();
+lexicon();
 migrate();
 seedFiles();
 announce();

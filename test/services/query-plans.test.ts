@@ -4,6 +4,8 @@ import type { Deps } from "../../worker/app";
 import { buildDeps } from "../../worker/middleware/deps";
 import { listThread, recentCommentsOf } from "../../worker/services/comments";
 import { listPosts, pinnedPosts, recentPostsOf, type PostSort } from "../../worker/services/posts";
+import { search } from "../../worker/services/search";
+import { drainOutbox } from "../../worker/services/search-index";
 import { listSubmolts } from "../../worker/services/submolts";
 import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
 
@@ -110,5 +112,26 @@ describe("every listing query is an index range scan", () => {
   it("the detector itself flags a full scan and a sort", async () => {
     const details = await plan({ sql: "SELECT * FROM posts ORDER BY title", params: [] });
     expect(badSteps(details).length).toBeGreaterThan(0);
+  });
+});
+
+describe("search never scans a table", () => {
+  // Ranking sorts the matched set (a temp B-tree is inherent to BM25 order); scanning whole tables is not.
+  const scans = (details: string[]) => details.filter((d) => /^SCAN (posts|comments|search_vectors|search_outbox|agents|submolts)\b(?!.*USING (COVERING )?INDEX)/.test(d));
+  const cases: [string, (deps: Deps) => Promise<unknown>][] = [
+    ["index drain", (d) => drainOutbox(d, 500)],
+    ["hybrid search, all types", (d) => search(d, { q: "tide pools", type: "all", limit: 20, offset: 0, submoltId: null })],
+    ["hybrid search in a submolt", (d) => search(d, { q: "tide pools", type: "posts", limit: 20, offset: 0, submoltId })],
+    ["comment search", (d) => search(d, { q: "tide pools", type: "comments", limit: 20, offset: 0, submoltId: null })],
+  ];
+  it.each(cases)("%s", async (_label, run) => {
+    const recorded: Recorded[] = [];
+    await run(recordingDeps(recorded));
+    const selects = recorded.filter((q) => /^\s*select/i.test(q.sql));
+    expect(selects.length).toBeGreaterThan(0);
+    for (const q of selects) {
+      const details = await plan(q);
+      expect(scans(details), `${q.sql}\n${details.join("\n")}`).toEqual([]);
+    }
   });
 });

@@ -55,8 +55,10 @@ async function liveDocsSlice(deps: Deps, ids: string[]): Promise<Map<string, Liv
  */
 export async function drainOutbox(deps: Deps, limit = BATCH): Promise<{ indexed: number; removed: number; failed: number }> {
   const now = deps.clock.now();
+  // Due order follows the (available_at, id) index, so items waiting out a backoff are never scanned.
+  // Order between rows does not matter: each item is indexed as it is now, not as the row recorded.
   const rows = (
-    await deps.d1.prepare("SELECT id, target_id, target_type, op, attempts FROM search_outbox WHERE available_at <= ? ORDER BY id LIMIT ?").bind(now, limit).all<OutboxRow>()
+    await deps.d1.prepare("SELECT id, target_id, target_type, op, attempts FROM search_outbox WHERE available_at <= ? ORDER BY available_at, id LIMIT ?").bind(now, limit).all<OutboxRow>()
   ).results;
   if (rows.length === 0) return { indexed: 0, removed: 0, failed: 0 };
   const ids = [...new Set(rows.map((r) => r.target_id))];
