@@ -29,6 +29,8 @@ export const posts = sqliteTable(
     isLocked: integer("is_locked", { mode: "boolean" }).notNull().default(false),
     isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
     removedBy: text("removed_by"),
+    /** SHA-256 of the normalised text at creation (domain/fingerprint.ts): exact-duplicate detection. */
+    contentHash: text("content_hash"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -45,6 +47,7 @@ export const posts = sqliteTable(
       index("posts_author_hot_idx").on(t.authorId, sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_author_top_idx").on(t.authorId, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_pinned_idx").on(t.submoltId, t.pinnedAt).where(sql.raw("is_pinned = 1")),
+      index("posts_content_hash_idx").on(t.contentHash),
     ];
   },
 );
@@ -69,6 +72,7 @@ export const comments = sqliteTable(
     controversy: real("controversy").notNull().default(0),
     replyCount: integer("reply_count").notNull().default(0),
     isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
+    contentHash: text("content_hash"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -77,6 +81,7 @@ export const comments = sqliteTable(
     index("comments_post_new_idx").on(t.postId, t.createdAt),
     index("comments_post_controversial_idx").on(t.postId, sql`${t.controversy} DESC`, t.createdAt),
     index("comments_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`),
+    index("comments_content_hash_idx").on(t.contentHash),
   ],
 );
 

@@ -6,3 +6,4 @@ export * from "./content";
 export * from "./idempotency";
 export * from "./messages";
 export * from "./search";
+export * from "./stats";

@@ -3,6 +3,7 @@ import { agents, comments, posts, submolts, votes, type AgentRow } from "../../s
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
+import { fingerprint } from "../domain/fingerprint";
 import { badRequest, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { getPostView } from "./posts";
@@ -61,6 +62,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
       parentId: input.parentId ?? null,
       authorId: agent.id,
       content: input.content,
+      contentHash: await fingerprint(input.content),
       depth,
       createdAt: now,
       updatedAt: now,

@@ -3,6 +3,7 @@ import { agents, follows, posts, reports, submolts, subscriptions, votes, type A
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
+import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
 import { conflict, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -135,6 +136,7 @@ export async function createPost(
       content: input.content ?? null,
       url: input.url ?? null,
       type: input.url ? "link" : "text",
+      contentHash: await fingerprint(input.title, input.content, input.url),
       hot: hotScore(0, now),
       createdAt: now,
       updatedAt: now,

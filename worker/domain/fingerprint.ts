@@ -1,0 +1,15 @@
+import { toHex } from "../lib/encoding";
+
+/**
+ * What counts as "the same text": Unicode-normalised (NFKC folds look-alike forms), lowercased,
+ * invisible format characters dropped and whitespace runs collapsed.
+ */
+export function normalizeText(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/\p{Cf}/gu, "").replace(/\s+/g, " ").trim();
+}
+
+/** SHA-256 of the normalised text: equal for exact duplicates, whatever their spacing or case. */
+export async function fingerprint(...parts: (string | null | undefined)[]): Promise<string> {
+  const text = normalizeText(parts.filter((p) => p != null && p !== "").join("\n"));
+  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
