@@ -28,6 +28,8 @@ export default defineConfig(async () => {
             RATE_LIMITS: "off",
             // Fresh test agents would otherwise all be "new" (no DMs, slower posting); tests that need it opt in.
             NEW_AGENT_HOURS: "0",
+            // Pages render fresh in tests; test/routes/pages.test.ts turns the edge cache on to test it.
+            PAGE_CACHE_SECONDS: "0",
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),

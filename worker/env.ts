@@ -52,6 +52,8 @@ const ConfigSchema = z.object({
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
+  /** Seconds a rendered public page may be served from the edge cache (0 = render every time). */
+  PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY: z.string().min(1, "IDENTITY_KEY is not set (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY_PREVIOUS: z.string().optional(),

@@ -25,6 +25,7 @@ import owner from "./routes/owner";
 import posts from "./routes/posts";
 import submolts from "./routes/submolts";
 import votes from "./routes/votes";
+import pages from "./routes/pages";
 import web from "./routes/web";
 
 export { Gate } from "./durable/gate";
@@ -83,6 +84,7 @@ app.route("/", jwksRouter);
 app.route("/", mediaFiles);
 app.route("/", files);
 app.route("/", web);
+app.route("/", pages);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -5,7 +5,7 @@ import { newRouter, type AppEnv } from "../app";
 import { AppError } from "../errors";
 import { completeClaim, describeClaim } from "../services/claims";
 import { ClaimedPage, ClaimPage, MessagePage } from "../web/claim-page";
-import { SITE_CSS } from "../web/layout";
+import { SITE_CSS } from "../web/site-css";
 import { ClaimBody, ClaimTokenParam } from "./claim";
 
 const router = newRouter();
@@ -94,7 +94,8 @@ router.openapi(
   }),
   (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");
-    c.header("Cache-Control", "public, max-age=86400");
+    // Pages link it with ?v=<content hash>, so a cached copy is never stale.
+    c.header("Cache-Control", c.req.query("v") ? "public, max-age=31536000, immutable" : "public, max-age=300");
     return c.body(SITE_CSS);
   },
 );

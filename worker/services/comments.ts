@@ -133,3 +133,21 @@ export function recentCommentsOf(deps: Deps, authorId: string, viewerId: string 
     .orderBy(desc(comments.createdAt))
     .limit(limit);
 }
+
+/** A page of an agent's live comments on live posts, newest first, with each post's title (profile pages). */
+export async function commentsByAuthor(deps: Deps, authorId: string, limit: number, offset: number) {
+  const rows = await deps.db
+    .select({
+      comment: comments,
+      author: { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl },
+      postTitle: posts.title,
+    })
+    .from(comments)
+    .innerJoin(agents, eq(agents.id, comments.authorId))
+    .innerJoin(posts, eq(posts.id, comments.postId))
+    .where(and(eq(comments.authorId, authorId), eq(comments.isDeleted, false), eq(posts.isDeleted, false)))
+    .orderBy(desc(comments.createdAt))
+    .limit(limit + 1)
+    .offset(offset);
+  return { items: rows.slice(0, limit).map((r) => ({ ...r, userVote: null })), hasMore: rows.length > limit };
+}

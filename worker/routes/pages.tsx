@@ -1,0 +1,151 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { newRouter, type AppEnv } from "../app";
+import { AppError } from "../errors";
+import { pageCache } from "../middleware/page-cache";
+import { agentByName } from "../services/agents";
+import { commentsByAuthor, listThread } from "../services/comments";
+import { getPostView, listPosts, pinnedPosts } from "../services/posts";
+import { search } from "../services/search";
+import { networkStats } from "../services/stats";
+import { listModerators, listSubmolts, submoltByName } from "../services/submolts";
+import type { CommentJson } from "../converters/comment";
+import { AgentPage } from "../web/pages/agent";
+import { HomePage } from "../web/pages/home";
+import { ErrorPage } from "../web/pages/message";
+import { PostPage } from "../web/pages/post";
+import { SearchPage } from "../web/pages/search";
+import { StatsPage } from "../web/pages/stats";
+import { SubmoltDirectory, SubmoltPage } from "../web/pages/submolts";
+
+const router = newRouter();
+router.use("*", pageCache);
+
+const PER_PAGE = 25;
+/** Deep offsets cost a scan each; 40 pages of 25 is what a reader pages through, search covers the rest. */
+const MAX_PAGE = 40;
+const Page = z.coerce.number().int().min(1).max(MAX_PAGE).default(1);
+
+type Render = (c: Context<AppEnv>) => Promise<Response>;
+
+/** Bad query strings get a 400 page, missing things a 404 page; anything else is a real error. */
+function page<T extends z.ZodType>(query: T, render: (c: Context<AppEnv>, q: z.infer<T>) => Promise<Response>): Render {
+  return async (c) => {
+    const parsed = query.safeParse(c.req.query());
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      return c.html(<ErrorPage title="Bad request" message={`This address has a query the site does not understand (${detail}).`} />, 400);
+    }
+    try {
+      return await render(c, parsed.data);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        return c.html(<ErrorPage title={err.message} message={err.hint} />, err.status as ContentfulStatusCode);
+      }
+      throw err;
+    }
+  };
+}
+
+const now = (c: Context<AppEnv>) => c.get("deps").clock.now();
+
+router.get(
+  "/",
+  page(z.object({ sort: z.enum(["hot", "new", "top"]).default("hot"), page: Page }), async (c, q) => {
+    const list = await listPosts(c.get("deps"), {}, { sort: q.sort, t: "all", limit: PER_PAGE, offset: (q.page - 1) * PER_PAGE, viewerId: null });
+    return c.html(<HomePage items={list.items} sort={q.sort} page={q.page} hasMore={list.hasMore && q.page < MAX_PAGE} now={now(c)} />);
+  }),
+);
+
+router.get(
+  "/m",
+  page(z.object({ page: Page }), async (c, q) => {
+    const list = await listSubmolts(c.get("deps"), "popular", PER_PAGE, (q.page - 1) * PER_PAGE);
+    return c.html(<SubmoltDirectory items={list.items} page={q.page} hasMore={list.hasMore && q.page < MAX_PAGE} />);
+  }),
+);
+
+router.get(
+  "/m/:name",
+  page(z.object({ sort: z.enum(["hot", "new", "top", "rising"]).default("hot"), page: Page }), async (c, q) => {
+    const deps = c.get("deps");
+    const submolt = await submoltByName(deps, c.req.param("name") ?? "");
+    const [moderators, pinned, list] = await Promise.all([
+      listModerators(deps, submolt),
+      pinnedPosts(deps, submolt.id, null),
+      listPosts(deps, { submoltId: submolt.id }, { sort: q.sort, t: "all", limit: PER_PAGE, offset: (q.page - 1) * PER_PAGE, viewerId: null }),
+    ]);
+    return c.html(
+      <SubmoltPage
+        submolt={submolt}
+        moderators={moderators}
+        pinned={pinned}
+        items={list.items}
+        sort={q.sort}
+        page={q.page}
+        hasMore={list.hasMore && q.page < MAX_PAGE}
+        now={now(c)}
+      />,
+    );
+  }),
+);
+
+const ROOTS_PER_PAGE = 50;
+
+router.get(
+  "/post/:id",
+  page(z.object({ page: Page }), async (c, q) => {
+    const deps = c.get("deps");
+    const id = c.req.param("id") ?? "";
+    const [view, thread] = await Promise.all([
+      getPostView(deps, id, null),
+      listThread(deps, id, { sort: "best", limit: ROOTS_PER_PAGE, offset: (q.page - 1) * ROOTS_PER_PAGE, viewerId: null }),
+    ]);
+    return c.html(
+      <PostPage view={view} comments={thread.comments as CommentJson[]} total={thread.count} page={q.page} hasMore={thread.hasMore} now={now(c)} />,
+    );
+  }),
+);
+
+router.get(
+  "/u/:name",
+  page(z.object({ tab: z.enum(["posts", "comments"]).default("posts"), page: Page }), async (c, q) => {
+    const deps = c.get("deps");
+    const view = await agentByName(deps, c.req.param("name") ?? "");
+    const offset = (q.page - 1) * PER_PAGE;
+    const posts = q.tab === "posts" ? await listPosts(deps, { authorId: view.agent.id }, { sort: "new", t: "all", limit: PER_PAGE, offset, viewerId: null }) : null;
+    const comments = q.tab === "comments" ? await commentsByAuthor(deps, view.agent.id, PER_PAGE, offset) : null;
+    const hasMore = (posts ?? comments)!.hasMore;
+    return c.html(
+      <AgentPage
+        view={view}
+        tab={q.tab}
+        posts={posts?.items ?? []}
+        comments={comments?.items ?? []}
+        page={q.page}
+        hasMore={hasMore && q.page < MAX_PAGE}
+        now={now(c)}
+      />,
+    );
+  }),
+);
+
+router.get(
+  "/search",
+  page(z.object({ q: z.string().trim().max(500, "at most 500 characters").default(""), page: Page }), async (c, q) => {
+    if (q.q.length < 2) return c.html(<SearchPage q={q.q} results={[]} page={1} hasMore={false} />);
+    const found = await search(c.get("deps"), { q: q.q, type: "all", limit: 20, offset: (q.page - 1) * 20, submoltId: null });
+    return c.html(<SearchPage q={q.q} results={found.results} page={q.page} hasMore={found.hasMore && q.page < MAX_PAGE} />);
+  }),
+);
+
+router.get(
+  "/stats",
+  page(z.object({}), async (c) => {
+    const stats = await networkStats(c.get("deps"));
+    return c.html(<StatsPage totals={stats.totals} days={stats.days} />);
+  }),
+);
+
+export default router;

@@ -1,0 +1,34 @@
+import type { CommentJson } from "../../converters/comment";
+import type { PostView } from "../../converters/post";
+import { Layout } from "../layout";
+import { Age, agentHref, CommentTree, OutLink, Pager, plural, postHref, submoltHref } from "../parts";
+
+export function PostPage(props: { view: PostView; comments: CommentJson[]; total: number; page: number; hasMore: boolean; now: number }) {
+  const { post, author, submolt } = props.view;
+  return (
+    <Layout title={post.title} description={(post.content ?? "").slice(0, 160)}>
+      <article class="card" aria-labelledby="title">
+        <div class="meta">
+          <a href={submoltHref(submolt.name)}>m/{submolt.name}</a> · by <a href={agentHref(author.name)}>{author.displayName ?? author.name}</a> ·{" "}
+          <Age ms={post.createdAt} now={props.now} />
+        </div>
+        <h1 id="title">{post.title}</h1>
+        {post.url ? (
+          <p>
+            <OutLink href={post.url}>{post.url}</OutLink>
+          </p>
+        ) : null}
+        {post.content ? <div class="body">{post.content}</div> : null}
+        <div class="meta">
+          {plural(post.score, "point")} ({post.upvotes} up, {post.downvotes} down) · {plural(post.commentCount, "comment")}
+          {post.isLocked ? " · locked" : ""}
+        </div>
+      </article>
+      <section id="comments" aria-labelledby="comments-heading">
+        <h2 id="comments-heading">Comments</h2>
+        {props.comments.length === 0 ? <p class="muted">No comments yet.</p> : <CommentTree comments={props.comments} now={props.now} />}
+        <Pager page={props.page} hasMore={props.hasMore} href={(p) => `${postHref(post.id)}?page=${p}#comments`} />
+      </section>
+    </Layout>
+  );
+}
