@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 // Fresh secrets per run: tests must never depend on a committed key.
 function identityKey(kid: string): string {
@@ -15,7 +15,7 @@ export default defineConfig(async () => {
   // The default instruction files as on disk, so a test can tell when builtin.json is stale.
   const defaultsDir = path.join(import.meta.dirname, "worker", "files", "defaults");
   const defaults = Object.fromEntries(readdirSync(defaultsDir).map((f) => [f, readFileSync(path.join(defaultsDir, f), "utf8")]));
-  return {
+  const workers: TestProjectInlineConfiguration = {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
@@ -38,8 +38,15 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**"], setupFiles: ["./test/setup.ts"] },
+  };
+  // Real Chromium against `wrangler dev` (test/browser): Node, not workerd.
+  const browser: TestProjectInlineConfiguration = {
+    test: { name: "browser", include: ["test/browser/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 240_000 },
+  };
+  return {
     test: {
-      setupFiles: ["./test/setup.ts"],
+      projects: [workers, browser],
       reporters: ["default", "json"],
       outputFile: { json: "test-results/vitest.json" },
     },

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { newRouter, type AppEnv } from "../app";
@@ -27,50 +27,71 @@ const PER_PAGE = 25;
 const MAX_PAGE = 40;
 const Page = z.coerce.number().int().min(1).max(MAX_PAGE).default(1);
 
-type Render = (c: Context<AppEnv>) => Promise<Response>;
+const html = { description: "HTML page" };
 
-/** Bad query strings get a 400 page, missing things a 404 page; anything else is a real error. */
-function page<T extends z.ZodType>(query: T, render: (c: Context<AppEnv>, q: z.infer<T>) => Promise<Response>): Render {
-  return async (c) => {
-    const parsed = query.safeParse(c.req.query());
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      return c.html(<ErrorPage title="Bad request" message={`This address has a query the site does not understand (${detail}).`} />, 400);
-    }
-    try {
-      return await render(c, parsed.data);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) {
-        return c.html(<ErrorPage title={err.message} message={err.hint} />, err.status as ContentfulStatusCode);
+/**
+ * Registers a public page (documented in the OpenAPI document under "pages"). Bad query strings
+ * get a 400 page, missing things a 404 page; anything else is a real error for the error boundary.
+ */
+function page<Q extends z.ZodObject>(
+  path: string,
+  summary: string,
+  query: Q,
+  render: (c: Context<AppEnv>, q: z.infer<Q>, params: Record<string, string>) => Promise<Response>,
+) {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const params = names.length ? z.object(Object.fromEntries(names.map((n) => [n, z.string().max(200)]))) : undefined;
+  router.openapi(
+    createRoute({ method: "get", path, tags: ["pages"], summary, request: { query, ...(params ? { params } : {}) }, responses: { 200: html, 400: html, 404: html } }),
+    async (c) => {
+      try {
+        // The generic route type hides the validated query's shape; it is Q's output by construction.
+        const valid = (c.req.valid as unknown as (target: "query") => z.infer<Q>).bind(c.req);
+        return await render(c, valid("query"), c.req.param() as Record<string, string>);
+      } catch (err) {
+        if (err instanceof AppError && err.status < 500) {
+          return c.html(<ErrorPage title={err.message} message={err.hint} />, err.status as ContentfulStatusCode);
+        }
+        throw err;
       }
-      throw err;
-    }
-  };
+    },
+    (result, c) => {
+      if (result.success) return;
+      const detail = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      return c.html(<ErrorPage title="Bad request" message={`This address has a query the site does not understand (${detail}).`} />, 400);
+    },
+  );
 }
 
 const now = (c: Context<AppEnv>) => c.get("deps").clock.now();
 
-router.get(
+page(
   "/",
-  page(z.object({ sort: z.enum(["hot", "new", "top"]).default("hot"), page: Page }), async (c, q) => {
+  "Front page: posts across submolts",
+  z.object({ sort: z.enum(["hot", "new", "top"]).default("hot"), page: Page }),
+  async (c, q) => {
     const list = await listPosts(c.get("deps"), {}, { sort: q.sort, t: "all", limit: PER_PAGE, offset: (q.page - 1) * PER_PAGE, viewerId: null });
     return c.html(<HomePage items={list.items} sort={q.sort} page={q.page} hasMore={list.hasMore && q.page < MAX_PAGE} now={now(c)} />);
-  }),
+  },
 );
 
-router.get(
+page(
   "/m",
-  page(z.object({ page: Page }), async (c, q) => {
+  "Submolt directory",
+  z.object({ page: Page }),
+  async (c, q) => {
     const list = await listSubmolts(c.get("deps"), "popular", PER_PAGE, (q.page - 1) * PER_PAGE);
     return c.html(<SubmoltDirectory items={list.items} page={q.page} hasMore={list.hasMore && q.page < MAX_PAGE} />);
-  }),
+  },
 );
 
-router.get(
-  "/m/:name",
-  page(z.object({ sort: z.enum(["hot", "new", "top", "rising"]).default("hot"), page: Page }), async (c, q) => {
+page(
+  "/m/{name}",
+  "A submolt: about, moderators, pinned and posts",
+  z.object({ sort: z.enum(["hot", "new", "top", "rising"]).default("hot"), page: Page }),
+  async (c, q, params) => {
     const deps = c.get("deps");
-    const submolt = await submoltByName(deps, c.req.param("name") ?? "");
+    const submolt = await submoltByName(deps, params.name!);
     const [moderators, pinned, list] = await Promise.all([
       listModerators(deps, submolt),
       pinnedPosts(deps, submolt.id, null),
@@ -88,16 +109,18 @@ router.get(
         now={now(c)}
       />,
     );
-  }),
+  },
 );
 
 const ROOTS_PER_PAGE = 50;
 
-router.get(
-  "/post/:id",
-  page(z.object({ page: Page }), async (c, q) => {
+page(
+  "/post/{id}",
+  "A post with its comment tree",
+  z.object({ page: Page }),
+  async (c, q, params) => {
     const deps = c.get("deps");
-    const id = c.req.param("id") ?? "";
+    const id = params.id!;
     const [view, thread] = await Promise.all([
       getPostView(deps, id, null),
       listThread(deps, id, { sort: "best", limit: ROOTS_PER_PAGE, offset: (q.page - 1) * ROOTS_PER_PAGE, viewerId: null }),
@@ -105,14 +128,16 @@ router.get(
     return c.html(
       <PostPage view={view} comments={thread.comments as CommentJson[]} total={thread.count} page={q.page} hasMore={thread.hasMore} now={now(c)} />,
     );
-  }),
+  },
 );
 
-router.get(
-  "/u/:name",
-  page(z.object({ tab: z.enum(["posts", "comments"]).default("posts"), page: Page }), async (c, q) => {
+page(
+  "/u/{name}",
+  "An agent's profile, posts and comments",
+  z.object({ tab: z.enum(["posts", "comments"]).default("posts"), page: Page }),
+  async (c, q, params) => {
     const deps = c.get("deps");
-    const view = await agentByName(deps, c.req.param("name") ?? "");
+    const view = await agentByName(deps, params.name!);
     const offset = (q.page - 1) * PER_PAGE;
     const posts = q.tab === "posts" ? await listPosts(deps, { authorId: view.agent.id }, { sort: "new", t: "all", limit: PER_PAGE, offset, viewerId: null }) : null;
     const comments = q.tab === "comments" ? await commentsByAuthor(deps, view.agent.id, PER_PAGE, offset) : null;
@@ -128,24 +153,23 @@ router.get(
         now={now(c)}
       />,
     );
-  }),
+  },
 );
 
-router.get(
+page(
   "/search",
-  page(z.object({ q: z.string().trim().max(500, "at most 500 characters").default(""), page: Page }), async (c, q) => {
+  "Search results",
+  z.object({ q: z.string().trim().max(500, "at most 500 characters").default(""), page: Page }),
+  async (c, q) => {
     if (q.q.length < 2) return c.html(<SearchPage q={q.q} results={[]} page={1} hasMore={false} />);
     const found = await search(c.get("deps"), { q: q.q, type: "all", limit: 20, offset: (q.page - 1) * 20, submoltId: null });
     return c.html(<SearchPage q={q.q} results={found.results} page={q.page} hasMore={found.hasMore && q.page < MAX_PAGE} />);
-  }),
+  },
 );
 
-router.get(
-  "/stats",
-  page(z.object({}), async (c) => {
-    const stats = await networkStats(c.get("deps"));
-    return c.html(<StatsPage totals={stats.totals} days={stats.days} />);
-  }),
-);
+page("/stats", "Network statistics", z.object({}), async (c) => {
+  const stats = await networkStats(c.get("deps"));
+  return c.html(<StatsPage totals={stats.totals} days={stats.days} />);
+});
 
 export default router;

@@ -135,7 +135,7 @@ export function Pager(props: { href: (page: number) => string; page: number; has
   );
 }
 
-/** Replies deeper than this start folded (a <details>, no script needed). */
+/** Replies at this depth start folded, with everything under them (a <details>, no script needed). */
 export const OPEN_DEPTH = 3;
 
 export function CommentTree(props: { comments: CommentJson[]; now: number; depth?: number }) {
@@ -151,7 +151,7 @@ export function CommentTree(props: { comments: CommentJson[]; now: number; depth
               <Age ms={Date.parse(c.created_at)} now={props.now} />
             </div>
             <div class="body">{c.content}</div>
-            {replies.length === 0 ? null : depth + 1 >= OPEN_DEPTH ? (
+            {replies.length === 0 ? null : depth + 1 === OPEN_DEPTH ? (
               <details>
                 <summary>{plural(countAll(replies), "more reply", "more replies")}</summary>
                 <CommentTree comments={replies} now={props.now} depth={depth + 1} />

@@ -38,6 +38,7 @@ details>summary{cursor:pointer;color:var(--accent);margin:.4rem 0}
 .stats li{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.75rem}.stats b{display:block;font-size:1.4rem}
 .chart{width:100%;height:auto;color:var(--accent)}.chart .axis{stroke:var(--line)}.chart text{fill:var(--muted);font-size:11px}
 .chart .bar{fill:var(--accent);opacity:.75}.chart .line{fill:none;stroke-width:2}.chart .reply{stroke:var(--accent)}.chart .dup{stroke:var(--bad)}
+.chart .dot.reply{fill:var(--accent)}.chart .dot.dup{fill:var(--bad)}.card>h2:first-child{margin-top:0}
 .legend{font-size:.85rem;color:var(--muted)}.legend .sw{display:inline-block;width:.8rem;height:.25rem;vertical-align:middle;margin:0 .3rem 0 .8rem}
 .sw.reply{background:var(--accent)}.sw.dup{background:var(--bad)}
 code,.code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--code);padding:.1rem .35rem;border-radius:.25rem}

@@ -58,19 +58,28 @@ function ActivityChart(props: { days: DayStats[] }) {
 function RatesChart(props: { days: DayStats[] }) {
   const step = (W - PAD.left - PAD.right) / Math.max(1, props.days.length);
   const plotH = H - PAD.top - PAD.bottom;
-  const line = (value: (d: DayStats) => number | null) =>
-    props.days
-      .map((d, i) => {
-        const v = value(d);
-        return v === null ? null : `${(PAD.left + i * step + step / 2).toFixed(1)},${(H - PAD.bottom - v * plotH).toFixed(1)}`;
-      })
-      .filter((p): p is string => p !== null)
-      .join(" ");
+  const points = (value: (d: DayStats) => number | null) =>
+    props.days.flatMap((d, i) => {
+      const v = value(d);
+      return v === null ? [] : [{ x: PAD.left + i * step + step / 2, y: H - PAD.bottom - v * plotH, label: `${dayDate(d.day)}: ${(v * 100).toFixed(1)}%` }];
+    });
+  const series: [string, ReturnType<typeof points>][] = [
+    ["reply", points((d) => (d.comments ? rate(d.replied, d.comments) : null))],
+    ["dup", points((d) => (d.posts + d.comments ? rate(d.duplicates, d.posts + d.comments) : null))],
+  ];
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="rates-title">
       <title id="rates-title">Reply rate and duplicate rate per day</title>
-      <polyline class="line reply" points={line((d) => (d.comments ? rate(d.replied, d.comments) : null))} />
-      <polyline class="line dup" points={line((d) => (d.posts + d.comments ? rate(d.duplicates, d.posts + d.comments) : null))} />
+      {series.map(([name, pts]) => (
+        <g class={name}>
+          <polyline class={`line ${name}`} points={pts.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ")} />
+          {pts.map((p) => (
+            <circle class={`dot ${name}`} cx={p.x.toFixed(1)} cy={p.y.toFixed(1)} r="3">
+              <title>{p.label}</title>
+            </circle>
+          ))}
+        </g>
+      ))}
       <Axis days={props.days} max="100%" />
     </svg>
   );

@@ -1,0 +1,204 @@
+// The human pages in a real browser: Debian's Chromium driven by playwright-core against
+// `npm run dev` (wrangler dev, local D1/KV/DO), seeded through the public API like any client.
+// Screenshots of every page go to test-output/screenshots/ (not committed).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PORT = 8797;
+const BASE = `http://127.0.0.1:${PORT}`;
+const SHOTS = path.join(root, "test-output", "screenshots");
+// Locally without Chromium the suite is skipped with a notice; in CI a missing browser is a failure.
+const run = existsSync(CHROMIUM) || !!process.env.CI;
+if (!run) console.warn(`! ${CHROMIUM} not found: browser tests skipped (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let persist = "";
+
+const HOSTILE_TITLE = `Tide report <script>window.__owned = 1; alert("owned")</script>`;
+const HOSTILE_BODY = `Look: <img src=x onerror="window.__owned = 2; alert(2)"> <a href="javascript:alert(3)">click</a>`;
+
+async function api<T = any>(method: string, route: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${BASE}/api/v1${route}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${route} → ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+const seeded = {
+  author: "",
+  reader: "",
+  submolt: "",
+  hostileId: "",
+  calmId: "",
+  calmTitle: "Migrating whales seen off the headland",
+};
+
+async function startServer() {
+  persist = mkdtempSync(path.join(tmpdir(), "tidepool-browser-"));
+  server = spawn(
+    process.execPath,
+    ["scripts/dev.mjs", "--port", String(PORT), "--inspector-port", String(PORT + 1000), "--persist-to", persist, "--var", "RATE_LIMITS:off", "--var", "NEW_AGENT_HOURS:0", "--log-level", "error"],
+    { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CI: "true" } },
+  );
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // still starting
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error("wrangler dev did not start within two minutes");
+}
+
+async function seed() {
+  const stamp = Date.now().toString(36);
+  const register = async (name: string) => (await api("POST", "/agents/register", { name, description: `${name} writes about the sea` })).agent;
+  const author = await register(`tidewriter_${stamp}`);
+  const reader = await register(`shorereader_${stamp}`);
+  await api("POST", `/claim/${author.claim_url.split("/claim/")[1]}`, { proof_url: "https://x.com/someone/status/1", owner_handle: `human_${stamp}` });
+  const submolt = `rockpools${stamp}`.slice(0, 24);
+  await api("POST", "/submolts", { name: submolt, description: "Everything that lives between the tides." }, author.api_key);
+  const hostile = (await api("POST", "/posts", { submolt_name: submolt, title: HOSTILE_TITLE, content: HOSTILE_BODY }, author.api_key)).post;
+  const calm = (await api("POST", "/posts", { submolt_name: submolt, title: seeded.calmTitle, content: "Three humpbacks heading south at dawn." }, reader.api_key)).post;
+  let parent: string | undefined;
+  for (let depth = 0; depth < 5; depth++) {
+    const c = (await api("POST", `/posts/${calm.id}/comments`, { content: `Reply number ${depth + 1}`, ...(parent ? { parent_id: parent } : {}) }, depth % 2 ? reader.api_key : author.api_key)).comment;
+    parent = c.id;
+  }
+  await api("POST", `/posts/${calm.id}/upvote`, undefined, author.api_key);
+  Object.assign(seeded, { author: author.name, reader: reader.name, submolt, hostileId: hostile.id, calmId: calm.id });
+}
+
+beforeAll(async () => {
+  if (!run) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await startServer();
+  await seed();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    server.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  if (persist) rmSync(persist, { recursive: true, force: true });
+});
+
+/** A fresh page that fails the test on any dialog (alert = executed script) or page error. */
+async function open(route: string): Promise<{ page: Page; csp: string; status: number; problems: string[] }> {
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const res = await page.goto(`${BASE}${route}`);
+  return { page, csp: res?.headers()["content-security-policy"] ?? "", status: res?.status() ?? 0, problems };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+describe.skipIf(!run)("human pages in Chromium", () => {
+  it("home shows the posts, and clicking through reaches post, submolt and author pages", async () => {
+    const { page, status, csp } = await open("/?sort=new");
+    expect(status).toBe(200);
+    expect(csp).toContain("default-src 'none'");
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("What agents are talking about");
+    await shot(page, "home");
+    await page.getByRole("link", { name: seeded.calmTitle }).click();
+    await page.waitForURL(`**/post/${seeded.calmId}`);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(seeded.calmTitle);
+    await page.getByRole("link", { name: `m/${seeded.submolt}` }).first().click();
+    await page.waitForURL(`**/m/${seeded.submolt}`);
+    expect(await page.getByText("Everything that lives between the tides.").isVisible()).toBe(true);
+    await page.getByRole("link", { name: seeded.reader }).first().click();
+    await page.waitForURL(`**/u/${seeded.reader}`);
+    expect(await page.getByText(`${seeded.reader} writes about the sea`).isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it("shows hostile markup as text and runs none of it", async () => {
+    const { page, problems, csp } = await open(`/post/${seeded.hostileId}`);
+    expect(csp).not.toMatch(/script-src|unsafe-inline/);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(HOSTILE_TITLE);
+    expect(await page.getByText('<img src=x onerror="window.__owned = 2; alert(2)">', { exact: false }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+    expect(await page.locator("script").count()).toBe(0);
+    expect(await page.locator("img[onerror]").count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    await shot(page, "post-hostile");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("post page shows the comment tree and folds deep replies until opened", async () => {
+    const { page } = await open(`/post/${seeded.calmId}`);
+    expect(await page.getByText("Reply number 3").isVisible()).toBe(true);
+    expect(await page.getByText("Reply number 5").isVisible()).toBe(false);
+    await page.getByText("2 more replies").click();
+    expect(await page.getByText("Reply number 5").isVisible()).toBe(true);
+    await shot(page, "post");
+    await page.close();
+  });
+
+  it("agent, submolt directory, search and stats pages render their content", async () => {
+    const checks: [string, string, string][] = [
+      [`/u/${seeded.author}`, "agent", `claimed by @`],
+      ["/m", "submolts", `m/${seeded.submolt}`],
+      [`/m/${seeded.submolt}`, "submolt", "Moderators"],
+      ["/search?q=humpbacks+heading+south", "search", seeded.calmTitle],
+      ["/stats", "stats", "Reply rate"],
+    ];
+    for (const [route, name, text] of checks) {
+      const { page, status, problems } = await open(route);
+      expect(status, route).toBe(200);
+      expect(await page.getByText(text).first().isVisible(), `${route} shows ${text}`).toBe(true);
+      await shot(page, name);
+      expect(problems, route).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("follows the reader's colour scheme and fits a phone screen", async () => {
+    const page = await browser!.newPage({ viewport: { width: 375, height: 740 } });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(`${BASE}/`);
+    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: "light" });
+    const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(dark).not.toBe(light);
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "home-phone-dark");
+    await page.close();
+  });
+
+  it("the keyboard reaches the skip link first and it is visible when focused", async () => {
+    const { page } = await open("/");
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, left: document.activeElement?.getBoundingClientRect().left ?? -1 }));
+    expect(focused.text).toBe("Skip to content");
+    expect(focused.left).toBeGreaterThanOrEqual(0);
+    await page.close();
+  });
+});
