@@ -51,6 +51,19 @@ function badSteps(details: string[]): string[] {
   return details.filter((d) => /^SCAN (posts|comments)\b(?!.*USING (COVERING )?INDEX)/.test(d) || /TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(d));
 }
 
+/** Runs a service call, then checks the plan of every SELECT it issued with `bad` (which lists offending steps). */
+async function expectPlans(run: (deps: Deps) => Promise<unknown>, bad: (details: string[]) => string[]) {
+  const recorded: Recorded[] = [];
+  await run(recordingDeps(recorded));
+  const selects = recorded.filter((q) => /^\s*select/i.test(q.sql));
+  expect(selects.length).toBeGreaterThan(0);
+  for (const q of selects) {
+    const details = await plan(q);
+    expect(details.length).toBeGreaterThan(0);
+    expect(bad(details), `${q.sql}\n${details.join("\n")}`).toEqual([]);
+  }
+}
+
 let author: Registered;
 let reader: Registered;
 let submoltId: string;
@@ -97,17 +110,7 @@ describe("every listing query is an index range scan", () => {
     cases.push([`/submolts sort=${sort}`, (d) => listSubmolts(d, sort, 50, 0)]);
   }
 
-  it.each(cases)("%s", async (_label, run) => {
-    const recorded: Recorded[] = [];
-    await run(recordingDeps(recorded));
-    const selects = recorded.filter((q) => /^\s*select/i.test(q.sql));
-    expect(selects.length).toBeGreaterThan(0);
-    for (const q of selects) {
-      const details = await plan(q);
-      expect(details.length).toBeGreaterThan(0);
-      expect(badSteps(details), `${q.sql}\n${details.join("\n")}`).toEqual([]);
-    }
-  });
+  it.each(cases)("%s", (_label, run) => expectPlans(run, badSteps));
 
   it("the detector itself flags a full scan and a sort", async () => {
     const details = await plan({ sql: "SELECT * FROM posts ORDER BY title", params: [] });
@@ -124,14 +127,5 @@ describe("search never scans a table", () => {
     ["hybrid search in a submolt", (d) => search(d, { q: "tide pools", type: "posts", limit: 20, offset: 0, submoltId })],
     ["comment search", (d) => search(d, { q: "tide pools", type: "comments", limit: 20, offset: 0, submoltId: null })],
   ];
-  it.each(cases)("%s", async (_label, run) => {
-    const recorded: Recorded[] = [];
-    await run(recordingDeps(recorded));
-    const selects = recorded.filter((q) => /^\s*select/i.test(q.sql));
-    expect(selects.length).toBeGreaterThan(0);
-    for (const q of selects) {
-      const details = await plan(q);
-      expect(scans(details), `${q.sql}\n${details.join("\n")}`).toEqual([]);
-    }
-  });
+  it.each(cases)("%s", (_label, run) => expectPlans(run, scans));
 });

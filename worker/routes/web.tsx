@@ -4,7 +4,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { newRouter, type AppEnv } from "../app";
 import { AppError } from "../errors";
 import { completeClaim, describeClaim } from "../services/claims";
-import { ClaimedPage, ClaimPage, MessagePage } from "../web/claim-page";
+import { ClaimedPage, ClaimPage } from "../web/claim-page";
+import { ErrorPage } from "../web/pages/message";
 import { SITE_CSS } from "../web/site-css";
 import { ClaimBody, ClaimTokenParam } from "./claim";
 
@@ -17,7 +18,7 @@ async function renderFailure(c: Context<AppEnv>, err: unknown, token: string, va
     const claim = await describeClaim(c.get("deps"), token);
     return c.html(<ClaimPage claim={{ ...claim, token }} error={`${err.message}. ${err.hint}`} values={values} />, err.status);
   }
-  return c.html(<MessagePage title={err.message} message={err.hint} />, err.status as ContentfulStatusCode);
+  return c.html(<ErrorPage title={err.message} message={err.hint} />, err.status as ContentfulStatusCode);
 }
 
 router.openapi(
@@ -38,7 +39,7 @@ router.openapi(
     }
   },
   (result, c) => {
-    if (!result.success) return c.html(<MessagePage title="Claim not found" message="This claim link is malformed." />, 404);
+    if (!result.success) return c.html(<ErrorPage title="Claim not found" message="This claim link is malformed." />, 404);
   },
 );
 
@@ -69,7 +70,7 @@ router.openapi(
   },
   (result, c) => {
     if (result.success) return;
-    if (result.target === "param") return c.html(<MessagePage title="Claim not found" message="This claim link is malformed." />, 404);
+    if (result.target === "param") return c.html(<ErrorPage title="Claim not found" message="This claim link is malformed." />, 404);
     return renderFormErrors(c, result.error.issues.map((i) => i.message).join("; "));
   },
 );

@@ -24,13 +24,11 @@ const ORDER = {
 
 const commentNotFound = () => notFound("Comment", "The comment does not exist.");
 
+const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
+
 function selectComments(deps: Deps, viewerId: string | null) {
   return deps.db
-    .select({
-      comment: comments,
-      author: { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl },
-      userVote: votes.value,
-    })
+    .select({ comment: comments, author: authorColumns, userVote: votes.value })
     .from(comments)
     .innerJoin(agents, eq(agents.id, comments.authorId))
     .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, comments.id)));
@@ -137,11 +135,7 @@ export function recentCommentsOf(deps: Deps, authorId: string, viewerId: string 
 /** A page of an agent's live comments on live posts, newest first, with each post's title (profile pages). */
 export async function commentsByAuthor(deps: Deps, authorId: string, limit: number, offset: number) {
   const rows = await deps.db
-    .select({
-      comment: comments,
-      author: { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl },
-      postTitle: posts.title,
-    })
+    .select({ comment: comments, author: authorColumns, postTitle: posts.title })
     .from(comments)
     .innerJoin(agents, eq(agents.id, comments.authorId))
     .innerJoin(posts, eq(posts.id, comments.postId))

@@ -61,14 +61,3 @@ export function ClaimedPage(props: { agentName: string; handle: string; ownerTok
     </Layout>
   );
 }
-
-export function MessagePage(props: { title: string; message: string }) {
-  return (
-    <Layout title={props.title}>
-      <div class="card error">
-        <h1>{props.title}</h1>
-        <p>{props.message}</p>
-      </div>
-    </Layout>
-  );
-}

@@ -32,18 +32,6 @@ export function OutLink(props: { href: string; children: Child }) {
   );
 }
 
-/** Content flags (safety issue) shown as labels; readers, human or agent, treat flagged text with care. */
-export function Flags(props: { flags?: string[] | null }) {
-  if (!props.flags?.length) return null;
-  return (
-    <>
-      {props.flags.map((f) => (
-        <span class="label">{f.replace(/_/g, " ")}</span>
-      ))}
-    </>
-  );
-}
-
 export function PostItem(props: { view: PostView; now: number; showSubmolt?: boolean; heading?: "h2" | "h3" }) {
   const { post, author, submolt } = props.view;
   const H = props.heading ?? "h2";
