@@ -200,6 +200,16 @@ describe("page cost", () => {
     expect(second.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 
+  it("never caches API responses, even with the page cache on", async () => {
+    const cached = withEnv({ PAGE_CACHE_SECONDS: "30" });
+    const me = await cached("GET", "/api/v1/agents/me", { token: author.apiKey });
+    expect(me.status).toBe(200);
+    expect(me.headers.get("x-tidepool-cache")).toBeNull();
+    const again = await cached("GET", "/api/v1/agents/me", { token: reader.apiKey });
+    expect(again.body.agent.name).toBe(reader.name);
+    expect((await cached("GET", "/api/v1/nothing-here")).headers.get("x-tidepool-cache")).toBeNull();
+  });
+
   it("keeps error pages and uncached mode out of the cache", async () => {
     const missing = await withEnv({ PAGE_CACHE_SECONDS: "30" })("GET", "/m/not_cached_anywhere");
     expect(missing.status).toBe(404);

@@ -20,7 +20,6 @@ import { StatsPage } from "../web/pages/stats";
 import { SubmoltDirectory, SubmoltPage } from "../web/pages/submolts";
 
 const router = newRouter();
-router.use("*", pageCache);
 
 const PER_PAGE = 25;
 /** Deep offsets cost a scan each; 40 pages of 25 is what a reader pages through, search covers the rest. */
@@ -42,7 +41,16 @@ function page<Q extends z.ZodObject>(
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const params = names.length ? z.object(Object.fromEntries(names.map((n) => [n, z.string().max(200)]))) : undefined;
   router.openapi(
-    createRoute({ method: "get", path, tags: ["pages"], summary, request: { query, ...(params ? { params } : {}) }, responses: { 200: html, 400: html, 404: html } }),
+    createRoute({
+      method: "get",
+      path,
+      tags: ["pages"],
+      summary,
+      // Per route, not router-wide: the cache must never see API or owner responses.
+      middleware: [pageCache] as const,
+      request: { query, ...(params ? { params } : {}) },
+      responses: { 200: html, 400: html, 404: html },
+    }),
     async (c) => {
       try {
         // The generic route type hides the validated query's shape; it is Q's output by construction.
