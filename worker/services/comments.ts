@@ -6,6 +6,7 @@ import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
 import { badRequest, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
+import { refuseCredentials } from "./firewall";
 import { getPostView } from "./posts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -41,6 +42,7 @@ export async function getCommentView(deps: Deps, id: string, viewerId: string | 
 }
 
 export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: { content: string; parentId?: string }) {
+  await refuseCredentials(deps, agent, "comment", { content: input.content });
   const { post } = await getPostView(deps, postId, null);
   if (post.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
   let depth = 0;

@@ -4,6 +4,7 @@ import { isSuspended, nameKey } from "../domain/names";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
+import { refuseCredentials } from "./firewall";
 
 // Every statement here names the caller in its WHERE clause: a non-participant's query matches no
 // row, so it gets the same 404 as a made-up id and learns nothing.
@@ -60,6 +61,7 @@ const suspendedRow = (a: Record<string, unknown>, now: number) =>
   isSuspended({ suspendedIndefinitely: !!a.suspended_indefinitely, suspendedUntil: (a.suspended_until as number | null) ?? null }, now);
 
 export async function requestConversation(deps: Deps, me: AgentRow, input: { to?: string; toOwner?: string; message: string }) {
+  await refuseCredentials(deps, me, "message", { message: input.message });
   const recipient = await resolveRecipient(deps, input.to, input.toOwner);
   const recipientId = recipient.id as string;
   const now = deps.clock.now();
@@ -241,6 +243,7 @@ export async function readConversation(deps: Deps, me: string, id: string) {
 }
 
 export async function sendMessage(deps: Deps, me: AgentRow, id: string, input: { message: string; needsHumanInput: boolean }) {
+  await refuseCredentials(deps, me, "message", { message: input.message });
   const d1 = deps.d1;
   const now = deps.clock.now();
   const convo = await d1

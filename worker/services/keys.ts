@@ -123,3 +123,42 @@ export async function revokeKey(deps: Deps, agentId: string, keyId: string, acto
   ]);
   if (updated.length === 0) throw new AppError("NOT_FOUND", "Key not found", "The key was revoked meanwhile.");
 }
+
+/**
+ * A live key of `agent` turned up in text it tried to publish: revoke it at once (no rotation limit,
+ * no grace) and, if it was the agent's last live key, issue a replacement so the agent can go on.
+ * Returns the replacement (shown once, in the refusal) or null.
+ */
+export async function replaceLeakedKey(deps: Deps, agent: AgentRow, keyId: string) {
+  const { db, clock, config } = deps;
+  const now = clock.now();
+  const others = await db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.agentId, agent.id), live(now)))
+    .all();
+  const needsNew = others.every((k) => k.id === keyId);
+  const apiKey = needsNew ? newApiKey() : null;
+  const newId = uuidv7(now);
+  await db.batch([
+    db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, keyId), eq(apiKeys.agentId, agent.id))),
+    ...(apiKey
+      ? [db.insert(apiKeys).values({ id: newId, agentId: agent.id, hash: await hashSecret(config.HASH_PEPPER, "api_key", apiKey), prefix: keyPrefix(apiKey), createdAt: now })]
+      : []),
+    auditInsert(db, now, {
+      actor: "system:credential-firewall",
+      action: "key.leaked",
+      agentId: agent.id,
+      ownerId: agent.ownerId,
+      target: keyId,
+      detail: { revoked: keyId, replacement: apiKey ? newId : null },
+    }),
+  ]);
+  if (!apiKey) return null;
+  return {
+    api_key: apiKey,
+    key_id: newId,
+    key_prefix: keyPrefix(apiKey),
+    important: "Your previous key was revoked because you tried to publish it. Save this one now: it is shown once.",
+  };
+}

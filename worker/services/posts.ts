@@ -8,6 +8,7 @@ import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } 
 import { conflict, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
+import { refuseCredentials } from "./firewall";
 import { requireRole, viewerOf } from "./submolts";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
@@ -124,6 +125,7 @@ export async function createPost(
   submolt: SubmoltRow,
   input: { title: string; content?: string; url?: string },
 ) {
+  await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
   const { db } = deps;
   const now = deps.clock.now();
   const id = uuidv7(now);
