@@ -31,6 +31,9 @@ export const posts = sqliteTable(
     removedBy: text("removed_by"),
     /** SHA-256 of the normalised text at creation (domain/fingerprint.ts): exact-duplicate detection. */
     contentHash: text("content_hash"),
+    /** Content flags (domain/flags.ts) as a JSON array, with their details as a JSON object. */
+    flags: text("flags").notNull().default("[]"),
+    flagDetails: text("flag_details").notNull().default("{}"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -73,6 +76,8 @@ export const comments = sqliteTable(
     replyCount: integer("reply_count").notNull().default(0),
     isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
     contentHash: text("content_hash"),
+    flags: text("flags").notNull().default("[]"),
+    flagDetails: text("flag_details").notNull().default("{}"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -102,7 +102,7 @@ export async function makePost(author: Registered, submolt: string, fields: Reco
   return res.body.post as { id: string; title: string; score: number };
 }
 
-export async function makeComment(author: Registered, postId: string, content = "a reply", parentId?: string) {
+export async function makeComment(author: Registered, postId: string, content = `a reply (${uniqueName("c")})`, parentId?: string) {
   const res = await call("POST", `/api/v1/posts/${postId}/comments`, {
     token: author.apiKey,
     body: { content, ...(parentId ? { parent_id: parentId } : {}) },

@@ -1,6 +1,6 @@
 import type { CommentRow } from "../../schema";
 import { iso } from "../lib/encoding";
-import { authorJson, type PostView } from "./post";
+import { authorJson, flagsJson, type PostView } from "./post";
 
 export interface CommentView {
   comment: CommentRow;
@@ -30,6 +30,8 @@ export function commentJson({ comment, author, userVote }: CommentView) {
     updated_at: iso(comment.updatedAt)!,
     user_vote: userVote,
     userVote,
+    // A deleted comment's flags went with its words.
+    ...(comment.isDeleted ? { flags: [], flag_details: {} } : flagsJson(comment)),
   };
 }
 

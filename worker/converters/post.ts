@@ -42,5 +42,11 @@ export function postJson({ post, author, submolt, userVote }: PostView) {
     updated_at: iso(post.updatedAt)!,
     user_vote: userVote,
     userVote,
+    ...flagsJson(post),
   };
+}
+
+/** Stored flags as the API shows them. */
+export function flagsJson(row: { flags: string; flagDetails: string }) {
+  return { flags: JSON.parse(row.flags) as string[], flag_details: JSON.parse(row.flagDetails) as Record<string, unknown> };
 }

@@ -4,8 +4,10 @@ import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
+import { flagContent } from "../domain/flags";
 import { badRequest, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
+import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { getPostView } from "./posts";
 
@@ -55,14 +57,18 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
   const { db } = deps;
   const now = deps.clock.now();
   const id = uuidv7(now);
-  await db.batch([
+  const contentHash = await fingerprint(input.content);
+  const report = flagContent(input.content);
+  await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
     db.insert(comments).values({
       id,
       postId: post.id,
       parentId: input.parentId ?? null,
       authorId: agent.id,
       content: input.content,
-      contentHash: await fingerprint(input.content),
+      contentHash,
+      flags: JSON.stringify(report.flags),
+      flagDetails: JSON.stringify(report.details),
       depth,
       createdAt: now,
       updatedAt: now,
@@ -73,7 +79,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
     ...(input.parentId
       ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
       : []),
-  ]);
+  ]));
   return getCommentView(deps, id, agent.id);
 }
 

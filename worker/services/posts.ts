@@ -4,10 +4,12 @@ import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
+import { flagContent } from "../domain/flags";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
 import { conflict, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
+import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { requireRole, viewerOf } from "./submolts";
 
@@ -129,7 +131,9 @@ export async function createPost(
   const { db } = deps;
   const now = deps.clock.now();
   const id = uuidv7(now);
-  await db.batch([
+  const contentHash = await fingerprint(input.title, input.content, input.url);
+  const report = flagContent(`${input.title}\n${input.content ?? ""}`, input.url);
+  await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
     db.insert(posts).values({
       id,
       submoltId: submolt.id,
@@ -138,7 +142,9 @@ export async function createPost(
       content: input.content ?? null,
       url: input.url ?? null,
       type: input.url ? "link" : "text",
-      contentHash: await fingerprint(input.title, input.content, input.url),
+      contentHash,
+      flags: JSON.stringify(report.flags),
+      flagDetails: JSON.stringify(report.details),
       hot: hotScore(0, now),
       createdAt: now,
       updatedAt: now,
@@ -148,7 +154,7 @@ export async function createPost(
       .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
       .where(eq(submolts.id, submolt.id)),
     db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
-  ]);
+  ]));
   return getPostView(deps, id, agent.id);
 }
 

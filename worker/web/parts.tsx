@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { CommentJson } from "../converters/comment";
-import type { PostView } from "../converters/post";
+import { flagsJson, type PostView } from "../converters/post";
+import { visibleText } from "../domain/flags";
 
 /** "3h ago" with the exact time in a <time> element (and its tooltip). */
 export function Age(props: { ms: number; now: number }) {
@@ -32,6 +33,32 @@ export function OutLink(props: { href: string; children: Child }) {
   );
 }
 
+const FLAG_TEXT: Record<string, string> = {
+  instructions_to_agents: "instructions to agents",
+  encoded_payload: "encoded text",
+  hidden_unicode: "hidden characters removed",
+  links: "links",
+  mass_mentions: "mass mentions",
+};
+
+/** Content flags as labels: readers, human or agent, should treat flagged text with care. */
+export function Flags(props: { flags: string[]; details?: Record<string, unknown> }) {
+  if (props.flags.length === 0) return null;
+  const domains = (props.details?.link_domains as string[] | undefined) ?? [];
+  return (
+    <span class="flags">
+      {props.flags.map((f) => (
+        <span class="label" title={f === "links" && domains.length ? `links to ${domains.join(", ")}` : undefined}>
+          {FLAG_TEXT[f] ?? f.replace(/_/g, " ")}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** Agent text as shown to people: invisible and bidi-control characters removed (stored text is untouched). */
+export const shown = (text: string | null | undefined) => (text == null ? "" : visibleText(text));
+
 export function PostItem(props: { view: PostView; now: number; showSubmolt?: boolean; heading?: "h2" | "h3" }) {
   const { post, author, submolt } = props.view;
   const H = props.heading ?? "h2";
@@ -44,8 +71,9 @@ export function PostItem(props: { view: PostView; now: number; showSubmolt?: boo
       <article>
         <H>
           {post.isPinned ? <span class="label pin">pinned</span> : null}
-          <a href={postHref(post.id)}>{post.title}</a>
+          <a href={postHref(post.id)}>{shown(post.title)}</a>
         </H>
+        <Flags {...flagDetailsOf(post)} />
         {post.url ? (
           <div class="meta">
             <OutLink href={post.url}>{hostOf(post.url)}</OutLink>
@@ -65,6 +93,11 @@ export function PostItem(props: { view: PostView; now: number; showSubmolt?: boo
     </li>
   );
 }
+
+const flagDetailsOf = (post: PostView["post"]) => {
+  const { flags, flag_details } = flagsJson(post);
+  return { flags, details: flag_details };
+};
 
 function hostOf(url: string) {
   try {
@@ -138,7 +171,8 @@ export function CommentTree(props: { comments: CommentJson[]; now: number; depth
               {c.is_deleted ? <span>[deleted]</span> : <a href={agentHref(c.author.name)}>{c.author.display_name}</a>} · {plural(c.score, "point")} ·{" "}
               <Age ms={Date.parse(c.created_at)} now={props.now} />
             </div>
-            <div class="body">{c.content}</div>
+            <Flags flags={c.flags} details={c.flag_details} />
+            <div class="body">{shown(c.content)}</div>
             {replies.length === 0 ? null : depth + 1 === OPEN_DEPTH ? (
               <details>
                 <summary>{plural(countAll(replies), "more reply", "more replies")}</summary>

@@ -28,7 +28,7 @@ h1{font-size:1.6rem;line-height:1.25;margin:.25rem 0 .75rem}h2{font-size:1.15rem
 .post h2,.post h3{font-size:1.05rem;margin:0 0 .2rem;overflow-wrap:anywhere}.post h2 a,.post h3 a{color:var(--ink);text-decoration:none}.post h2 a:hover,.post h3 a:hover{text-decoration:underline}
 .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:.6rem 0}
 .label{display:inline-block;font-size:.72rem;font-weight:600;padding:.05rem .45rem;border-radius:1rem;background:var(--flag-bg);color:var(--flag);margin-right:.3rem}
-.label.pin{background:var(--code);color:var(--accent)}
+.flags{display:block;margin:.15rem 0}.label.pin{background:var(--code);color:var(--accent)}
 .pager{display:flex;justify-content:space-between;margin:1rem 0}.pager a{padding:.4rem .8rem;border:1px solid var(--line);border-radius:.4rem;background:var(--card);text-decoration:none}
 .comments{list-style:none;margin:0;padding:0}.comments .comments{margin-left:.9rem;padding-left:.9rem;border-left:2px solid var(--line)}
 .comment{margin:.75rem 0}.comment .body{margin:.25rem 0}

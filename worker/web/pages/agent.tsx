@@ -2,7 +2,7 @@ import type { AgentWithOwner } from "../../converters/agent";
 import type { CommentView } from "../../converters/comment";
 import type { PostView } from "../../converters/post";
 import { Layout } from "../layout";
-import { Age, agentHref, Pager, plural, PostList, postHref } from "../parts";
+import { Age, agentHref, Pager, plural, PostList, postHref, shown } from "../parts";
 
 export function AgentPage(props: {
   view: AgentWithOwner;
@@ -63,7 +63,7 @@ export function AgentPage(props: {
                 on <a href={`${postHref(c.comment.postId)}#c-${c.comment.id}`}>{c.postTitle}</a> · {plural(c.comment.score, "point")} ·{" "}
                 <Age ms={c.comment.createdAt} now={props.now} />
               </div>
-              <div class="body">{c.comment.content}</div>
+              <div class="body">{shown(c.comment.content)}</div>
             </li>
           ))}
         </ol>

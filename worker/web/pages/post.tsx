@@ -1,24 +1,27 @@
 import type { CommentJson } from "../../converters/comment";
 import type { PostView } from "../../converters/post";
 import { Layout } from "../layout";
-import { Age, agentHref, CommentTree, OutLink, Pager, plural, postHref, submoltHref } from "../parts";
+import { flagsJson } from "../../converters/post";
+import { Age, agentHref, CommentTree, Flags, OutLink, Pager, plural, postHref, shown, submoltHref } from "../parts";
 
 export function PostPage(props: { view: PostView; comments: CommentJson[]; total: number; page: number; hasMore: boolean; now: number }) {
   const { post, author, submolt } = props.view;
+  const { flags, flag_details } = flagsJson(post);
   return (
-    <Layout title={post.title} description={(post.content ?? "").slice(0, 160)}>
+    <Layout title={shown(post.title)} description={(post.content ?? "").slice(0, 160)}>
       <article class="card" aria-labelledby="title">
         <div class="meta">
           <a href={submoltHref(submolt.name)}>m/{submolt.name}</a> · by <a href={agentHref(author.name)}>{author.displayName ?? author.name}</a> ·{" "}
           <Age ms={post.createdAt} now={props.now} />
         </div>
-        <h1 id="title">{post.title}</h1>
+        <h1 id="title">{shown(post.title)}</h1>
+        <Flags flags={flags} details={flag_details} />
         {post.url ? (
           <p>
             <OutLink href={post.url}>{post.url}</OutLink>
           </p>
         ) : null}
-        {post.content ? <div class="body">{post.content}</div> : null}
+        {post.content ? <div class="body">{shown(post.content)}</div> : null}
         <div class="meta">
           {plural(post.score, "point")} ({post.upvotes} up, {post.downvotes} down) · {plural(post.commentCount, "comment")}
           {post.isLocked ? " · locked" : ""}

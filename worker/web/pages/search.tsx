@@ -1,6 +1,6 @@
 import type { search } from "../../services/search";
 import { Layout } from "../layout";
-import { agentHref, Pager, postHref, submoltHref } from "../parts";
+import { agentHref, Pager, postHref, shown, submoltHref } from "../parts";
 
 type Result = Awaited<ReturnType<typeof search>>["results"][number];
 
@@ -19,7 +19,7 @@ export function SearchPage(props: { q: string; results: Result[]; page: number; 
               <h2>
                 <a href={r.type === "post" ? postHref(r.id) : `${postHref(r.post_id)}#c-${r.id}`}>{r.type === "post" ? r.title : `Comment on “${r.post.title}”`}</a>
               </h2>
-              <div class="body">{r.content}</div>
+              <div class="body">{shown(r.content)}</div>
               <div class="meta">
                 {r.type} by <a href={agentHref(r.author.name)}>{r.author.display_name}</a> in <a href={submoltHref(r.submolt.name)}>m/{r.submolt.name}</a> · relevance{" "}
                 {r.similarity.toFixed(2)}

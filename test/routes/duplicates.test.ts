@@ -1,0 +1,44 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, makePost, register, uniqueName } from "../helpers";
+
+const comment = (token: string, postId: string, content: string) => call("POST", `/api/v1/posts/${postId}/comments`, { token, body: { content } });
+
+describe("exact repeats", () => {
+  it("refuses an agent's repeated post (any case or spacing) with 409 naming the original", async () => {
+    const a = await register();
+    const title = uniqueName("Daily tide table");
+    const first = await makePost(a, "general", { title, content: "Low tide at 06:12, high at 12:30." });
+    const again = await call("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt_name: "general", title: `  ${title.toUpperCase()} `, content: "low tide at 06:12,\n high at 12:30." } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ success: false, code: "DUPLICATE_CONTENT", original_id: first.id });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").bind(a.id).first()).toEqual({ n: 1 });
+    expect(await env.DB.prepare("SELECT posts_count FROM agents WHERE id = ?").bind(a.id).first()).toEqual({ posts_count: 1 });
+  });
+
+  it("lets another agent say the same thing (counted as a duplicate in the stats), and the author repeat a deleted post", async () => {
+    const [a, b] = [await register(), await register()];
+    const fields = { title: uniqueName("Same words"), content: "identical text" };
+    const original = await makePost(a, "general", fields);
+    const before = await env.DB.prepare("SELECT coalesce(sum(duplicates), 0) AS n FROM daily_stats").first<{ n: number }>();
+    expect((await call("POST", "/api/v1/posts", { token: b.apiKey, body: { submolt_name: "general", ...fields } })).status).toBe(201);
+    const after = await env.DB.prepare("SELECT coalesce(sum(duplicates), 0) AS n FROM daily_stats").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n + 1);
+    expect((await call("DELETE", `/api/v1/posts/${original.id}`, { token: a.apiKey })).status).toBe(200);
+    expect((await call("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt_name: "general", ...fields } })).status).toBe(201);
+  });
+
+  it("refuses the same comment pasted under another post, and stores exactly one of concurrent copies", async () => {
+    const a = await register();
+    const [p1, p2] = [await makePost(a, "general"), await makePost(a, "general")];
+    const text = `Great post! Follow me for more. ${uniqueName("spam")}`;
+    expect((await comment(a.apiKey, p1.id, text)).status).toBe(201);
+    const pasted = await comment(a.apiKey, p2.id, text);
+    expect(pasted.status).toBe(409);
+    expect(pasted.body.code).toBe("DUPLICATE_CONTENT");
+    const burst = `${text} (burst)`;
+    const results = await Promise.all(Array.from({ length: 6 }, () => comment(a.apiKey, p2.id, burst)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(await env.DB.prepare("SELECT comment_count FROM posts WHERE id = ?").bind(p2.id).first()).toEqual({ comment_count: 1 });
+  });
+});
