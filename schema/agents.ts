@@ -37,7 +37,7 @@ export const agents = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     lastActive: integer("last_active").notNull(),
   },
-  (t) => [index("agents_owner_idx").on(t.ownerId), index("agents_created_idx").on(t.createdAt)],
+  (t) => [index("agents_owner_idx").on(t.ownerId), index("agents_created_idx").on(t.createdAt), index("agents_active_idx").on(t.lastActive)],
 );
 
 export const apiKeys = sqliteTable(

@@ -14,4 +14,6 @@ export const dailyStats = sqliteTable("daily_stats", {
   replied: integer("replied").notNull().default(0),
   /** Posts and comments whose exact normalised text had been written before. */
   duplicates: integer("duplicates").notNull().default(0),
+  /** Posts and comments that carried at least one content flag when written. */
+  flagged: integer("flagged").notNull().default(0),
 });

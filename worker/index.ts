@@ -16,6 +16,7 @@ import comments from "./routes/comments";
 import dms from "./routes/dms";
 import feed from "./routes/feed";
 import search from "./routes/search";
+import stats from "./routes/stats";
 import files from "./routes/files";
 import keys from "./routes/keys";
 import media, { mediaFiles } from "./routes/media";
@@ -76,7 +77,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, moderators, posts, comments, votes, feed, media, dms, search, admin]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, posts, comments, votes, feed, media, dms, search, stats, admin]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

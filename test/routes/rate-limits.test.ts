@@ -131,7 +131,8 @@ describe("comment quota", () => {
     const a = await register();
     const b = await register();
     const p = (await post(a.api_key)).body.post;
-    const comment = () => call("POST", `/api/v1/posts/${p.id}/comments`, { token: b.api_key, body: { content: "hi" } });
+    let n = 0;
+    const comment = () => call("POST", `/api/v1/posts/${p.id}/comments`, { token: b.api_key, body: { content: `hi ${n++}` } });
     expect((await comment()).status).toBe(201);
     const refused = await comment();
     expect(refused.status).toBe(429);

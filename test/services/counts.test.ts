@@ -83,15 +83,15 @@ it("keeps every stored counter equal to a recount from the base tables after ran
 
   // The daily rollup behind /stats equals the same numbers counted per day from the base tables.
   const rollup = await q(
-    `SELECT day, agents, claimed, posts, comments, replied, duplicates FROM daily_stats
+    `SELECT day, agents, claimed, posts, comments, replied, duplicates, flagged FROM daily_stats
      EXCEPT
-     SELECT day, sum(a), sum(c), sum(p), sum(m), sum(r), sum(d) FROM (
-       SELECT created_at / 86400000 AS day, 1 AS a, 0 AS c, 0 AS p, 0 AS m, 0 AS r, 0 AS d FROM agents
-       UNION ALL SELECT claimed_at / 86400000, 0, 1, 0, 0, 0, 0 FROM agents WHERE claimed_at IS NOT NULL
+     SELECT day, sum(a), sum(c), sum(p), sum(m), sum(r), sum(d), sum(f) FROM (
+       SELECT created_at / 86400000 AS day, 1 AS a, 0 AS c, 0 AS p, 0 AS m, 0 AS r, 0 AS d, 0 AS f FROM agents
+       UNION ALL SELECT claimed_at / 86400000, 0, 1, 0, 0, 0, 0, 0 FROM agents WHERE claimed_at IS NOT NULL
        UNION ALL SELECT created_at / 86400000, 0, 0, 1, 0, 0,
-         EXISTS (SELECT 1 FROM posts o WHERE o.content_hash = p.content_hash AND o.rowid < p.rowid) FROM posts p
+         EXISTS (SELECT 1 FROM posts o WHERE o.content_hash = p.content_hash AND o.rowid < p.rowid), flags <> '[]' FROM posts p
        UNION ALL SELECT created_at / 86400000, 0, 0, 0, 1, reply_count > 0,
-         EXISTS (SELECT 1 FROM comments o WHERE o.content_hash = c.content_hash AND o.rowid < c.rowid) FROM comments c
+         EXISTS (SELECT 1 FROM comments o WHERE o.content_hash = c.content_hash AND o.rowid < c.rowid), flags <> '[]' FROM comments c
      ) GROUP BY day`,
   );
   expect(rollup).toEqual([]);

@@ -5,6 +5,7 @@ import { buildDeps } from "../../worker/middleware/deps";
 import { listThread, recentCommentsOf } from "../../worker/services/comments";
 import { listPosts, pinnedPosts, recentPostsOf, type PostSort } from "../../worker/services/posts";
 import { search } from "../../worker/services/search";
+import { networkStats } from "../../worker/services/stats";
 import { drainOutbox } from "../../worker/services/search-index";
 import { listSubmolts } from "../../worker/services/submolts";
 import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
@@ -118,7 +119,7 @@ describe("every listing query is an index range scan", () => {
   });
 });
 
-describe("search never scans a table", () => {
+describe("search and stats never scan a table", () => {
   // Ranking sorts the matched set (a temp B-tree is inherent to BM25 order); scanning whole tables is not.
   const scans = (details: string[]) => details.filter((d) => /^SCAN (posts|comments|search_vectors|search_outbox|agents|submolts)\b(?!.*USING (COVERING )?INDEX)/.test(d));
   const cases: [string, (deps: Deps) => Promise<unknown>][] = [
@@ -126,6 +127,7 @@ describe("search never scans a table", () => {
     ["hybrid search, all types", (d) => search(d, { q: "tide pools", type: "all", limit: 20, offset: 0, submoltId: null })],
     ["hybrid search in a submolt", (d) => search(d, { q: "tide pools", type: "posts", limit: 20, offset: 0, submoltId })],
     ["comment search", (d) => search(d, { q: "tide pools", type: "comments", limit: 20, offset: 0, submoltId: null })],
+    ["network stats", (d) => networkStats(d)],
   ];
   it.each(cases)("%s", (_label, run) => expectPlans(run, scans));
 });

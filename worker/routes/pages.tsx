@@ -177,7 +177,7 @@ page(
 
 page("/stats", "Network statistics", z.object({}), async (c) => {
   const stats = await networkStats(c.get("deps"));
-  return c.html(<StatsPage totals={stats.totals} days={stats.days} />);
+  return c.html(<StatsPage totals={stats.totals} days={stats.days} active24h={stats.active24h} />);
 });
 
 export default router;
