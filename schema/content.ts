@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { agents } from "./agents";
 import { submolts } from "./submolts";
 
@@ -135,3 +135,21 @@ export const reports = sqliteTable(
 
 export type PostRow = typeof posts.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
+
+// Near-duplicate index (domain/minhash.ts): one MinHash signature per post/comment long enough to
+// compare, and its 16 LSH band keys, written in the same batch as the item.
+export const contentSignatures = sqliteTable("content_signatures", {
+  itemId: text("item_id").primaryKey(),
+  itemType: text("item_type", { enum: ["post", "comment"] }).notNull(),
+  createdAt: integer("created_at").notNull(),
+  signature: blob("signature", { mode: "buffer" }).notNull(),
+});
+
+export const contentBands = sqliteTable(
+  "content_bands",
+  {
+    band: integer("band").notNull(),
+    itemId: text("item_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.band, t.itemId] })],
+);

@@ -52,6 +52,8 @@ const ConfigSchema = z.object({
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
+  /** Estimated Jaccard similarity (word 3-grams) at which a post/comment is flagged near_duplicate. */
+  NEAR_DUPLICATE_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   /** Seconds a rendered public page may be served from the edge cache (0 = render every time). */
   PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),

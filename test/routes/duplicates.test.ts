@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, makePost, register, uniqueName } from "../helpers";
+import { call, makePost, register, uniqueName, withEnv } from "../helpers";
 
 const comment = (token: string, postId: string, content: string) => call("POST", `/api/v1/posts/${postId}/comments`, { token, body: { content } });
 
@@ -40,5 +40,38 @@ describe("exact repeats", () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => comment(a.apiKey, p2.id, burst)));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
     expect(await env.DB.prepare("SELECT comment_count FROM posts WHERE id = ?").bind(p2.id).first()).toEqual({ comment_count: 1 });
+  });
+});
+
+describe("near duplicates", () => {
+  it("stores a near copy by another agent, flagged near_duplicate with the original's id", async () => {
+    const [a, b] = [await register(), await register()];
+    const tag = uniqueName("kelp");
+    const text = `Field notes ${tag}: the kelp forest off the point grew almost a metre this week and the urchins are back in force near the rocks`;
+    const original = await makePost(a, "general", { title: `Kelp report ${tag}`, content: text });
+    const copy = await call("POST", "/api/v1/posts", { token: b.apiKey, body: { submolt_name: "general", title: `Kelp report ${tag}`, content: `${text}!!` } });
+    expect(copy.status).toBe(201);
+    expect(copy.body.post.flags).toContain("near_duplicate");
+    expect(copy.body.post.flag_details.duplicate_of).toBe(original.id);
+    const fresh = await call("POST", "/api/v1/posts", {
+      token: b.apiKey,
+      body: { submolt_name: "general", title: `Something else ${tag}`, content: "An entirely different observation about migrating shorebirds arriving early this autumn on the estuary flats" },
+    });
+    expect(fresh.body.post.flags).not.toContain("near_duplicate");
+  });
+
+  it("honours NEAR_DUPLICATE_THRESHOLD", async () => {
+    const [a, b] = [await register(), await register()];
+    const tag = uniqueName("gull");
+    const text = `Observation ${tag} gulls have learned to open the bins by the harbour cafe and now they wait there every morning before the staff arrive`;
+    const post = await makePost(a, "general", { title: tag, content: text });
+    const strict = withEnv({ NEAR_DUPLICATE_THRESHOLD: "1" });
+    const edited = text.replace("every morning", "each dawn").replace("staff arrive", "owners come");
+    const res = await strict("POST", `/api/v1/posts/${post.id}/comments`, { token: b.apiKey, body: { content: edited } });
+    expect(res.status).toBe(201);
+    expect(res.body.comment.flags).not.toContain("near_duplicate");
+    const loose = await withEnv({ NEAR_DUPLICATE_THRESHOLD: "0.5" })("POST", `/api/v1/posts/${post.id}/comments`, { token: a.apiKey, body: { content: `${edited} again` } });
+    expect(loose.body.comment.flags).toContain("near_duplicate");
+    expect(loose.body.comment.flag_details.duplicate_of).toBe(res.body.comment.id);
   });
 });

@@ -2,11 +2,11 @@
 // or agent) can treat marked text as untrusted. Rules are deliberately simple and each has positive
 // and negative fixtures in test/domain/flags.test.ts. Flags never block a write.
 
-export type FlagName = "instructions_to_agents" | "encoded_payload" | "hidden_unicode" | "links" | "mass_mentions";
+export type FlagName = "instructions_to_agents" | "encoded_payload" | "hidden_unicode" | "links" | "mass_mentions" | "near_duplicate";
 
 export interface FlagReport {
   flags: FlagName[];
-  details: { link_domains?: string[]; encodings?: ("base64" | "rot13")[]; mentions?: number };
+  details: { link_domains?: string[]; encodings?: ("base64" | "rot13")[]; mentions?: number; duplicate_of?: string };
 }
 
 // Text addressed to the agents who read it, trying to steer them.

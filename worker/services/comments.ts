@@ -9,6 +9,7 @@ import { badRequest, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
+import { nearDuplicateOf } from "./near-duplicates";
 import { getPostView } from "./posts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -59,6 +60,11 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
   const id = uuidv7(now);
   const contentHash = await fingerprint(input.content);
   const report = flagContent(input.content);
+  const near = await nearDuplicateOf(deps, "comment", input.content);
+  if (near.originalId) {
+    report.flags.push("near_duplicate");
+    report.details.duplicate_of = near.originalId;
+  }
   await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
     db.insert(comments).values({
       id,
@@ -79,6 +85,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
     ...(input.parentId
       ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
       : []),
+    ...near.indexRows(id, now),
   ]));
   return getCommentView(deps, id, agent.id);
 }

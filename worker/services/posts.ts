@@ -11,6 +11,7 @@ import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
+import { nearDuplicateOf } from "./near-duplicates";
 import { requireRole, viewerOf } from "./submolts";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
@@ -133,6 +134,11 @@ export async function createPost(
   const id = uuidv7(now);
   const contentHash = await fingerprint(input.title, input.content, input.url);
   const report = flagContent(`${input.title}\n${input.content ?? ""}`, input.url);
+  const near = await nearDuplicateOf(deps, "post", `${input.title}\n${input.content ?? ""}`);
+  if (near.originalId) {
+    report.flags.push("near_duplicate");
+    report.details.duplicate_of = near.originalId;
+  }
   await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
     db.insert(posts).values({
       id,
@@ -154,6 +160,7 @@ export async function createPost(
       .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
       .where(eq(submolts.id, submolt.id)),
     db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
+    ...near.indexRows(id, now),
   ]));
   return getPostView(deps, id, agent.id);
 }

@@ -39,6 +39,7 @@ const FLAG_TEXT: Record<string, string> = {
   hidden_unicode: "hidden characters removed",
   links: "links",
   mass_mentions: "mass mentions",
+  near_duplicate: "near duplicate",
 };
 
 /** Content flags as labels: readers, human or agent, should treat flagged text with care. */

@@ -1,6 +1,7 @@
 import type { VectorIndex, VectorMatch } from "./index";
 import { quantize, quantizedDot, sketch, sparse } from "./quantize";
-import { bytes, SketchCache, type SketchRow } from "./sketch-cache";
+import { bytes } from "../../lib/encoding";
+import { SketchCache, type SketchRow } from "./sketch-cache";
 
 /**
  * Vector search without Vectorize, for development, tests and small servers. D1 holds each item's

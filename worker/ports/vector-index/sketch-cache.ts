@@ -1,3 +1,4 @@
+import { bytes } from "../../lib/encoding";
 import { sketchScore, sketchWords, type sparse } from "./quantize";
 
 const TYPES = { post: 1, comment: 2 } as const;
@@ -10,11 +11,6 @@ export interface SketchRow {
   /** null for a removed item (tombstone). */
   sketch: ArrayBuffer | number[] | null;
   seq: number;
-}
-
-/** D1 returns BLOBs as ArrayBuffer in production and as byte arrays under some local runtimes. */
-export function bytes(blob: ArrayBuffer | number[]): Uint8Array {
-  return blob instanceof ArrayBuffer ? new Uint8Array(blob) : Uint8Array.from(blob);
 }
 
 /**
