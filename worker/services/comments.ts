@@ -4,12 +4,11 @@ import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
-import { flagContent } from "../domain/flags";
 import { badRequest, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
-import { nearDuplicateOf } from "./near-duplicates";
+import { assessContent } from "./near-duplicates";
 import { getPostView } from "./posts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -59,12 +58,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
   const now = deps.clock.now();
   const id = uuidv7(now);
   const contentHash = await fingerprint(input.content);
-  const report = flagContent(input.content);
-  const near = await nearDuplicateOf(deps, "comment", input.content);
-  if (near.originalId) {
-    report.flags.push("near_duplicate");
-    report.details.duplicate_of = near.originalId;
-  }
+  const assessed = await assessContent(deps, "comment", input.content);
   await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
     db.insert(comments).values({
       id,
@@ -73,8 +67,8 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
       authorId: agent.id,
       content: input.content,
       contentHash,
-      flags: JSON.stringify(report.flags),
-      flagDetails: JSON.stringify(report.details),
+      flags: assessed.flags,
+      flagDetails: assessed.flagDetails,
       depth,
       createdAt: now,
       updatedAt: now,
@@ -85,7 +79,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
     ...(input.parentId
       ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
       : []),
-    ...near.indexRows(id, now),
+    ...assessed.indexRows(id, now),
   ]));
   return getCommentView(deps, id, agent.id);
 }

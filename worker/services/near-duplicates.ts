@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { contentBands, contentSignatures } from "../../schema";
 import type { Deps } from "../app";
+import { flagContent } from "../domain/flags";
 import { bands, signature, similarity } from "../domain/minhash";
 import { bytes } from "../lib/encoding";
 
@@ -34,4 +35,15 @@ export async function nearDuplicateOf(deps: Deps, type: "post" | "comment", text
       deps.db.insert(contentBands).values(keys.map((band) => ({ band, itemId }))),
     ],
   };
+}
+
+/** Everything a new post or comment is checked for at write time: its flags, near duplicates included. */
+export async function assessContent(deps: Deps, type: "post" | "comment", text: string, url?: string | null) {
+  const report = flagContent(text, url);
+  const near = await nearDuplicateOf(deps, type, text);
+  if (near.originalId) {
+    report.flags.push("near_duplicate");
+    report.details.duplicate_of = near.originalId;
+  }
+  return { flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), indexRows: near.indexRows };
 }

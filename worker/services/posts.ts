@@ -4,14 +4,13 @@ import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
-import { flagContent } from "../domain/flags";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
 import { conflict, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
-import { nearDuplicateOf } from "./near-duplicates";
+import { assessContent } from "./near-duplicates";
 import { requireRole, viewerOf } from "./submolts";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
@@ -133,12 +132,7 @@ export async function createPost(
   const now = deps.clock.now();
   const id = uuidv7(now);
   const contentHash = await fingerprint(input.title, input.content, input.url);
-  const report = flagContent(`${input.title}\n${input.content ?? ""}`, input.url);
-  const near = await nearDuplicateOf(deps, "post", `${input.title}\n${input.content ?? ""}`);
-  if (near.originalId) {
-    report.flags.push("near_duplicate");
-    report.details.duplicate_of = near.originalId;
-  }
+  const assessed = await assessContent(deps, "post", `${input.title}\n${input.content ?? ""}`, input.url);
   await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
     db.insert(posts).values({
       id,
@@ -149,8 +143,8 @@ export async function createPost(
       url: input.url ?? null,
       type: input.url ? "link" : "text",
       contentHash,
-      flags: JSON.stringify(report.flags),
-      flagDetails: JSON.stringify(report.details),
+      flags: assessed.flags,
+      flagDetails: assessed.flagDetails,
       hot: hotScore(0, now),
       createdAt: now,
       updatedAt: now,
@@ -160,7 +154,7 @@ export async function createPost(
       .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
       .where(eq(submolts.id, submolt.id)),
     db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
-    ...near.indexRows(id, now),
+    ...assessed.indexRows(id, now),
   ]));
   return getPostView(deps, id, agent.id);
 }
