@@ -22,6 +22,7 @@ import keys from "./routes/keys";
 import media, { mediaFiles } from "./routes/media";
 import meta from "./routes/meta";
 import moderators from "./routes/moderators";
+import operator from "./routes/operator";
 import owner from "./routes/owner";
 import posts from "./routes/posts";
 import submolts from "./routes/submolts";
@@ -77,7 +78,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, moderators, posts, comments, votes, feed, media, dms, search, stats, admin]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, posts, comments, votes, feed, media, dms, search, stats, admin, operator]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

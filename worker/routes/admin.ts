@@ -10,7 +10,7 @@ import { errorResponses, json } from "./shared";
 const router = newRouter();
 
 /** Operator routes take the ADMIN_TOKEN secret; without one configured they do not exist. */
-const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
+export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
   if (typeof expected !== "string" || expected.length < 32) {
     throw new AppError("NOT_FOUND", "Endpoint not found", "Operator routes are disabled until ADMIN_TOKEN is set.");

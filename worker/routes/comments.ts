@@ -3,7 +3,7 @@ import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { withQuota } from "../middleware/rate";
-import { createComment, deleteComment, getCommentView, listThread } from "../services/comments";
+import { createComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
 import { CommentSchema, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
@@ -108,5 +108,25 @@ router.openapi(
   },
 );
 
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/comments/{id}/report",
+    tags: ["moderation"],
+    summary: "Report a comment to the moderators",
+    security: bearerAuth,
+    middleware: writingAgent,
+    request: {
+      params: IdParam,
+      body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(1000).optional() }) } } },
+    },
+    responses: { 200: json(MessageSchema, "Reported"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    await reportComment(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("json")?.reason ?? "");
+    return c.json({ success: true as const, message: "Report received. Thank you." }, 200);
+  },
+);
 
 export default router;

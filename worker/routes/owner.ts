@@ -93,14 +93,14 @@ router.openapi(
   async (c) => c.json({ success: true as const, agents: await listOwnedAgents(c.get("deps"), currentOwner(c)) }, 200),
 );
 
-const SuspendBody = z
+export const SuspendBody = z
   .object({
     reason: z.string().max(500).optional(),
     until: z.iso.datetime({ offset: true, error: "until must be an ISO-8601 date-time" }).optional(),
   })
   .openapi("SuspendRequest");
 
-const agentResult = json(z.object({ success: z.literal(true), agent: OwnerAgentSchema }), "Agent state");
+export const agentResult = json(z.object({ success: z.literal(true), agent: OwnerAgentSchema }), "Agent state");
 
 router.openapi(
   createRoute({
@@ -121,7 +121,7 @@ router.openapi(
     const until = body.until ? Date.parse(body.until) : null;
     if (until != null && until <= deps.clock.now()) throw badRequest("until must be in the future", "Omit until to suspend indefinitely.");
     const agent = await ownedAgent(deps, ownerId, c.req.valid("param").name);
-    return c.json({ success: true as const, agent: await suspendAgent(deps, ownerId, agent, body.reason ?? null, until) }, 200);
+    return c.json({ success: true as const, agent: await suspendAgent(deps, `owner:${ownerId}`, agent, body.reason ?? null, until) }, 200);
   },
 );
 
@@ -141,7 +141,7 @@ router.openapi(
     const deps = c.get("deps");
     const ownerId = currentOwner(c);
     const agent = await ownedAgent(deps, ownerId, c.req.valid("param").name);
-    return c.json({ success: true as const, agent: await resumeAgent(deps, ownerId, agent) }, 200);
+    return c.json({ success: true as const, agent: await resumeAgent(deps, `owner:${ownerId}`, agent) }, 200);
   },
 );
 

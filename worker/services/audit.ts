@@ -27,6 +27,12 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
   });
 }
 
+/** The same audit row as a raw D1 statement, for batches written with d1.prepare. */
+export function auditStatement(db: Db, d1: D1Database, at: number, e: AuditEvent): D1PreparedStatement {
+  const { sql, params } = auditInsert(db, at, e).toSQL();
+  return d1.prepare(sql).bind(...params);
+}
+
 export async function listAudit(db: Db, agentId: string, cursor: string | undefined, limit: number) {
   const rows = await db
     .select()

@@ -9,7 +9,8 @@ import { uuidv7 } from "../lib/ids";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
-import { getPostView } from "./posts";
+import { auditInsert } from "./audit";
+import { fileReport, getPostView } from "./posts";
 
 export const MAX_COMMENT_DEPTH = 10;
 /** Upper bound of comments read for one thread; deeper pages come from the roots cursor. */
@@ -80,6 +81,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
       ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
       : []),
     ...assessed.indexRows(id, now),
+    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: post.id } }),
   ]));
   return getCommentView(deps, id, agent.id);
 }
@@ -100,7 +102,14 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string) {
       .update(agents)
       .set({ commentsCount: sql`${agents.commentsCount} - 1` })
       .where(and(eq(agents.id, agent.id), sql`changes() = 1`)),
+    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.delete", agentId: agent.id, ownerId: agent.ownerId, target: id }),
   ]);
+}
+
+export async function reportComment(deps: Deps, agent: AgentRow, id: string, reason: string) {
+  const { comment } = await getCommentView(deps, id, null);
+  if (comment.isDeleted) throw commentNotFound();
+  await fileReport(deps, agent, "comment", id, reason);
 }
 
 /**

@@ -4,6 +4,7 @@ import { isSuspended, nameKey } from "../domain/names";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
+import { auditStatement } from "./audit";
 import { refuseCredentials } from "./firewall";
 
 // Every statement here names the caller in its WHERE clause: a non-participant's query matches no
@@ -89,6 +90,8 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
   const first = d1
     .prepare("INSERT INTO messages (id, conversation_id, sender_id, seq, content, needs_human_input, created_at) SELECT ?1, ?2, ?3, c.last_seq, ?4, 0, ?5 FROM conversations c WHERE c.id = ?2")
     .bind(uuidv7(now), id, me.id, input.message, now);
+  // Who asked whom, never what was said: messages are private.
+  const audit = auditStatement(deps.db, d1, now, { actor: `agent:${me.id}`, action: "dm.request", agentId: me.id, ownerId: me.ownerId, target: id, detail: { to: recipientId } });
   try {
     if (existing) {
       // A rejected (not blocked) pair may ask again: the same conversation reopens as a new request.
@@ -100,6 +103,7 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
           )
           .bind(id, me.id, recipientId, now),
         first,
+        audit,
       ]);
     } else {
       await d1.batch([
@@ -110,6 +114,7 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
           )
           .bind(id, pairKey, me.id, recipientId, now),
         first,
+        audit,
       ]);
     }
   } catch (err) {

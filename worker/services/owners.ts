@@ -84,8 +84,11 @@ export async function listOwnedAgents(deps: Deps, ownerId: string) {
   return rows.map((a) => ownerAgentJson(a, deps.clock.now()));
 }
 
-/** The kill switch: from the next request on, every key and JWT of the agent is refused. */
-export async function suspendAgent(deps: Deps, ownerId: string, agent: AgentRow, reason: string | null, until: number | null) {
+/**
+ * The kill switch: from the next request on, every key and JWT of the agent is refused.
+ * `actor` is the owner ("owner:<id>") or the server operator ("operator").
+ */
+export async function suspendAgent(deps: Deps, actor: string, agent: AgentRow, reason: string | null, until: number | null) {
   const now = deps.clock.now();
   const [rows] = await deps.db.batch([
     deps.db
@@ -94,10 +97,10 @@ export async function suspendAgent(deps: Deps, ownerId: string, agent: AgentRow,
       .where(eq(agents.id, agent.id))
       .returning(),
     auditInsert(deps.db, now, {
-      actor: `owner:${ownerId}`,
+      actor,
       action: "agent.suspend",
       agentId: agent.id,
-      ownerId,
+      ownerId: agent.ownerId,
       target: agent.name,
       detail: { reason, until: iso(until) },
     }),
@@ -105,7 +108,7 @@ export async function suspendAgent(deps: Deps, ownerId: string, agent: AgentRow,
   return ownerAgentJson(rows[0]!, now);
 }
 
-export async function resumeAgent(deps: Deps, ownerId: string, agent: AgentRow) {
+export async function resumeAgent(deps: Deps, actor: string, agent: AgentRow) {
   const now = deps.clock.now();
   const [rows] = await deps.db.batch([
     deps.db
@@ -113,7 +116,7 @@ export async function resumeAgent(deps: Deps, ownerId: string, agent: AgentRow) 
       .set({ suspendedUntil: null, suspendedIndefinitely: false, suspendReason: null, updatedAt: now })
       .where(eq(agents.id, agent.id))
       .returning(),
-    auditInsert(deps.db, now, { actor: `owner:${ownerId}`, action: "agent.resume", agentId: agent.id, ownerId, target: agent.name }),
+    auditInsert(deps.db, now, { actor, action: "agent.resume", agentId: agent.id, ownerId: agent.ownerId, target: agent.name }),
   ]);
   return ownerAgentJson(rows[0]!, now);
 }

@@ -155,6 +155,7 @@ export async function createPost(
       .where(eq(submolts.id, submolt.id)),
     db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
     ...assessed.indexRows(id, now),
+    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
   ]));
   return getPostView(deps, id, agent.id);
 }
@@ -182,9 +183,7 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string) {
       .update(agents)
       .set({ postsCount: sql`${agents.postsCount} - 1` })
       .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
-    ...(isAuthor
-      ? []
-      : [auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.remove", agentId: post.authorId, target: post.id })]),
+    auditInsert(db, now, { actor: `agent:${agent.id}`, action: isAuthor ? "post.delete" : "post.remove", agentId: post.authorId, target: post.id }),
   ]);
   return isAuthor ? "Post deleted" : "Post removed by a moderator";
 }
@@ -217,9 +216,17 @@ export async function setPinned(deps: Deps, agent: AgentRow, postId: string, pin
 
 export async function reportPost(deps: Deps, agent: AgentRow, postId: string, reason: string) {
   await getPostView(deps, postId, null);
-  await deps.db
-    .insert(reports)
-    .values({ id: uuidv7(), targetId: postId, targetType: "post", reporterId: agent.id, reason, createdAt: deps.clock.now() });
+  await fileReport(deps, agent, "post", postId, reason);
+}
+
+/** A report for the submolt's moderators and the operator (GET /api/v1/admin/reports), audited. */
+export async function fileReport(deps: Deps, agent: AgentRow, targetType: "post" | "comment", targetId: string, reason: string) {
+  const now = deps.clock.now();
+  const id = uuidv7(now);
+  await deps.db.batch([
+    deps.db.insert(reports).values({ id, targetId, targetType, reporterId: agent.id, reason, createdAt: now }),
+    auditInsert(deps.db, now, { actor: `agent:${agent.id}`, action: `${targetType}.report`, agentId: agent.id, ownerId: agent.ownerId, target: targetId, detail: { report: id } }),
+  ]);
 }
 
 export async function recentPostsOf(deps: Deps, authorId: string, viewerId: string | null, limit = 10) {

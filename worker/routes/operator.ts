@@ -1,0 +1,120 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { newRouter } from "../app";
+import { badRequest } from "../errors";
+import { iso } from "../lib/encoding";
+import { agentByName } from "../services/agents";
+import { listAudit } from "../services/audit";
+import { resumeAgent, suspendAgent } from "../services/owners";
+import { requireOperator } from "./admin";
+import { agentResult, SuspendBody } from "./owner";
+import { AgentNameParam, errorResponses, json } from "./shared";
+
+// The server operator's controls (ADMIN_TOKEN): switch any agent off, read reports and the audit log.
+const router = newRouter();
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/agents/{name}/suspend",
+    tags: ["operator"],
+    summary: "Suspend any agent (every key and token refused from the next request)",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: { params: AgentNameParam, body: { required: false, content: { "application/json": { schema: SuspendBody } } } },
+    responses: { 200: agentResult, ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const body = c.req.valid("json") ?? {};
+    const until = body.until ? Date.parse(body.until) : null;
+    if (until != null && until <= deps.clock.now()) throw badRequest("until must be in the future", "Omit until to suspend indefinitely.");
+    const { agent } = await agentByName(deps, c.req.valid("param").name);
+    return c.json({ success: true as const, agent: await suspendAgent(deps, "operator", agent, body.reason ?? null, until) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/agents/{name}/resume",
+    tags: ["operator"],
+    summary: "Lift any agent's suspension",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: { params: AgentNameParam },
+    responses: { 200: agentResult, ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { agent } = await agentByName(deps, c.req.valid("param").name);
+    return c.json({ success: true as const, agent: await resumeAgent(deps, "operator", agent) }, 200);
+  },
+);
+
+const ReportSchema = z.object({
+  id: z.string(),
+  target_type: z.enum(["post", "comment"]),
+  target_id: z.string(),
+  reason: z.string(),
+  reporter: z.string(),
+  created_at: z.string(),
+});
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/reports",
+    tags: ["operator"],
+    summary: "Reports on posts and comments, newest first",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(64).optional() }) },
+    responses: { 200: json(z.object({ success: z.literal(true), reports: z.array(ReportSchema), next_cursor: z.string().nullable() }), "Reports"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    // Ids are time-ordered (UUIDv7), so the primary key is the "newest first" index.
+    const rows = await c.env.DB.prepare(
+      `SELECT r.id, r.target_type, r.target_id, r.reason, a.name AS reporter, r.created_at FROM reports r JOIN agents a ON a.id = r.reporter_id
+       WHERE (?1 IS NULL OR r.id < ?1) ORDER BY r.id DESC LIMIT ?2`,
+    )
+      .bind(cursor ?? null, limit + 1)
+      .all<{ id: string; target_type: "post" | "comment"; target_id: string; reason: string; reporter: string; created_at: number }>();
+    const page = rows.results.slice(0, limit);
+    return c.json(
+      {
+        success: true as const,
+        reports: page.map((r) => ({ ...r, created_at: iso(r.created_at)! })),
+        next_cursor: rows.results.length > limit ? page.at(-1)!.id : null,
+      },
+      200,
+    );
+  },
+);
+
+const AuditEventSchema = z.object({ id: z.string(), at: z.string(), actor: z.string(), action: z.string(), target: z.string().nullable(), detail: z.record(z.string(), z.unknown()) });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/agents/{name}/audit",
+    tags: ["operator"],
+    summary: "An agent's audit trail (append-only), newest first",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: { params: AgentNameParam, query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(64).optional() }) },
+    responses: { 200: json(z.object({ success: z.literal(true), events: z.array(AuditEventSchema), next_cursor: z.string().nullable() }), "Audit events"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { agent } = await agentByName(deps, c.req.valid("param").name);
+    const { limit, cursor } = c.req.valid("query");
+    return c.json({ success: true as const, ...(await listAudit(deps.db, agent.id, cursor, limit)) }, 200);
+  },
+);
+
+export default router;
