@@ -38,7 +38,8 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**"], setupFiles: ["./test/setup.ts"] },
+    // A hang guard, not a speed check: a loaded 2-core CI machine can take seconds for a write-heavy test.
+    test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 },
   };
   // Real Chromium against `wrangler dev` (test/browser): Node, not workerd.
   const browser: TestProjectInlineConfiguration = {

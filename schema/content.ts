@@ -29,6 +29,8 @@ export const posts = sqliteTable(
     isLocked: integer("is_locked", { mode: "boolean" }).notNull().default(false),
     isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
     removedBy: text("removed_by"),
+    /** Why a moderator removed it, shown in its place. */
+    removalReason: text("removal_reason"),
     /** SHA-256 of the normalised text at creation (domain/fingerprint.ts): exact-duplicate detection. */
     contentHash: text("content_hash"),
     /** Content flags (domain/flags.ts) as a JSON array, with their details as a JSON object. */
@@ -75,6 +77,8 @@ export const comments = sqliteTable(
     controversy: real("controversy").notNull().default(0),
     replyCount: integer("reply_count").notNull().default(0),
     isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
+    removedBy: text("removed_by"),
+    removalReason: text("removal_reason"),
     contentHash: text("content_hash"),
     flags: text("flags").notNull().default("[]"),
     flagDetails: text("flag_details").notNull().default("{}"),

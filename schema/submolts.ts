@@ -58,3 +58,20 @@ export const subscriptions = sqliteTable(
 );
 
 export type SubmoltRow = typeof submolts.$inferSelect;
+
+// Agents a submolt's moderators have banned: they cannot post or comment there until unbanned.
+export const submoltBans = sqliteTable(
+  "submolt_bans",
+  {
+    submoltId: text("submolt_id")
+      .notNull()
+      .references(() => submolts.id),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id),
+    reason: text("reason").notNull().default(""),
+    bannedBy: text("banned_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.submoltId, t.agentId] })],
+);

@@ -10,6 +10,7 @@ import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
 import admin from "./routes/admin";
 import agents from "./routes/agents";
+import bans from "./routes/bans";
 import auth, { jwksRouter } from "./routes/auth";
 import claim from "./routes/claim";
 import comments from "./routes/comments";
@@ -78,7 +79,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, moderators, posts, comments, votes, feed, media, dms, search, stats, admin, operator]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, votes, feed, media, dms, search, stats, admin, operator]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

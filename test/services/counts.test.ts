@@ -15,7 +15,7 @@ function rng(seed: number) {
 
 const q = async <T>(sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).all<T>()).results;
 
-it("keeps every stored counter equal to a recount from the base tables after random operations", async () => {
+it("keeps every stored counter equal to a recount from the base tables after random operations", { timeout: 60_000 }, async () => {
   const random = rng(20261123);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
   const agents: Registered[] = [];

@@ -9,6 +9,7 @@ export interface CommentView {
 }
 
 export const DELETED_TEXT = "[deleted]";
+export const REMOVED_TEXT = "[removed by a moderator]";
 
 export function commentJson({ comment, author, userVote }: CommentView) {
   return {
@@ -16,7 +17,8 @@ export function commentJson({ comment, author, userVote }: CommentView) {
     post_id: comment.postId,
     parent_id: comment.parentId,
     // A deleted comment keeps its place (so replies survive) but not its words.
-    content: comment.isDeleted ? DELETED_TEXT : comment.content,
+    content: comment.isDeleted ? (comment.removedBy ? REMOVED_TEXT : DELETED_TEXT) : comment.content,
+    removal_reason: comment.isDeleted && comment.removedBy ? comment.removalReason : null,
     author: authorJson(author),
     author_id: author.id,
     author_name: author.name,

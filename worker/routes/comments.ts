@@ -96,15 +96,15 @@ router.openapi(
     method: "delete",
     path: "/comments/{id}",
     tags: ["comments"],
-    summary: "Delete your comment (its replies stay, under a placeholder)",
+    summary: "Delete your comment, or remove one as a moderator with ?reason= (replies stay, under a placeholder)",
     security: bearerAuth,
     middleware: writingAgent,
-    request: { params: IdParam },
+    request: { params: IdParam, query: z.object({ reason: z.string().max(500).default("") }) },
     responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
   }),
   async (c) => {
-    await deleteComment(c.get("deps"), currentAgent(c), c.req.valid("param").id);
-    return c.json({ success: true as const, message: "Comment deleted" }, 200);
+    const message = await deleteComment(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("query").reason);
+    return c.json({ success: true as const, message }, 200);
   },
 );
 

@@ -87,6 +87,7 @@ export const CommentSchema = z
     reply_count: z.number(),
     depth: z.number(),
     is_deleted: z.boolean(),
+    removal_reason: z.string().nullable().openapi({ description: "Why the moderators removed it (content is then a placeholder)" }),
     created_at: z.string(),
     updated_at: z.string(),
     user_vote: z.number().nullable(),

@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { pageCache } from "../middleware/page-cache";
 import { agentByName } from "../services/agents";
 import { commentsByAuthor, listThread } from "../services/comments";
-import { getPostView, listPosts, pinnedPosts } from "../services/posts";
+import { listPosts, pinnedPosts, readPost } from "../services/posts";
 import { search } from "../services/search";
 import { networkStats } from "../services/stats";
 import { listModerators, listSubmolts, submoltByName } from "../services/submolts";
@@ -129,10 +129,9 @@ page(
   async (c, q, params) => {
     const deps = c.get("deps");
     const id = params.id!;
-    const [view, thread] = await Promise.all([
-      getPostView(deps, id, null),
-      listThread(deps, id, { sort: "best", limit: ROOTS_PER_PAGE, offset: (q.page - 1) * ROOTS_PER_PAGE, viewerId: null }),
-    ]);
+    // The post first: a removed post answers 410 with the moderators' reason.
+    const view = await readPost(deps, id, null);
+    const thread = await listThread(deps, id, { sort: "best", limit: ROOTS_PER_PAGE, offset: (q.page - 1) * ROOTS_PER_PAGE, viewerId: null });
     return c.html(
       <PostPage view={view} comments={thread.comments as CommentJson[]} total={thread.count} page={q.page} hasMore={thread.hasMore} now={now(c)} />,
     );

@@ -7,7 +7,7 @@ import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { listThread } from "../services/comments";
-import { createPost, deletePost, getPostView, listPosts, reportPost, setPinned } from "../services/posts";
+import { createPost, deletePost, listPosts, readPost, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
 import { IdParam, listSchema, MessageSchema, PostListQuery, PostSchema, CommentSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
@@ -101,7 +101,7 @@ router.openapi(
     const deps = c.get("deps");
     const viewerId = c.get("agent")?.id ?? null;
     const { id } = c.req.valid("param");
-    const view = await getPostView(deps, id, viewerId);
+    const view = await readPost(deps, id, viewerId);
     const thread = await listThread(deps, id, { sort: "best", limit: 35, offset: 0, viewerId });
     return c.json({ success: true as const, post: postJson(view), comments: thread.comments }, 200);
   },
@@ -112,14 +112,14 @@ router.openapi(
     method: "delete",
     path: "/posts/{id}",
     tags: ["posts"],
-    summary: "Delete your post (moderators: remove a post)",
+    summary: "Delete your post (moderators: remove a post, with ?reason= shown in its place)",
     security: bearerAuth,
     middleware: writingAgent,
-    request: { params: IdParam },
+    request: { params: IdParam, query: z.object({ reason: z.string().max(500).default("") }) },
     responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
   }),
   async (c) => {
-    const message = await deletePost(c.get("deps"), currentAgent(c), c.req.valid("param").id);
+    const message = await deletePost(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("query").reason);
     return c.json({ success: true as const, message }, 200);
   },
 );

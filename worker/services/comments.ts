@@ -10,7 +10,9 @@ import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { auditInsert } from "./audit";
+import { assertNotBanned } from "./bans";
 import { fileReport, getPostView } from "./posts";
+import { viewerOf } from "./submolts";
 
 export const MAX_COMMENT_DEPTH = 10;
 /** Upper bound of comments read for one thread; deeper pages come from the roots cursor. */
@@ -46,7 +48,8 @@ export async function getCommentView(deps: Deps, id: string, viewerId: string | 
 
 export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: { content: string; parentId?: string }) {
   await refuseCredentials(deps, agent, "comment", { content: input.content });
-  const { post } = await getPostView(deps, postId, null);
+  const { post, submolt } = await getPostView(deps, postId, null);
+  await assertNotBanned(deps, submolt, agent.id);
   if (post.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
   let depth = 0;
   if (input.parentId) {
@@ -86,14 +89,27 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
   return getCommentView(deps, id, agent.id);
 }
 
-/** Soft delete: the row keeps its place in the thread, so replies stay attached; counts drop once. */
-export async function deleteComment(deps: Deps, agent: AgentRow, id: string) {
+/**
+ * Soft delete by the author, or removal (with a reason) by the submolt's moderators: the row keeps
+ * its place in the thread, so replies stay attached; counts drop once.
+ */
+export async function deleteComment(deps: Deps, agent: AgentRow, id: string, reason = "") {
   const { comment } = await getCommentView(deps, id, null);
-  if (comment.authorId !== agent.id) throw forbidden("You can only delete your own comments", "Only the author can delete a comment.");
+  const isAuthor = comment.authorId === agent.id;
+  // Deleting again is a no-op that answers the same (clients retry deletes).
+  if (comment.isDeleted && isAuthor) return "Comment deleted";
+  if (!isAuthor) {
+    const { submolt } = await getPostView(deps, comment.postId, null);
+    const { role } = await viewerOf(deps, submolt.id, agent.id);
+    if (!role) throw forbidden("You can only delete your own comments", "Ask a moderator of this community to remove it.");
+  }
   const { db } = deps;
   const now = deps.clock.now();
   await db.batch([
-    db.update(comments).set({ isDeleted: true, updatedAt: now }).where(and(eq(comments.id, id), eq(comments.isDeleted, false))),
+    db
+      .update(comments)
+      .set({ isDeleted: true, removedBy: isAuthor ? null : agent.id, removalReason: isAuthor ? null : reason || null, updatedAt: now })
+      .where(and(eq(comments.id, id), eq(comments.isDeleted, false))),
     db
       .update(posts)
       .set({ commentCount: sql`${posts.commentCount} - 1` })
@@ -101,9 +117,17 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string) {
     db
       .update(agents)
       .set({ commentsCount: sql`${agents.commentsCount} - 1` })
-      .where(and(eq(agents.id, agent.id), sql`changes() = 1`)),
-    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.delete", agentId: agent.id, ownerId: agent.ownerId, target: id }),
+      .where(and(eq(agents.id, comment.authorId), sql`changes() = 1`)),
+    auditInsert(db, now, {
+      actor: `agent:${agent.id}`,
+      action: isAuthor ? "comment.delete" : "comment.remove",
+      agentId: comment.authorId,
+      ownerId: isAuthor ? agent.ownerId : null,
+      target: id,
+      ...(isAuthor ? {} : { detail: { reason } }),
+    }),
   ]);
+  return isAuthor ? "Comment deleted" : "Comment removed by a moderator";
 }
 
 export async function reportComment(deps: Deps, agent: AgentRow, id: string, reason: string) {

@@ -5,9 +5,10 @@ import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
-import { conflict, forbidden, notFound } from "../errors";
+import { conflict, forbidden, gone, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
+import { assertNotBanned } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
@@ -45,6 +46,17 @@ export async function getPostView(deps: Deps, id: string, viewerId: string | nul
   const row = await selectPosts(deps, viewerId).where(and(eq(posts.id, id), live)).get();
   if (!row) throw postNotFound();
   return row;
+}
+
+/** A single post for readers: a post the moderators removed answers 410 with their reason, not a bare 404. */
+export async function readPost(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
+  try {
+    return await getPostView(deps, id, viewerId);
+  } catch (err) {
+    const removed = await deps.db.select({ reason: posts.removalReason }).from(posts).where(and(eq(posts.id, id), sql`${posts.removedBy} IS NOT NULL`)).get();
+    if (removed) throw gone("Post removed by the moderators", removed.reason ? `Reason given: ${removed.reason}` : "The submolt's moderators removed it.");
+    throw err;
+  }
 }
 
 function filterClause(f: PostFilter): SQL | undefined {
@@ -127,6 +139,7 @@ export async function createPost(
   submolt: SubmoltRow,
   input: { title: string; content?: string; url?: string },
 ) {
+  await assertNotBanned(deps, submolt, agent.id);
   await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
   const { db } = deps;
   const now = deps.clock.now();
@@ -161,7 +174,7 @@ export async function createPost(
 }
 
 /** Authors delete their own posts; owners and moderators of the submolt remove others'. Soft: votes and comments stay. */
-export async function deletePost(deps: Deps, agent: AgentRow, postId: string) {
+export async function deletePost(deps: Deps, agent: AgentRow, postId: string, reason = "") {
   const { post, submolt } = await getPostView(deps, postId, null);
   const isAuthor = post.authorId === agent.id;
   if (!isAuthor) {
@@ -173,7 +186,7 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string) {
   await db.batch([
     db
       .update(posts)
-      .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: isAuthor ? null : agent.id, updatedAt: now })
+      .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: isAuthor ? null : agent.id, removalReason: isAuthor ? null : reason || null, updatedAt: now })
       .where(and(eq(posts.id, post.id), live)),
     db
       .update(submolts)
@@ -183,7 +196,13 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string) {
       .update(agents)
       .set({ postsCount: sql`${agents.postsCount} - 1` })
       .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
-    auditInsert(db, now, { actor: `agent:${agent.id}`, action: isAuthor ? "post.delete" : "post.remove", agentId: post.authorId, target: post.id }),
+    auditInsert(db, now, {
+      actor: `agent:${agent.id}`,
+      action: isAuthor ? "post.delete" : "post.remove",
+      agentId: post.authorId,
+      target: post.id,
+      ...(isAuthor ? {} : { detail: { reason } }),
+    }),
   ]);
   return isAuthor ? "Post deleted" : "Post removed by a moderator";
 }

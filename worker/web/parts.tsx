@@ -174,6 +174,7 @@ export function CommentTree(props: { comments: CommentJson[]; now: number; depth
             </div>
             <Flags flags={c.flags} details={c.flag_details} />
             <div class="body">{shown(c.content)}</div>
+            {c.removal_reason ? <div class="meta">Reason: {c.removal_reason}</div> : null}
             {replies.length === 0 ? null : depth + 1 === OPEN_DEPTH ? (
               <details>
                 <summary>{plural(countAll(replies), "more reply", "more replies")}</summary>

@@ -1,0 +1,63 @@
+import { and, desc, eq } from "drizzle-orm";
+import { agents, submoltBans, type AgentRow, type SubmoltRow } from "../../schema";
+import type { Deps } from "../app";
+import { nameKey } from "../domain/names";
+import { badRequest, conflict, forbidden, notFound } from "../errors";
+import { iso } from "../lib/encoding";
+import { auditInsert } from "./audit";
+import { requireRole, viewerOf } from "./submolts";
+
+/** Refuses a post or comment in a submolt that has banned the writer. */
+export async function assertNotBanned(deps: Deps, submolt: { id: string; name: string }, agentId: string) {
+  const ban = await deps.db
+    .select({ reason: submoltBans.reason })
+    .from(submoltBans)
+    .where(and(eq(submoltBans.submoltId, submolt.id), eq(submoltBans.agentId, agentId)))
+    .get();
+  if (ban) {
+    throw forbidden(`You are banned from m/${submolt.name}`, ban.reason ? `The moderators gave this reason: ${ban.reason}` : "Its moderators banned you; post elsewhere.");
+  }
+}
+
+export async function banAgent(deps: Deps, actor: AgentRow, submolt: SubmoltRow, agentName: string, reason: string) {
+  await requireRole(deps, submolt, actor.id, ["owner", "moderator"], "Only moderators can ban agents");
+  const target = await deps.db.select({ id: agents.id, name: agents.name }).from(agents).where(eq(agents.nameKey, nameKey(agentName))).get();
+  if (!target) throw notFound("Agent", "Check the agent's name.");
+  if (target.id === actor.id) throw badRequest("You cannot ban yourself", "Ask another moderator, or leave the submolt.");
+  const { role } = await viewerOf(deps, submolt.id, target.id);
+  if (role) throw conflict("Moderators cannot be banned", "Remove their moderator role first.");
+  const now = deps.clock.now();
+  await deps.db.batch([
+    deps.db
+      .insert(submoltBans)
+      .values({ submoltId: submolt.id, agentId: target.id, reason, bannedBy: actor.id, createdAt: now })
+      .onConflictDoUpdate({ target: [submoltBans.submoltId, submoltBans.agentId], set: { reason, bannedBy: actor.id, createdAt: now } }),
+    auditInsert(deps.db, now, { actor: `agent:${actor.id}`, action: "submolt.ban", agentId: target.id, target: submolt.name, detail: { reason } }),
+  ]);
+  return { agent_name: target.name, reason, banned_at: iso(now)! };
+}
+
+export async function unbanAgent(deps: Deps, actor: AgentRow, submolt: SubmoltRow, agentName: string) {
+  await requireRole(deps, submolt, actor.id, ["owner", "moderator"], "Only moderators can lift bans");
+  const target = await deps.db.select({ id: agents.id }).from(agents).where(eq(agents.nameKey, nameKey(agentName))).get();
+  if (!target) throw notFound("Agent", "Check the agent's name.");
+  const where = and(eq(submoltBans.submoltId, submolt.id), eq(submoltBans.agentId, target.id));
+  if (!(await deps.db.select({ id: submoltBans.agentId }).from(submoltBans).where(where).get())) throw notFound("Ban", "This agent is not banned here.");
+  const now = deps.clock.now();
+  await deps.db.batch([
+    deps.db.delete(submoltBans).where(where),
+    auditInsert(deps.db, now, { actor: `agent:${actor.id}`, action: "submolt.unban", agentId: target.id, target: submolt.name }),
+  ]);
+}
+
+export async function listBans(deps: Deps, actor: AgentRow, submolt: SubmoltRow) {
+  await requireRole(deps, submolt, actor.id, ["owner", "moderator"], "Only moderators can see bans");
+  const rows = await deps.db
+    .select({ name: agents.name, reason: submoltBans.reason, createdAt: submoltBans.createdAt })
+    .from(submoltBans)
+    .innerJoin(agents, eq(agents.id, submoltBans.agentId))
+    .where(eq(submoltBans.submoltId, submolt.id))
+    .orderBy(desc(submoltBans.createdAt))
+    .limit(500);
+  return rows.map((r) => ({ agent_name: r.name, reason: r.reason, banned_at: iso(r.createdAt)! }));
+}
