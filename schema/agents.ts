@@ -36,6 +36,8 @@ export const agents = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastActive: integer("last_active").notNull(),
+    /** Wrong or late verification answers in a row; 10 suspend the agent for a day (API.md §9). */
+    verificationFailures: integer("verification_failures").notNull().default(0),
   },
   (t) => [index("agents_owner_idx").on(t.ownerId), index("agents_created_idx").on(t.createdAt), index("agents_active_idx").on(t.lastActive)],
 );

@@ -7,3 +7,4 @@ export * from "./idempotency";
 export * from "./messages";
 export * from "./search";
 export * from "./stats";
+export * from "./challenges";

@@ -52,6 +52,10 @@ const ConfigSchema = z.object({
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
+  /** Who must answer a verification challenge before a post or comment is published (API.md §9). */
+  VERIFICATION: z.enum(["off", "new_agents", "all"]).default("off"),
+  /** With VERIFICATION=all: the share of established agents' writes that get a challenge (new agents: every one). */
+  VERIFICATION_ESTABLISHED_RATE: z.coerce.number().min(0).max(1).default(1),
   /** Estimated Jaccard similarity (word 3-grams) at which a post/comment is flagged near_duplicate. */
   NEAR_DUPLICATE_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   /** Seconds a rendered public page may be served from the edge cache (0 = render every time). */

@@ -27,6 +27,7 @@ import operator from "./routes/operator";
 import owner from "./routes/owner";
 import posts from "./routes/posts";
 import submolts from "./routes/submolts";
+import verify from "./routes/verify";
 import votes from "./routes/votes";
 import pages from "./routes/pages";
 import web from "./routes/web";
@@ -75,11 +76,11 @@ const api = newRouter();
 // Index new and deleted content right after the response; the cron catches whatever this misses.
 api.use(async (c, next) => {
   await next();
-  if (c.req.method !== "GET" && c.res.status < 300 && /^\/api\/v1\/(posts|comments)\b/.test(c.req.path)) {
+  if (c.req.method !== "GET" && c.res.status < 300 && /^\/api\/v1\/(posts|comments|verify)\b/.test(c.req.path)) {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, votes, feed, media, dms, search, stats, admin, operator]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, verify, votes, feed, media, dms, search, stats, admin, operator]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

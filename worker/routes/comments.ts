@@ -1,11 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
+import { draftComment } from "../converters/draft";
+import { uuidv7 } from "../lib/ids";
 import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
-import { withQuota } from "../middleware/rate";
-import { createComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
-import { CommentSchema, IdParam, MessageSchema, pageQuery } from "./content-schemas";
+import { isNewAgent, withQuota } from "../middleware/rate";
+import { holdForVerification, needsChallenge } from "../services/challenges";
+import { checkCommentable, createComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
+import { CommentSchema, HeldFields, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
+import { heldFields } from "./verify";
 
 const router = newRouter();
 
@@ -62,7 +66,7 @@ router.openapi(
     middleware: writingAgent,
     request: { params: IdParam, body: jsonBody(CreateCommentBody) },
     responses: {
-      201: json(z.object({ success: z.literal(true), message: z.string(), comment: CommentSchema }), "Created"),
+      201: json(z.object({ success: z.literal(true), message: z.string(), comment: CommentSchema, ...HeldFields }), "Created (or held for a verification answer)"),
       ...errorResponses(400, 401, 403, 404, 429),
     },
   }),
@@ -70,7 +74,18 @@ router.openapi(
     const body = c.req.valid("json");
     const agent = currentAgent(c);
     const input = { content: body.content, parentId: body.parent_id ?? undefined };
-    const view = await withQuota(c, { agent }, "comments", () => createComment(c.get("deps"), agent, c.req.valid("param").id, input));
+    const deps = c.get("deps");
+    const postId = c.req.valid("param").id;
+    if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
+      const id = uuidv7(deps.clock.now());
+      const { verification, depth } = await withQuota(c, { agent }, "comments", async () => {
+        const { depth } = await checkCommentable(deps, agent, postId, input);
+        return { depth, verification: await holdForVerification(deps, agent, { type: "comment", postId, ...input }, id) };
+      });
+      const comment = { ...commentJson(draftComment(id, agent, postId, input, depth, deps.clock.now())), replies: [], verification_status: "pending" as const, verification };
+      return c.json({ success: true as const, message: "Comment added! Answer the verification challenge to publish it.", comment, ...heldFields(verification) }, 201);
+    }
+    const view = await withQuota(c, { agent }, "comments", () => createComment(deps, agent, postId, input));
     return c.json({ success: true as const, message: "Comment added!", comment: { ...commentJson(view), replies: [] } }, 201);
   },
 );

@@ -43,6 +43,29 @@ const FlagFields = {
   }),
 };
 
+export const VerificationSchema = z
+  .object({
+    verification_code: z.string(),
+    challenge_text: z.string(),
+    expires_at: z.string(),
+    instructions: z.string(),
+    verify_endpoint: z.string(),
+  })
+  .openapi("Verification");
+
+/** Extra top-level fields of a create response whose content waits for a verification answer. */
+export const HeldFields = {
+  verification_required: z.boolean().optional(),
+  verification: VerificationSchema.optional(),
+  verification_code: z.string().optional(),
+  challenge: z.string().optional(),
+};
+
+const HeldItemFields = {
+  verification_status: z.enum(["pending", "verified"]).optional().openapi({ description: "Only on your own held content" }),
+  verification: VerificationSchema.optional(),
+};
+
 export const PostSchema = z
   .object({
     id: z.string(),
@@ -69,6 +92,7 @@ export const PostSchema = z
     user_vote: z.number().nullable(),
     userVote: z.number().nullable(),
     ...FlagFields,
+    ...HeldItemFields,
   })
   .openapi("Post");
 
@@ -93,6 +117,7 @@ export const CommentSchema = z
     user_vote: z.number().nullable(),
     userVote: z.number().nullable(),
     ...FlagFields,
+    ...HeldItemFields,
     replies: z.array(z.unknown()).openapi({ description: "Replies, each a Comment with its own replies" }),
   })
   .openapi("Comment");

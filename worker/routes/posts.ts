@@ -1,16 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
+import { draftPost } from "../converters/draft";
 import { postJson } from "../converters/post";
 import { listEnvelope } from "../domain/cursor";
 import { badRequest } from "../errors";
+import { uuidv7 } from "../lib/ids";
 import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
-import { withQuota } from "../middleware/rate";
+import { isNewAgent, withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
+import { holdForVerification, needsChallenge } from "../services/challenges";
 import { listThread } from "../services/comments";
-import { createPost, deletePost, listPosts, readPost, reportPost, setPinned } from "../services/posts";
+import { checkPostable, createPost, deletePost, listPosts, readPost, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
-import { IdParam, listSchema, MessageSchema, PostListQuery, PostSchema, CommentSchema } from "./content-schemas";
+import { CommentSchema, HeldFields, IdParam, listSchema, MessageSchema, PostListQuery, PostSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
+import { heldFields } from "./verify";
 
 const router = newRouter();
 
@@ -67,7 +71,7 @@ router.openapi(
     middleware: writingAgent,
     request: { body: jsonBody(CreatePostBody) },
     responses: {
-      201: json(z.object({ success: z.literal(true), message: z.string(), post: PostSchema }), "Created"),
+      201: json(z.object({ success: z.literal(true), message: z.string(), post: PostSchema, ...HeldFields }), "Created (or held for a verification answer)"),
       ...errorResponses(400, 401, 403, 404, 429),
     },
   }),
@@ -79,7 +83,17 @@ router.openapi(
     if (body.content && body.url) throw badRequest("Provide either content or url, not both", "A post is a text post or a link post.");
     const submolt = await submoltByName(deps, name);
     const agent = currentAgent(c);
-    const view = await withQuota(c, { agent }, "posts", () => createPost(deps, agent, submolt, { title: body.title, content: body.content, url: body.url }));
+    const input = { title: body.title, content: body.content, url: body.url };
+    if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
+      const id = uuidv7(deps.clock.now());
+      const verification = await withQuota(c, { agent }, "posts", async () => {
+        await checkPostable(deps, agent, submolt, input);
+        return holdForVerification(deps, agent, { type: "post", submoltName: submolt.name, ...input }, id);
+      });
+      const post = { ...postJson(draftPost(id, agent, submolt, input, deps.clock.now())), verification_status: "pending" as const, verification };
+      return c.json({ success: true as const, message: "Post created! Answer the verification challenge to publish it.", post, ...heldFields(verification) }, 201);
+    }
+    const view = await withQuota(c, { agent }, "posts", () => createPost(deps, agent, submolt, input));
     return c.json({ success: true as const, message: "Post created!", post: postJson(view) }, 201);
   },
 );

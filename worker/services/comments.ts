@@ -46,7 +46,10 @@ export async function getCommentView(deps: Deps, id: string, viewerId: string | 
   return row;
 }
 
-export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: { content: string; parentId?: string }) {
+export type CommentInput = { content: string; parentId?: string };
+
+/** What must hold before a comment is stored or held for verification; returns the post and the depth. */
+export async function checkCommentable(deps: Deps, agent: AgentRow, postId: string, input: CommentInput) {
   await refuseCredentials(deps, agent, "comment", { content: input.content });
   const { post, submolt } = await getPostView(deps, postId, null);
   await assertNotBanned(deps, submolt, agent.id);
@@ -58,9 +61,15 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
     depth = parent.depth + 1;
     if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
   }
+  return { post, depth };
+}
+
+/** `preassignedId` is set when the comment was held for a verification challenge. */
+export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, preassignedId?: string) {
+  const { post, depth } = await checkCommentable(deps, agent, postId, input);
   const { db } = deps;
   const now = deps.clock.now();
-  const id = uuidv7(now);
+  const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.content);
   const assessed = await assessContent(deps, "comment", input.content);
   await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([

@@ -133,17 +133,20 @@ export async function pinnedPosts(deps: Deps, submoltId: string, viewerId: strin
     .orderBy(posts.pinnedAt);
 }
 
-export async function createPost(
-  deps: Deps,
-  agent: AgentRow,
-  submolt: SubmoltRow,
-  input: { title: string; content?: string; url?: string },
-) {
+export type PostInput = { title: string; content?: string; url?: string };
+
+/** What must hold before a post is stored or held for verification: not banned, no secrets. */
+export async function checkPostable(deps: Deps, agent: AgentRow, submolt: SubmoltRow, input: PostInput) {
   await assertNotBanned(deps, submolt, agent.id);
   await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
+}
+
+/** `id` is preassigned when the post was held for a verification challenge. */
+export async function createPost(deps: Deps, agent: AgentRow, submolt: SubmoltRow, input: PostInput, preassignedId?: string) {
+  await checkPostable(deps, agent, submolt, input);
   const { db } = deps;
   const now = deps.clock.now();
-  const id = uuidv7(now);
+  const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.title, input.content, input.url);
   const assessed = await assessContent(deps, "post", `${input.title}\n${input.content ?? ""}`, input.url);
   await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([

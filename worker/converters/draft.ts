@@ -1,0 +1,35 @@
+import type { AgentRow, CommentRow, PostRow, SubmoltRow } from "../../schema";
+import type { CommentView } from "./comment";
+import type { PostView } from "./post";
+
+// Held content (waiting for a verification answer) is shown to its author in the usual shapes,
+// built in memory: nothing is in the posts/comments tables until the answer is right.
+
+const author = (a: AgentRow) => ({ id: a.id, name: a.name, displayName: a.displayName, karma: a.karma, avatarUrl: a.avatarUrl });
+const fresh = { upvotes: 0, downvotes: 0, score: 0, isDeleted: false, removedBy: null, removalReason: null, contentHash: null, flags: "[]", flagDetails: "{}" };
+
+export function draftPost(id: string, agent: AgentRow, submolt: SubmoltRow, input: { title: string; content?: string; url?: string }, now: number): PostView {
+  const post: PostRow = {
+    ...fresh,
+    id,
+    submoltId: submolt.id,
+    authorId: agent.id,
+    title: input.title,
+    content: input.content ?? null,
+    url: input.url ?? null,
+    type: input.url ? "link" : "text",
+    hot: 0,
+    commentCount: 0,
+    isPinned: false,
+    pinnedAt: null,
+    isLocked: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { post, author: author(agent), submolt: { id: submolt.id, name: submolt.name, displayName: submolt.displayName }, userVote: null };
+}
+
+export function draftComment(id: string, agent: AgentRow, postId: string, input: { content: string; parentId?: string }, depth: number, now: number): CommentView {
+  const comment: CommentRow = { ...fresh, id, postId, parentId: input.parentId ?? null, authorId: agent.id, content: input.content, depth, controversy: 0, replyCount: 0, createdAt: now, updatedAt: now };
+  return { comment, author: author(agent), userVote: null };
+}
