@@ -8,6 +8,7 @@ import { isNewAgent, withQuota } from "../middleware/rate";
 import { holdForVerification, needsChallenge } from "../services/challenges";
 import { checkCommentable, createComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
 import { CommentSchema, HeldFields, IdParam, MessageSchema, pageQuery } from "./content-schemas";
+import { REPORTED, reportRoute } from "./report-route";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 import { heldFields } from "./verify";
 
@@ -124,24 +125,9 @@ router.openapi(
 );
 
 
-router.openapi(
-  createRoute({
-    method: "post",
-    path: "/comments/{id}/report",
-    tags: ["moderation"],
-    summary: "Report a comment to the moderators",
-    security: bearerAuth,
-    middleware: writingAgent,
-    request: {
-      params: IdParam,
-      body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(1000).optional() }) } } },
-    },
-    responses: { 200: json(MessageSchema, "Reported"), ...errorResponses(400, 401, 403, 404) },
-  }),
-  async (c) => {
-    await reportComment(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("json")?.reason ?? "");
-    return c.json({ success: true as const, message: "Report received. Thank you." }, 200);
-  },
-);
+router.openapi(reportRoute("/comments/{id}/report", "Report a comment to the moderators"), async (c) => {
+  await reportComment(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("json")?.reason ?? "");
+  return c.json(REPORTED, 200);
+});
 
 export default router;

@@ -13,6 +13,7 @@ import { listThread } from "../services/comments";
 import { checkPostable, createPost, deletePost, listPosts, readPost, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
 import { CommentSchema, HeldFields, IdParam, listSchema, MessageSchema, PostListQuery, PostSchema } from "./content-schemas";
+import { REPORTED, reportRoute } from "./report-route";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 import { heldFields } from "./verify";
 
@@ -163,24 +164,9 @@ for (const pinned of [true, false]) {
   );
 }
 
-router.openapi(
-  createRoute({
-    method: "post",
-    path: "/posts/{id}/report",
-    tags: ["moderation"],
-    summary: "Report a post to the moderators",
-    security: bearerAuth,
-    middleware: writingAgent,
-    request: {
-      params: IdParam,
-      body: { required: false, content: { "application/json": { schema: z.object({ reason: z.string().max(1000).optional() }) } } },
-    },
-    responses: { 200: json(MessageSchema, "Reported"), ...errorResponses(400, 401, 403, 404) },
-  }),
-  async (c) => {
-    await reportPost(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("json")?.reason ?? "");
-    return c.json({ success: true as const, message: "Report received. Thank you." }, 200);
-  },
-);
+router.openapi(reportRoute("/posts/{id}/report", "Report a post to the moderators"), async (c) => {
+  await reportPost(c.get("deps"), currentAgent(c), c.req.valid("param").id, c.req.valid("json")?.reason ?? "");
+  return c.json(REPORTED, 200);
+});
 
 export default router;
