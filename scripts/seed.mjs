@@ -173,7 +173,10 @@ function flush() {
 // D1 refuses statements over 100 KB: rows are grouped into INSERTs of at most ~90 KB each.
 const MAX_STATEMENT = 90_000;
 
+const timings = [];
+
 function insert(table, columns, rows) {
+  const started = Date.now();
   const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `;
   let values = [];
   let size = head.length;
@@ -192,6 +195,26 @@ function insert(table, columns, rows) {
   }
   emit();
   flush();
+  timings.push(`${table} ${rows.length} rows ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** UPDATE … FROM (VALUES …) in statements under the size limit: one write per row, one statement per chunk. */
+function updateFrom(table, column, pairs) {
+  const started = Date.now();
+  for (let i = 0; i < pairs.length; ) {
+    const values = [];
+    let size = 0;
+    while (i < pairs.length && size < MAX_STATEMENT - 200) {
+      const v = `(${pairs[i].join(", ")})`;
+      values.push(v);
+      size += v.length + 1;
+      i++;
+    }
+    pending.push({ sql: `UPDATE ${table} SET ${column} = v.column2 FROM (VALUES ${values.join(",")}) AS v WHERE ${table}.id = v.column1;`, rows: 0 });
+    if (pending.length >= STATEMENTS_PER_FILE) flush();
+  }
+  flush();
+  timings.push(`${table}.${column} ${pairs.length} updates ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 console.log(`Seeding ${POSTS} posts, ${COMMENTS} comments, ${AGENTS} agents, ${SUBMOLTS} submolts, ~${VOTES} votes (seed ${SEED})`);
@@ -221,14 +244,16 @@ insert(
     return [q(c.id), q(c.post.id), c.parent ? q(c.parent.id) : "NULL", q(c.author.id), q(c.content), c.depth, c.up, c.down, c.up - c.down, total * (1 - Math.abs(c.up - c.down) / Math.max(total, 1)), 0, c.created, c.created];
   }),
 );
-// Reply counts set by UPDATE, as replies would, so the daily "comments that got a reply" trigger counts them.
-pending.push({
-  sql: "UPDATE comments SET reply_count = (SELECT count(*) FROM comments r WHERE r.parent_id = comments.id) WHERE id IN (SELECT parent_id FROM comments WHERE parent_id IS NOT NULL);",
-  rows: 0,
-});
-flush();
+// Reply counts set by UPDATE, as replies would, so the daily "comments that got a reply" trigger
+// counts them; the counts are known here, so no per-row recount (comments.parent_id has no index).
+updateFrom(
+  "comments",
+  "reply_count",
+  comments.filter((c) => c.replies > 0).map((c) => [q(c.id), c.replies]),
+);
 insert("votes", ["agent_id", "target_id", "target_type", "value", "created_at"], [...votes.values()].map((v) => [q(v.voter.id), q(v.target.id), q(v.type), v.value, v.created]));
 insert("follows", ["follower_id", "followee_id", "created_at"], [...follows].map((k) => [...k.split("|").map(q), START]));
 insert("subscriptions", ["agent_id", "submolt_id", "created_at"], [...subs].map((k) => [...k.split("|").map(q), START]));
-console.log(`\nSeeded ${written} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s. The search outbox holds every post and comment: run the server and \`npm run search:reindex\` (or let the cron drain it).`);
+console.log(`\n${timings.join("; ")}`);
+console.log(`Seeded ${written} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s. The search outbox holds every post and comment: run the server and \`npm run search:reindex\` (or let the cron drain it).`);
 rmSync(dir, { recursive: true, force: true });
