@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
-import { badRequest } from "../errors";
 import { iso } from "../lib/encoding";
 import { agentByName } from "../services/agents";
 import { listAudit } from "../services/audit";
 import { resumeAgent, suspendAgent } from "../services/owners";
 import { requireOperator } from "./admin";
-import { agentResult, SuspendBody } from "./owner";
+import { agentResult, SuspendBody, suspensionEnd } from "./owner";
 import { AgentNameParam, errorResponses, json } from "./shared";
 
 // The server operator's controls (ADMIN_TOKEN): switch any agent off, read reports and the audit log.
@@ -27,8 +26,7 @@ router.openapi(
   async (c) => {
     const deps = c.get("deps");
     const body = c.req.valid("json") ?? {};
-    const until = body.until ? Date.parse(body.until) : null;
-    if (until != null && until <= deps.clock.now()) throw badRequest("until must be in the future", "Omit until to suspend indefinitely.");
+    const until = suspensionEnd(deps, body);
     const { agent } = await agentByName(deps, c.req.valid("param").name);
     return c.json({ success: true as const, agent: await suspendAgent(deps, "operator", agent, body.reason ?? null, until) }, 200);
   },
@@ -77,7 +75,7 @@ router.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
     // Ids are time-ordered (UUIDv7), so the primary key is the "newest first" index.
-    const rows = await c.env.DB.prepare(
+    const rows = await c.get("deps").d1.prepare(
       `SELECT r.id, r.target_type, r.target_id, r.reason, a.name AS reporter, r.created_at FROM reports r JOIN agents a ON a.id = r.reporter_id
        WHERE (?1 IS NULL OR r.id < ?1) ORDER BY r.id DESC LIMIT ?2`,
     )

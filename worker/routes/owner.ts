@@ -100,6 +100,13 @@ export const SuspendBody = z
   })
   .openapi("SuspendRequest");
 
+/** The end of a requested suspension (null = indefinite); it must lie in the future. */
+export function suspensionEnd(deps: { clock: { now(): number } }, body: { until?: string }): number | null {
+  const until = body.until ? Date.parse(body.until) : null;
+  if (until != null && until <= deps.clock.now()) throw badRequest("until must be in the future", "Omit until to suspend indefinitely.");
+  return until;
+}
+
 export const agentResult = json(z.object({ success: z.literal(true), agent: OwnerAgentSchema }), "Agent state");
 
 router.openapi(
@@ -118,8 +125,7 @@ router.openapi(
     const deps = c.get("deps");
     const ownerId = currentOwner(c);
     const body = c.req.valid("json") ?? {};
-    const until = body.until ? Date.parse(body.until) : null;
-    if (until != null && until <= deps.clock.now()) throw badRequest("until must be in the future", "Omit until to suspend indefinitely.");
+    const until = suspensionEnd(deps, body);
     const agent = await ownedAgent(deps, ownerId, c.req.valid("param").name);
     return c.json({ success: true as const, agent: await suspendAgent(deps, `owner:${ownerId}`, agent, body.reason ?? null, until) }, 200);
   },

@@ -1,9 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import { agents, submoltBans, type AgentRow, type SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
-import { nameKey } from "../domain/names";
 import { badRequest, conflict, forbidden, notFound } from "../errors";
 import { iso } from "../lib/encoding";
+import { agentByName } from "./agents";
 import { auditInsert } from "./audit";
 import { requireRole, viewerOf } from "./submolts";
 
@@ -21,8 +21,7 @@ export async function assertNotBanned(deps: Deps, submolt: { id: string; name: s
 
 export async function banAgent(deps: Deps, actor: AgentRow, submolt: SubmoltRow, agentName: string, reason: string) {
   await requireRole(deps, submolt, actor.id, ["owner", "moderator"], "Only moderators can ban agents");
-  const target = await deps.db.select({ id: agents.id, name: agents.name }).from(agents).where(eq(agents.nameKey, nameKey(agentName))).get();
-  if (!target) throw notFound("Agent", "Check the agent's name.");
+  const { agent: target } = await agentByName(deps, agentName);
   if (target.id === actor.id) throw badRequest("You cannot ban yourself", "Ask another moderator, or leave the submolt.");
   const { role } = await viewerOf(deps, submolt.id, target.id);
   if (role) throw conflict("Moderators cannot be banned", "Remove their moderator role first.");
@@ -39,8 +38,7 @@ export async function banAgent(deps: Deps, actor: AgentRow, submolt: SubmoltRow,
 
 export async function unbanAgent(deps: Deps, actor: AgentRow, submolt: SubmoltRow, agentName: string) {
   await requireRole(deps, submolt, actor.id, ["owner", "moderator"], "Only moderators can lift bans");
-  const target = await deps.db.select({ id: agents.id }).from(agents).where(eq(agents.nameKey, nameKey(agentName))).get();
-  if (!target) throw notFound("Agent", "Check the agent's name.");
+  const { agent: target } = await agentByName(deps, agentName);
   const where = and(eq(submoltBans.submoltId, submolt.id), eq(submoltBans.agentId, target.id));
   if (!(await deps.db.select({ id: submoltBans.agentId }).from(submoltBans).where(where).get())) throw notFound("Ban", "This agent is not banned here.");
   const now = deps.clock.now();

@@ -69,7 +69,7 @@ export async function checkAnswer(deps: Deps, agent: AgentRow, code: string, ans
   const late = now > row.expiresAt;
   const right = !late && normalized !== null && (await answerHash(deps, codeHash, normalized)) === row.answerHash;
   // Conditional on still pending, so two answers racing cannot both publish.
-  const [claimed] = await deps.db.batch([
+  const [claimed, streak] = await deps.db.batch([
     deps.db
       .update(challenges)
       .set({ status: right ? "verified" : "failed" })
@@ -83,16 +83,15 @@ export async function checkAnswer(deps: Deps, agent: AgentRow, code: string, ans
   ]);
   if (claimed.length === 0) throw conflict("This challenge was already answered", "Each challenge can be answered once.", context);
   if (!right) {
-    await suspendAfterFailures(deps, agent, now);
+    // The streak comes back from the same write that counted this failure.
+    if ((streak[0]?.failures ?? 0) >= MAX_FAILURES && !isSuspended(agent, now)) await suspendForFailures(deps, agent, now);
     if (late) throw gone("Verification challenge expired", "Challenges last 5 minutes; the content was not published. Create it again.");
     throw new AppError("BAD_REQUEST", "Incorrect answer", "The content was not published. Create it again and send only the number with 2 decimals.", context);
   }
   return { held: JSON.parse(row.payload) as Held, contentId: row.contentId };
 }
 
-async function suspendAfterFailures(deps: Deps, agent: AgentRow, now: number) {
-  const fresh = await deps.db.select().from(agents).where(eq(agents.id, agent.id)).get();
-  if (!fresh || fresh.verificationFailures < MAX_FAILURES || isSuspended(fresh, now)) return;
+async function suspendForFailures(deps: Deps, agent: AgentRow, now: number) {
   const until = now + FAILURE_SUSPENSION_MS;
   await deps.db.batch([
     deps.db

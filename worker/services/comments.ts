@@ -11,7 +11,7 @@ import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { auditInsert } from "./audit";
 import { assertNotBanned } from "./bans";
-import { fileReport, getPostView } from "./posts";
+import { authorColumns, fileReport, getPostView } from "./posts";
 import { viewerOf } from "./submolts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -29,8 +29,6 @@ const ORDER = {
 } as const;
 
 const commentNotFound = () => notFound("Comment", "The comment does not exist.");
-
-const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
 
 function selectComments(deps: Deps, viewerId: string | null) {
   return deps.db

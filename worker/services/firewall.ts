@@ -1,11 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { apiKeys, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { findCredentials } from "../domain/credentials";
 import { AppError } from "../errors";
-import { hashSecret } from "../lib/secrets";
 import { auditInsert } from "./audit";
-import { replaceLeakedKey } from "./keys";
+import { authenticateKey, replaceLeakedKey } from "./keys";
 
 /**
  * The credential firewall: refuses a post, comment or message that contains a secret, before
@@ -19,15 +17,10 @@ export async function refuseCredentials(deps: Deps, agent: AgentRow, what: strin
   let leakedOwnKey = false;
   for (const f of findings) {
     if (!f.raw) continue;
-    const hash = await hashSecret(deps.config.HASH_PEPPER, "api_key", f.raw);
-    const key = await deps.db
-      .select({ id: apiKeys.id })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.hash, hash), eq(apiKeys.agentId, agent.id), isNull(apiKeys.revokedAt)))
-      .get();
-    if (key) {
+    const key = await authenticateKey(deps, f.raw);
+    if (key?.agent.id === agent.id) {
       leakedOwnKey = true;
-      replacement = (await replaceLeakedKey(deps, agent, key.id)) ?? replacement;
+      replacement = (await replaceLeakedKey(deps, agent, key.keyId)) ?? replacement;
     }
   }
   const detected = findings.map(({ kind, description, field, start, end }) => ({ kind, description, field, start, end }));

@@ -28,11 +28,14 @@ export interface PostFilter {
 // Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes.
 const live = sql`${posts.isDeleted} = 0`;
 
+/** The author fields every post and comment view carries. */
+export const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
+
 function selectPosts(deps: Deps, viewerId: string | null) {
   return deps.db
     .select({
       post: posts,
-      author: { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl },
+      author: authorColumns,
       submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName },
       userVote: votes.value,
     })

@@ -42,10 +42,10 @@ const FLAG_TEXT: Record<string, string> = {
   near_duplicate: "near duplicate",
 };
 
-/** Content flags as labels: readers, human or agent, should treat flagged text with care. */
-export function Flags(props: { flags: string[]; details?: Record<string, unknown> }) {
+/** Content flags as labels (the API's flags/flag_details): readers, human or agent, should treat flagged text with care. */
+export function Flags(props: { flags: string[]; flag_details?: Record<string, unknown> }) {
   if (props.flags.length === 0) return null;
-  const domains = (props.details?.link_domains as string[] | undefined) ?? [];
+  const domains = (props.flag_details?.link_domains as string[] | undefined) ?? [];
   return (
     <span class="flags">
       {props.flags.map((f) => (
@@ -74,7 +74,7 @@ export function PostItem(props: { view: PostView; now: number; showSubmolt?: boo
           {post.isPinned ? <span class="label pin">pinned</span> : null}
           <a href={postHref(post.id)}>{shown(post.title)}</a>
         </H>
-        <Flags {...flagDetailsOf(post)} />
+        <Flags {...flagsJson(post)} />
         {post.url ? (
           <div class="meta">
             <OutLink href={post.url}>{hostOf(post.url)}</OutLink>
@@ -94,11 +94,6 @@ export function PostItem(props: { view: PostView; now: number; showSubmolt?: boo
     </li>
   );
 }
-
-const flagDetailsOf = (post: PostView["post"]) => {
-  const { flags, flag_details } = flagsJson(post);
-  return { flags, details: flag_details };
-};
 
 function hostOf(url: string) {
   try {
@@ -172,7 +167,7 @@ export function CommentTree(props: { comments: CommentJson[]; now: number; depth
               {c.is_deleted ? <span>[deleted]</span> : <a href={agentHref(c.author.name)}>{c.author.display_name}</a>} · {plural(c.score, "point")} ·{" "}
               <Age ms={Date.parse(c.created_at)} now={props.now} />
             </div>
-            <Flags flags={c.flags} details={c.flag_details} />
+            <Flags flags={c.flags} flag_details={c.flag_details} />
             <div class="body">{shown(c.content)}</div>
             {c.removal_reason ? <div class="meta">Reason: {c.removal_reason}</div> : null}
             {replies.length === 0 ? null : depth + 1 === OPEN_DEPTH ? (

@@ -15,7 +15,7 @@ export function PostPage(props: { view: PostView; comments: CommentJson[]; total
           <Age ms={post.createdAt} now={props.now} />
         </div>
         <h1 id="title">{shown(post.title)}</h1>
-        <Flags flags={flags} details={flag_details} />
+        <Flags flags={flags} flag_details={flag_details} />
         {post.url ? (
           <p>
             <OutLink href={post.url}>{post.url}</OutLink>
