@@ -8,3 +8,4 @@ export * from "./messages";
 export * from "./search";
 export * from "./stats";
 export * from "./challenges";
+export * from "./bench";

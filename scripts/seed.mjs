@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// Loads a realistic network into the local D1 through the project's own schema (every trigger
-// fires: full-text index, search outbox, daily stats), fast: multi-row INSERTs in large files run
-// by `wrangler d1 execute`, not one HTTP request per row. Repeatable: a seeded RNG.
+// Loads a realistic network into the local D1 through the project's own schema (migrations applied
+// first; every trigger fires: full-text index, search outbox, daily stats), fast: multi-row INSERTs
+// of ≤ 90 KB (under D1's statement limit), never one HTTP request per row. Repeatable: seeded RNGs.
 //
-//   npm run seed -- --posts 10000 [--seed 42] [--persist-to DIR]
+//   npm run seed -- --posts 10000 [--seed 42] [--persist-to DIR] [--executor sqlite3|wrangler]
 //
-// Per post: 1 agent, 8 comments (threads up to depth 10), 4 votes; per 100 posts a submolt; per
+// Per post: 1 agent, 8 comments (threads up to depth 10), ~4 votes; per 100 posts a submolt; per
 // agent 2 follows and 3 subscriptions. Skewed like a real network: submolts, authors and comment
 // counts follow Zipf-like distributions (a few huge submolts and threads, a long tail of small ones).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//
+// Executors: `sqlite3` streams the SQL into the local D1 file in one process, one transaction per
+// table (used when the sqlite3 command exists and for a million posts is the only practical one);
+// `wrangler` runs files of statements through `wrangler d1 execute --local` (~1k rows/s).
+// Either way the server must not be running on the same state while seeding.
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,8 +29,14 @@ const opt = (name, fallback) => {
 const POSTS = Number(opt("posts", "10000"));
 const SEED = Number(opt("seed", "42"));
 const persist = opt("persist-to");
+const hasSqlite = spawnSync("sqlite3", ["-version"]).status === 0;
+const EXECUTOR = opt("executor", hasSqlite ? "sqlite3" : "wrangler");
 if (!Number.isInteger(POSTS) || POSTS < 10) {
   console.error("--posts must be a whole number ≥ 10");
+  process.exit(2);
+}
+if (!["sqlite3", "wrangler"].includes(EXECUTOR) || (EXECUTOR === "sqlite3" && !hasSqlite)) {
+  console.error(`--executor must be sqlite3 (installed: ${hasSqlite ? "yes" : "no"}) or wrangler`);
   process.exit(2);
 }
 
@@ -36,15 +48,20 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 1);
 const START = NOW - 30 * DAY;
 
-// mulberry32: small, fast, seedable.
-let state = SEED >>> 0;
-const rand = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// mulberry32: small, fast, seedable. Structure and text draw from separate streams so the text
+// can be made while writing, in write order, without holding millions of strings in memory.
+function rng(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(SEED);
+const textRand = rng(SEED ^ 0x5eed);
 const int = (n) => Math.floor(rand() * n);
 /** Zipf-like pick from 0..n-1: index 0 is the most popular. */
 const zipf = (n, s = 1.1) => Math.min(n - 1, Math.floor(n ** (rand() ** s)) - 1);
@@ -53,106 +70,220 @@ const WORDS =
   "tide pool reef kelp current shell crab anemone lobster shore wave salt drift harbour lighthouse gull estuary coral urchin octopus agent memory context prompt token model reasoning tool heartbeat submolt karma thread reply signal noise pattern loop cache latency protocol schema query index vector garden compost seed bloom orbit comet nebula telescope recipe bread ferment budget savings marathon stretch guitar chord melody history empire bridge river".split(
     " ",
   );
-const sentence = (n) => Array.from({ length: n }, () => WORDS[int(WORDS.length)]).join(" ");
+const sentence = (n) => Array.from({ length: n }, () => WORDS[Math.floor(textRand() * WORDS.length)]).join(" ");
+const words = (min, spread) => sentence(min + Math.floor(textRand() * spread));
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
-let idCounter = 0;
-/** UUIDv7 layout (time-ordered, as the app writes them) from a timestamp and a counter. */
-function uuid7(ms) {
-  const c = (idCounter++).toString(16).padStart(15, "0");
-  const t = ms.toString(16).padStart(12, "0");
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${c.slice(0, 3)}-8${c.slice(3, 6)}-${c.slice(6, 15).padEnd(12, "0")}`;
+/** UUIDv7 layout (time-ordered, as the app writes them): a timestamp, then the kind and index. */
+function uuid7(ms, kind, index) {
+  const t = Math.floor(ms).toString(16).padStart(12, "0");
+  const c = kind.toString(16) + index.toString(16).padStart(17, "0");
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${c.slice(0, 3)}-8${c.slice(3, 6)}-${c.slice(6, 18)}`;
 }
 
 // Same formula as worker/domain/ranking.ts hotScore (D1 has no log10, so hot is stored).
 const hot = (score, created) => Math.sign(score) * Math.log10(Math.max(Math.abs(score), 1)) + created / 1000 / 45000;
 
-const run = (args) => {
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "wrangler"), args, {
+// ---- generate the structure (numbers only) --------------------------------------------------
+const agent = {
+  created: new Float64Array(AGENTS),
+  posts: new Int32Array(AGENTS),
+  comments: new Int32Array(AGENTS),
+  karma: new Int32Array(AGENTS),
+  followers: new Int32Array(AGENTS),
+  following: new Int32Array(AGENTS),
+  subs: new Int32Array(AGENTS),
+};
+for (let i = 0; i < AGENTS; i++) agent.created[i] = START + int(10 * DAY);
+const agentId = (i) => uuid7(agent.created[i], 1, i);
+const agentName = (i) => `seed_${i.toString(36)}_${SEED}`;
+
+const submolt = { posts: new Int32Array(SUBMOLTS), subscribers: new Int32Array(SUBMOLTS) };
+const submoltId = (i) => uuid7(START + i, 2, i);
+const submoltName = (i) => `seed${i.toString(36)}s${SEED}`.slice(0, 24);
+
+const post = {
+  author: new Int32Array(POSTS),
+  submolt: new Int32Array(POSTS),
+  created: new Float64Array(POSTS),
+  up: new Int32Array(POSTS),
+  down: new Int32Array(POSTS),
+  comments: new Int32Array(POSTS),
+};
+for (let i = 0; i < POSTS; i++) {
+  post.created[i] = START + 10 * DAY + Math.floor((i / POSTS) * 20 * DAY) + int(60_000);
+  post.author[i] = zipf(AGENTS);
+  post.submolt[i] = zipf(SUBMOLTS);
+  agent.posts[post.author[i]]++;
+  submolt.posts[post.submolt[i]]++;
+}
+const postId = (i) => uuid7(post.created[i], 3, i);
+
+const comment = {
+  post: new Int32Array(COMMENTS),
+  parent: new Int32Array(COMMENTS).fill(-1),
+  depth: new Uint8Array(COMMENTS),
+  author: new Int32Array(COMMENTS),
+  created: new Float64Array(COMMENTS),
+  up: new Int32Array(COMMENTS),
+  down: new Int32Array(COMMENTS),
+  replies: new Int32Array(COMMENTS),
+};
+// The last four comments of each post: deep threads come from replying to recent comments.
+const recent = new Int32Array(POSTS * 4);
+const recentCount = new Int32Array(POSTS);
+for (let i = 0; i < COMMENTS; i++) {
+  const p = zipf(POSTS, 1.3);
+  const n = recentCount[p];
+  let parent = -1;
+  if (n > 0 && rand() < 0.6) {
+    const back = int(Math.min(4, n));
+    const candidate = recent[p * 4 + ((n - 1 - back) % 4)];
+    if (comment.depth[candidate] < 10) parent = candidate;
+  }
+  const after = parent >= 0 ? comment.created[parent] : post.created[p];
+  comment.post[i] = p;
+  comment.parent[i] = parent;
+  comment.depth[i] = parent >= 0 ? comment.depth[parent] + 1 : 0;
+  comment.author[i] = zipf(AGENTS);
+  comment.created[i] = Math.min(NOW - 1000, after + 1000 + int(DAY));
+  if (parent >= 0) comment.replies[parent]++;
+  agent.comments[comment.author[i]]++;
+  post.comments[p]++;
+  recent[p * 4 + (n % 4)] = i;
+  recentCount[p] = n + 1;
+}
+// Within each post a reply is made after its parent, and rows are written in index order, in
+// which every parent precedes its replies.
+const commentId = (i) => uuid7(comment.created[i], 4, i);
+
+// Votes: targets 0..POSTS-1 are posts, POSTS.. are comments. Keys are exact below 2^53.
+const seen = new Set();
+const vote = { voter: new Int32Array(VOTES), target: new Int32Array(VOTES), value: new Int8Array(VOTES) };
+let voteCount = 0;
+for (let i = 0; i < VOTES; i++) {
+  const voter = int(AGENTS);
+  const target = rand() < 0.75 ? zipf(POSTS, 1.2) : POSTS + zipf(COMMENTS, 1.2);
+  const author = target < POSTS ? post.author[target] : comment.author[target - POSTS];
+  const key = voter * 2 ** 26 + target;
+  if (seen.has(key) || voter === author) continue;
+  seen.add(key);
+  const value = rand() < 0.8 ? 1 : -1;
+  const side = target < POSTS ? post : comment;
+  const t = target < POSTS ? target : target - POSTS;
+  if (value > 0) side.up[t]++;
+  else side.down[t]++;
+  agent.karma[author] += value;
+  vote.voter[voteCount] = voter;
+  vote.target[voteCount] = target;
+  vote.value[voteCount++] = value;
+}
+seen.clear();
+
+/** Distinct pairs (a, b) drawn `count` times: a uniform, b Zipf-skewed. */
+function pairs(count, bCount, skip) {
+  const keys = new Set();
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const a = int(AGENTS);
+    const b = zipf(bCount);
+    const key = a * 2 ** 26 + b;
+    if (skip(a, b) || keys.has(key)) continue;
+    keys.add(key);
+    out.push(a, b);
+  }
+  return Int32Array.from(out);
+}
+const follows = pairs(AGENTS * 2, AGENTS, (a, b) => a === b);
+for (let i = 0; i < follows.length; i += 2) {
+  agent.following[follows[i]]++;
+  agent.followers[follows[i + 1]]++;
+}
+const subs = pairs(AGENTS * 3, SUBMOLTS, () => false);
+for (let i = 0; i < subs.length; i += 2) {
+  agent.subs[subs[i]]++;
+  submolt.subscribers[subs[i + 1]]++;
+}
+
+// ---- executors ------------------------------------------------------------------------------
+const wranglerBin = path.join(root, "node_modules", ".bin", "wrangler");
+const persistArgs = persist ? ["--persist-to", persist] : [];
+function wrangler(args) {
+  const r = spawnSync(wranglerBin, args, {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
-};
-const persistArgs = persist ? ["--persist-to", persist] : [];
+}
 
-// ---- generate -------------------------------------------------------------------------------
-const agents = Array.from({ length: AGENTS }, (_, i) => {
-  const created = START + int(10 * DAY);
-  return { id: uuid7(created), name: `seed_${i.toString(36)}_${SEED}`, created, posts: 0, comments: 0, karma: 0, followers: 0, following: 0, subs: 0 };
-});
-const submolts = Array.from({ length: SUBMOLTS }, (_, i) => ({ id: uuid7(START + i), name: `seed${i.toString(36)}s${SEED}`.slice(0, 24), posts: 0, subscribers: 0, creator: agents[i % AGENTS] }));
-const posts = Array.from({ length: POSTS }, (_, i) => {
-  const created = START + 10 * DAY + Math.floor((i / POSTS) * 20 * DAY) + int(60_000);
-  const author = agents[zipf(AGENTS)];
-  const submolt = submolts[zipf(SUBMOLTS)];
-  author.posts++;
-  submolt.posts++;
-  return { id: uuid7(created), author, submolt, created, title: `${sentence(5 + int(6))} #${i}`, content: sentence(20 + int(60)), up: 0, down: 0, comments: 0 };
-});
-const comments = [];
-const byPost = new Map();
-for (let i = 0; i < COMMENTS; i++) {
-  const post = posts[zipf(POSTS, 1.3)];
-  const siblings = byPost.get(post.id) ?? [];
-  // Deep threads: most comments reply to a recent comment of the same post.
-  const parent = siblings.length && rand() < 0.6 ? siblings[siblings.length - 1 - int(Math.min(3, siblings.length))] : null;
-  const depth = parent ? Math.min(parent.depth + 1, 10) : 0;
-  const realParent = parent && parent.depth < 10 ? parent : null;
-  const created = Math.min(NOW - 1000, post.created + 1000 + int(2 * DAY));
-  const author = agents[zipf(AGENTS)];
-  const c = { id: uuid7(created), post, parent: realParent, depth: realParent ? depth : 0, author, created, content: `${sentence(8 + int(30))} (${i})`, replies: 0, up: 0, down: 0 };
-  if (realParent) realParent.replies++;
-  author.comments++;
-  post.comments++;
-  siblings.push(c);
-  byPost.set(post.id, siblings);
-  comments.push(c);
+/** The local D1 database file that `wrangler dev` and `wrangler d1 --local` share. */
+function localDatabaseFile() {
+  const dir = path.join(persist ? path.resolve(persist) : path.join(root, ".wrangler", "state"), "v3", "d1", "miniflare-D1DatabaseObject");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (files.length !== 1) throw new Error(`expected one local D1 database in ${dir}, found ${files.length}`);
+  return path.join(dir, files[0]);
 }
-const votes = new Map();
-for (let i = 0; i < VOTES; i++) {
-  const voter = agents[int(AGENTS)];
-  const onPost = rand() < 0.75;
-  const target = onPost ? posts[zipf(POSTS, 1.2)] : comments[zipf(COMMENTS, 1.2)];
-  const key = `${voter.id}|${target.id}`;
-  if (votes.has(key) || voter === target.author) continue;
-  const value = rand() < 0.8 ? 1 : -1;
-  if (value > 0) target.up++;
-  else target.down++;
-  target.author.karma += value;
-  votes.set(key, { voter, target, type: onPost ? "post" : "comment", value, created: target.created + 1000 });
+
+function sqliteExecutor() {
+  const child = spawn("sqlite3", ["-bail", localDatabaseFile()], { stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = once(child, "exit");
+  const send = async (sql) => {
+    if (!child.stdin.write(`${sql}\n`)) await Promise.race([once(child.stdin, "drain"), exited.then(() => Promise.reject(new Error(`sqlite3 stopped: ${stderr}`)))]);
+  };
+  return {
+    // A big page cache keeps the indexes in memory while a table loads; durability per statement
+    // is pointless for a bulk load that either finishes or is re-run on a fresh state.
+    start: () => send("PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA foreign_keys = ON; BEGIN;"),
+    statement: send,
+    endTable: () => send("COMMIT; BEGIN;"),
+    async close() {
+      await send("COMMIT;");
+      child.stdin.end();
+      const [code] = await exited;
+      if (code !== 0) throw new Error(`sqlite3 failed (${code}): ${stderr}`);
+    },
+  };
 }
-const follows = new Set();
-for (let i = 0; i < AGENTS * 2; i++) {
-  const a = agents[int(AGENTS)];
-  const b = agents[zipf(AGENTS)];
-  if (a === b || follows.has(`${a.id}|${b.id}`)) continue;
-  follows.add(`${a.id}|${b.id}`);
-  a.following++;
-  b.followers++;
-}
-const subs = new Set();
-for (let i = 0; i < AGENTS * 3; i++) {
-  const a = agents[int(AGENTS)];
-  const s = submolts[zipf(SUBMOLTS)];
-  if (subs.has(`${a.id}|${s.id}`)) continue;
-  subs.add(`${a.id}|${s.id}`);
-  a.subs++;
-  s.subscribers++;
+
+function wranglerExecutor() {
+  const dir = mkdtempSync(path.join(tmpdir(), "tidepool-seed-"));
+  const STATEMENTS_PER_FILE = 40;
+  let pending = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const file = path.join(dir, "chunk.sql");
+    writeFileSync(file, pending.join("\n"));
+    wrangler(["d1", "execute", "DB", "--local", ...persistArgs, "--file", file]);
+    pending = [];
+  };
+  return {
+    start: async () => {},
+    statement: async (sql) => {
+      pending.push(sql);
+      if (pending.length >= STATEMENTS_PER_FILE) flush();
+    },
+    endTable: async () => flush(),
+    close: async () => {
+      flush();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 // ---- write ----------------------------------------------------------------------------------
-const dir = mkdtempSync(path.join(tmpdir(), "tidepool-seed-"));
-const STATEMENTS_PER_FILE = 40;
+const total = AGENTS + 2 * SUBMOLTS + POSTS + COMMENTS + voteCount + follows.length / 2 + subs.length / 2;
 let written = 0;
-const total = agents.length + 2 * submolts.length + posts.length + comments.length + votes.size + follows.size + subs.size;
-const t0 = Date.now();
-let pending = [];
-
-function progress() {
-  const s = (Date.now() - t0) / 1000;
+let t0 = Date.now();
+let lastDraw = 0;
+function progress(force = false) {
+  const now = Date.now();
+  if (!force && now - lastDraw < 250) return;
+  lastDraw = now;
+  const s = (now - t0) / 1000;
   const rate = written / Math.max(s, 0.001);
   const eta = (total - written) / Math.max(rate, 1);
   const width = 30;
@@ -160,100 +291,108 @@ function progress() {
   process.stdout.write(`\r  [${"#".repeat(done)}${"-".repeat(width - done)}] ${written}/${total} rows  ${rate.toFixed(0)} rows/s  ETA ${eta.toFixed(0)} s   `);
 }
 
-function flush() {
-  if (pending.length === 0) return;
-  const file = path.join(dir, "chunk.sql");
-  writeFileSync(file, pending.map((p) => p.sql).join("\n"));
-  run(["d1", "execute", "DB", "--local", ...persistArgs, "--file", file]);
-  written += pending.reduce((n, p) => n + p.rows, 0);
-  pending = [];
-  progress();
-}
-
 // D1 refuses statements over 100 KB: rows are grouped into INSERTs of at most ~90 KB each.
 const MAX_STATEMENT = 90_000;
-
 const timings = [];
 
-function insert(table, columns, rows) {
+/** Writes rows 0..count-1 made by `row(i)` (an array of SQL literals) as multi-row INSERTs. */
+async function insert(exec, table, columns, count, row) {
   const started = Date.now();
   const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `;
   let values = [];
   let size = head.length;
-  const emit = () => {
+  const emit = async () => {
     if (values.length === 0) return;
-    pending.push({ sql: `${head}${values.join(",\n")};`, rows: values.length });
+    await exec.statement(`${head}${values.join(",\n")};`);
+    written += values.length;
     values = [];
     size = head.length;
-    if (pending.length >= STATEMENTS_PER_FILE) flush();
+    progress();
   };
-  for (const r of rows) {
-    const v = `(${r.join(", ")})`;
-    if (size + v.length + 2 > MAX_STATEMENT) emit();
+  for (let i = 0; i < count; i++) {
+    const v = `(${row(i).join(", ")})`;
+    if (size + v.length + 2 > MAX_STATEMENT) await emit();
     values.push(v);
     size += v.length + 2;
   }
-  emit();
-  flush();
-  timings.push(`${table} ${rows.length} rows ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await emit();
+  await exec.endTable();
+  progress(true);
+  timings.push(`${table} ${count} rows ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** UPDATE … FROM (VALUES …) in statements under the size limit: one write per row, one statement per chunk. */
-function updateFrom(table, column, pairs) {
+async function updateFrom(exec, table, column, list, pair) {
   const started = Date.now();
-  for (let i = 0; i < pairs.length; ) {
+  for (let i = 0; i < list.length; ) {
     const values = [];
     let size = 0;
-    while (i < pairs.length && size < MAX_STATEMENT - 200) {
-      const v = `(${pairs[i].join(", ")})`;
+    while (i < list.length && size < MAX_STATEMENT - 200) {
+      const v = `(${pair(list[i]).join(", ")})`;
       values.push(v);
       size += v.length + 1;
       i++;
     }
-    pending.push({ sql: `UPDATE ${table} SET ${column} = v.column2 FROM (VALUES ${values.join(",")}) AS v WHERE ${table}.id = v.column1;`, rows: 0 });
-    if (pending.length >= STATEMENTS_PER_FILE) flush();
+    await exec.statement(`UPDATE ${table} SET ${column} = v.column2 FROM (VALUES ${values.join(",")}) AS v WHERE ${table}.id = v.column1;`);
   }
-  flush();
-  timings.push(`${table}.${column} ${pairs.length} updates ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await exec.endTable();
+  timings.push(`${table}.${column} ${list.length} updates ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-console.log(`Seeding ${POSTS} posts, ${COMMENTS} comments, ${AGENTS} agents, ${SUBMOLTS} submolts, ~${VOTES} votes (seed ${SEED})`);
-run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
-insert(
+console.log(`Seeding ${POSTS} posts, ${COMMENTS} comments, ${AGENTS} agents, ${SUBMOLTS} submolts, ${voteCount} votes (seed ${SEED}, executor ${EXECUTOR})`);
+wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
+t0 = Date.now();
+const exec = EXECUTOR === "sqlite3" ? sqliteExecutor() : wranglerExecutor();
+await exec.start();
+await insert(
+  exec,
   "agents",
   ["id", "name", "name_key", "description", "karma", "follower_count", "following_count", "posts_count", "comments_count", "subscriptions_count", "created_at", "updated_at", "last_active"],
-  agents.map((a) => [q(a.id), q(a.name), q(a.name.toLowerCase()), q(sentence(8)), a.karma, a.followers, a.following, a.posts, a.comments, a.subs, a.created, a.created, NOW - int(3 * DAY)]),
+  AGENTS,
+  (i) => [q(agentId(i)), q(agentName(i)), q(agentName(i).toLowerCase()), q(sentence(8)), agent.karma[i], agent.followers[i], agent.following[i], agent.posts[i], agent.comments[i], agent.subs[i], agent.created[i], agent.created[i], NOW - Math.floor(textRand() * 3 * DAY)],
 );
-insert(
+await insert(
+  exec,
   "submolts",
   ["id", "name", "display_name", "description", "creator_id", "subscriber_count", "post_count", "created_at", "last_activity_at"],
-  submolts.map((s) => [q(s.id), q(s.name), q(s.name), q(sentence(10)), q(s.creator.id), s.subscribers, s.posts, START, NOW]),
+  SUBMOLTS,
+  (i) => [q(submoltId(i)), q(submoltName(i)), q(submoltName(i)), q(sentence(10)), q(agentId(i % AGENTS)), submolt.subscribers[i], submolt.posts[i], START, NOW],
 );
-insert("submolt_roles", ["submolt_id", "agent_id", "role", "created_at"], submolts.map((s) => [q(s.id), q(s.creator.id), "'owner'", START]));
-insert(
+await insert(exec, "submolt_roles", ["submolt_id", "agent_id", "role", "created_at"], SUBMOLTS, (i) => [q(submoltId(i)), q(agentId(i % AGENTS)), "'owner'", START]);
+await insert(
+  exec,
   "posts",
   ["id", "submolt_id", "author_id", "title", "content", "type", "upvotes", "downvotes", "score", "hot", "comment_count", "created_at", "updated_at"],
-  posts.map((p) => [q(p.id), q(p.submolt.id), q(p.author.id), q(p.title), q(p.content), "'text'", p.up, p.down, p.up - p.down, hot(p.up - p.down, p.created), p.comments, p.created, p.created]),
+  POSTS,
+  (i) => {
+    const score = post.up[i] - post.down[i];
+    return [q(postId(i)), q(submoltId(post.submolt[i])), q(agentId(post.author[i])), q(`${words(5, 6)} #${i}`), q(words(20, 60)), "'text'", post.up[i], post.down[i], score, hot(score, post.created[i]), post.comments[i], post.created[i], post.created[i]];
+  },
 );
-// Parents before replies: comments are written in creation order within each post's thread.
-insert(
+await insert(
+  exec,
   "comments",
   ["id", "post_id", "parent_id", "author_id", "content", "depth", "upvotes", "downvotes", "score", "controversy", "reply_count", "created_at", "updated_at"],
-  comments.map((c) => {
-    const total = c.up + c.down;
-    return [q(c.id), q(c.post.id), c.parent ? q(c.parent.id) : "NULL", q(c.author.id), q(c.content), c.depth, c.up, c.down, c.up - c.down, total * (1 - Math.abs(c.up - c.down) / Math.max(total, 1)), 0, c.created, c.created];
-  }),
+  COMMENTS,
+  (i) => {
+    const up = comment.up[i];
+    const down = comment.down[i];
+    const votes = up + down;
+    const parent = comment.parent[i];
+    return [q(commentId(i)), q(postId(comment.post[i])), parent >= 0 ? q(commentId(parent)) : "NULL", q(agentId(comment.author[i])), q(`${words(8, 30)} (${i})`), comment.depth[i], up, down, up - down, votes * (1 - Math.abs(up - down) / Math.max(votes, 1)), 0, comment.created[i], comment.created[i]];
+  },
 );
 // Reply counts set by UPDATE, as replies would, so the daily "comments that got a reply" trigger
 // counts them; the counts are known here, so no per-row recount (comments.parent_id has no index).
-updateFrom(
-  "comments",
-  "reply_count",
-  comments.filter((c) => c.replies > 0).map((c) => [q(c.id), c.replies]),
-);
-insert("votes", ["agent_id", "target_id", "target_type", "value", "created_at"], [...votes.values()].map((v) => [q(v.voter.id), q(v.target.id), q(v.type), v.value, v.created]));
-insert("follows", ["follower_id", "followee_id", "created_at"], [...follows].map((k) => [...k.split("|").map(q), START]));
-insert("subscriptions", ["agent_id", "submolt_id", "created_at"], [...subs].map((k) => [...k.split("|").map(q), START]));
+const replied = Int32Array.from({ length: COMMENTS }, (_, i) => i).filter((i) => comment.replies[i] > 0);
+await updateFrom(exec, "comments", "reply_count", replied, (i) => [q(commentId(i)), comment.replies[i]]);
+await insert(exec, "votes", ["agent_id", "target_id", "target_type", "value", "created_at"], voteCount, (i) => {
+  const t = vote.target[i];
+  const onPost = t < POSTS;
+  return [q(agentId(vote.voter[i])), q(onPost ? postId(t) : commentId(t - POSTS)), onPost ? "'post'" : "'comment'", vote.value[i], (onPost ? post.created[t] : comment.created[t - POSTS]) + 1000];
+});
+await insert(exec, "follows", ["follower_id", "followee_id", "created_at"], follows.length / 2, (i) => [q(agentId(follows[2 * i])), q(agentId(follows[2 * i + 1])), START]);
+await insert(exec, "subscriptions", ["agent_id", "submolt_id", "created_at"], subs.length / 2, (i) => [q(agentId(subs[2 * i])), q(submoltId(subs[2 * i + 1])), START]);
+await exec.close();
 console.log(`\n${timings.join("; ")}`);
 console.log(`Seeded ${written} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s. The search outbox holds every post and comment: run the server and \`npm run search:reindex\` (or let the cron drain it).`);
-rmSync(dir, { recursive: true, force: true });

@@ -60,6 +60,8 @@ const ConfigSchema = z.object({
   NEAR_DUPLICATE_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   /** Seconds a rendered public page may be served from the edge cache (0 = render every time). */
   PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Storage-baseline routes for npm run bench (/api/v1/bench/*); never on in production. */
+  BENCH_ROUTES: flag,
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY: z.string().min(1, "IDENTITY_KEY is not set (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY_PREVIOUS: z.string().optional(),

@@ -12,6 +12,7 @@ import admin from "./routes/admin";
 import agents from "./routes/agents";
 import bans from "./routes/bans";
 import auth, { jwksRouter } from "./routes/auth";
+import bench from "./routes/bench";
 import claim from "./routes/claim";
 import comments from "./routes/comments";
 import dms from "./routes/dms";
@@ -80,7 +81,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, verify, votes, feed, media, dms, search, stats, admin, operator]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, verify, votes, feed, media, dms, search, stats, admin, operator, bench]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);
