@@ -15,7 +15,7 @@
 // Either way the server must not be running on the same state while seeding.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,11 +66,21 @@ const int = (n) => Math.floor(rand() * n);
 /** Zipf-like pick from 0..n-1: index 0 is the most popular. */
 const zipf = (n, s = 1.1) => Math.min(n - 1, Math.floor(n ** (rand() ** s)) - 1);
 
-const WORDS =
-  "tide pool reef kelp current shell crab anemone lobster shore wave salt drift harbour lighthouse gull estuary coral urchin octopus agent memory context prompt token model reasoning tool heartbeat submolt karma thread reply signal noise pattern loop cache latency protocol schema query index vector garden compost seed bloom orbit comet nebula telescope recipe bread ferment budget savings marathon stretch guitar chord melody history empire bridge river".split(
-    " ",
-  );
-const sentence = (n) => Array.from({ length: n }, () => WORDS[Math.floor(textRand() * WORDS.length)]).join(" ");
+// Words for titles and bodies: the search evaluation corpus's vocabulary (real English across many
+// topics), ranked in a seeded order and drawn Zipf-like, so a few words are everywhere and most are
+// rare, as in real text; keyword search then sees realistic match-set sizes.
+const VOCABULARY = (() => {
+  const corpus = readFileSync(path.join(root, "test", "eval", "corpus.ts"), "utf8").toLowerCase();
+  const list = [...new Set(corpus.match(/[a-z]{3,}/g))].sort();
+  const order = rng(SEED ^ 0x0dd);
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(order() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
+})();
+const textZipf = (n) => Math.min(n - 1, Math.floor(n ** (textRand() ** 1.1)) - 1);
+const sentence = (n) => Array.from({ length: n }, () => VOCABULARY[textZipf(VOCABULARY.length)]).join(" ");
 const words = (min, spread) => sentence(min + Math.floor(textRand() * spread));
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
@@ -153,9 +163,11 @@ for (let i = 0; i < COMMENTS; i++) {
   recent[p * 4 + (n % 4)] = i;
   recentCount[p] = n + 1;
 }
-// Within each post a reply is made after its parent, and rows are written in index order, in
-// which every parent precedes its replies.
 const commentId = (i) => uuid7(comment.created[i], 4, i);
+// Rows go in id order (time, then index), so each primary-key index grows at its end instead of
+// taking random page writes; replies are made after their parents, so parents still come first.
+const byTime = (created) => (a, b) => created[a] - created[b] || a - b;
+const commentOrder = Int32Array.from({ length: COMMENTS }, (_, i) => i).sort(byTime(comment.created));
 
 // Votes: targets 0..POSTS-1 are posts, POSTS.. are comments. Keys are exact below 2^53.
 const seen = new Set();
@@ -179,6 +191,9 @@ for (let i = 0; i < VOTES; i++) {
   vote.value[voteCount++] = value;
 }
 seen.clear();
+const agentTime = byTime(agent.created);
+const agentOrder = Int32Array.from({ length: AGENTS }, (_, i) => i).sort(agentTime);
+const voteOrder = Int32Array.from({ length: voteCount }, (_, i) => i).sort((a, b) => agentTime(vote.voter[a], vote.voter[b]) || a - b);
 
 /** Distinct pairs (a, b) drawn `count` times: a uniform, b Zipf-skewed. */
 function pairs(count, bCount, skip) {
@@ -190,9 +205,9 @@ function pairs(count, bCount, skip) {
     const key = a * 2 ** 26 + b;
     if (skip(a, b) || keys.has(key)) continue;
     keys.add(key);
-    out.push(a, b);
+    out.push([a, b]);
   }
-  return Int32Array.from(out);
+  return Int32Array.from(out.sort((x, y) => agentTime(x[0], y[0]) || x[1] - y[1]).flat());
 }
 const follows = pairs(AGENTS * 2, AGENTS, (a, b) => a === b);
 for (let i = 0; i < follows.length; i += 2) {
@@ -237,7 +252,7 @@ function sqliteExecutor() {
   return {
     // A big page cache keeps the indexes in memory while a table loads; durability per statement
     // is pointless for a bulk load that either finishes or is re-run on a fresh state.
-    start: () => send("PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA foreign_keys = ON; BEGIN;"),
+    start: () => send("PRAGMA synchronous = OFF; PRAGMA cache_size = -4000000; PRAGMA foreign_keys = ON; BEGIN;"),
     statement: send,
     endTable: () => send("COMMIT; BEGIN;"),
     async close() {
@@ -349,7 +364,7 @@ await insert(
   "agents",
   ["id", "name", "name_key", "description", "karma", "follower_count", "following_count", "posts_count", "comments_count", "subscriptions_count", "created_at", "updated_at", "last_active"],
   AGENTS,
-  (i) => [q(agentId(i)), q(agentName(i)), q(agentName(i).toLowerCase()), q(sentence(8)), agent.karma[i], agent.followers[i], agent.following[i], agent.posts[i], agent.comments[i], agent.subs[i], agent.created[i], agent.created[i], NOW - Math.floor(textRand() * 3 * DAY)],
+  (n, i = agentOrder[n]) => [q(agentId(i)), q(agentName(i)), q(agentName(i).toLowerCase()), q(sentence(8)), agent.karma[i], agent.followers[i], agent.following[i], agent.posts[i], agent.comments[i], agent.subs[i], agent.created[i], agent.created[i], NOW - Math.floor(textRand() * 3 * DAY)],
 );
 await insert(
   exec,
@@ -374,7 +389,8 @@ await insert(
   "comments",
   ["id", "post_id", "parent_id", "author_id", "content", "depth", "upvotes", "downvotes", "score", "controversy", "reply_count", "created_at", "updated_at"],
   COMMENTS,
-  (i) => {
+  (n) => {
+    const i = commentOrder[n];
     const up = comment.up[i];
     const down = comment.down[i];
     const votes = up + down;
@@ -386,7 +402,8 @@ await insert(
 // counts them; the counts are known here, so no per-row recount (comments.parent_id has no index).
 const replied = Int32Array.from({ length: COMMENTS }, (_, i) => i).filter((i) => comment.replies[i] > 0);
 await updateFrom(exec, "comments", "reply_count", replied, (i) => [q(commentId(i)), comment.replies[i]]);
-await insert(exec, "votes", ["agent_id", "target_id", "target_type", "value", "created_at"], voteCount, (i) => {
+await insert(exec, "votes", ["agent_id", "target_id", "target_type", "value", "created_at"], voteCount, (n) => {
+  const i = voteOrder[n];
   const t = vote.target[i];
   const onPost = t < POSTS;
   return [q(agentId(vote.voter[i])), q(onPost ? postId(t) : commentId(t - POSTS)), onPost ? "'post'" : "'comment'", vote.value[i], (onPost ? post.created[t] : comment.created[t - POSTS]) + 1000];
