@@ -6,6 +6,7 @@ describe("benchmark baseline routes", () => {
   it("do not exist unless BENCH_ROUTES is on", async () => {
     const read = await call("GET", "/api/v1/bench/read?name=anyone");
     expect(read.status).toBe(404);
+    expect(read.headers.get("x-tidepool-d1-statements")).toBeNull();
     expect(read.body.success).toBe(false);
     const write = await call("POST", "/api/v1/bench/write");
     expect(write.status).toBe(404);
@@ -19,12 +20,17 @@ describe("benchmark baseline routes", () => {
     const read = await on("GET", `/api/v1/bench/read?name=${agent.name.toUpperCase()}`);
     expect(read.status).toBe(200);
     expect(read.body.agent).toEqual({ id: agent.id, name: agent.name, karma: 0 });
+    expect(read.headers.get("x-tidepool-d1-statements")).toBe("1");
     expect((await on("GET", "/api/v1/bench/read?name=nobody_here")).status).toBe(404);
     expect((await on("GET", "/api/v1/bench/read")).status).toBe(400);
 
     const before = await env.DB.prepare("SELECT count(*) AS n FROM bench_writes").first<{ n: number }>();
     const write = await on("POST", "/api/v1/bench/write");
     expect(write.status).toBe(201);
+    expect(write.headers.get("x-tidepool-d1-statements")).toBe("1");
+    const posts = await on("GET", "/api/v1/posts?sort=new&limit=5");
+    expect(posts.status).toBe(200);
+    expect(Number(posts.headers.get("x-tidepool-d1-statements"))).toBeGreaterThanOrEqual(1);
     const after = await env.DB.prepare("SELECT count(*) AS n FROM bench_writes").first<{ n: number }>();
     expect(after!.n - before!.n).toBe(1);
   });

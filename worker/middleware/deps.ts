@@ -11,12 +11,12 @@ import { pickVectorIndex } from "../ports/vector-index";
 const isClock = (v: unknown): v is Clock => typeof (v as Clock | undefined)?.now === "function";
 
 /** Builds the services' dependencies from bindings and parsed vars (also used by the cron handler). */
-export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock): Deps {
+export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB): Deps {
   const config = loadConfig(env);
   let search: SearchPorts | undefined;
   return {
-    db: drizzle(env.DB, { schema }),
-    d1: env.DB,
+    db: drizzle(d1, { schema }),
+    d1,
     config,
     clock,
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER),
@@ -25,9 +25,36 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
   };
 }
 
+/** A D1 binding that counts the statements prepared through it. */
+function countingD1(db: D1Database, counter: { statements: number }): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (query: string) => {
+          counter.statements++;
+          return target.prepare(query);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Builds the services' dependencies once per request. */
 export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   // Tests calling app.fetch directly may pass a Clock object in env; deployed vars are strings.
-  c.set("deps", buildDeps(c.env, new URL(c.req.url).origin, isClock(c.env.CLOCK) ? c.env.CLOCK : systemClock));
+  const clock = isClock(c.env.CLOCK) ? c.env.CLOCK : systemClock;
+  const origin = new URL(c.req.url).origin;
+  // Benchmark servers report each request's D1 statement count, so the report can say why a route
+  // costs what it does (BENCH_ROUTES is never on in production).
+  if (!loadConfig(c.env).BENCH_ROUTES) {
+    c.set("deps", buildDeps(c.env, origin, clock));
+    return next();
+  }
+  const counter = { statements: 0 };
+  c.set("deps", buildDeps(c.env, origin, clock, countingD1(c.env.DB, counter)));
   await next();
+  c.res = new Response(c.res.body, c.res);
+  c.res.headers.set("X-Tidepool-D1-Statements", String(counter.statements));
 });
