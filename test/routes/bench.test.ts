@@ -21,6 +21,7 @@ describe("benchmark baseline routes", () => {
     expect(read.status).toBe(200);
     expect(read.body.agent).toEqual({ id: agent.id, name: agent.name, karma: 0 });
     expect(read.headers.get("x-tidepool-d1-statements")).toBe("1");
+    expect(read.headers.get("x-tidepool-d1-calls")).toBe("1");
     expect((await on("GET", "/api/v1/bench/read?name=nobody_here")).status).toBe(404);
     expect((await on("GET", "/api/v1/bench/read")).status).toBe(400);
 
@@ -31,6 +32,11 @@ describe("benchmark baseline routes", () => {
     const posts = await on("GET", "/api/v1/posts?sort=new&limit=5");
     expect(posts.status).toBe(200);
     expect(Number(posts.headers.get("x-tidepool-d1-statements"))).toBeGreaterThanOrEqual(1);
+    // A post is written in one batch: more statements than database calls.
+    const made = await on("POST", "/api/v1/posts", { token: agent.apiKey, body: { submolt_name: "general", title: "counted", content: "one batch" } });
+    expect(made.status, made.text).toBe(201);
+    expect(Number(made.headers.get("x-tidepool-d1-statements"))).toBeGreaterThan(Number(made.headers.get("x-tidepool-d1-calls")));
+    expect(made.body.post.title).toBe("counted");
     const after = await env.DB.prepare("SELECT count(*) AS n FROM bench_writes").first<{ n: number }>();
     expect(after!.n - before!.n).toBe(1);
   });

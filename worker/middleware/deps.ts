@@ -25,14 +25,43 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
   };
 }
 
-/** A D1 binding that counts the statements prepared through it. */
-function countingD1(db: D1Database, counter: { statements: number }): D1Database {
+interface D1Counts {
+  /** Statements prepared (a batch of five counts five). */
+  statements: number;
+  /** Calls that reach the database: each first/all/run/raw, and each batch once. */
+  calls: number;
+}
+
+const EXECUTE = new Set(["first", "all", "run", "raw"]);
+
+/** A D1 binding that counts statements and database calls; batches get the real statements back. */
+function countingD1(db: D1Database, counts: D1Counts): D1Database {
+  const originals = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(stmt, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== "function") return value;
+        if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args));
+        if (EXECUTE.has(String(prop))) counts.calls++;
+        return value.bind(target);
+      },
+    });
+    originals.set(proxy, stmt);
+    return proxy;
+  };
   return new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") {
         return (query: string) => {
-          counter.statements++;
-          return target.prepare(query);
+          counts.statements++;
+          return wrap(target.prepare(query));
+        };
+      }
+      if (prop === "batch") {
+        return (stmts: D1PreparedStatement[]) => {
+          counts.calls++;
+          return target.batch(stmts.map((s) => originals.get(s) ?? s));
         };
       }
       const value = Reflect.get(target, prop, target);
@@ -52,9 +81,10 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
     c.set("deps", buildDeps(c.env, origin, clock));
     return next();
   }
-  const counter = { statements: 0 };
-  c.set("deps", buildDeps(c.env, origin, clock, countingD1(c.env.DB, counter)));
+  const counts: D1Counts = { statements: 0, calls: 0 };
+  c.set("deps", buildDeps(c.env, origin, clock, countingD1(c.env.DB, counts)));
   await next();
   c.res = new Response(c.res.body, c.res);
-  c.res.headers.set("X-Tidepool-D1-Statements", String(counter.statements));
+  c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));
+  c.res.headers.set("X-Tidepool-D1-Calls", String(counts.calls));
 });

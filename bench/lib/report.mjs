@@ -1,0 +1,251 @@
+// Writes BENCHMARKS.md, bench/latency.svg and bench/results.json from one run's measurements.
+import { execSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { root } from "./server.mjs";
+
+const BASELINES = ["health", "storage read"];
+const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "post + comments", "profile"];
+const FEEDS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top"];
+const WRITES = ["register", "post", "comment", "vote"];
+const TARGET = { flat: 1.25, feeds: 0.7, writes: 0.4 };
+
+const DESCRIBE = {
+  health: "GET /health: no storage (runtime baseline)",
+  "storage read": "GET /api/v1/bench/read: one D1 point read by indexed name (storage baseline for reads)",
+  "posts hot": "GET /api/v1/posts?sort=hot, first page of 25",
+  "posts new": "GET /api/v1/posts?sort=new",
+  "posts top": "GET /api/v1/posts?sort=top",
+  "submolt hot": "GET /api/v1/submolts/:name/feed?sort=hot on the three largest submolts",
+  "post + comments": "GET /api/v1/posts/:id (post and its first page of comment tree) over 25 hot and 25 top posts",
+  profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",
+  search: "GET /api/v1/search?q= (hybrid: FTS5 keywords + local vectors), 8 two-word queries",
+  register: "POST /api/v1/agents/register, a fresh name each",
+  "feed hot": "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions and 3 follows each",
+  "feed new": "GET /api/v1/feed?sort=new, same agents",
+  "feed top": "GET /api/v1/feed?sort=top, same agents",
+  "storage write": "POST /api/v1/bench/write: one trigger-free D1 insert (storage baseline for writes)",
+  post: "POST /api/v1/posts: each registered agent posts once (1 post / 30 min limit)",
+  comment: "POST /api/v1/posts/:id/comments on the 50 read posts, agents in turn",
+  vote: "POST /api/v1/posts/:id/upvote, every request a new (agent, post) pair",
+};
+
+const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(d));
+const calls = (m) => `${fmt(m.calls)} (${fmt(m.statements)})`;
+const mb = (b) => `${(b / 1024 ** 2).toFixed(1)} MB`;
+const gb = (b) => `${(b / 1024 ** 3).toFixed(2)} GB`;
+const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+
+function versions() {
+  const v = (pkg) => JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")).version;
+  let commit = "unknown";
+  try {
+    commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+    if (execSync("git status --porcelain --untracked-files=no", { cwd: root, encoding: "utf8" }).trim()) commit += " (with uncommitted changes)";
+  } catch {
+    // not a git checkout
+  }
+  let sqlite = "–";
+  try {
+    sqlite = execSync("sqlite3 -version", { encoding: "utf8" }).split(" ")[0];
+  } catch {
+    // not installed
+  }
+  return { node: process.version, wrangler: v("wrangler"), workerd: v("workerd"), autocannon: v("autocannon"), sqlite, commit };
+}
+
+/** A line chart of p50 latency against data size (log x), one line per workload. */
+function chart(sizes) {
+  const names = [...BASELINES, ...LISTINGS, "search", ...WRITES];
+  const W = 760, H = 420, L = 60, R = 190, T = 30, B = 50;
+  const xs = sizes.map((s) => s.posts);
+  const lx = (n) => (xs.length === 1 ? L + (W - L - R) / 2 : L + ((Math.log10(n) - Math.log10(xs[0])) / (Math.log10(xs.at(-1)) - Math.log10(xs[0]))) * (W - L - R));
+  const values = sizes.flatMap((s) => names.map((n) => s.results[n]?.p50).filter((v) => v > 0));
+  const ymax = Math.max(...values) * 1.1;
+  const y = (v) => T + (1 - Math.log10(1 + v) / Math.log10(1 + ymax)) * (H - T - B);
+  const colors = ["#888", "#444", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e", "#aec7e8", "#98df8a", "#ff9896", "#c5b0d5"];
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="#fff"/>`];
+  out.push(`<text x="${L}" y="18" font-size="13">p50 latency (ms, log scale) vs posts in the database</text>`);
+  for (const t of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].filter((t) => t <= ymax)) {
+    out.push(`<line x1="${L}" x2="${W - R}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="${L - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
+  }
+  for (const n of xs) out.push(`<text x="${lx(n)}" y="${H - B + 18}" text-anchor="middle">${label(n)}</text>`);
+  names.forEach((name, i) => {
+    const pts = sizes.map((s) => [lx(s.posts), s.results[name]?.p50]).filter(([, v]) => v > 0);
+    if (!pts.length) return;
+    const c = colors[i % colors.length];
+    const dash = BASELINES.includes(name) ? ` stroke-dasharray="4 3"` : "";
+    out.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${pts.map(([a, b]) => `${a.toFixed(1)},${y(b).toFixed(1)}`).join(" ")}"/>`);
+    for (const [a, b] of pts) out.push(`<circle cx="${a.toFixed(1)}" cy="${y(b).toFixed(1)}" r="2.5" fill="${c}"/>`);
+    out.push(`<line x1="${W - R + 12}" x2="${W - R + 30}" y1="${T + i * 16}" y2="${T + i * 16}" stroke="${c}" stroke-width="2"${dash}/><text x="${W - R + 36}" y="${T + i * 16 + 4}">${name}</text>`);
+  });
+  out.push("</svg>");
+  return out.join("\n");
+}
+
+function sizeTable(s) {
+  const r = s.results;
+  const base = r.health;
+  const lines = [
+    `| workload | req/s | p50 ms | p99 ms | errors | D1 calls (statements) / request | req/s vs /health | req/s vs storage | p50 vs /health | p50 vs storage |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+  ];
+  for (const [name, m] of Object.entries(r)) {
+    const storage = WRITES.includes(name) || name === "storage write" ? r["storage write"] : r["storage read"];
+    lines.push(
+      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${m.errors} | ${calls(m)} | ${fmt(m.rps / base.rps, 2)} | ${fmt(m.rps / storage.rps, 2)} | ${fmt(m.p50 / base.p50, 2)} | ${fmt(m.p50 / storage.p50, 2)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function targets(sizes) {
+  const first = sizes[0];
+  const last = sizes.at(-1);
+  const out = [];
+  const misses = [];
+  if (sizes.length > 1) {
+    const storageGrowth = last.results["storage read"].p50 / first.results["storage read"].p50;
+    out.push(`**Listings flat** (p50 at ${label(last.posts)} within ${TARGET.flat}× of ${label(first.posts)}). The storage baseline itself moved ${fmt(storageGrowth, 2)}× between these sizes.`, "");
+    out.push(`| listing | p50 ${label(first.posts)} | p50 ${label(last.posts)} | ratio | p99 ratio | D1 calls (statements) ${label(first.posts)} → ${label(last.posts)} | met |`, "|---|---:|---:|---:|---:|---:|---|");
+    for (const name of LISTINGS) {
+      const a = first.results[name];
+      const b = last.results[name];
+      const ratio = b.p50 / a.p50;
+      const met = ratio <= TARGET.flat;
+      out.push(`| ${name} | ${fmt(a.p50, 2)} | ${fmt(b.p50, 2)} | ${fmt(ratio, 2)} | ${fmt(b.p99 / a.p99, 2)} | ${calls(a)} → ${calls(b)} | ${met ? "yes" : "**no**"} |`);
+      if (!met) {
+        const same = Math.abs((b.calls ?? 0) - (a.calls ?? 0)) < 0.05;
+        misses.push(
+          `- **${name}** grew ${fmt(ratio, 2)}× (the point read grew ${fmt(storageGrowth, 2)}×). ${same ? `It makes the same ${fmt(b.calls)} D1 calls at both sizes and every one is an index range scan (the query-plan tests assert it), so the growth is per-statement cost in a database ${label(last.posts / first.posts)} times larger: deeper B-trees and a working set that no longer fits SQLite's page cache.` : `Its D1 calls changed (${calls(a)} → ${calls(b)}).`} Fix: fewer statements per request (one joined read instead of a read per part) and D1 read replicas close to readers; in production D1's own cache and replicas, not this laptop's page cache, set the per-statement cost.`,
+        );
+      }
+    }
+    out.push("");
+  }
+  out.push(`**Feeds at ≥ ${TARGET.feeds * 100}% of the storage baseline's throughput** (req/s ÷ storage read req/s).`, "");
+  out.push(`| feed | ${sizes.map((s) => label(s.posts)).join(" | ")} | D1 calls (statements) / request | met |`, `|---|${sizes.map(() => "---:|").join("")}---:|---|`);
+  for (const name of FEEDS) {
+    const ratios = sizes.map((s) => s.results[name].rps / s.results["storage read"].rps);
+    const met = ratios.every((x) => x >= TARGET.feeds);
+    out.push(`| ${name} | ${ratios.map((x) => fmt(x, 2)).join(" | ")} | ${calls(last.results[name])} | ${met ? "yes" : "**no**"} |`);
+    if (!met) {
+      misses.push(
+        `- **${name}** reached ${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(" / ")} of the point read's throughput. It makes ${fmt(last.results[name].calls)} D1 calls per request against the baseline's 1 and returns 25 posts with authors and submolts (far more rows and JSON), so on a storage-bound path it cannot reach 70% without fewer calls: one query that joins authors and submolts into the page, and the first page of the public listings cached at the edge for a few seconds (they are the same for every reader).`,
+      );
+    }
+  }
+  out.push("");
+  out.push(`**Writes at ≥ ${TARGET.writes * 100}% of a trivial insert's throughput** (req/s ÷ storage write req/s), with the rate gate, audit log, duplicate checks and search outbox on.`, "");
+  out.push(`| write | ${sizes.map((s) => label(s.posts)).join(" | ")} | D1 calls (statements) / request | met |`, `|---|${sizes.map(() => "---:|").join("")}---:|---|`);
+  for (const name of WRITES) {
+    const ratios = sizes.map((s) => s.results[name].rps / s.results["storage write"].rps);
+    const met = ratios.every((x) => x >= TARGET.writes);
+    out.push(`| ${name} | ${ratios.map((x) => fmt(x, 2)).join(" | ")} | ${calls(last.results[name])} | ${met ? "yes" : "**no**"} |`);
+    if (!met) {
+      misses.push(
+        `- **${name}** reached ${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(" / ")} of the trivial insert. It makes ${fmt(last.results[name].calls)} D1 calls (${fmt(last.results[name].statements)} statements) per request (authentication, the rate gate's Durable Object round trip, the write batch with audit row, counters, duplicate and near-duplicate checks, and the post-response search indexing that shares the isolate) against the baseline's 1. Fix: fold the reads that precede the batch into it (conditional inserts), skip the near-duplicate band lookup for short texts, and move search indexing to a Queue consumer so it does not share the request's isolate.`,
+      );
+    }
+  }
+  out.push("");
+  if (misses.length) out.push("**Why the missed targets were missed, and what would fix them** (figures from this run):", "", ...misses, "");
+  return out.join("\n");
+}
+
+function capacitySection(cap, sizes) {
+  if (!cap) return "## Capacity planning\n\nNot measured: the `sqlite3` command (for `dbstat`) is not installed.\n";
+  const last = sizes.at(-1);
+  const at = (share) => Math.floor((share * cap.limit) / cap.perPost);
+  const lines = [
+    "## Capacity planning",
+    "",
+    `Measured with SQLite's \`dbstat\` on the ${label(last.posts)}-post database after the benchmark's writes (\`${cap.file}\`, ${gb(cap.fileBytes)} on disk). Bytes include every index of the table; posts and comments include their FTS5 shadow tables; signatures include their LSH band rows; both are written per post and comment.`,
+    "",
+    "| table | rows | bytes (table + indexes) | bytes / row |",
+    "|---|---:|---:|---:|",
+    ...cap.tables.map((t) => `| ${t.includes.join(" + ")} | ${t.rows} | ${mb(t.bytes)} | ${fmt(t.perRow, 0)} |`),
+    "",
+    `Per post, at the seed's proportions (8 comments, ${fmt(cap.rows.votes / cap.rows.posts, 1)} votes, ${fmt(cap.rows.agents / cap.rows.posts, 2)} agents with keys, follows, subscriptions, a signature and an audit row per post and comment): **${fmt(cap.perPost / 1024, 1)} KB**.`,
+    "",
+    `**Projected at Moltbook's size** (2.3M agents, 17k submolts, 12M comments; posts taken as 12M / 8 = 1.5M, votes, follows and subscriptions at the seed's ratios):`,
+    "",
+    "| what | rows | projected size |",
+    "|---|---:|---:|",
+    ...cap.projection.map((p) => `| ${p.what} | ${Math.round(p.count).toLocaleString("en")} | ${gb(p.bytes)} |`),
+    `| **total** | | **${gb(cap.projected)}** (${fmt((cap.projected / cap.limit) * 100, 0)}% of D1's ${gb(cap.limit)} per database) |`,
+    "",
+    `The FTS5 tables keep their own copy of every text (${cap.ftsCopy.map((f) => `${f.table}: ${fmt(f.bytes / Math.max(f.rows, 1), 0)} bytes / row`).join(", ")}); making them external-content tables over \`posts\`/\`comments\` would drop that copy.`,
+    "",
+    "**Scale path** (DESIGN.md), with the numbers from this run that trigger each step:",
+    "",
+    `1. **One D1 database** while the projected size stays under 70% of the limit: up to ~${at(0.7).toLocaleString("en")} posts with their comments, votes and agents (~${fmt(cap.perPost / 1024, 1)} KB each); the hard wall is ~${at(1).toLocaleString("en")} posts. At Moltbook's size the projection is ${gb(cap.projected)}, ${cap.projected > 0.7 * cap.limit ? "past the 70% line: Moltbook's first six weeks would already need step 3" : "inside the 70% line"}.`,
+    `2. **Read replicas** (D1 Sessions API, bookmarks for read-your-writes) when read traffic, not size, saturates the primary: in this run one local database served ${fmt(last.results["storage read"].rps, 0)} point reads/s and ${fmt(last.results["posts hot"].rps, 0)} hot-feed pages/s; replicas multiply the read side, writes stay on the primary.`,
+    `3. **Shard content by submolt** (posts, comments, votes, FTS in N databases; agents, keys, follows and DMs in a global one) when the projection passes 70% or sustained writes approach the single writer's measured ${fmt(last.results["storage write"].rps, 0)} trivial inserts/s (${fmt(last.results.comment.rps, 0)} comments/s with every check on). The largest seeded submolt holds ${fmt(shareOfLargest(cap), 1)}% of posts, so a shard must be able to hold one whole big submolt; a submolt outgrowing a shard is split by time.`,
+    "",
+  ];
+  return lines.join("\n");
+}
+
+// The seed's Zipf draw puts ~(log 2 / log n)^(1/1.1) of posts in the largest of n submolts.
+const shareOfLargest = (cap) => 100 * (Math.log(2) / Math.log(cap.rows.submolts)) ** (1 / 1.1);
+
+export function writeReport({ out, started, quick, duration, connections, vars, sizes, capacity, argv }) {
+  mkdirSync(out, { recursive: true });
+  const v = versions();
+  const cpus = os.cpus();
+  const svgName = quick ? "latency.svg" : "bench/latency.svg";
+  const md = [
+    "# Benchmarks",
+    "",
+    `Generated by \`npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}\` on ${started.toISOString()}; do not edit by hand, re-run it. Raw figures: \`${quick ? "results.json" : "bench/results.json"}\`.`,
+    "",
+    "## Machine and versions",
+    "",
+    `- ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB RAM, ${os.type()} ${os.release()}`,
+    `- Node ${v.node}, wrangler ${v.wrangler}, workerd ${v.workerd} (local D1 = SQLite ${v.sqlite} inside workerd), autocannon ${v.autocannon}, commit ${v.commit}`,
+    `- Load generator and server share the machine; figures are for comparison within this run (ratios), not for Cloudflare's edge.`,
+    "",
+    "## How it was run",
+    "",
+    `- Each size: the seeded database (\`npm run seed -- --posts N --seed 42\`, cached in \`.bench/\`) is copied, served by \`npm run dev\` with \`${vars.map((x) => `--var ${x}`).join(" ")}\`, and driven by autocannon with ${connections} connections for ${duration} s per workload (writes: \`post\` sends one request per registered agent).`,
+    "- The rate gate is **on**: every request takes its Durable Object round trip and per-agent limits are the defaults (100 requests/min, 1 post/30 min, 50 comments/h). Only the two per-network buckets one load-generating IP would exhaust at once (registration, anonymous reads) are raised, and bench agents are not treated as new. Writes spread over all agents registered in the run, so no per-agent limit binds: any 429 would show as an error.",
+    "- Audit log, exact/near-duplicate checks, credential firewall, daily stats triggers, FTS5 and the search outbox are all on for writes; new content is indexed after each response as in production.",
+    "- Seeded content is found by keyword (FTS5 over everything); the local vector index, an offline stand-in for Vectorize, holds only what the run writes (`npm run bench:search` measures it at 100k items).",
+    "- p50/p99 are over every response of the workload (sub-millisecond resolution); errors are non-2xx responses plus connection errors; D1 calls (round trips; a batch is one) and statements are what the server reports per request (`X-Tidepool-D1-Calls` and `-Statements`, benchmark servers only).",
+    "",
+    "| workload | what it does |",
+    "|---|---|",
+    ...Object.entries(DESCRIBE).map(([k, d]) => `| ${k} | ${d} |`),
+    "",
+    ...sizes.flatMap((s) => [
+      `## ${label(s.posts)} posts`,
+      "",
+      `Seeded: ${s.rows?.toLocaleString("en") ?? "?"} rows in ${fmt(s.seedSeconds, 0)} s. During the run: ${s.totals.agents.toLocaleString("en")} agents, ${s.totals.posts.toLocaleString("en")} posts, ${s.totals.comments.toLocaleString("en")} comments; ${s.agentsUsed} agents registered by the run wrote.`,
+      "",
+      sizeTable(s),
+      "",
+    ]),
+    "## Scaling",
+    "",
+    `| workload | ${sizes.map((s) => `p50 ${label(s.posts)}`).join(" | ")} | ${sizes.map((s) => `p99 ${label(s.posts)}`).join(" | ")} | p50 ${label(sizes.at(-1).posts)}/${label(sizes[0].posts)} | p99 ${label(sizes.at(-1).posts)}/${label(sizes[0].posts)} |`,
+    `|---|${sizes.map(() => "---:|").join("")}${sizes.map(() => "---:|").join("")}---:|---:|`,
+    ...Object.keys(sizes[0].results).map((name) => {
+      const first = sizes[0].results[name];
+      const last = sizes.at(-1).results[name];
+      return `| ${name} | ${sizes.map((s) => fmt(s.results[name].p50, 2)).join(" | ")} | ${sizes.map((s) => fmt(s.results[name].p99, 2)).join(" | ")} | ${fmt(last.p50 / first.p50, 2)} | ${fmt(last.p99 / first.p99, 2)} |`;
+    }),
+    "",
+    `![p50 latency against data size](${svgName})`,
+    "",
+    "## Targets",
+    "",
+    targets(sizes),
+    capacitySection(capacity, sizes),
+  ].join("\n");
+  const svgPath = quick ? path.join(out, "latency.svg") : path.join(root, "bench", "latency.svg");
+  writeFileSync(path.join(out, "BENCHMARKS.md"), md);
+  writeFileSync(svgPath, chart(sizes));
+  writeFileSync(quick ? path.join(out, "results.json") : path.join(root, "bench", "results.json"), JSON.stringify({ started, versions: v, duration, connections, vars, sizes: sizes.map(({ capacity: _, ...s }) => s), capacity }, null, 2));
+}

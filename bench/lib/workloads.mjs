@@ -1,0 +1,63 @@
+// The benchmark's workloads and the autocannon runner that measures one of them.
+import autocannon from "autocannon";
+import { percentile } from "./server.mjs";
+
+// Names the seed gives (scripts/seed.mjs): index 0 is the largest submolt / most active agent.
+export const seededAgent = (i, seed) => `seed_${i.toString(36)}_${seed}`;
+export const seededSubmolt = (i, seed) => `seed${i.toString(36)}s${seed}`.slice(0, 24);
+
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/** Cycles through a list, one item per call. */
+export function cycle(list) {
+  let n = 0;
+  return () => list[n++ % list.length];
+}
+
+/**
+ * Runs one workload: `connections` concurrent clients for `duration` seconds (or `amount` requests).
+ * `next()` returns {method, path, headers?, body?} for each request. Latency is taken from every
+ * response at sub-millisecond resolution; D1 statements and calls from the server's X-Tidepool-D1-* headers.
+ */
+export async function measure(base, { next, connections, duration, amount, onBody }) {
+  const latencies = [];
+  const statuses = {};
+  const counted = { statements: [], calls: [] };
+  const started = performance.now();
+  const instance = autocannon({
+    url: base,
+    connections,
+    ...(amount ? { amount } : { duration }),
+    requests: [
+      {
+        setupRequest: (req) => {
+          const r = next();
+          const headers = { ...(r.body ? { "content-type": "application/json" } : {}), ...(r.headers ?? {}) };
+          return { ...req, method: r.method ?? "GET", path: r.path, headers, body: r.body ? JSON.stringify(r.body) : undefined };
+        },
+        onResponse: (status, body, _context, headers) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          for (const [k, v] of Object.entries(headers ?? {})) {
+            const what = /^x-tidepool-d1-(statements|calls)$/i.exec(k)?.[1];
+            if (what) counted[what.toLowerCase()].push(Number(v));
+          }
+          if (onBody) onBody(status, body);
+        },
+      },
+    ],
+  });
+  instance.on("response", (_client, _status, _bytes, ms) => latencies.push(ms));
+  const result = await instance;
+  const seconds = (performance.now() - started) / 1000;
+  const ok = Object.entries(statuses).reduce((n, [s, c]) => n + (s < 300 ? c : 0), 0);
+  return {
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors: latencies.length - ok + result.errors,
+    statuses,
+    statements: mean(counted.statements),
+    calls: mean(counted.calls),
+  };
+}

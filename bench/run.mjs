@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// The benchmark: seeds (once, cached in .bench/) networks of 10k, 100k and 1M posts, serves a copy
+// of each with `npm run dev`, drives it with autocannon and writes BENCHMARKS.md, the chart and the
+// raw figures. Every number in the report comes from this run.
+//
+//   npm run bench                      10k, 100k, 1M posts; 10 s per workload
+//   npm run bench -- --quick           10k posts; 3 s per workload; report in .bench/ (< 3 minutes)
+//   npm run bench -- --sizes 10000,100000 --duration 5 --connections 10
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { capacity } from "./lib/capacity.mjs";
+import { writeReport } from "./lib/report.mjs";
+import { root, startServer } from "./lib/server.mjs";
+import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
+
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const quick = argv.includes("--quick");
+const SIZES = opt("sizes", quick ? "10000" : "10000,100000,1000000").split(",").map(Number);
+const DURATION = Number(opt("duration", quick ? "3" : "10"));
+const CONNECTIONS = Number(opt("connections", "10"));
+const SEED = 42;
+const PORT = 8793;
+const FEED_AGENTS = 300;
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1000) || !(DURATION > 0) || !(CONNECTIONS > 0)) {
+  console.error("--sizes takes whole numbers ≥ 1000 separated by commas; --duration and --connections positive numbers");
+  process.exit(2);
+}
+const stateRoot = path.join(root, ".bench");
+const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
+
+// The server as load tests run it (API.md §2): the rate gate on, with per-agent limits at their
+// defaults; only the two per-network buckets a single load-generating IP would exhaust at once
+// (registration, anonymous reads) are raised, and bench agents are not "new".
+const VARS = ["BENCH_ROUTES:on", "NEW_AGENT_HOURS:0", "LIMIT_REGISTER:100000000/60", "LIMIT_ANON_READS:1000000000/60", "PAGE_CACHE_SECONDS:0"];
+
+function sh(cmd, args, what) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } });
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status})`);
+}
+
+/** The seeded state for `posts`, made once and kept in .bench/ (the seed's marker says it is complete). */
+function seededState(posts) {
+  const dir = path.join(stateRoot, `posts-${posts}-seed-${SEED}`);
+  const marker = path.join(dir, "seeded.json");
+  if (!existsSync(marker)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    console.log(`\n== seeding ${posts} posts into ${path.relative(root, dir)}`);
+    sh(process.execPath, ["--max-old-space-size=8192", "scripts/seed.mjs", "--posts", String(posts), "--seed", String(SEED), "--persist-to", dir], "seeding");
+  }
+  const info = JSON.parse(readFileSync(marker, "utf8"));
+  if (!info.outboxEmptied) {
+    // A live network's content is already indexed; the local vector index (an offline stand-in for
+    // Vectorize) cannot hold millions of items, so seeded content is searchable by keyword only and
+    // the outbox starts empty. Content the benchmark writes is indexed as usual.
+    sh(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", dir, "--command", "DELETE FROM search_outbox"], "emptying the search outbox");
+    info.outboxEmptied = true;
+    writeFileSync(marker, JSON.stringify(info));
+  }
+  return { dir, ...info };
+}
+
+async function getJson(base, p, headers = {}) {
+  const res = await fetch(`${base}${p}`, { headers });
+  if (!res.ok) throw new Error(`GET ${p}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function post(base, p, key, body) {
+  const res = await fetch(`${base}${p}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Runs `fn` over items with `n` in flight. */
+async function pool(items, n, fn) {
+  let i = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (i < items.length) await fn(items[i++]);
+  }));
+}
+
+const words = "tide reef kelp current harbour signal pattern memory context orbit comet garden bread melody river bridge lantern compass".split(" ");
+let textCounter = 0;
+/** Distinct, varied text: the exact-duplicate and near-duplicate checks run on every write as usual. */
+function text(n) {
+  const k = textCounter++;
+  return Array.from({ length: n }, (_, i) => words[(k * 7 + i * (k % 5 + 1) + Math.floor(k / (i + 1))) % words.length]).join(" ") + ` #${k.toString(36)}`;
+}
+
+async function benchSize(posts, measureCapacity) {
+  const state = seededState(posts);
+  const runDir = path.join(stateRoot, "run");
+  rmSync(runDir, { recursive: true, force: true });
+  console.log(`\n== ${posts} posts: copying the seeded state (the copy takes the writes)`);
+  cpSync(state.dir, runDir, { recursive: true });
+  const server = await startServer({ port: PORT, persistTo: runDir, vars: VARS });
+  const base = server.base;
+  const results = {};
+  const run = async (name, spec) => {
+    process.stdout.write(`  ${name.padEnd(22)}`);
+    const r = await measure(base, { connections: CONNECTIONS, duration: DURATION, ...spec });
+    results[name] = r;
+    const bad = Object.entries(r.statuses).filter(([s]) => s >= 300).map(([s, c]) => `${s}×${c}`).join(" ");
+    console.log(`${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"})`);
+    return r;
+  };
+  try {
+    const agents = Array.from({ length: Math.min(posts, 500) }, (_, i) => seededAgent(i, SEED));
+    const submolts = Array.from({ length: 10 }, (_, i) => seededSubmolt(i, SEED));
+    const hotIds = (await getJson(base, "/api/v1/posts?sort=hot&limit=50")).posts.map((p) => p.id);
+    const topIds = (await getJson(base, "/api/v1/posts?sort=top&limit=50")).posts.map((p) => p.id);
+    const postIds = [...new Set([...hotIds.slice(0, 25), ...topIds.slice(0, 25)])];
+    const queries = ["humpback whales", "sourdough starter", "northern lights", "borrow checker", "credit card", "marathon training", "coral reef", "kernel panic"];
+
+    const get = (paths) => {
+      const nextPath = cycle(paths);
+      return { next: () => ({ path: nextPath() }) };
+    };
+    const reads = {
+      "posts hot": get(["/api/v1/posts?sort=hot&limit=25"]),
+      "posts new": get(["/api/v1/posts?sort=new&limit=25"]),
+      "posts top": get(["/api/v1/posts?sort=top&limit=25"]),
+      "submolt hot": get(submolts.slice(0, 3).map((s) => `/api/v1/submolts/${s}/feed?sort=hot&limit=25`)),
+      "post + comments": get(postIds.map((id) => `/api/v1/posts/${id}`)),
+      profile: get(agents.map((a) => `/api/v1/agents/profile?name=${a}`)),
+      search: get(queries.map((q) => `/api/v1/search?q=${encodeURIComponent(q)}&limit=20`)),
+    };
+    const baselines = {
+      health: get(["/health"]),
+      "storage read": get(agents.map((a) => `/api/v1/bench/read?name=${a}`)),
+    };
+    // Warm every path once (isolate start, page cache, the search index load).
+    for (const spec of [...Object.values(baselines), ...Object.values(reads)]) await measure(base, { ...spec, connections: 2, amount: 20 });
+
+    for (const [name, spec] of Object.entries(baselines)) await run(name, spec);
+    for (const [name, spec] of Object.entries(reads)) await run(name, spec);
+
+    // Writes. Registration makes the agents every later write uses, so no per-agent limit binds:
+    // each agent posts once (1 post / 30 min), comments and votes spread over all of them.
+    const keys = [];
+    let registered = 0;
+    const tag = `${posts.toString(36)}${Date.now().toString(36).slice(-4)}`;
+    await run("register", {
+      next: () => ({ method: "POST", path: "/api/v1/agents/register", body: { name: `b${tag}_${(registered++).toString(36)}`, description: "benchmark agent" } }),
+      onBody: (status, body) => status === 201 && keys.push(JSON.parse(body).agent.api_key),
+    });
+    if (keys.length < 50) throw new Error(`only ${keys.length} agents registered; see the errors above`);
+
+    // Personal feeds: agents that subscribe to submolts and follow active authors.
+    const feedKeys = keys.slice(0, FEED_AGENTS);
+    await pool(feedKeys.map((k, i) => [k, i]), 8, async ([key, i]) => {
+      const statuses = [
+        await post(base, `/api/v1/submolts/${submolts[0]}/subscribe`, key),
+        await post(base, `/api/v1/submolts/${submolts[1 + (i % 9)]}/subscribe`, key),
+        await post(base, `/api/v1/agents/${agents[0]}/follow`, key),
+        await post(base, `/api/v1/agents/${agents[1 + (i % 49)]}/follow`, key),
+        await post(base, `/api/v1/agents/${agents[50 + (i % (agents.length - 50))]}/follow`, key),
+      ];
+      if (statuses.some((s) => s >= 300)) throw new Error(`feed setup failed: ${statuses.join(",")}`);
+    });
+    for (const sort of ["hot", "new", "top"]) {
+      const key = cycle(feedKeys);
+      await run(`feed ${sort}`, { next: () => ({ path: `/api/v1/feed?sort=${sort}&limit=25`, headers: { authorization: `Bearer ${key()}` } }) });
+    }
+
+    await run("storage write", { next: () => ({ method: "POST", path: "/api/v1/bench/write" }) });
+    const poster = cycle(keys);
+    const target = cycle(postIds);
+    await run("post", {
+      amount: keys.length,
+      next: () => ({ method: "POST", path: "/api/v1/posts", headers: { authorization: `Bearer ${poster()}` }, body: { submolt_name: submolts[textCounter % submolts.length], title: text(6), content: text(40) } }),
+    });
+    const commenter = cycle(keys);
+    await run("comment", {
+      next: () => ({ method: "POST", path: `/api/v1/posts/${target()}/comments`, headers: { authorization: `Bearer ${commenter()}` }, body: { content: text(25) } }),
+    });
+    // Agent n % K votes on post ⌊n / K⌋: every vote is a new (agent, post) pair.
+    let votes = 0;
+    await run("vote", {
+      next: () => {
+        const n = votes++;
+        return { method: "POST", path: `/api/v1/posts/${postIds[Math.floor(n / keys.length) % postIds.length]}/upvote`, headers: { authorization: `Bearer ${keys[n % keys.length]}` } };
+      },
+    });
+    const stats = await getJson(base, "/api/v1/stats");
+    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
+    await server.stop();
+    // Measured after the writes, so rows only writes make (signatures, audit) are counted too.
+    if (measureCapacity) outcome.capacity = capacity(runDir);
+    return outcome;
+  } finally {
+    await server.stop();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+const started = new Date();
+const sizes = [];
+for (const posts of SIZES) sizes.push(await benchSize(posts, posts === Math.max(...SIZES)));
+const cap = sizes.find((s) => s.capacity)?.capacity ?? null;
+const out = quick ? path.join(stateRoot, "quick") : root;
+writeReport({ out, started, quick, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, argv });
+console.log(`\nReport: ${path.relative(root, path.join(out, "BENCHMARKS.md")) || "BENCHMARKS.md"} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);

@@ -1,0 +1,11 @@
+// Where `wrangler dev` and `wrangler d1 --local` keep the local D1 database: one SQLite file per
+// database under the persist directory (default .wrangler/state).
+import { readdirSync } from "node:fs";
+import path from "node:path";
+
+export function localDatabaseFile(root, persistTo) {
+  const dir = path.join(persistTo ? path.resolve(persistTo) : path.join(root, ".wrangler", "state"), "v3", "d1", "miniflare-D1DatabaseObject");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (files.length !== 1) throw new Error(`expected one local D1 database in ${dir}, found ${files.length}`);
+  return path.join(dir, files[0]);
+}
