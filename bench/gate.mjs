@@ -3,38 +3,15 @@
 // on (limits set high enough never to refuse) and one with RATE_LIMITS=off, measured in one run with
 // interleaved rounds so machine noise hits both alike. Prints p50/p99 latency and throughput, and
 // the on/off ratios. Loopback only; bounded request counts.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { percentile as pct, startServer } from "./lib/server.mjs";
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 6;
 const PER_ROUND = quick ? 300 : 800;
 const CONCURRENCY = 8;
-
-function startServer(port, vars) {
-  const dir = mkdtempSync(path.join(tmpdir(), "tidepool-bench-"));
-  // Each server needs its own inspector port too, or the second one fails to start.
-  const args = ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(port + 1000), "--persist-to", dir, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CI: "true" } });
-  return { child, dir, base: `http://127.0.0.1:${port}` };
-}
-
-async function waitReady(base, ms = 90_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`server at ${base} did not start`);
-}
 
 async function register(base, name) {
   const res = await fetch(`${base}/api/v1/agents/register`, {
@@ -65,17 +42,13 @@ async function load(base, key, count) {
   return { latencies, errors, seconds: (performance.now() - started) / 1000 };
 }
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-
-const servers = {
-  on: startServer(8788, ["LIMIT_REQUESTS:100000000/60", "NEW_AGENT_HOURS:0"]),
-  off: startServer(8789, ["RATE_LIMITS:off"]),
-};
+const dirs = [mkdtempSync(path.join(tmpdir(), "tidepool-bench-")), mkdtempSync(path.join(tmpdir(), "tidepool-bench-"))];
+const [on, off] = await Promise.all([
+  startServer({ port: 8788, persistTo: dirs[0], vars: ["LIMIT_REQUESTS:100000000/60", "NEW_AGENT_HOURS:0"] }),
+  startServer({ port: 8789, persistTo: dirs[1], vars: ["RATE_LIMITS:off"] }),
+]);
+const servers = { on, off };
 try {
-  await Promise.all(Object.values(servers).map((s) => waitReady(s.base)));
   const keys = {
     on: await register(servers.on.base, `bench_on_${Date.now().toString(36)}`),
     off: await register(servers.off.base, `bench_off_${Date.now().toString(36)}`),
@@ -104,9 +77,6 @@ try {
   console.log(`ratio on/off: p50 ${(on.p50 / off.p50).toFixed(2)}x  p99 ${(on.p99 / off.p99).toFixed(2)}x  throughput ${(on.rps / off.rps).toFixed(2)}x`);
   if (on.errors || off.errors) process.exitCode = 1;
 } finally {
-  for (const s of Object.values(servers)) {
-    s.child.kill("SIGINT");
-  }
-  await new Promise((r) => setTimeout(r, 1500));
-  for (const s of Object.values(servers)) rmSync(s.dir, { recursive: true, force: true });
+  await Promise.all(Object.values(servers).map((s) => s.stop()));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }

@@ -3,17 +3,17 @@
 // fresh local D1 through the schema's own triggers (FTS5 + outbox), drains the outbox into the local
 // vector index through the operator API, then times GET /api/v1/search against a trivial D1 point
 // read (GET /api/v1/submolts/general) in the same run. Loopback only; bounded request counts.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { percentile, startServer } from "./lib/server.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const quick = process.argv.includes("--quick");
 const N = Number(process.argv[process.argv.indexOf("--posts") + 1]) || (quick ? 10_000 : 100_000);
 const PORT = 8791;
-const base = `http://127.0.0.1:${PORT}`;
 const dir = mkdtempSync(path.join(tmpdir(), "tidepool-search-bench-"));
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
 const run = (args) => {
@@ -47,27 +47,15 @@ for (let start = 0; start < N; start += CHUNK) {
 }
 console.log();
 
-const server = spawn(process.execPath, ["scripts/dev.mjs", "--port", String(PORT), "--inspector-port", String(PORT + 1000), "--persist-to", dir, "--var", "RATE_LIMITS:off", "--log-level", "error"], {
-  cwd: root,
-  stdio: ["ignore", "ignore", "inherit"],
-  env: { ...process.env, CI: "true" },
-});
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const server = await startServer({ port: PORT, persistTo: dir, vars: ["RATE_LIMITS:off"] });
+const pct = percentile;
 try {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
   const token = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(path.join(root, ".dev.vars"), "utf8"))[1].trim();
   const admin = { authorization: `Bearer ${token}` };
   const drainStart = Date.now();
   let left = Infinity;
   while (left > 0) {
-    const r = await (await fetch(`${base}/api/v1/admin/search/drain?batch=500`, { method: "POST", headers: admin })).json();
+    const r = await (await fetch(`${server.base}/api/v1/admin/search/drain?batch=500`, { method: "POST", headers: admin })).json();
     left = r.remaining;
     process.stdout.write(`\r  indexed, ${left} left (${((Date.now() - drainStart) / 1000).toFixed(0)} s)   `);
     if (r.failed) throw new Error("indexing failed; see the server log");
@@ -91,11 +79,11 @@ try {
     }
     return { p50: pct(ms, 50), p99: pct(ms, 99), errors };
   };
-  await time(`${base}/api/v1/submolts/general`, 5);
+  await time(`${server.base}/api/v1/submolts/general`, 5);
   const rounds = 20;
-  const point = await time(`${base}/api/v1/submolts/general`, rounds);
+  const point = await time(`${server.base}/api/v1/submolts/general`, rounds);
   const queries = ["whales migrate", "sourdough starter", "borrow checker", "northern lights", "credit card debt"];
-  const search = (i) => time(`${base}/api/v1/search?q=${encodeURIComponent(queries[i % queries.length])}&type=posts`, 1);
+  const search = (i) => time(`${server.base}/api/v1/search?q=${encodeURIComponent(queries[i % queries.length])}&type=posts`, 1);
   // The first query after a start loads every sketch into the isolate; later ones only read changes.
   const cold = await search(0);
   const searchRuns = [];
@@ -112,7 +100,6 @@ try {
   console.log(`search (hybrid) p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  errors ${errors}`);
   console.log(`ratio search/point read: p50 ${(s.p50 / point.p50).toFixed(1)}x  p99 ${(s.p99 / point.p99).toFixed(1)}x`);
 } finally {
-  server.kill("SIGINT");
-  await new Promise((r) => setTimeout(r, 1500));
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
