@@ -1,6 +1,6 @@
 // Writes BENCHMARKS.md, bench/latency.svg and bench/results.json from one run's measurements.
 import { execSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "./server.mjs";
@@ -52,7 +52,9 @@ function versions() {
   } catch {
     // not installed
   }
-  return { node: process.version, wrangler: v("wrangler"), workerd: v("workerd"), autocannon: v("autocannon"), sqlite, commit };
+  // wrangler dev runs the workerd wrangler depends on (nested when the test pool hoists another).
+  const workerd = existsSync(path.join(root, "node_modules", "wrangler", "node_modules", "workerd")) ? v("wrangler/node_modules/workerd") : v("workerd");
+  return { node: process.version, wrangler: v("wrangler"), workerd, autocannon: v("autocannon"), sqlite, commit };
 }
 
 /** A line chart of p50 latency against data size (log x), one line per workload. */
@@ -204,7 +206,7 @@ export function writeReport({ out, started, quick, duration, connections, vars, 
     "## Machine and versions",
     "",
     `- ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB RAM, ${os.type()} ${os.release()}`,
-    `- Node ${v.node}, wrangler ${v.wrangler}, workerd ${v.workerd} (local D1 = SQLite ${v.sqlite} inside workerd), autocannon ${v.autocannon}, commit ${v.commit}`,
+    `- Node ${v.node}, wrangler ${v.wrangler}, workerd ${v.workerd} (local D1 is workerd's SQLite), autocannon ${v.autocannon}, sqlite3 CLI ${v.sqlite} (seeding, dbstat), commit ${v.commit}`,
     `- Load generator and server share the machine; figures are for comparison within this run (ratios), not for Cloudflare's edge.`,
     "",
     "## How it was run",
