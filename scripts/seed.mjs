@@ -251,13 +251,16 @@ function sqliteExecutor() {
   };
   return {
     // A big page cache keeps the indexes in memory while a table loads; durability per statement
-    // is pointless for a bulk load that either finishes or is re-run on a fresh state.
-    start: () => send("PRAGMA synchronous = OFF; PRAGMA cache_size = -4000000; PRAGMA foreign_keys = ON; BEGIN;"),
+    // is pointless for a bulk load that either finishes or is re-run on a fresh state. No journal
+    // while loading: in the database's WAL mode a transaction larger than the cache writes every
+    // spilled page again and again (8 GB written for 2 GB of data at a million posts); WAL returns
+    // at the end, as workerd expects.
+    start: () => send("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4000000; PRAGMA foreign_keys = ON; BEGIN;"),
     statement: send,
     startTable: (table) => send(indexes.filter((i) => i.tbl === table).map((i) => `DROP INDEX "${i.name}";`).join("\n")),
     endTable: (table) => send(`${indexes.filter((i) => i.tbl === table).map((i) => `${i.sql};`).join("\n")}\nCOMMIT; BEGIN;`),
     async close() {
-      await send("COMMIT;");
+      await send("COMMIT; PRAGMA journal_mode = WAL;");
       child.stdin.end();
       const [code] = await exited;
       if (code !== 0) throw new Error(`sqlite3 failed (${code}): ${stderr}`);
