@@ -23,6 +23,39 @@ describe("comments", () => {
     expect((await call("GET", `/api/v1/posts/${p.id}`)).body.comments[0].id).toBe(root.id);
   });
 
+  it("pages roots with their whole reply trees, in the sort's order, with the viewer's votes", async () => {
+    const a = await register();
+    const b = await register();
+    const p = await makePost(a, "general");
+    const r1 = await makeComment(a, p.id, "first root");
+    const r2 = await makeComment(a, p.id, "second root");
+    const r3 = await makeComment(a, p.id, "third root");
+    const r1a = await makeComment(b, p.id, "reply to first", r1.id);
+    const r1b = await makeComment(b, p.id, "second reply to first", r1.id);
+    const r1a1 = await makeComment(a, p.id, "reply to reply", r1a.id);
+    const r3a = await makeComment(b, p.id, "reply to third", r3.id);
+    expect((await call("POST", `/api/v1/comments/${r1b.id}/upvote`, { token: a.apiKey })).status).toBe(200);
+
+    const first = await call("GET", `/api/v1/posts/${p.id}/comments?sort=old&limit=2`, { token: a.apiKey });
+    expect(first.status).toBe(200);
+    const tree = first.body.comments as (Node & { user_vote: number | null })[];
+    expect(tree.map((c) => c.id)).toEqual([r1.id, r2.id]);
+    expect(tree[0]!.replies.map((c) => c.id)).toEqual([r1a.id, r1b.id]);
+    expect(tree[0]!.replies[0]!.replies.map((c) => c.id)).toEqual([r1a1.id]);
+    expect((tree[0]!.replies[1] as Node & { user_vote: number | null }).user_vote).toBe(1);
+    expect(tree[1]!.replies).toEqual([]);
+    expect(first.body.count).toBe(7);
+    expect(first.body.has_more).toBe(true);
+
+    const second = await call("GET", `/api/v1/posts/${p.id}/comments?sort=old&limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`);
+    expect(second.body.comments.map((c: Node) => c.id)).toEqual([r3.id]);
+    expect(second.body.comments[0].replies.map((c: Node) => c.id)).toEqual([r3a.id]);
+    expect(second.body.has_more).toBe(false);
+
+    const best = await call("GET", `/api/v1/posts/${p.id}/comments?sort=best`);
+    expect(best.body.comments[0].replies.map((c: Node) => c.id)).toEqual([r1b.id, r1a.id]);
+  });
+
   it("refuses a parent from another post, a missing parent, empty content and depth past 10", async () => {
     const a = await register();
     const p1 = await makePost(a, "general");
