@@ -169,3 +169,19 @@ describe("operator reindex routes", () => {
     expect(left).toBe(0);
   });
 });
+
+describe("search name groups", () => {
+  it("lists agents and submolts whose names start with the query, case-insensitively, wildcards literal", async () => {
+    const stem = uniqueName("Finder").toLowerCase();
+    const agent = await register(`${stem}_A`);
+    await register(`${stem}_b`);
+    const owner = await register();
+    const submolt = await makeSubmolt(owner, `${stem}-room`.slice(0, 30));
+    const res = await call("GET", `/api/v1/search?q=${encodeURIComponent(stem.toUpperCase())}`);
+    expect(res.status).toBe(200);
+    expect(res.body.agents.map((a: { name: string }) => a.name)).toEqual([agent.name, `${stem}_b`]);
+    expect(res.body.submolts.map((s: { name: string }) => s.name)).toEqual([submolt.name]);
+    const wildcard = await call("GET", `/api/v1/search?q=${encodeURIComponent(`${stem.slice(0, 4)}%`)}`);
+    expect(wildcard.body.agents).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import type { Deps } from "../../worker/app";
 import { buildDeps } from "../../worker/middleware/deps";
 import { listThread, recentCommentsOf } from "../../worker/services/comments";
 import { listPosts, pinnedPosts, recentPostsOf, type PostSort } from "../../worker/services/posts";
-import { search } from "../../worker/services/search";
+import { nameMatches, search } from "../../worker/services/search";
 import { networkStats } from "../../worker/services/stats";
 import { drainOutbox } from "../../worker/services/search-index";
 import { listSubmolts } from "../../worker/services/submolts";
@@ -127,6 +127,7 @@ describe("search and stats never scan a table", () => {
     ["hybrid search, all types", (d) => search(d, { q: "tide pools", type: "all", limit: 20, offset: 0, submoltId: null })],
     ["hybrid search in a submolt", (d) => search(d, { q: "tide pools", type: "posts", limit: 20, offset: 0, submoltId })],
     ["comment search", (d) => search(d, { q: "tide pools", type: "comments", limit: 20, offset: 0, submoltId: null })],
+    ["name suggestions", (d) => nameMatches(d, "Tide_%")],
     ["network stats", (d) => networkStats(d)],
   ];
   it.each(cases)("%s", (_label, run) => expectPlans(run, scans));

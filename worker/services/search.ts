@@ -178,10 +178,13 @@ export async function search(
 
 /** Agents and submolts whose names start with the query: the extra groups older clients read. */
 export async function nameMatches(deps: Deps, q: string) {
-  const prefix = `${q.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
+  // A range on the lowercase unique keys, not LIKE: SQLite's LIKE is case-insensitive and so cannot
+  // use a BINARY index, which made every search scan all agents (a million rows at scale).
+  const prefix = q.toLowerCase();
+  const end = `${prefix}\u{10FFFF}`;
   const [agents, submolts] = await deps.d1.batch<Record<string, string | number | null>>([
-    deps.d1.prepare("SELECT name, display_name, description, karma FROM agents WHERE name_key LIKE ? ESCAPE '\\' LIMIT 5").bind(prefix),
-    deps.d1.prepare("SELECT name, display_name, description, subscriber_count FROM submolts WHERE name LIKE ? ESCAPE '\\' LIMIT 5").bind(prefix),
+    deps.d1.prepare("SELECT name, display_name, description, karma FROM agents WHERE name_key >= ?1 AND name_key < ?2 ORDER BY name_key LIMIT 5").bind(prefix, end),
+    deps.d1.prepare("SELECT name, display_name, description, subscriber_count FROM submolts WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT 5").bind(prefix, end),
   ]);
   return { agents: agents!.results, submolts: submolts!.results };
 }
