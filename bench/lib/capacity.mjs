@@ -19,6 +19,9 @@ const TABLES = ["agents", "api_keys", "submolts", "posts", "comments", "votes", 
 // and its LSH bands, and the audit row. Measured on the rows the benchmark's own writes made.
 const EXTRAS = { content_signatures: ["content_signatures", "content_bands"], audit_log: ["audit_log"] };
 
+/** Below this many rows a table's bytes per row come from its used bytes times the file's fill. */
+const SAMPLE = 10_000;
+
 function query(file, sql) {
   const r = spawnSync("sqlite3", ["-json", "-readonly", file, sql], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
@@ -29,16 +32,22 @@ function query(file, sql) {
 export function capacity(persistTo) {
   if (spawnSync("sqlite3", ["-version"]).status !== 0) return null;
   const file = localDatabaseFile(root, persistTo);
-  const objects = query(file, "SELECT s.name AS name, coalesce(m.tbl_name, s.name) AS owner, sum(s.pgsize) AS bytes FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY s.name");
+  const objects = query(file, "SELECT s.name AS name, coalesce(m.tbl_name, s.name) AS owner, sum(s.pgsize) AS bytes, sum(s.pgsize - s.unused) AS used FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY s.name");
   const owner = (o) => /^(posts|comments)_fts/.exec(o.name)?.[1] ?? o.owner;
-  const bytesOf = (tables) => objects.filter((o) => tables.includes(owner(o))).reduce((n, o) => n + o.bytes, 0);
+  const sum = (tables, field) => objects.filter((o) => tables.includes(owner(o))).reduce((n, o) => n + o[field], 0);
+  // Pages on disk per byte used, over the whole file: applied to tables with too few rows for their
+  // own pages to say anything (a 100-row table still takes a page per index).
+  const fill = objects.reduce((n, o) => n + o.bytes, 0) / objects.reduce((n, o) => n + o.used, 0);
   const [{ page_size: pageSize }] = query(file, "PRAGMA page_size");
   const [{ page_count: pageCount }] = query(file, "PRAGMA page_count");
   const rows = {};
   for (const t of TABLES) rows[t] = query(file, `SELECT count(*) AS n FROM ${t}`)[0].n;
   const tables = TABLES.map((t) => {
-    const bytes = bytesOf(EXTRAS[t] ?? [t]);
-    return { table: t, includes: EXTRAS[t] ?? [t], rows: rows[t], bytes, perRow: rows[t] ? bytes / rows[t] : null };
+    const parts = EXTRAS[t] ?? [t];
+    const bytes = sum(parts, "bytes");
+    const estimated = rows[t] < SAMPLE;
+    const perRow = !rows[t] ? null : estimated ? (sum(parts, "used") * fill) / rows[t] : bytes / rows[t];
+    return { table: t, includes: parts, rows: rows[t], bytes, perRow, estimated };
   });
   const per = Object.fromEntries(tables.map((t) => [t.table, t.perRow ?? 0]));
   const ftsCopy = ["posts", "comments"].map((t) => ({ table: t, bytes: objects.filter((o) => o.name === `${t}_fts_content`).reduce((n, o) => n + o.bytes, 0), rows: rows[t] }));
@@ -69,6 +78,7 @@ export function capacity(persistTo) {
   const projected = projection.reduce((n, p) => n + p.bytes, 0);
   return {
     file: file.replace(`${root}/`, ""),
+    fill,
     fileBytes: pageSize * pageCount,
     rows,
     tables,
