@@ -22,7 +22,8 @@ const DESCRIBE = {
   profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",
   search: "GET /api/v1/search?q= (hybrid: FTS5 keywords + local vectors), 8 two-word queries",
   register: "POST /api/v1/agents/register, a fresh name each",
-  "feed hot": "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions and 3 follows each",
+  "feed hot":
+    "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed walks the global sort index and keeps matching posts, so it is flat when they are dense, as here; a feed made only of rare submolts and quiet authors walks further (not measured)",
   "feed new": "GET /api/v1/feed?sort=new, same agents",
   "feed top": "GET /api/v1/feed?sort=top, same agents",
   "storage write": "POST /api/v1/bench/write: one trigger-free D1 insert (storage baseline for writes)",
