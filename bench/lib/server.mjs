@@ -10,7 +10,11 @@ export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.
 export async function startServer({ port, persistTo, vars = [], timeoutMs = 180_000 }) {
   // Each server needs its own inspector port too, or a second one fails to start.
   const args = ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(port + 1000), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CI: "true" } });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
+  // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
+  // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
+  let log = "";
+  child.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const until = Date.now() + timeoutMs;
@@ -24,7 +28,7 @@ export async function startServer({ port, persistTo, vars = [], timeoutMs = 180_
     await new Promise((r) => setTimeout(r, 300));
   }
   await stopServer(child, exited);
-  throw new Error(`server on port ${port} did not start`);
+  throw new Error(`server on port ${port} did not start:\n${log}`);
 }
 
 async function stopServer(child, exited) {
