@@ -37,6 +37,11 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 const ConfigSchema = z.object({
   PUBLIC_URL: z.string().default(""),
   CLAIM_VERIFIER: z.enum(["local", "remote"]).default("local"),
+  /** Hosts (and their subdomains) a remote claim proof may be fetched from; comma-separated. */
+  CLAIM_PROOF_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
   CLAIM_TTL_HOURS: positiveInt(72),
   OWNER_MAX_AGENTS: positiveInt(5),
   OWNER_SESSION_HOURS: positiveInt(12),

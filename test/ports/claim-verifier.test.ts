@@ -37,6 +37,46 @@ describe("remote ClaimVerifier", () => {
     expect(await failing.verify(proof)).toEqual({ ok: false, reason: "The proof URL could not be fetched" });
   });
 
+  it.each([
+    "https://127.0.0.1/alice",
+    "https://[::1]/alice",
+    "https://169.254.169.254/latest/meta-data",
+    "https://10.0.0.8/x",
+    "https://localhost/x",
+    "https://metadata.google.internal/x",
+    "https://printer.local/x",
+    "https://intranet/x",
+    "https://evil.example/x.com",
+    "https://x.com.evil.example/alice",
+    "https://alice:pw@x.com/status/1",
+    "https://x.com:8443/status/1",
+    "not a url",
+  ])("never fetches %s (SSRF: allowlisted public hosts only)", async (proofUrl) => {
+    const seen: string[] = [];
+    const verdict = await pickClaimVerifier("remote", fakeFetch(200, "reef-X4B2 alice", seen)).verify({ ...proof, proofUrl });
+    expect(verdict.ok).toBe(false);
+    expect(seen).toEqual([]);
+  });
+
+  it("allows subdomains of allowlisted hosts and an operator's own list, and follows no redirect", async () => {
+    const seen: string[] = [];
+    const v = pickClaimVerifier("remote", fakeFetch(200, "reef-X4B2 alice", seen));
+    expect((await v.verify({ ...proof, proofUrl: "https://mobile.twitter.com/alice/status/1" })).ok).toBe(true);
+    const custom = pickClaimVerifier("remote", fakeFetch(200, "reef-X4B2 alice", seen), ["proofs.example.org"]);
+    expect((await custom.verify({ ...proof, proofUrl: "https://proofs.example.org/alice" })).ok).toBe(true);
+    expect((await custom.verify(proof)).ok).toBe(false);
+    expect(seen).toEqual(["https://mobile.twitter.com/alice/status/1", "https://proofs.example.org/alice"]);
+
+    const modes: (RequestRedirect | undefined)[] = [];
+    const redirecting = pickClaimVerifier("remote", (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      modes.push(init?.redirect);
+      return new Response(null, { status: 302, headers: { location: "http://169.254.169.254/" } });
+    }) as typeof fetch);
+    const verdict = await redirecting.verify(proof);
+    expect(verdict).toEqual({ ok: false, reason: "The proof URL redirects; give the post's own address" });
+    expect(modes).toEqual(["manual"]);
+  });
+
   it("local verifier approves without the network", async () => {
     expect(await pickClaimVerifier("local", fakeFetch(500, "")).verify(proof)).toEqual({ ok: true, verifiedBy: "local" });
   });

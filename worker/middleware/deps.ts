@@ -19,7 +19,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     d1,
     config,
     clock,
-    verifier: pickClaimVerifier(config.CLAIM_VERIFIER),
+    verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
     origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
     search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env) }),
   };

@@ -20,6 +20,6 @@ export interface ClaimVerifier {
   verify(proof: ClaimProof): Promise<ClaimVerdict>;
 }
 
-export function pickClaimVerifier(kind: "local" | "remote", fetcher: typeof fetch = fetch): ClaimVerifier {
-  return kind === "remote" ? remoteClaimVerifier(fetcher) : localClaimVerifier;
+export function pickClaimVerifier(kind: "local" | "remote", fetcher: typeof fetch = fetch, hosts?: readonly string[]): ClaimVerifier {
+  return kind === "remote" ? remoteClaimVerifier(fetcher, hosts) : localClaimVerifier;
 }
