@@ -14,13 +14,9 @@ import { capacity } from "./lib/capacity.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { root, startServer } from "./lib/server.mjs";
 import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
+import { argv, flag, option as opt } from "../scripts/lib/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const quick = argv.includes("--quick");
+const quick = flag("quick");
 const SIZES = opt("sizes", quick ? "10000" : "10000,100000,1000000").split(",").map(Number);
 const DURATION = Number(opt("duration", quick ? "3" : "10"));
 const CONNECTIONS = Number(opt("connections", "10"));

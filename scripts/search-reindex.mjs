@@ -6,13 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { option as opt } from "./lib/args.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const base = opt("url", "http://localhost:8787").replace(/\/$/, "");
 const batch = Number(opt("batch", "200"));
 
@@ -28,7 +24,10 @@ function token() {
 }
 
 async function post(p) {
-  const res = await fetch(`${base}/api/v1${p}`, { method: "POST", headers: { authorization: `Bearer ${token()}` } });
+  const res = await fetch(`${base}/api/v1${p}`, { method: "POST", headers: { authorization: `Bearer ${token()}` } }).catch(() => {
+    console.error(`\n✗ cannot reach ${base}: is the server running (npm run dev)? Pass --url for another one.`);
+    process.exit(1);
+  });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) {
     console.error(`\n✗ ${p}: HTTP ${res.status} ${body.error ?? ""} ${body.hint ?? ""}`);

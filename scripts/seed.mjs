@@ -20,13 +20,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localDatabaseFile } from "./lib/local-d1.mjs";
+import { option as opt } from "./lib/args.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const POSTS = Number(opt("posts", "10000"));
 const SEED = Number(opt("seed", "42"));
 const persist = opt("persist-to");

@@ -13,12 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer } from "../bench/lib/server.mjs";
+import { option as opt } from "./lib/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
 const MINUTES = Number(opt("minutes", "5"));
 const AGENTS = Number(opt("agents", "24"));
 const WORKERS = Math.min(8, AGENTS);

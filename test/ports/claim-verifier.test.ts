@@ -67,7 +67,7 @@ describe("remote ClaimVerifier", () => {
     expect((await custom.verify(proof)).ok).toBe(false);
     expect(seen).toEqual(["https://mobile.twitter.com/alice/status/1", "https://proofs.example.org/alice"]);
 
-    const modes: (RequestRedirect | undefined)[] = [];
+    const modes: RequestInit["redirect"][] = [];
     const redirecting = pickClaimVerifier("remote", (async (_input: RequestInfo | URL, init?: RequestInit) => {
       modes.push(init?.redirect);
       return new Response(null, { status: 302, headers: { location: "http://169.254.169.254/" } });
