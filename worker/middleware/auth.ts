@@ -3,11 +3,11 @@ import { createMiddleware } from "hono/factory";
 import type { AgentRow } from "../../schema";
 import type { AppEnv } from "../app";
 import { isSuspended } from "../domain/names";
-import { AppError, forbidden, unauthorized } from "../errors";
+import { AppError, forbidden, rateLimited, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
 import { authenticateKey, touchKey } from "../services/keys";
 import { idempotent } from "./idempotency";
-import { takeQuota } from "./rate";
+import { networkOf, takeQuota } from "./rate";
 import { agentById, apiAudience, verifyToken } from "../services/identity";
 
 export interface AuthOptions {
@@ -46,6 +46,39 @@ export function suspendedError(agent: AgentRow, now: number): AppError {
 }
 
 /**
+ * Networks past their failed-authentication limit, until when: checked before any credential is
+ * looked at, so a guesser past the limit learns nothing more. Per isolate (no gate round trip on
+ * the success path); each isolate learns of a block at that network's next failure it sees.
+ */
+const throttled = new Map<string, number>();
+
+function refuseThrottled(c: Context<AppEnv>, now: number) {
+  const until = throttled.get(networkOf(c.req.raw));
+  if (until === undefined) return;
+  if (until <= now) {
+    throttled.delete(networkOf(c.req.raw));
+    return;
+  }
+  const seconds = Math.ceil((until - now) / 1000);
+  throw rateLimited(`Too many failed authentications from your network. Try again in ${seconds} seconds`, seconds, { limit: "auth_failures" });
+}
+
+/** Counts a failed authentication against the network; past the limit the answer is 429, not 401. */
+async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
+  try {
+    await takeQuota(c, { network: true }, "auth_failures");
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    if (err.code === "RATE_LIMITED") {
+      if (throttled.size > 10_000) for (const [net, until] of throttled) if (until <= now) throttled.delete(net);
+      throttled.set(networkOf(c.req.raw), now + Number(err.extra.retry_after_seconds ?? 60) * 1000);
+    }
+    return err;
+  }
+  return badToken();
+}
+
+/**
  * Authenticates an agent by API key (peppered-hash lookup) or by a JWT we issued for our own API
  * audience, then applies the kill switch on every request.
  * @example
@@ -61,19 +94,20 @@ export function requireAgent(opts: AuthOptions = {}) {
       throw noToken();
     }
     const now = deps.clock.now();
+    refuseThrottled(c, now);
     let agent: AgentRow | undefined;
     if (looksLikeJwt(token)) {
       if (opts.keyOnly) {
         throw unauthorized("API key required", "This route takes your API key, not a JWT: key management cannot be done with a derived token.");
       }
       const result = await verifyToken(deps, token, apiAudience(deps.origin));
-      if (!result.ok) throw badToken();
+      if (!result.ok) throw await failed(c, now);
       agent = await agentById(deps, result.claims.sub!);
-      if (!agent) throw badToken();
+      if (!agent) throw await failed(c, now);
       c.set("credential", { kind: "jwt", jti: String(result.claims.jti) });
     } else {
       const found = await authenticateKey(deps, token);
-      if (!found) throw badToken();
+      if (!found) throw await failed(c, now);
       agent = found.agent;
       c.set("credential", { kind: "key", keyId: found.keyId, expiresAt: found.expiresAt });
       if (found.expiresAt) c.header("Tidepool-Key-Expires", iso(found.expiresAt)!);
