@@ -11,8 +11,7 @@ export const D1_LIMIT = 10 * 1024 ** 3;
 // Moltbook at its peak (API.md sources): ~2.3M agents, ~17k communities, ~12M comments. Posts, votes,
 // follows and subscriptions were not published; they are taken at the seed's ratios (8 comments and
 // ~4 votes per post, 2 follows and 3 subscriptions per agent).
-export const MOLTBOOK = { agents: 2_300_000, submolts: 17_000, comments: 12_000_000 };
-MOLTBOOK.posts = MOLTBOOK.comments / 8;
+export const MOLTBOOK = { agents: 2_300_000, submolts: 17_000, comments: 12_000_000, posts: 12_000_000 / 8 };
 
 const TABLES = ["agents", "api_keys", "submolts", "posts", "comments", "votes", "follows", "subscriptions", "content_signatures", "audit_log"];
 // Rows that exist per written post or comment but not per seeded one: the near-duplicate signature

@@ -8,23 +8,32 @@ import type { PostView } from "./post";
 const author = (a: AgentRow) => ({ id: a.id, name: a.name, displayName: a.displayName, karma: a.karma, avatarUrl: a.avatarUrl });
 const fresh = { upvotes: 0, downvotes: 0, score: 0, isDeleted: false, removedBy: null, removalReason: null, contentHash: null, flags: "[]", flagDetails: "{}" };
 
-export function draftPost(id: string, agent: AgentRow, submolt: SubmoltRow, input: { title: string; content?: string; url?: string }, now: number): PostView {
-  const post: PostRow = {
-    ...fresh,
+export type PostInput = { title: string; content?: string; url?: string };
+
+/** The columns a new post takes from its author, submolt and input: one mapping for stored and held posts. */
+export function newPostColumns(id: string, authorId: string, submoltId: string, input: PostInput, now: number) {
+  return {
     id,
-    submoltId: submolt.id,
-    authorId: agent.id,
+    submoltId,
+    authorId,
     title: input.title,
     content: input.content ?? null,
     url: input.url ?? null,
-    type: input.url ? "link" : "text",
+    type: input.url ? ("link" as const) : ("text" as const),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function draftPost(id: string, agent: AgentRow, submolt: SubmoltRow, input: PostInput, now: number): PostView {
+  const post: PostRow = {
+    ...fresh,
+    ...newPostColumns(id, agent.id, submolt.id, input, now),
     hot: 0,
     commentCount: 0,
     isPinned: false,
     pinnedAt: null,
     isLocked: false,
-    createdAt: now,
-    updatedAt: now,
   };
   return { post, author: author(agent), submolt: { id: submolt.id, name: submolt.name, displayName: submolt.displayName }, userVote: null };
 }

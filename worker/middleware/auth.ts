@@ -53,10 +53,11 @@ export function suspendedError(agent: AgentRow, now: number): AppError {
 const throttled = new Map<string, number>();
 
 function refuseThrottled(c: Context<AppEnv>, now: number) {
-  const until = throttled.get(networkOf(c.req.raw));
+  const network = networkOf(c.req.raw);
+  const until = throttled.get(network);
   if (until === undefined) return;
   if (until <= now) {
-    throttled.delete(networkOf(c.req.raw));
+    throttled.delete(network);
     return;
   }
   const seconds = Math.ceil((until - now) / 1000);

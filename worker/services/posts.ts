@@ -13,6 +13,7 @@ import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { requireRole, viewerOf } from "./submolts";
+import { newPostColumns } from "../converters/draft";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
 
@@ -154,19 +155,11 @@ export async function createPost(deps: Deps, agent: AgentRow, submolt: SubmoltRo
   const assessed = await assessContent(deps, "post", `${input.title}\n${input.content ?? ""}`, input.url);
   await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
     db.insert(posts).values({
-      id,
-      submoltId: submolt.id,
-      authorId: agent.id,
-      title: input.title,
-      content: input.content ?? null,
-      url: input.url ?? null,
-      type: input.url ? "link" : "text",
+      ...newPostColumns(id, agent.id, submolt.id, input, now),
       contentHash,
       flags: assessed.flags,
       flagDetails: assessed.flagDetails,
       hot: hotScore(0, now),
-      createdAt: now,
-      updatedAt: now,
     }),
     db
       .update(submolts)
