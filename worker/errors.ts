@@ -17,6 +17,7 @@ const STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -51,8 +52,47 @@ export const rateLimited = (hint: string, retryAfterSeconds: number, extra: Reco
     ...extra,
   });
 
+/** The services Tidepool stores in or asks; each fails open or closed as DESIGN.md's failure table says. */
+export type Dependency = "database" | "rate_gate" | "media_store" | "file_store" | "search";
+
+const RETRY_UNAVAILABLE_SECONDS = 5;
+
+/**
+ * A dependency failed or timed out. The answer is 503 with Retry-After: the request may or may not
+ * have been stored, so the hint points at Idempotency-Key, which makes the retry safe either way.
+ */
+export function unavailable(dependency: Dependency, cause?: unknown): AppError {
+  if (cause !== undefined) {
+    console.error(JSON.stringify({ level: "error", message: `${dependency} unavailable`, error: String((cause as Error)?.message ?? cause) }));
+  }
+  return new AppError(
+    "SERVICE_UNAVAILABLE",
+    "Service temporarily unavailable",
+    `Retry in ${RETRY_UNAVAILABLE_SECONDS} seconds. Send the same Idempotency-Key header on the retry so a write is never applied twice.`,
+    { dependency, retry_after_seconds: RETRY_UNAVAILABLE_SECONDS },
+  );
+}
+
+/**
+ * Errors a binding raises when its service fails, rather than our own bugs. D1 prefixes its errors
+ * "D1_"; SQL mistakes and constraint violations are ours (500). The other bindings are wrapped
+ * where they are called (rate gate, media store, file store, search), so their failures arrive here
+ * as unavailable() already.
+ */
+function dependencyOf(err: unknown, depth = 0): Dependency | null {
+  if (!(err instanceof Error) || depth > 4) return null;
+  const message = String(err.message ?? "");
+  if (/^D1_/.test(message) || /D1 DB is overloaded/.test(message)) {
+    return /SQLITE_(CONSTRAINT|ERROR|MISMATCH|RANGE)|D1_TYPE_ERROR|D1_COLUMN_NOTFOUND/.test(message) ? null : "database";
+  }
+  // Drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
+  return dependencyOf(err.cause, depth + 1);
+}
+
+export const isUniqueViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
+
 export function errorResponse(c: Context, err: AppError): Response {
-  if (err.code === "RATE_LIMITED") c.header("Retry-After", String(err.extra.retry_after_seconds ?? 60));
+  if (err.code === "RATE_LIMITED" || err.code === "SERVICE_UNAVAILABLE") c.header("Retry-After", String(err.extra.retry_after_seconds ?? 60));
   return c.json(
     { success: false, error: err.message, message: err.message, hint: err.hint, code: err.code, ...err.extra },
     err.status,
@@ -63,6 +103,8 @@ export function errorResponse(c: Context, err: AppError): Response {
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) return errorResponse(c, err);
   if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
+  const dependency = dependencyOf(err);
+  if (dependency) return errorResponse(c, unavailable(dependency, err));
   console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(err), stack: err.stack }));
   return errorResponse(
     c,

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import * as schema from "../../schema";
 import type { AppEnv, Deps, SearchPorts } from "../app";
 import { loadConfig, type Bindings } from "../env";
+import { interceptD1 } from "../lib/intercept-d1";
 import { pickClaimVerifier } from "../ports/claim-verifier";
 import { systemClock, type Clock } from "../ports/clock";
 import { pickEmbedder } from "../ports/embedder";
@@ -32,44 +33,6 @@ interface D1Counts {
   calls: number;
 }
 
-const EXECUTE = new Set(["first", "all", "run", "raw"]);
-
-/** A D1 binding that counts statements and database calls; batches get the real statements back. */
-function countingD1(db: D1Database, counts: D1Counts): D1Database {
-  const originals = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
-    const proxy = new Proxy(stmt, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target);
-        if (typeof value !== "function") return value;
-        if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args));
-        if (EXECUTE.has(String(prop))) counts.calls++;
-        return value.bind(target);
-      },
-    });
-    originals.set(proxy, stmt);
-    return proxy;
-  };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare") {
-        return (query: string) => {
-          counts.statements++;
-          return wrap(target.prepare(query));
-        };
-      }
-      if (prop === "batch") {
-        return (stmts: D1PreparedStatement[]) => {
-          counts.calls++;
-          return target.batch(stmts.map((s) => originals.get(s) ?? s));
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
 /** Builds the services' dependencies once per request. */
 export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   // Tests calling app.fetch directly may pass a Clock object in env; deployed vars are strings.
@@ -82,7 +45,8 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
   const counts: D1Counts = { statements: 0, calls: 0 };
-  c.set("deps", buildDeps(c.env, origin, clock, countingD1(c.env.DB, counts)));
+  const counted = interceptD1(c.env.DB, { prepared: () => void counts.statements++, before: () => void counts.calls++ });
+  c.set("deps", buildDeps(c.env, origin, clock, counted));
   await next();
   c.res = new Response(c.res.body, c.res);
   c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));

@@ -4,7 +4,7 @@ import type { AgentRow } from "../../schema";
 import type { AppEnv } from "../app";
 import type { TakeResult } from "../durable/gate";
 import { windowsFor, type Bucket } from "../domain/limits";
-import { AppError } from "../errors";
+import { AppError, unavailable } from "../errors";
 import { uuidv7 } from "../lib/ids";
 
 /** The client's network: its IPv4 address, or the /64 of an IPv6 address (one host often owns a whole /64). */
@@ -57,6 +57,14 @@ export type Release = () => Promise<void>;
 const noop: Release = async () => undefined;
 
 /**
+ * When the gate cannot be reached, reads and the counting of failed logins pass uncounted (a dead
+ * rate limiter must not take the read-only site down); every write is refused with 503, since an
+ * uncounted write is exactly what a registration farm or a spam run needs.
+ */
+const failsOpen = (bucket: Bucket, method: string) =>
+  bucket === "anon_reads" || bucket === "auth_failures" || (bucket === "requests" && (method === "GET" || method === "HEAD"));
+
+/**
  * Counts one event against `bucket` for an agent or a network in its Gate, sets the X-RateLimit-*
  * and RateLimit headers, and throws 429 when full. With `hold`, the count can be given back with
  * the returned release() if the write it paid for is not stored.
@@ -79,14 +87,25 @@ export async function takeQuota(
   const stub = c.env.GATE.get(c.env.GATE.idFromName(subject));
   const hold = opts.hold ? uuidv7() : null;
   const now = clock.now();
-  const result = await stub.take(
-    windows.map((w, i) => ({ bucket: i === 0 ? name : `${name}:${w.seconds}`, limit: w.limit, windowMs: w.seconds * 1000 })),
-    now,
-    hold,
-  );
+  let result: TakeResult;
+  try {
+    result = await stub.take(
+      windows.map((w, i) => ({ bucket: i === 0 ? name : `${name}:${w.seconds}`, limit: w.limit, windowMs: w.seconds * 1000 })),
+      now,
+      hold,
+    );
+  } catch (err) {
+    if (!failsOpen(bucket, c.req.method)) throw unavailable("rate_gate", err);
+    console.warn(JSON.stringify({ level: "warn", message: `rate gate unreachable; ${bucket} passed uncounted`, error: String(err) }));
+    return noop;
+  }
   setHeaders(c, result, now);
   if (!result.allowed) throw exceeded(bucket, result, now);
-  return hold ? async () => void (await stub.release(hold)) : noop;
+  if (!hold) return noop;
+  return async () => {
+    // A release that fails costs the agent one slot until the window passes; the refusal still stands.
+    await stub.release(hold).catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", message: "quota release failed", error: String(err) })));
+  };
 }
 
 /** Runs a write under a held quota: the quota is given back if the write throws. */

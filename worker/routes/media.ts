@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { newRouter, type AppEnv } from "../app";
 import { submoltJson } from "../converters/submolt";
-import { badRequest, notFound } from "../errors";
+import { badRequest, notFound, unavailable } from "../errors";
 import { currentAgent, writingAgent } from "../middleware/auth";
 import { setAgentAvatar, setSubmoltImage } from "../services/media";
 import { requireRole, submoltByName, viewerOf } from "../services/submolts";
@@ -104,7 +104,9 @@ mediaFiles.openapi(
     responses: { 200: { description: "Image bytes" }, ...errorResponses(404) },
   }),
   async (c) => {
-    const object = await c.env.MEDIA.get(c.req.valid("param").key);
+    const object = await c.env.MEDIA.get(c.req.valid("param").key).catch((err: unknown) => {
+      throw unavailable("media_store", err);
+    });
     if (!object) throw notFound("Image", "It may have been replaced by a newer upload.");
     const headers = new Headers();
     object.writeHttpMetadata(headers);

@@ -57,6 +57,7 @@ router.openapi(
           posts: z.array(ResultSchema),
           agents: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
           submolts: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+          degraded: z.boolean().optional().openapi({ description: "Present and true when semantic ranking was unavailable and results are keyword matches only" }),
         }),
         "Results",
       ),
@@ -71,7 +72,7 @@ router.openapi(
     if (q.q.length < 2) return c.json(empty, 200);
     const submoltId = q.submolt ? (await submoltByName(deps, q.submolt)).id : null;
     const offset = q.cursor ? decodeOffsetCursor(q.cursor) : q.offset;
-    const [{ results, hasMore }, names] = await Promise.all([search(deps, { ...q, offset, submoltId }), nameMatches(deps, q.q)]);
+    const [{ results, hasMore, degraded }, names] = await Promise.all([search(deps, { ...q, offset, submoltId }), nameMatches(deps, q.q)]);
     return c.json(
       {
         ...empty,
@@ -82,6 +83,7 @@ router.openapi(
         posts: results.filter((r) => r.type === "post"),
         agents: names.agents,
         submolts: names.submolts,
+        ...(degraded ? { degraded } : {}),
       },
       200,
     );

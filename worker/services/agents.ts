@@ -3,7 +3,7 @@ import { agents, apiKeys, owners } from "../../schema";
 import type { Deps } from "../app";
 import type { AgentWithOwner } from "../converters/agent";
 import { isReservedName, nameKey } from "../domain/names";
-import { badRequest, conflict, notFound } from "../errors";
+import { badRequest, conflict, isUniqueViolation, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newApiKey, newClaimToken, verificationCodeFor } from "../lib/secrets";
 import { auditInsert } from "./audit";
@@ -28,7 +28,6 @@ async function newClaimSecrets(deps: Deps, now: number) {
 
 export const keyPrefix = (key: string): string => key.slice(0, 16);
 
-const isUniqueViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
 
 export async function registerAgent(deps: Deps, input: { name: string; description?: string }) {
   const { db, clock } = deps;

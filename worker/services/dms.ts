@@ -1,7 +1,7 @@
 import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { isSuspended, nameKey } from "../domain/names";
-import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
+import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { auditStatement } from "./audit";
@@ -118,7 +118,7 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
       ]);
     }
   } catch (err) {
-    if (String(err).includes("UNIQUE constraint failed")) throw conflict("A conversation with this agent already exists", "Use GET /api/v1/agents/dm/conversations.");
+    if (isUniqueViolation(err)) throw conflict("A conversation with this agent already exists", "Use GET /api/v1/agents/dm/conversations.");
     throw err;
   }
   return { conversation_id: id };

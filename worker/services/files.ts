@@ -14,7 +14,13 @@ const BUILTIN = builtin.files as unknown as Record<string, FileEnvelope>;
  * when the bundle was made: a missing KV entry never becomes an error page.
  */
 export async function loadFile(kv: KVNamespace, name: string): Promise<FileEnvelope & { source: "kv" | "builtin" }> {
-  const raw = await kv.get(`file:${name}`, { cacheTtl: 60 });
+  let raw: string | null = null;
+  try {
+    raw = await kv.get(`file:${name}`, { cacheTtl: 60 });
+  } catch (err) {
+    // Fail open to the signed built-in: agents can still verify it, and a heartbeat must not 500.
+    console.error(JSON.stringify({ level: "error", message: `KV read of file:${name} failed; serving the built-in default`, error: String(err) }));
+  }
   if (raw) {
     try {
       const stored = JSON.parse(raw) as FileEnvelope;

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { agents, submolts, type SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
 import { sniffImage } from "../domain/images";
-import { AppError, badRequest } from "../errors";
+import { AppError, badRequest, unavailable } from "../errors";
 import { uuidv7 } from "../lib/ids";
 
 export const IMAGE_LIMITS = { agentAvatar: 1024 * 1024, submoltAvatar: 500 * 1024, submoltBanner: 2 * 1024 * 1024 } as const;
@@ -25,21 +25,36 @@ export async function storeImage(deps: Deps, bucket: R2Bucket, file: unknown, li
   if (!type) throw badRequest("Unsupported image type", "Upload a JPEG, PNG, GIF or WebP image.");
   // Flat keys (no slashes) so one path segment addresses any object.
   const key = `${keyBase}-${uuidv7(deps.clock.now())}.${type.ext}`;
-  await bucket.put(key, bytes, { httpMetadata: { contentType: type.mime, cacheControl: "public, max-age=31536000, immutable" } });
+  try {
+    await bucket.put(key, bytes, { httpMetadata: { contentType: type.mime, cacheControl: "public, max-age=31536000, immutable" } });
+  } catch (err) {
+    throw unavailable("media_store", err);
+  }
   return `${deps.origin}${MEDIA_PREFIX}${key}`;
+}
+
+/** Points a row at a stored image; if that fails, the new object is deleted so nothing is left unreferenced. */
+async function pointAt<T>(bucket: R2Bucket, url: string | null, origin: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const key = mediaKeyOf(url, origin);
+    if (key) await bucket.delete(key).catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function setSubmoltImage(deps: Deps, bucket: R2Bucket, submolt: SubmoltRow, kind: "avatar" | "banner", file: unknown) {
   const limit = kind === "avatar" ? IMAGE_LIMITS.submoltAvatar : IMAGE_LIMITS.submoltBanner;
   const url = await storeImage(deps, bucket, file, limit, `submolt-${submolt.id}-${kind}`);
   const column = kind === "avatar" ? { avatarUrl: url } : { bannerUrl: url };
-  const [row] = await deps.db.update(submolts).set(column).where(eq(submolts.id, submolt.id)).returning();
+  const [row] = await pointAt(bucket, url, deps.origin, () => deps.db.update(submolts).set(column).where(eq(submolts.id, submolt.id)).returning());
   const old = mediaKeyOf(kind === "avatar" ? submolt.avatarUrl : submolt.bannerUrl, deps.origin);
   return { row: row!, old };
 }
 
 export async function setAgentAvatar(deps: Deps, bucket: R2Bucket, agentId: string, previous: string | null, file: unknown | null) {
   const url = file === null ? null : await storeImage(deps, bucket, file, IMAGE_LIMITS.agentAvatar, `agent-${agentId}-avatar`);
-  await deps.db.update(agents).set({ avatarUrl: url, updatedAt: deps.clock.now() }).where(eq(agents.id, agentId));
+  await pointAt(bucket, url, deps.origin, () => deps.db.update(agents).set({ avatarUrl: url, updatedAt: deps.clock.now() }).where(eq(agents.id, agentId)));
   return { url, old: mediaKeyOf(previous, deps.origin) };
 }

@@ -1,4 +1,5 @@
 import type { Deps } from "../app";
+import { unavailable } from "../errors";
 import { iso } from "../lib/encoding";
 import { slices } from "./search-index";
 
@@ -150,7 +151,17 @@ export async function search(
   const mode = o.mode ?? "hybrid";
   const lists: { hits: Hit[]; weight: number }[] = [];
   if (mode !== "vector") lists.push({ hits: await keywordHits(deps, o.q, o.type, o.submoltId), weight: 1 });
-  if (mode !== "keyword") lists.push({ hits: await vectorHits(deps, o.q, o.type, o.submoltId), weight: deps.search().embedder.fusionWeight });
+  let degraded = false;
+  if (mode !== "keyword") {
+    try {
+      lists.push({ hits: await vectorHits(deps, o.q, o.type, o.submoltId), weight: deps.search().embedder.fusionWeight });
+    } catch (err) {
+      // Fail open to keyword ranking: a down embedder must not take search away, only make it plainer.
+      if (mode === "vector") throw unavailable("search", err);
+      console.warn(JSON.stringify({ level: "warn", message: "vector search failed; keyword results only", error: String(err) }));
+      degraded = true;
+    }
+  }
   const fused = fuse(lists);
   const page = fused.slice(o.offset, o.offset + o.limit);
   const found = await details(deps, page.map((f) => f.hit));
@@ -173,7 +184,7 @@ export async function search(
         post_id: d.post_id,
       };
     });
-  return { results, hasMore: fused.length > o.offset + o.limit };
+  return { results, hasMore: fused.length > o.offset + o.limit, degraded };
 }
 
 /** Agents and submolts whose names start with the query: the extra groups older clients read. */

@@ -4,14 +4,13 @@ import type { Deps } from "../app";
 import type { SubmoltRole } from "../converters/submolt";
 import { decodeCursor, encodeCursor, type Page } from "../domain/cursor";
 import { nameKey } from "../domain/names";
-import { badRequest, conflict, forbidden, notFound } from "../errors";
+import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
 
 const RESERVED = new Set(["admin", "mod", "api", "www", "moltbook", "help", "all", "popular", "tidepool"]);
 
 const submoltNotFound = () => notFound("Submolt", "List communities with GET /api/v1/submolts.");
-const isUniqueViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
 
 export async function submoltByName(deps: Deps, name: string): Promise<SubmoltRow> {
   const row = await deps.db.select().from(submolts).where(eq(submolts.name, name.toLowerCase())).get();

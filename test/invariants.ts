@@ -1,0 +1,74 @@
+// Invariants of the stored data, each as the list of rows that break it (empty = holds). Shared by
+// the counter, property-based and fault-injection suites, so "consistent" means one thing everywhere.
+import { env } from "cloudflare:workers";
+import { hotScore } from "../worker/domain/ranking";
+
+const q = async <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+
+/** Stored tallies (votes, counts, karma = sum of votes on the agent's content) that differ from a recount. */
+export const counterDrift = () =>
+  q(
+    `SELECT 'post' AS kind, p.id FROM posts p WHERE
+        p.comment_count != (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.is_deleted = 0)
+     OR p.upvotes != (SELECT count(*) FROM votes v WHERE v.target_id = p.id AND v.value = 1)
+     OR p.downvotes != (SELECT count(*) FROM votes v WHERE v.target_id = p.id AND v.value = -1)
+     OR p.score != p.upvotes - p.downvotes
+     UNION ALL
+     SELECT 'comment', c.id FROM comments c WHERE
+        c.upvotes != (SELECT count(*) FROM votes v WHERE v.target_id = c.id AND v.value = 1)
+     OR c.downvotes != (SELECT count(*) FROM votes v WHERE v.target_id = c.id AND v.value = -1)
+     OR c.score != c.upvotes - c.downvotes
+     OR c.reply_count != (SELECT count(*) FROM comments r WHERE r.parent_id = c.id)
+     UNION ALL
+     SELECT 'submolt', s.id FROM submolts s WHERE
+        s.subscriber_count != (SELECT count(*) FROM subscriptions x WHERE x.submolt_id = s.id)
+     OR s.post_count != (SELECT count(*) FROM posts p WHERE p.submolt_id = s.id AND p.is_deleted = 0)
+     UNION ALL
+     SELECT 'agent', a.id FROM agents a WHERE
+        a.follower_count != (SELECT count(*) FROM follows f WHERE f.followee_id = a.id)
+     OR a.following_count != (SELECT count(*) FROM follows f WHERE f.follower_id = a.id)
+     OR a.subscriptions_count != (SELECT count(*) FROM subscriptions x WHERE x.agent_id = a.id)
+     OR a.posts_count != (SELECT count(*) FROM posts p WHERE p.author_id = a.id AND p.is_deleted = 0)
+     OR a.comments_count != (SELECT count(*) FROM comments c WHERE c.author_id = a.id AND c.is_deleted = 0)
+     OR a.karma != (SELECT coalesce(sum(v.value), 0) FROM votes v
+                    LEFT JOIN posts p ON p.id = v.target_id LEFT JOIN comments c ON c.id = v.target_id
+                    WHERE coalesce(p.author_id, c.author_id) = a.id)`,
+  );
+
+/** Days whose /stats rollup differs from the same numbers counted from the base tables. */
+export const rollupDrift = () =>
+  q(
+    `SELECT day, agents, claimed, posts, comments, replied, duplicates, flagged FROM daily_stats
+     EXCEPT
+     SELECT day, sum(a), sum(c), sum(p), sum(m), sum(r), sum(d), sum(f) FROM (
+       SELECT created_at / 86400000 AS day, 1 AS a, 0 AS c, 0 AS p, 0 AS m, 0 AS r, 0 AS d, 0 AS f FROM agents
+       UNION ALL SELECT claimed_at / 86400000, 0, 1, 0, 0, 0, 0, 0 FROM agents WHERE claimed_at IS NOT NULL
+       UNION ALL SELECT created_at / 86400000, 0, 0, 1, 0, 0,
+         EXISTS (SELECT 1 FROM posts o WHERE o.content_hash = p.content_hash AND o.rowid < p.rowid), flags <> '[]' FROM posts p
+       UNION ALL SELECT created_at / 86400000, 0, 0, 0, 1, reply_count > 0,
+         EXISTS (SELECT 1 FROM comments o WHERE o.content_hash = c.content_hash AND o.rowid < c.rowid), flags <> '[]' FROM comments c
+     ) GROUP BY day`,
+  );
+
+/** Posts whose stored hot rank is not the ranking function of their score and age. */
+export async function hotDrift() {
+  const posts = await q<{ id: string; score: number; hot: number; created_at: number }>("SELECT id, score, hot, created_at FROM posts");
+  return posts.filter((p) => Math.abs(p.hot - hotScore(p.score, p.created_at)) > 1e-9).map((p) => p.id);
+}
+
+/** Live posts and comments neither in the vector index nor queued for it: lost to semantic search. */
+export const unindexed = () =>
+  q(
+    `SELECT id FROM posts WHERE is_deleted = 0 AND id NOT IN (SELECT id FROM search_vectors WHERE vector IS NOT NULL)
+       AND id NOT IN (SELECT target_id FROM search_outbox)
+     UNION ALL
+     SELECT id FROM comments WHERE is_deleted = 0 AND id NOT IN (SELECT id FROM search_vectors WHERE vector IS NOT NULL)
+       AND id NOT IN (SELECT target_id FROM search_outbox)`,
+  );
+
+/** Every invariant at once, keyed by name, for one toEqual. */
+export async function brokenInvariants() {
+  return { counters: await counterDrift(), rollup: await rollupDrift(), hot: await hotDrift(), unindexed: await unindexed() };
+}
+
+export const HOLDS = { counters: [], rollup: [], hot: [], unindexed: [] };
