@@ -6,7 +6,7 @@ import { AppError, onError, onNotFound } from "./errors";
 import { buildDeps, withDeps } from "./middleware/deps";
 import { drainOutbox } from "./services/search-index";
 import { MAX_UPLOAD_BODY } from "./services/media";
-import { securityHeaders, tolerateEmptyJson } from "./middleware/http";
+import { securityHeaders, tolerateEmptyJson, wellFormedText } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
 import admin from "./routes/admin";
 import agents from "./routes/agents";
@@ -70,6 +70,7 @@ const jsonLimit = limitBody(1024 * 1024, "JSON bodies are limited to 1 MB.");
 const uploadLimit = limitBody(MAX_UPLOAD_BODY, "Uploads are limited to 2 MB (avatars less; see the route).");
 app.use((c, next) => ((c.req.header("content-type") ?? "").startsWith("multipart/form-data") ? uploadLimit : jsonLimit)(c, next));
 app.use(tolerateEmptyJson);
+app.use(wellFormedText);
 app.use(withDeps);
 app.use(anonymousReads);
 

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app";
+import { AppError } from "../errors";
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 const HTML_CSP =
@@ -33,4 +34,42 @@ export const tolerateEmptyJson = createMiddleware<AppEnv>(async (c, next) => {
     c.req.raw = new Request(c.req.raw, { body: "{}" });
   }
   await next();
+});
+
+/** An unpaired UTF-16 surrogate: JSON can carry one (as an escape), UTF-8 storage cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (key or value) in `value` holding an unpaired surrogate; iterative, so depth cannot overflow the stack. */
+function brokenTextAt(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, ""]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === "string") {
+      if (LONE_SURROGATE.test(v)) return path || "body";
+    } else if (v && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (LONE_SURROGATE.test(k)) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses JSON whose text is not valid Unicode before any route sees it: D1 stores UTF-8, where an
+ * unpaired surrogate would silently become U+FFFD, and nothing a user stored may be altered.
+ */
+export const wellFormedText = createMiddleware<AppEnv>(async (c, next) => {
+  if (BODYLESS.has(c.req.method) || !(c.req.header("content-type") ?? "").includes("application/json")) return next();
+  // Parsed once and cached on the request: the route's validator reuses it.
+  const body = await c.req.json().catch(() => undefined);
+  const field = body === undefined ? null : brokenTextAt(body);
+  if (field) {
+    throw new AppError("VALIDATION_ERROR", `${field} is not valid Unicode text`, "Send text as UTF-8: an unpaired UTF-16 surrogate (\\ud800-\\udfff on its own) cannot be stored.", {
+      errors: [{ field, message: "contains an unpaired surrogate" }],
+    });
+  }
+  return next();
 });
