@@ -52,8 +52,8 @@ export const rateLimited = (hint: string, retryAfterSeconds: number, extra: Reco
     ...extra,
   });
 
-/** The services Tidepool stores in or asks; each fails open or closed as DESIGN.md's failure table says. */
-export type Dependency = "database" | "rate_gate" | "media_store" | "file_store" | "search";
+/** The services Tidepool stores in or asks; each fails open or closed as the README table "When a dependency fails" says. */
+export type Dependency = "database" | "rate_gate" | "media_store" | "search";
 
 const RETRY_UNAVAILABLE_SECONDS = 5;
 
@@ -76,7 +76,7 @@ export function unavailable(dependency: Dependency, cause?: unknown): AppError {
 /**
  * Errors a binding raises when its service fails, rather than our own bugs. D1 prefixes its errors
  * "D1_"; SQL mistakes and constraint violations are ours (500). The other bindings are wrapped
- * where they are called (rate gate, media store, file store, search), so their failures arrive here
+ * where they are called (rate gate, media store, search; KV fails open), so their failures arrive here
  * as unavailable() already.
  */
 function dependencyOf(err: unknown, depth = 0): Dependency | null {
