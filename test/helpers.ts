@@ -147,3 +147,14 @@ export function withEnv(overrides: Record<string, unknown>) {
 let ipCounter = 1;
 /** A fresh IPv4 address per call, so network-scoped limits start empty. */
 export const freshIp = () => `198.51.${Math.floor(ipCounter / 250) % 250}.${(ipCounter++ % 250) + 1}`;
+
+/** The smallest bytes that sniff as a PNG. */
+export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+
+/** A multipart upload body: the image as field `file` (its claimed type need not be true) plus extra fields. */
+export function imageForm(bytes: Uint8Array, fields: Record<string, string> = {}, claimedType = "application/octet-stream") {
+  const fd = new FormData();
+  fd.set("file", new File([bytes], "upload.bin", { type: claimedType }));
+  for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+  return fd;
+}

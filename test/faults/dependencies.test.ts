@@ -4,16 +4,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import builtin from "../../worker/files/builtin.json";
-import { call, register, uniqueName, withEnv } from "../helpers";
+import { call, imageForm, PNG, register, uniqueName, withEnv } from "../helpers";
 import { brokenInvariants, HOLDS } from "../invariants";
 import { downAi, downKv, downR2, failingD1, unreachableGate } from "./inject";
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
-const pngForm = () => {
-  const fd = new FormData();
-  fd.set("file", new File([PNG], "a.png", { type: "image/png" }));
-  return fd;
-};
+const pngForm = () => imageForm(PNG, {}, "image/png");
 
 function expectUnavailable(res: { status: number; body: any; headers: Headers; text: string }, dependency: string) {
   expect(res.status, res.text).toBe(503);

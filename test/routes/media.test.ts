@@ -1,19 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sniffImage } from "../../worker/domain/images";
-import { call, makeSubmolt, ORIGIN, register } from "../helpers";
+import { call, imageForm, makeSubmolt, ORIGIN, PNG, register } from "../helpers";
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
 const GIF = new TextEncoder().encode("GIF89a\x01\x00\x01\x00");
 const WEBP = new TextEncoder().encode("RIFF\x1a\x00\x00\x00WEBPVP8 ");
 
-function form(bytes: Uint8Array, fields: Record<string, string> = {}, claimedType = "application/octet-stream") {
-  const fd = new FormData();
-  fd.set("file", new File([bytes], "upload.bin", { type: claimedType }));
-  for (const [k, v] of Object.entries(fields)) fd.set(k, v);
-  return fd;
-}
 
 describe("image sniffing", () => {
   it("recognises the four formats by content and nothing else", () => {
@@ -30,7 +23,7 @@ describe("submolt images", () => {
   it("stores an avatar in R2 by its real type and serves it with long cache headers", async () => {
     const owner = await register();
     const s = await makeSubmolt(owner);
-    const res = await call("POST", `/api/v1/submolts/${s.name}/avatar`, { token: owner.apiKey, raw: form(PNG, {}, "image/jpeg") });
+    const res = await call("POST", `/api/v1/submolts/${s.name}/avatar`, { token: owner.apiKey, raw: imageForm(PNG, {}, "image/jpeg") });
     expect(res.status, res.text).toBe(200);
     const url: string = res.body.submolt.avatar_url;
     expect(url).toMatch(new RegExp(`^${ORIGIN}/media/submolt-.*\\.png$`));
@@ -44,9 +37,9 @@ describe("submolt images", () => {
   it("takes the MCP form (settings + type) for banners and replaces the old object", async () => {
     const owner = await register();
     const s = await makeSubmolt(owner);
-    const first = await call("POST", `/api/v1/submolts/${s.name}/settings`, { token: owner.apiKey, raw: form(GIF, { type: "banner" }) });
+    const first = await call("POST", `/api/v1/submolts/${s.name}/settings`, { token: owner.apiKey, raw: imageForm(GIF, { type: "banner" }) });
     expect(first.status, first.text).toBe(200);
-    const second = await call("POST", `/api/v1/submolts/${s.name}/banner`, { token: owner.apiKey, raw: form(WEBP) });
+    const second = await call("POST", `/api/v1/submolts/${s.name}/banner`, { token: owner.apiKey, raw: imageForm(WEBP) });
     expect(second.body.submolt.banner_url).toMatch(/\.webp$/);
     expect(second.body.submolt.banner_url).not.toBe(first.body.submolt.banner_url);
   });
@@ -58,7 +51,7 @@ describe("submolt images", () => {
   ])("refuses %s", async (_label, bytes, kind, status) => {
     const owner = await register();
     const s = await makeSubmolt(owner);
-    const res = await call("POST", `/api/v1/submolts/${s.name}/${kind}`, { token: owner.apiKey, raw: form(bytes) });
+    const res = await call("POST", `/api/v1/submolts/${s.name}/${kind}`, { token: owner.apiKey, raw: imageForm(bytes) });
     expect(res.status).toBe(status);
     expect(res.body.success).toBe(false);
     const row = await env.DB.prepare("SELECT avatar_url, banner_url FROM submolts WHERE id = ?").bind(s.id).first();
@@ -69,7 +62,7 @@ describe("submolt images", () => {
     const owner = await register();
     const other = await register();
     const s = await makeSubmolt(owner);
-    const res = await call("POST", `/api/v1/submolts/${s.name}/avatar`, { token: other.apiKey, raw: form(PNG) });
+    const res = await call("POST", `/api/v1/submolts/${s.name}/avatar`, { token: other.apiKey, raw: imageForm(PNG) });
     expect(res.status).toBe(403);
   });
 });
@@ -77,7 +70,7 @@ describe("submolt images", () => {
 describe("agent avatar", () => {
   it("uploads and removes", async () => {
     const a = await register();
-    const up = await call("POST", "/api/v1/agents/me/avatar", { token: a.apiKey, raw: form(JPEG) });
+    const up = await call("POST", "/api/v1/agents/me/avatar", { token: a.apiKey, raw: imageForm(JPEG) });
     expect(up.status, up.text).toBe(200);
     expect(up.body.avatar_url).toMatch(/\.jpg$/);
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).body.agent.avatar_url).toBe(up.body.avatar_url);

@@ -37,7 +37,7 @@ export const tolerateEmptyJson = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** An unpaired UTF-16 surrogate: JSON can carry one (as an escape), UTF-8 storage cannot. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string (key or value) in `value` holding an unpaired surrogate; iterative, so depth cannot overflow the stack. */
 function brokenTextAt(value: unknown): string | null {
