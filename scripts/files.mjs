@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertForward, bumpPatch, compareVersions, FILE_NAMES, signFile, verifyFile, versionOf, withVersion } from "../worker/files/signing.js";
+import { assertForward, bumpPatch, compareVersions, FILE_NAMES, signFile, verifyFile, versionOf, withVersion } from "../client/src/signing.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const DEFAULTS = path.join(root, "worker", "files", "defaults");

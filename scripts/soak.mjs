@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startServer } from "../bench/lib/server.mjs";
+import { startServer } from "./lib/dev-server.mjs";
 import { option as opt } from "./lib/args.mjs";
 
 const MINUTES = Number(opt("minutes", "5"));

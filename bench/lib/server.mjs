@@ -1,41 +1,5 @@
-// Starts and stops local Tidepool servers for the benchmarks: `npm run dev` (migrations, signed
-// files, then `wrangler dev`) on its own port, inspector port and state directory.
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
-
-/** `vars` are wrangler `--var NAME:value` strings. Resolves once /health answers. */
-export async function startServer({ port, persistTo, vars = [], timeoutMs = 180_000 }) {
-  // Each server needs its own inspector port too, or a second one fails to start.
-  const args = ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(port + 1000), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
-  // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
-  // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
-  let log = "";
-  child.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
-  const base = `http://127.0.0.1:${port}`;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { base, stop: () => stopServer(child, exited) };
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  await stopServer(child, exited);
-  throw new Error(`server on port ${port} did not start:\n${log}`);
-}
-
-async function stopServer(child, exited) {
-  if (child.exitCode === null) child.kill("SIGINT");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
-}
+// Local servers come from scripts/lib/dev-server.mjs; the benchmarks add their statistics here.
+export { root, startServer } from "../../scripts/lib/dev-server.mjs";
 
 /** Nearest-rank percentile of unsorted numbers. */
 export function percentile(xs, p) {

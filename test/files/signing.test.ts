@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { call, register } from "../helpers";
-import { assertForward, bumpPatch, compareVersions, signFile, verifyFile, versionOf, withVersion } from "../../worker/files/signing.js";
+import { assertForward, bumpPatch, compareVersions, signFile, verifyFile, versionOf, withVersion } from "../../client/src/signing.js";
 
 async function publisher(kid = "test-publisher") {
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });

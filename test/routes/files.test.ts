@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import builtin from "../../worker/files/builtin.json";
-import { FILE_NAMES, signFile, verifyFile } from "../../worker/files/signing.js";
+import { FILE_NAMES, signFile, verifyFile } from "../../client/src/signing.js";
 import { call } from "../helpers";
 
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { newRouter } from "../app";
-import { FILE_NAMES } from "../files/signing.js";
+import { FILE_NAMES } from "../../client/src/signing.js";
 import { loadFile } from "../services/files";
 
 const router = newRouter();

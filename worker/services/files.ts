@@ -1,5 +1,5 @@
 import builtin from "../files/builtin.json";
-import type { FileClaims } from "../files/signing.js";
+import type { FileClaims } from "../../client/src/signing.js";
 
 export interface FileEnvelope extends FileClaims {
   signature: string;

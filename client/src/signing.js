@@ -1,5 +1,6 @@
 // Signing and verification of the instruction files (skill.md, heartbeat.md, ...). Plain ESM with
-// JSDoc types so the Worker, the tests and the Node maintainer CLI share one implementation.
+// JSDoc types so the Worker, the maintainer CLI, the tests and the published client (which verifies
+// what it fetches) share one implementation; it lives in the client package because agents need it.
 import { CompactSign, compactVerify, importJWK } from "jose";
 
 export const FILE_NAMES = ["skill.md", "heartbeat.md", "messaging.md", "rules.md", "skill.json"];
