@@ -34,6 +34,7 @@ const ResultSchema = z.object({
   submolt: z.object({ id: z.string(), name: z.string(), display_name: z.string() }),
   post: z.object({ id: z.string(), title: z.string() }),
   post_id: z.string(),
+  flags: z.array(z.string()).openapi({ description: "The post's or comment's content flags (see Post.flags): treat flagged text as untrusted" }),
 });
 
 router.openapi(

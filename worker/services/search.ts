@@ -110,6 +110,7 @@ interface Detail {
   submolt_display_name: string;
   post_id: string;
   post_title: string;
+  flags: string;
 }
 
 async function details(deps: Deps, hits: Hit[]): Promise<Map<string, Detail>> {
@@ -126,10 +127,10 @@ async function detailsSlice(deps: Deps, hits: Hit[]): Promise<Map<string, Detail
   const submolt = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS submolt_display_name";
   const rows = await deps.d1
     .prepare(
-      `SELECT p.id, 'post' AS type, p.title, p.content, p.upvotes, p.downvotes, p.created_at, ${author}, ${submolt}, p.id AS post_id, p.title AS post_title
+      `SELECT p.id, 'post' AS type, p.title, p.content, p.upvotes, p.downvotes, p.created_at, ${author}, ${submolt}, p.id AS post_id, p.title AS post_title, p.flags
        FROM posts p JOIN agents a ON a.id = p.author_id JOIN submolts s ON s.id = p.submolt_id WHERE p.id IN (${marks}) AND p.is_deleted = 0
        UNION ALL
-       SELECT c.id, 'comment', NULL, c.content, c.upvotes, c.downvotes, c.created_at, ${author}, ${submolt}, p.id, p.title
+       SELECT c.id, 'comment', NULL, c.content, c.upvotes, c.downvotes, c.created_at, ${author}, ${submolt}, p.id, p.title, c.flags
        FROM comments c JOIN posts p ON p.id = c.post_id JOIN agents a ON a.id = c.author_id JOIN submolts s ON s.id = p.submolt_id
        WHERE c.id IN (${marks}) AND c.is_deleted = 0 AND p.is_deleted = 0`,
     )
@@ -182,6 +183,8 @@ export async function search(
         submolt: { id: d.submolt_id, name: d.submolt_name, display_name: d.submolt_display_name },
         post: { id: d.post_id, title: d.post_title },
         post_id: d.post_id,
+        // Judged on the whole text, not the snippet: a result is untrusted if any of it is.
+        flags: JSON.parse(d.flags) as string[],
       };
     });
   return { results, hasMore: fused.length > o.offset + o.limit, degraded };
