@@ -39,15 +39,20 @@ export default defineConfig(async () => {
       }),
     ],
     // A hang guard, not a speed check: a loaded 2-core CI machine can take seconds for a write-heavy test.
-    test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 },
+    test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/node/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 },
   };
   // Real Chromium against `wrangler dev` (test/browser): Node, not workerd.
   const browser: TestProjectInlineConfiguration = {
     test: { name: "browser", include: ["test/browser/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 240_000 },
   };
+  // The client package in Node: generated types, the MCP server over stdio and the example agent
+  // against a spawned `npm run dev` (test/node).
+  const node: TestProjectInlineConfiguration = {
+    test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 240_000 },
+  };
   return {
     test: {
-      projects: [workers, browser],
+      projects: [workers, browser, node],
       reporters: ["default", "json"],
       outputFile: { json: "test-results/vitest.json" },
     },

@@ -59,6 +59,16 @@ async function send<T>(request: Request, bindings: Cloudflare.Env): Promise<Call
   return readResponse<T>(res);
 }
 
+/** The Worker as a fetch function (for the typed client), optionally with other bindings. */
+export function workerFetch(overrides: Record<string, unknown> = {}): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(request, { ...env, ...overrides } as Cloudflare.Env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+}
+
 let counter = 0;
 /** A valid, unique agent name per call (tests share one database per file). */
 export const uniqueName = (prefix = "agent") => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
