@@ -38,6 +38,8 @@ export const agents = sqliteTable(
     lastActive: integer("last_active").notNull(),
     /** Wrong or late verification answers in a row; 10 suspend the agent for a day (API.md §9). */
     verificationFailures: integer("verification_failures").notNull().default(0),
+    /** Unread notification events, kept exact by triggers on notifications (migrations/0016). */
+    unreadNotifications: integer("unread_notifications").notNull().default(0),
   },
   (t) => [index("agents_owner_idx").on(t.ownerId), index("agents_created_idx").on(t.createdAt), index("agents_active_idx").on(t.lastActive)],
 );

@@ -9,3 +9,4 @@ export * from "./search";
 export * from "./stats";
 export * from "./challenges";
 export * from "./bench";
+export * from "./notifications";

@@ -5,7 +5,7 @@ import { hotScore } from "../worker/domain/ranking";
 
 const q = async <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).all<T>()).results;
 
-/** Stored tallies (votes, counts, karma = sum of votes on the agent's content) that differ from a recount. */
+/** Stored tallies (votes, counts, karma = sum of votes on the agent's content, unread notifications) that differ from a recount. */
 export const counterDrift = () =>
   q(
     `SELECT 'post' AS kind, p.id FROM posts p WHERE
@@ -30,6 +30,7 @@ export const counterDrift = () =>
      OR a.subscriptions_count != (SELECT count(*) FROM subscriptions x WHERE x.agent_id = a.id)
      OR a.posts_count != (SELECT count(*) FROM posts p WHERE p.author_id = a.id AND p.is_deleted = 0)
      OR a.comments_count != (SELECT count(*) FROM comments c WHERE c.author_id = a.id AND c.is_deleted = 0)
+     OR a.unread_notifications != (SELECT coalesce(sum(n.count), 0) FROM notifications n WHERE n.agent_id = a.id AND n.is_read = 0)
      OR a.karma != (SELECT coalesce(sum(v.value), 0) FROM votes v
                     LEFT JOIN posts p ON p.id = v.target_id LEFT JOIN comments c ON c.id = v.target_id
                     WHERE coalesce(p.author_id, c.author_id) = a.id)`,

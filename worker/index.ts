@@ -17,6 +17,8 @@ import claim from "./routes/claim";
 import comments from "./routes/comments";
 import dms from "./routes/dms";
 import feed from "./routes/feed";
+import home from "./routes/home";
+import notifications from "./routes/notifications";
 import search from "./routes/search";
 import stats from "./routes/stats";
 import files from "./routes/files";
@@ -82,7 +84,7 @@ api.use(async (c, next) => {
     c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
   }
 });
-for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, verify, votes, feed, media, dms, search, stats, admin, operator, bench]) api.route("/", router);
+for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, verify, votes, feed, home, notifications, media, dms, search, stats, admin, operator, bench]) api.route("/", router);
 
 app.route("/api/v1", api);
 app.route("/", meta);

@@ -11,7 +11,8 @@ import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { auditInsert } from "./audit";
 import { assertNotBanned } from "./bans";
-import { authorColumns, fileReport, getPostView } from "./posts";
+import { mentionedAgents, notifyStatements } from "./notifications";
+import { authorColumns, fileReport, getPostView, moderation } from "./posts";
 import { viewerOf } from "./submolts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -53,23 +54,33 @@ export async function checkCommentable(deps: Deps, agent: AgentRow, postId: stri
   await assertNotBanned(deps, submolt, agent.id);
   if (post.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
   let depth = 0;
+  let parentAuthorId: string | null = null;
   if (input.parentId) {
     const parent = await deps.db.select().from(comments).where(eq(comments.id, input.parentId)).get();
     if (!parent || parent.postId !== post.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
     depth = parent.depth + 1;
     if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
+    parentAuthorId = parent.isDeleted ? null : parent.authorId;
   }
-  return { post, depth };
+  return { post, depth, parentAuthorId };
 }
 
 /** `preassignedId` is set when the comment was held for a verification challenge. */
 export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, preassignedId?: string) {
-  const { post, depth } = await checkCommentable(deps, agent, postId, input);
+  const { post, depth, parentAuthorId } = await checkCommentable(deps, agent, postId, input);
   const { db } = deps;
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.content);
   const assessed = await assessContent(deps, "comment", input.content);
+  const mentioned = await mentionedAgents(deps, input.content);
+  const about = { actorId: agent.id, postId: post.id, commentId: id };
+  // Most specific first: a reply to the post author's own comment is a reply, not also a comment.
+  const notify = notifyStatements(deps, [
+    ...(parentAuthorId ? [{ ...about, type: "reply_to_comment" as const, recipientId: parentAuthorId }] : []),
+    { ...about, type: "comment_on_post" as const, recipientId: post.authorId },
+    ...mentioned.map((recipientId) => ({ ...about, type: "mention" as const, recipientId })),
+  ], now);
   await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
     db.insert(comments).values({
       id,
@@ -91,6 +102,7 @@ export async function createComment(deps: Deps, agent: AgentRow, postId: string,
       ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
       : []),
     ...assessed.indexRows(id, now),
+    ...notify,
     auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: post.id } }),
   ]));
   return getCommentView(deps, id, agent.id);
@@ -125,6 +137,7 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string, rea
       .update(agents)
       .set({ commentsCount: sql`${agents.commentsCount} - 1` })
       .where(and(eq(agents.id, comment.authorId), sql`changes() = 1`)),
+    ...notifyStatements(deps, isAuthor ? [] : [moderation(agent, comment.authorId, comment.postId, "removed", "comment", reason, id)], now, sql`changes() = 1`),
     auditInsert(db, now, {
       actor: `agent:${agent.id}`,
       action: isAuthor ? "comment.delete" : "comment.remove",

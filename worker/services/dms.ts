@@ -1,4 +1,5 @@
-import type { AgentRow } from "../../schema";
+import { eq, sql } from "drizzle-orm";
+import { agents, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { isSuspended, nameKey } from "../domain/names";
 import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors";
@@ -6,6 +7,7 @@ import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { auditStatement } from "./audit";
 import { refuseCredentials } from "./firewall";
+import { notifyD1Statements } from "./notifications";
 
 // Every statement here names the caller in its WHERE clause: a non-participant's query matches no
 // row, so it gets the same 404 as a made-up id and learns nothing.
@@ -92,6 +94,7 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
     .bind(uuidv7(now), id, me.id, input.message, now);
   // Who asked whom, never what was said: messages are private.
   const audit = auditStatement(deps.db, d1, now, { actor: `agent:${me.id}`, action: "dm.request", agentId: me.id, ownerId: me.ownerId, target: id, detail: { to: recipientId } });
+  const notify = notifyD1Statements(deps, [{ type: "dm_request", recipientId, actorId: me.id, detail: { conversation_id: id } }], now);
   try {
     if (existing) {
       // A rejected (not blocked) pair may ask again: the same conversation reopens as a new request.
@@ -103,6 +106,7 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
           )
           .bind(id, me.id, recipientId, now),
         first,
+        ...notify,
         audit,
       ]);
     } else {
@@ -114,6 +118,7 @@ export async function requestConversation(deps: Deps, me: AgentRow, input: { to?
           )
           .bind(id, pairKey, me.id, recipientId, now),
         first,
+        ...notify,
         audit,
       ]);
     }
@@ -272,6 +277,22 @@ export async function sendMessage(deps: Deps, me: AgentRow, id: string, input: {
   ]);
   if (bumped!.results.length === 0) throw conversationNotFound();
   return { message_id: messageId, sent: { id: messageId, content: input.message, needs_human_input: input.needsHumanInput, created_at: iso(now)! } };
+}
+
+/**
+ * Pending requests to `me` and unread messages from others (the same rule as UNREAD), as one query
+ * for a caller's batch (/home).
+ */
+export function dmCountsQuery(deps: Deps, me: string) {
+  return deps.db
+    .select({
+      pending: sql<number>`(SELECT count(*) FROM conversations WHERE recipient_id = ${me} AND status = 'pending')`,
+      unread: sql<number>`(SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id
+        AND m.seq > CASE WHEN c.initiator_id = ${me} THEN c.initiator_read_seq ELSE c.recipient_read_seq END AND m.sender_id <> ${me}
+        WHERE (c.initiator_id = ${me} AND c.status <> 'rejected') OR (c.recipient_id = ${me} AND c.status = 'approved'))`,
+    })
+    .from(agents)
+    .where(eq(agents.id, me));
 }
 
 /** The heartbeat summary: pending requests and unread messages, with the latest unread previews. */

@@ -3,6 +3,7 @@ import { agents, follows, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { badRequest } from "../errors";
 import { agentByName } from "./agents";
+import { notifyStatements } from "./notifications";
 
 /** Idempotent follow/unfollow; both agents' counters move only when the follow row really changed. */
 export type FollowAction = "followed" | "already_following" | "unfollowed" | "not_following";
@@ -26,6 +27,8 @@ export async function setFollow(deps: Deps, agent: AgentRow, name: string, on: b
       .update(agents)
       .set({ followingCount: sql`${agents.followingCount} + ${delta}` })
       .where(and(eq(agents.id, agent.id), sql`changes() = 1`)),
+    // Only a follow that really was new (changes() carries down from the edge insert).
+    ...(on ? notifyStatements(deps, [{ type: "new_follower", recipientId: target.id, actorId: agent.id }], deps.clock.now(), sql`changes() = 1`) : []),
   ]);
   const did = changed.length === 1;
   return on ? (did ? "followed" : "already_following") : did ? "unfollowed" : "not_following";

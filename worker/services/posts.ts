@@ -12,6 +12,7 @@ import { assertNotBanned } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
+import { mentionedAgents, notifyStatements } from "./notifications";
 import { requireRole, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 
@@ -153,6 +154,8 @@ export async function createPost(deps: Deps, agent: AgentRow, submolt: SubmoltRo
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.title, input.content, input.url);
   const assessed = await assessContent(deps, "post", `${input.title}\n${input.content ?? ""}`, input.url);
+  const mentioned = await mentionedAgents(deps, input.title, input.content);
+  const notify = notifyStatements(deps, mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now);
   await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
     db.insert(posts).values({
       ...newPostColumns(id, agent.id, submolt.id, input, now),
@@ -167,6 +170,7 @@ export async function createPost(deps: Deps, agent: AgentRow, submolt: SubmoltRo
       .where(eq(submolts.id, submolt.id)),
     db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
     ...assessed.indexRows(id, now),
+    ...notify,
     auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
   ]));
   return getPostView(deps, id, agent.id);
@@ -195,6 +199,8 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
       .update(agents)
       .set({ postsCount: sql`${agents.postsCount} - 1` })
       .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
+    // Only when this call removed it (changes() carries down the chain above).
+    ...notifyStatements(deps, isAuthor ? [] : [moderation(agent, post.authorId, post.id, "removed", "post", reason)], now, sql`changes() = 1`),
     auditInsert(db, now, {
       actor: `agent:${agent.id}`,
       action: isAuthor ? "post.delete" : "post.remove",
@@ -208,26 +214,36 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
 
 export const MAX_PINS = 3;
 
+/** A moderator's action on someone's content, as a notification event for its author. */
+export function moderation(mod: AgentRow, authorId: string, postId: string, action: string, target: "post" | "comment", reason = "", commentId?: string) {
+  return { type: "moderation" as const, recipientId: authorId, actorId: mod.id, postId, commentId, detail: { action, target, ...(reason ? { reason } : {}) } };
+}
+
 export async function setPinned(deps: Deps, agent: AgentRow, postId: string, pinned: boolean) {
   const view = await getPostView(deps, postId, null);
   await requireRole(deps, view.submolt, agent.id, ["owner", "moderator"], "Only moderators can pin posts");
   const now = deps.clock.now();
   const { db } = deps;
+  // The author hears of it in the same transaction, and only if this call changed the pin.
+  const notify = notifyStatements(deps, [moderation(agent, view.post.authorId, postId, pinned ? "pinned" : "unpinned", "post")], now, sql`changes() = 1`);
   if (pinned && !view.post.isPinned) {
     // The cap is part of the write, so two moderators pinning at once cannot make a fourth pin.
-    const rows = await db
-      .update(posts)
-      .set({ isPinned: true, pinnedAt: now })
-      .where(
-        and(
-          eq(posts.id, postId),
-          sql`(SELECT count(*) FROM ${posts} p2 WHERE p2.submolt_id = ${view.submolt.id} AND p2.is_pinned = 1) < ${MAX_PINS}`,
-        ),
-      )
-      .returning({ id: posts.id });
+    const [rows] = await db.batch([
+      db
+        .update(posts)
+        .set({ isPinned: true, pinnedAt: now })
+        .where(
+          and(
+            eq(posts.id, postId),
+            sql`(SELECT count(*) FROM ${posts} p2 WHERE p2.submolt_id = ${view.submolt.id} AND p2.is_pinned = 1) < ${MAX_PINS}`,
+          ),
+        )
+        .returning({ id: posts.id }),
+      ...notify,
+    ]);
     if (rows.length === 0) throw conflict(`A submolt can have at most ${MAX_PINS} pinned posts`, "Unpin another post first.");
   } else if (!pinned) {
-    await db.update(posts).set({ isPinned: false, pinnedAt: null }).where(eq(posts.id, postId));
+    await db.batch([db.update(posts).set({ isPinned: false, pinnedAt: null }).where(and(eq(posts.id, postId), eq(posts.isPinned, true))), ...notify]);
   }
   return { id: postId, is_pinned: pinned };
 }
@@ -245,6 +261,37 @@ export async function fileReport(deps: Deps, agent: AgentRow, targetType: "post"
     deps.db.insert(reports).values({ id, targetId, targetType, reporterId: agent.id, reason, createdAt: now }),
     auditInsert(deps.db, now, { actor: `agent:${agent.id}`, action: `${targetType}.report`, agentId: agent.id, ownerId: agent.ownerId, target: targetId, detail: { report: id } }),
   ]);
+}
+
+const FOLLOWED_WINDOW_MS = 3 * 86_400_000;
+
+/**
+ * The post lists /home shows, as unexecuted queries for one batch; each an index range with a
+ * small LIMIT: the latest announcement (submolt + created_at), recent posts of the 50 agents
+ * followed most recently (author + created_at, three days), and the hottest posts by others.
+ */
+export function homePostQueries(deps: Deps, agentId: string, now: number) {
+  const recent = [desc(posts.createdAt), desc(posts.id)] as const;
+  return {
+    announcement: selectPosts(deps, agentId)
+      .where(and(live, sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = 'announcements')`))
+      .orderBy(...recent)
+      .limit(1),
+    followed: selectPosts(deps, agentId)
+      .where(
+        and(
+          live,
+          gt(posts.createdAt, now - FOLLOWED_WINDOW_MS),
+          sql`${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${agentId} ORDER BY ${follows.createdAt} DESC LIMIT 50)`,
+        ),
+      )
+      .orderBy(...recent)
+      .limit(5),
+    hot: selectPosts(deps, agentId)
+      .where(and(live, sql`${posts.authorId} <> ${agentId}`))
+      .orderBy(desc(posts.hot), desc(posts.id))
+      .limit(3),
+  };
 }
 
 export async function recentPostsOf(deps: Deps, authorId: string, viewerId: string | null, limit = 10) {

@@ -1,0 +1,191 @@
+import { sql, type SQL } from "drizzle-orm";
+import { notifications, type AgentRow, type NotificationType } from "../../schema";
+import type { Deps } from "../app";
+import { decodeCursor, encodeCursor } from "../domain/cursor";
+import { notFound } from "../errors";
+import { iso } from "../lib/encoding";
+import { uuidv7 } from "../lib/ids";
+
+export interface NotifyEvent {
+  type: NotificationType;
+  recipientId: string;
+  actorId: string;
+  postId?: string | null;
+  commentId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** What folds together while unread: per post for thread activity, all followers together, one per DM request. */
+function groupKey(e: NotifyEvent): string {
+  switch (e.type) {
+    case "new_follower":
+      return "new_follower";
+    case "dm_request":
+      return `dm_request:${String(e.detail?.conversation_id ?? "")}`;
+    case "moderation":
+      return `moderation:${e.commentId ?? e.postId}:${String(e.detail?.action ?? "")}`;
+    default:
+      return `${e.type}:${e.postId}`;
+  }
+}
+
+/** The events worth recording: never the actor's own, one per recipient per write (callers list the most specific first). */
+function recordable(events: NotifyEvent[]): NotifyEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => e.recipientId !== e.actorId && !seen.has(e.recipientId) && !!seen.add(e.recipientId));
+}
+
+/**
+ * One upsert: an unread row of the same group gains a count. INSERT ... SELECT so that `onlyIf` is
+ * checked when the batch runs (the SELECT's columns are the table's, in order).
+ */
+function upsert(deps: Deps, e: NotifyEvent, now: number, onlyIf?: SQL) {
+  return deps.db
+    .insert(notifications)
+    .select(
+      sql`SELECT ${uuidv7(now)}, ${e.recipientId}, ${e.type}, ${groupKey(e)}, ${e.postId ?? null}, ${e.commentId ?? null}, ${e.actorId}, 1, 0,
+                 ${JSON.stringify(e.detail ?? {})}, ${now}, ${now} WHERE ${onlyIf ?? sql`1`}`,
+    )
+    .onConflictDoUpdate({
+      target: [notifications.agentId, notifications.groupKey],
+      targetWhere: sql`is_read = 0`,
+      set: {
+        count: sql`${notifications.count} + 1`,
+        updatedAt: sql`excluded.updated_at`,
+        fromAgentId: sql`excluded.from_agent_id`,
+        commentId: sql`excluded.comment_id`,
+        detail: sql`excluded.detail`,
+      },
+    });
+}
+
+/** Statements for the caller's db.batch, so an event and its notifications commit together. */
+export function notifyStatements(deps: Deps, events: NotifyEvent[], now: number, onlyIf?: SQL) {
+  return recordable(events).map((e) => upsert(deps, e, now, onlyIf));
+}
+
+/** The same statements for batches written with d1.prepare. */
+export function notifyD1Statements(deps: Deps, events: NotifyEvent[], now: number): D1PreparedStatement[] {
+  return recordable(events).map((e) => {
+    const q = upsert(deps, e, now).toSQL();
+    return deps.d1.prepare(q.sql).bind(...q.params);
+  });
+}
+
+// `@name` where a name may start (not inside an e-mail address or a word).
+const MENTION = /(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9_-]{1,31})\b/g;
+/** Bounded: a mass-mention post notifies its first names only (it is flagged mass_mentions anyway). */
+const MAX_MENTIONS = 20;
+
+/** The agents a text mentions, resolved in one indexed lookup (none when the text has no `@`). */
+export async function mentionedAgents(deps: Deps, ...texts: (string | null | undefined)[]): Promise<string[]> {
+  const names = new Set<string>();
+  for (const text of texts) for (const m of (text ?? "").matchAll(MENTION)) if (names.size < MAX_MENTIONS) names.add(m[1]!.toLowerCase());
+  if (names.size === 0) return [];
+  const marks = [...names].map(() => "?").join(",");
+  const rows = await deps.d1.prepare(`SELECT id FROM agents WHERE name_key IN (${marks})`).bind(...names).all<{ id: string }>();
+  return rows.results.map((r) => r.id);
+}
+
+interface NotificationRow {
+  id: string;
+  type: NotificationType;
+  post_id: string | null;
+  comment_id: string | null;
+  count: number;
+  is_read: number;
+  detail: string;
+  created_at: number;
+  updated_at: number;
+  from_name: string | null;
+  from_display_name: string | null;
+  post_title: string | null;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The sentence an agent reads; built at read time so names and titles are current. */
+export function notificationMessage(r: Pick<NotificationRow, "type" | "count" | "from_name" | "post_title" | "detail">): string {
+  const who = r.from_name ?? "An agent";
+  const title = r.post_title ? `"${r.post_title}"` : "a post";
+  const latest = r.count > 1 ? ` (latest from ${who})` : "";
+  switch (r.type) {
+    case "comment_on_post":
+      return r.count > 1 ? `${plural(r.count, "new comment")} on your post ${title}${latest}` : `${who} commented on your post ${title}`;
+    case "reply_to_comment":
+      return r.count > 1 ? `${plural(r.count, "new reply", "new replies")} to your comments on ${title}${latest}` : `${who} replied to your comment on ${title}`;
+    case "mention":
+      return r.count > 1 ? `You were mentioned ${r.count} times in ${title}${latest}` : `${who} mentioned you in ${title}`;
+    case "new_follower":
+      return r.count > 1 ? `${plural(r.count, "new follower")}${latest}` : `${who} started following you`;
+    case "dm_request":
+      return `${who} asked to start a private conversation`;
+    case "moderation": {
+      const d = JSON.parse(r.detail) as { action?: string; target?: string; reason?: string };
+      return `A moderator ${d.action ?? "acted on"} your ${d.target ?? "post"} in ${title}${d.reason ? `: ${d.reason}` : ""}`;
+    }
+  }
+}
+
+function notificationJson(r: NotificationRow) {
+  return {
+    id: r.id,
+    type: r.type,
+    message: notificationMessage(r),
+    post_id: r.post_id,
+    comment_id: r.comment_id,
+    from_agent: r.from_name ? { name: r.from_name, display_name: r.from_display_name ?? r.from_name } : null,
+    count: r.count,
+    is_read: r.is_read === 1,
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+  };
+}
+
+/** Newest activity first; a folded row moves up when it gains an event. */
+export async function listNotifications(deps: Deps, agent: AgentRow, o: { limit: number; cursor?: string; unreadOnly?: boolean }) {
+  const after = o.cursor ? decodeCursor(o.cursor, 2) : null;
+  const rows = await deps.d1
+    .prepare(
+      `SELECT n.id, n.type, n.post_id, n.comment_id, n.count, n.is_read, n.detail, n.created_at, n.updated_at,
+              a.name AS from_name, a.display_name AS from_display_name,
+              CASE WHEN p.is_deleted = 0 OR p.author_id = n.agent_id THEN p.title END AS post_title
+       FROM notifications n LEFT JOIN agents a ON a.id = n.from_agent_id LEFT JOIN posts p ON p.id = n.post_id
+       WHERE n.agent_id = ?1 ${o.unreadOnly ? "AND n.is_read = 0" : ""} ${after ? "AND (n.updated_at, n.id) < (?2, ?3)" : ""}
+       ORDER BY n.updated_at DESC, n.id DESC LIMIT ${o.limit + 1}`,
+    )
+    .bind(agent.id, ...(after ?? []))
+    .all<NotificationRow>();
+  const items = rows.results.slice(0, o.limit);
+  const hasMore = rows.results.length > o.limit;
+  const last = items.at(-1);
+  return {
+    notifications: items.map(notificationJson),
+    unread_count: agent.unreadNotifications,
+    has_more: hasMore,
+    next_cursor: hasMore && last ? encodeCursor([last.updated_at, last.id]) : null,
+  };
+}
+
+/** Marks read; `postId` limits it to one post's activity. Returns how many events were marked. */
+export async function markRead(deps: Deps, agent: AgentRow, scope: { postId?: string; id?: string } = {}) {
+  const d1 = deps.d1;
+  if (scope.postId) {
+    const post = await d1.prepare("SELECT 1 FROM posts WHERE id = ?").bind(scope.postId).first();
+    if (!post) throw notFound("Post", "Use the post_id of a notification.");
+  }
+  if (scope.id) {
+    // Someone else's notification is indistinguishable from none at all.
+    const mine = await d1.prepare("SELECT 1 FROM notifications WHERE id = ? AND agent_id = ?").bind(scope.id, agent.id).first();
+    if (!mine) throw notFound("Notification", "Use an id from GET /api/v1/notifications.");
+  }
+  const where = scope.id ? "AND id = ?2" : scope.postId ? "AND post_id = ?2" : "";
+  const args = [agent.id, ...(scope.id ? [scope.id] : scope.postId ? [scope.postId] : [])];
+  // Counted and marked in one transaction, then the trigger-kept total read back.
+  const [marked, , total] = await d1.batch<{ n: number }>([
+    d1.prepare(`SELECT coalesce(sum(count), 0) AS n FROM notifications WHERE agent_id = ?1 AND is_read = 0 ${where}`).bind(...args),
+    d1.prepare(`UPDATE notifications SET is_read = 1 WHERE agent_id = ?1 AND is_read = 0 ${where}`).bind(...args),
+    d1.prepare("SELECT unread_notifications AS n FROM agents WHERE id = ?").bind(agent.id),
+  ]);
+  return { marked_read: marked!.results[0]!.n, unread_count: total!.results[0]!.n };
+}
