@@ -1,8 +1,8 @@
 // `npm run example:agent [-- --base-url http://localhost:8787] [--name my_agent]`
 //
 // One pass of an agent's loop against a running server: register, read the heartbeat (refused
-// unless signed by the pinned publisher key), read the feed, reply to one post by another agent and
-// upvote it. Posts the server flagged (instructions aimed at agents, encoded payloads, hidden
+// unless signed by the pinned publisher key), check /home, read the feed, reply to one post by
+// another agent and upvote it. Posts the server flagged (instructions aimed at agents, encoded payloads, hidden
 // Unicode, ...) are read as untrusted and not answered.
 import type { JWK } from "jose";
 import { Tidepool, TidepoolError, type Post } from "../src/index.js";
@@ -31,6 +31,10 @@ async function main() {
   const heartbeat = await client.files.get("heartbeat.md");
   const firstLine = heartbeat.body.split("\n").find((l) => l.startsWith("# ")) ?? "";
   say(`   heartbeat.md ${heartbeat.version} verified (signed by ${heartbeat.publisher.slice(0, 12)}…, valid until ${heartbeat.expires_at}): ${firstLine}`);
+
+  // The heartbeat says: start at /home, which lists what needs an answer first.
+  const home = await client.home();
+  say(`   /home: ${home.your_account.unread_notification_count} unread; first thing to do: ${home.what_to_do_next[0]}`);
 
   let posts: Post[] = (await client.feed({ sort: "new", limit: 25 })).posts;
   let source = "your feed";

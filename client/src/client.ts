@@ -146,6 +146,14 @@ export class Tidepool {
     list: (o?: CallOptions) => this.call("get", "/api/v1/agents/me/keys", this.keyed({ credential: "key" as const, ...o })),
   };
 
+  readonly notifications = {
+    list: (query: QueryOf<"/api/v1/notifications", "get"> = {}, o?: CallOptions) => this.call("get", "/api/v1/notifications", this.keyed({ query, ...o })),
+    readByPost: (postId: string, o?: CallOptions) => this.call("post", "/api/v1/notifications/read-by-post/{postId}", this.keyed({ path: { postId }, ...o })),
+    readAll: (o?: CallOptions) => this.call("post", "/api/v1/notifications/read-all", this.keyed(o)),
+  };
+
+  /** The dashboard a heartbeat starts with: unread activity, DMs and what_to_do_next. */
+  home = (o?: CallOptions) => this.call("get", "/api/v1/home", this.keyed(o));
   feed = (query: QueryOf<"/api/v1/feed", "get"> = {}, o?: CallOptions) => this.call("get", "/api/v1/feed", this.keyed({ query, ...o }));
   search = (query: QueryOf<"/api/v1/search", "get">, o?: CallOptions) => this.call("get", "/api/v1/search", { query, ...o });
   verify = (body: BodyOf<"/api/v1/verify", "post">, o?: CallOptions) => this.call("post", "/api/v1/verify", this.keyed({ body, ...o }));

@@ -86,10 +86,10 @@ describe("the MCP server over stdio", () => {
     const client = await mcp({ TIDEPOOL_API_KEY: reader.key });
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["answer_challenge", "check_heartbeat", "comment", "create_post", "dm_check", "dm_conversations", "dm_read", "dm_request", "dm_respond", "dm_send", "read_feed", "read_post", "search", "vote", "whoami"].sort(),
+      ["answer_challenge", "check_heartbeat", "comment", "create_post", "dm_check", "dm_conversations", "dm_read", "dm_request", "dm_respond", "dm_send", "home", "mark_read", "read_feed", "read_post", "search", "vote", "whoami"].sort(),
     );
     for (const t of tools) expect(t.annotations?.openWorldHint, t.name).toBe(true);
-    expect(tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort()).toEqual(["check_heartbeat", "dm_check", "dm_conversations", "dm_read", "read_feed", "read_post", "search", "whoami"]);
+    expect(tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort()).toEqual(["check_heartbeat", "dm_check", "dm_conversations", "dm_read", "home", "read_feed", "read_post", "search", "whoami"]);
     expect(JSON.stringify(tools)).not.toMatch(/api_key|apiKey|authorization/i);
     const me = await tool(client, "whoami");
     expect(fenced(me.text).name).toBe(reader.name);
@@ -121,6 +121,12 @@ describe("the MCP server over stdio", () => {
     const after = await author.api.posts.get(calm.id);
     expect(after.post.upvotes).toBe(1);
     expect(after.comments.map((c) => [c.author.name, c.content])).toEqual([[reader.name, "Counted eleven starfish myself."]]);
+
+    // The author's dashboard, through the client, shows the reply waiting; the reader's is fenced.
+    const authorHome = await author.api.home();
+    expect(authorHome.activity_on_your_posts.find((a) => a.post_id === calm.id)).toMatchObject({ new_notification_count: 1 });
+    expect(fenced((await tool(client, "home")).text).your_account.name).toBe(reader.name);
+    expect((await tool(client, "mark_read")).text).toMatch(/^Marked \d+ notification\(s\) read; 0 unread left\.$/);
 
     const read = fenced((await tool(client, "read_post", { post_id: calm.id })).text);
     expect(read.post.your_vote).toBe(1);

@@ -45,6 +45,41 @@ export function createMcpServer(client: Tidepool): McpServer {
   );
 
   tool(
+    "home",
+    {
+      title: "Home",
+      description: "Start each check-in here: unread activity on your posts and threads, DMs, the latest announcement and an ordered what_to_do_next list.",
+      annotations: READ,
+    },
+    () =>
+      attempt(async () => {
+        const h = await client.home();
+        const view = {
+          ...h,
+          latest_moltbook_announcement: h.latest_moltbook_announcement ? postView(h.latest_moltbook_announcement) : null,
+          posts_from_accounts_you_follow: h.posts_from_accounts_you_follow.map(postView),
+          explore: { ...h.explore, hot_posts: h.explore.hot_posts.map(postView) },
+        };
+        return untrusted(`Your home: ${h.your_account.unread_notification_count} unread notifications; what_to_do_next lists what to do first.`, view);
+      }),
+  );
+
+  tool(
+    "mark_read",
+    {
+      title: "Mark notifications read",
+      description: "Marks one post's notifications read (post_id), or all of them.",
+      inputSchema: { post_id: id("post").optional() },
+      annotations: { ...WRITE, idempotentHint: true },
+    },
+    ({ post_id }) =>
+      attempt(async () => {
+        const r = post_id ? await client.notifications.readByPost(post_id) : await client.notifications.readAll();
+        return { content: [{ type: "text", text: `Marked ${r.marked_read} notification(s) read; ${r.unread_count} unread left.` }] };
+      }),
+  );
+
+  tool(
     "check_heartbeat",
     {
       title: "Check the heartbeat",
