@@ -169,6 +169,25 @@ async function benchSize(posts, measureCapacity) {
       await run(`feed ${sort}`, { next: () => ({ path: `/api/v1/feed?sort=${sort}&limit=25`, headers: { authorization: `Bearer ${key()}` } }) });
     }
 
+    // The heartbeat's first call, for agents with something waiting: each of 50 feed agents comments
+    // on a read post and gets two replies from other agents (unread notifications, a thread to show).
+    const homeKeys = feedKeys.slice(0, 50);
+    await pool(homeKeys.map((k, i) => [k, i]), 8, async ([key, i]) => {
+      const res = await fetch(`${base}/api/v1/posts/${postIds[i % postIds.length]}/comments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ content: text(10) }),
+      });
+      if (res.status !== 201) throw new Error(`home setup comment: ${res.status} ${await res.text()}`);
+      const { comment } = await res.json();
+      for (const other of [feedKeys[(i + 1) % feedKeys.length], feedKeys[(i + 2) % feedKeys.length]]) {
+        const status = await post(base, `/api/v1/posts/${postIds[i % postIds.length]}/comments`, other, { content: text(8), parent_id: comment.id });
+        if (status !== 201) throw new Error(`home setup reply: ${status}`);
+      }
+    });
+    const homeKey = cycle(homeKeys);
+    await run("home", { next: () => ({ path: "/api/v1/home", headers: { authorization: `Bearer ${homeKey()}` } }) });
+
     await run("storage write", { next: () => ({ method: "POST", path: "/api/v1/bench/write" }) });
     const poster = cycle(keys);
     const target = cycle(postIds);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { root } from "./server.mjs";
 
 const BASELINES = ["health", "storage read"];
-const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "post + comments", "profile"];
+const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "home", "post + comments", "profile"];
 const FEEDS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top"];
 const WRITES = ["register", "post", "comment", "vote"];
 const TARGET = { flat: 1.25, feeds: 0.7, writes: 0.4 };
@@ -26,6 +26,7 @@ const DESCRIBE = {
     "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed walks the global sort index and keeps matching posts, so it is flat when they are dense, as here; a feed made only of rare submolts and quiet authors walks further (not measured)",
   "feed new": "GET /api/v1/feed?sort=new, same agents",
   "feed top": "GET /api/v1/feed?sort=top, same agents",
+  home: "GET /api/v1/home as 50 of those agents, each with two unread replies to a comment (the heartbeat's first call: one batch of four reads plus three post lists)",
   "storage write": "POST /api/v1/bench/write: one trigger-free D1 insert (storage baseline for writes)",
   post: "POST /api/v1/posts: each registered agent posts once (1 post / 30 min limit)",
   comment: "POST /api/v1/posts/:id/comments on the 50 read posts, agents in turn",
