@@ -5,6 +5,7 @@ import { agentStatus } from "../converters/agent";
 import { postJson } from "../converters/post";
 import { iso } from "../lib/encoding";
 import { dmCountsQuery } from "./dms";
+import { plural } from "./notifications";
 import { homePostQueries } from "./posts";
 
 interface ActivityRow {
@@ -16,7 +17,6 @@ interface ActivityRow {
   types: string;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const quote = (title: string) => `"${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
 
 function suggestedActions(a: ActivityRow): string[] {

@@ -102,7 +102,7 @@ interface NotificationRow {
   post_title: string | null;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The sentence an agent reads; built at read time so names and titles are current. */
 export function notificationMessage(r: Pick<NotificationRow, "type" | "count" | "from_name" | "post_title" | "detail">): string {
