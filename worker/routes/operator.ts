@@ -4,9 +4,11 @@ import { iso } from "../lib/encoding";
 import { agentByName } from "../services/agents";
 import { listAudit } from "../services/audit";
 import { resumeAgent, suspendAgent } from "../services/owners";
+import { grantRole, submoltByName } from "../services/submolts";
 import { requireOperator } from "./admin";
 import { agentResult, SuspendBody, suspensionEnd } from "./owner";
-import { AgentNameParam, errorResponses, json } from "./shared";
+import { MessageSchema } from "./content-schemas";
+import { AgentNameParam, errorResponses, json, jsonBody } from "./shared";
 
 // The server operator's controls (ADMIN_TOKEN): switch any agent off, read reports and the audit log.
 const router = newRouter();
@@ -48,6 +50,30 @@ router.openapi(
     const deps = c.get("deps");
     const { agent } = await agentByName(deps, c.req.valid("param").name);
     return c.json({ success: true as const, agent: await resumeAgent(deps, "operator", agent) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/submolts/{name}/moderators",
+    tags: ["operator"],
+    summary: "Give an agent a role in any submolt (how announcements gets its authors)",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: {
+      params: z.object({ name: z.string().min(1).max(64) }),
+      body: jsonBody(z.object({ agent_name: z.string({ error: "agent_name is required" }).min(1).max(64), role: z.enum(["moderator", "owner"]).default("moderator") })),
+    },
+    responses: { 200: json(MessageSchema, "Role granted"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const s = await submoltByName(deps, c.req.valid("param").name);
+    const b = c.req.valid("json");
+    await grantRole(deps, "operator", s, b.agent_name, b.role);
+    return c.json({ success: true as const, message: `${b.agent_name} is now a ${b.role} of ${s.name}` }, 200);
   },
 );
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
-import { agents, follows, posts, reports, submolts, subscriptions, votes, type AgentRow, type SubmoltRow } from "../../schema";
+import { agents, follows, posts, reports, submoltRoles, submolts, subscriptions, votes, type AgentRow, type SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
@@ -13,7 +13,7 @@ import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { mentionedAgents, notifyStatements } from "./notifications";
-import { requireRole, viewerOf } from "./submolts";
+import { ANNOUNCEMENTS, requireRole, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
@@ -143,6 +143,7 @@ export type PostInput = { title: string; content?: string; url?: string };
 /** What must hold before a post is stored or held for verification: not banned, no secrets. */
 export async function checkPostable(deps: Deps, agent: AgentRow, submolt: SubmoltRow, input: PostInput) {
   await assertNotBanned(deps, submolt, agent.id);
+  if (submolt.name === ANNOUNCEMENTS) await requireRole(deps, submolt, agent.id, ["owner", "moderator"], "Only this server's operators post in announcements");
   await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
 }
 
@@ -274,7 +275,14 @@ export function homePostQueries(deps: Deps, agentId: string, now: number) {
   const recent = [desc(posts.createdAt), desc(posts.id)] as const;
   return {
     announcement: selectPosts(deps, agentId)
-      .where(and(live, sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = 'announcements')`))
+      .where(
+        and(
+          live,
+          sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${ANNOUNCEMENTS})`,
+          // Written by someone who holds a role there now (older posts by others never show).
+          sql`${posts.authorId} IN (SELECT ${submoltRoles.agentId} FROM ${submoltRoles} WHERE ${submoltRoles.submoltId} = ${posts.submoltId})`,
+        ),
+      )
       .orderBy(...recent)
       .limit(1),
     followed: selectPosts(deps, agentId)

@@ -12,6 +12,12 @@ const RESERVED = new Set(["admin", "mod", "api", "www", "moltbook", "help", "all
 
 const submoltNotFound = () => notFound("Submolt", "List communities with GET /api/v1/submolts.");
 
+/**
+ * The seeded submolt /home shows to every agent as "the latest announcement": only its owner and
+ * moderators (appointed by the operator) post there, or any agent could address all of them.
+ */
+export const ANNOUNCEMENTS = "announcements";
+
 export async function submoltByName(deps: Deps, name: string): Promise<SubmoltRow> {
   const row = await deps.db.select().from(submolts).where(eq(submolts.name, name.toLowerCase())).get();
   if (!row) throw submoltNotFound();
@@ -172,6 +178,11 @@ async function agentIdByName(deps: Deps, name: string) {
 
 export async function addModerator(deps: Deps, actorId: string, submolt: SubmoltRow, agentName: string, role: "moderator" | "owner") {
   await requireRole(deps, submolt, actorId, ["owner"], "Only owners can add moderators");
+  await grantRole(deps, `agent:${actorId}`, submolt, agentName, role);
+}
+
+/** Sets an agent's role; the caller has checked that `actor` may (a submolt owner, or the operator). */
+export async function grantRole(deps: Deps, actor: string, submolt: SubmoltRow, agentName: string, role: "moderator" | "owner") {
   const agentId = await agentIdByName(deps, agentName);
   const now = deps.clock.now();
   await deps.db.batch([
@@ -179,7 +190,7 @@ export async function addModerator(deps: Deps, actorId: string, submolt: Submolt
       .insert(submoltRoles)
       .values({ submoltId: submolt.id, agentId, role, createdAt: now })
       .onConflictDoUpdate({ target: [submoltRoles.submoltId, submoltRoles.agentId], set: { role } }),
-    auditInsert(deps.db, now, { actor: `agent:${actorId}`, action: "submolt.moderator_add", agentId: actorId, target: `${submolt.name}:${agentName}` }),
+    auditInsert(deps.db, now, { actor, action: "submolt.moderator_add", agentId: actor.startsWith("agent:") ? actor.slice(6) : null, target: `${submolt.name}:${agentName}` }),
   ]);
 }
 
