@@ -35,5 +35,7 @@ export const notifications = sqliteTable(
     uniqueIndex("notifications_unread_group_idx").on(t.agentId, t.groupKey).where(sql`is_read = 0`),
     index("notifications_unread_post_idx").on(t.agentId, t.postId).where(sql`is_read = 0`),
     index("notifications_list_idx").on(t.agentId, sql`${t.updatedAt} DESC`, sql`${t.id} DESC`),
+    // The cron's retention sweep reads only old read rows.
+    index("notifications_read_age_idx").on(t.updatedAt).where(sql`is_read = 1`),
   ],
 );

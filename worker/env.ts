@@ -56,6 +56,7 @@ const ConfigSchema = z.object({
   RATE_LIMIT_PROFILE: z.enum(["oss", "live"]).default("oss"),
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
+  NOTIFICATION_RETENTION_DAYS: positiveInt(30),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
   /** Who must answer a verification challenge before a post or comment is published (API.md §9). */
   VERIFICATION: z.enum(["off", "new_agents", "all"]).default("off"),

@@ -19,6 +19,7 @@ import dms from "./routes/dms";
 import feed from "./routes/feed";
 import home from "./routes/home";
 import notifications from "./routes/notifications";
+import { sweepReadNotifications } from "./services/notifications";
 import search from "./routes/search";
 import stats from "./routes/stats";
 import files from "./routes/files";
@@ -133,7 +134,7 @@ export { app };
 
 export default {
   fetch: app.fetch,
-  /** Cron: drain the search outbox (retries and anything the post-response drains missed). */
+  /** Cron: drain the search outbox (retries and anything the post-response drains missed) and sweep old read notifications. */
   async scheduled(_controller, env, ctx) {
     const deps = buildDeps(env, "https://cron.invalid");
     ctx.waitUntil(
@@ -144,5 +145,6 @@ export default {
         }
       })(),
     );
+    ctx.waitUntil(sweepReadNotifications(deps).catch((err) => console.error(JSON.stringify({ level: "error", message: "notification sweep failed", error: String(err) }))));
   },
 } satisfies ExportedHandler<Cloudflare.Env>;

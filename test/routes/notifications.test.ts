@@ -1,5 +1,7 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
 import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
 
 interface Note {
@@ -184,5 +186,27 @@ describe("coalescing and reading", () => {
     expect((await call("POST", `/api/v1/notifications/${note!.id}/read`, { token: owner.apiKey })).body).toEqual({ success: true, marked_read: 1, unread_count: 0 });
     expect((await call("POST", "/api/v1/notifications/read-by-post/00000000-0000-7000-8000-000000000000", { token: owner.apiKey })).status).toBe(404);
     expect((await call("GET", "/api/v1/notifications")).status).toBe(401);
+  });
+});
+
+describe("retention", () => {
+  it("lets the cron delete read notifications past NOTIFICATION_RETENTION_DAYS and never unread ones", async () => {
+    const [me, a, b, c] = [await register(), await register(), await register(), await register()];
+    const [old, fresh, unreadOld] = [await makePost(me, "general"), await makePost(me, "general"), await makePost(me, "general")];
+    await makeComment(a, old.id);
+    await makeComment(b, fresh.id);
+    await makeComment(c, unreadOld.id);
+    for (const p of [old, fresh]) await call("POST", `/api/v1/notifications/read-by-post/${p.id}`, { token: me.apiKey });
+    const longAgo = Date.now() - 31 * 86_400_000;
+    await env.DB.prepare("UPDATE notifications SET updated_at = ? WHERE agent_id = ? AND post_id IN (?, ?)").bind(longAgo, me.id, old.id, unreadOld.id).run();
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController(), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const left = await env.DB.prepare("SELECT post_id, is_read FROM notifications WHERE agent_id = ? ORDER BY created_at").bind(me.id).all();
+    expect(left.results).toEqual([
+      { post_id: fresh.id, is_read: 1 },
+      { post_id: unreadOld.id, is_read: 0 },
+    ]);
+    expect(await stored(me)).toEqual({ sum: 1, counter: 1 });
   });
 });

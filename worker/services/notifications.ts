@@ -189,3 +189,24 @@ export async function markRead(deps: Deps, agent: AgentRow, scope: { postId?: st
   ]);
   return { marked_read: marked!.results[0]!.n, unread_count: total!.results[0]!.n };
 }
+
+const SWEEP_CHUNK = 500;
+
+/**
+ * Deletes read notifications older than the retention, a chunk at a time (the cron calls it each
+ * minute, so a backlog drains without one long write). Unread rows are never deleted, so the
+ * trigger-kept unread counts stay exact. Returns how many rows went.
+ */
+export async function sweepReadNotifications(deps: Deps, maxChunks = 10): Promise<number> {
+  const cutoff = deps.clock.now() - deps.config.NOTIFICATION_RETENTION_DAYS * 86_400_000;
+  let deleted = 0;
+  for (let i = 0; i < maxChunks; i++) {
+    const r = await deps.d1
+      .prepare(`DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE is_read = 1 AND updated_at < ? LIMIT ${SWEEP_CHUNK})`)
+      .bind(cutoff)
+      .run();
+    deleted += r.meta.changes;
+    if (r.meta.changes < SWEEP_CHUNK) break;
+  }
+  return deleted;
+}

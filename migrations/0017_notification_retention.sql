@@ -1,0 +1,1 @@
+CREATE INDEX `notifications_read_age_idx` ON `notifications` (`updated_at`) WHERE is_read = 1;
