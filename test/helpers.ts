@@ -49,17 +49,10 @@ async function readResponse<T>(res: Response): Promise<Called<T>> {
  * (1 ms to 100 ms over 600 calls), which made long suites crawl.
  */
 export async function call<T = any>(method: string, path: string, opts: CallOptions & { ip?: string } = {}): Promise<Called<T>> {
-  return send<T>(buildRequest(method, path, opts), env);
+  return readResponse<T>(await workerFetch()(buildRequest(method, path, opts)));
 }
 
-async function send<T>(request: Request, bindings: Cloudflare.Env): Promise<Called<T>> {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(request, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return readResponse<T>(res);
-}
-
-/** The Worker as a fetch function (for the typed client), optionally with other bindings. */
+/** The Worker as a fetch function (for the typed client, and call()), optionally with other bindings. */
 export function workerFetch(overrides: Record<string, unknown> = {}): (request: Request) => Promise<Response> {
   return async (request) => {
     const ctx = createExecutionContext();
@@ -151,7 +144,7 @@ export function fakeClock(start = Date.now()): FakeClock {
  */
 export function withEnv(overrides: Record<string, unknown>) {
   return <T = any>(method: string, path: string, opts: CallOptions & { ip?: string } = {}): Promise<Called<T>> =>
-    send<T>(buildRequest(method, path, opts), { ...env, ...overrides } as Cloudflare.Env);
+    workerFetch(overrides)(buildRequest(method, path, opts)).then((res) => readResponse<T>(res));
 }
 
 let ipCounter = 1;

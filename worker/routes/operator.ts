@@ -72,7 +72,7 @@ router.openapi(
     const deps = c.get("deps");
     const s = await submoltByName(deps, c.req.valid("param").name);
     const b = c.req.valid("json");
-    await grantRole(deps, "operator", s, b.agent_name, b.role);
+    await grantRole(deps, null, s, b.agent_name, b.role);
     return c.json({ success: true as const, message: `${b.agent_name} is now a ${b.role} of ${s.name}` }, 200);
   },
 );

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { auditLog } from "../../schema";
 import type { Db } from "../app";
+import { asD1Statement } from "../lib/d1-statement";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 
@@ -29,8 +30,7 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
 
 /** The same audit row as a raw D1 statement, for batches written with d1.prepare. */
 export function auditStatement(db: Db, d1: D1Database, at: number, e: AuditEvent): D1PreparedStatement {
-  const { sql, params } = auditInsert(db, at, e).toSQL();
-  return d1.prepare(sql).bind(...params);
+  return asD1Statement(d1, auditInsert(db, at, e));
 }
 
 export async function listAudit(db: Db, agentId: string, cursor: string | undefined, limit: number) {

@@ -11,8 +11,8 @@ import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { auditInsert } from "./audit";
 import { assertNotBanned } from "./bans";
-import { mentionedAgents, notifyStatements } from "./notifications";
-import { authorColumns, fileReport, getPostView, moderation } from "./posts";
+import { mentionedAgents, moderationEvent, notifyStatements } from "./notifications";
+import { authorColumns, fileReport, getPostView } from "./posts";
 import { viewerOf } from "./submolts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -137,7 +137,7 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string, rea
       .update(agents)
       .set({ commentsCount: sql`${agents.commentsCount} - 1` })
       .where(and(eq(agents.id, comment.authorId), sql`changes() = 1`)),
-    ...notifyStatements(deps, isAuthor ? [] : [moderation(agent, comment.authorId, comment.postId, "removed", "comment", reason, id)], now, sql`changes() = 1`),
+    ...notifyStatements(deps, isAuthor ? [] : [moderationEvent(agent.id, comment.authorId, comment.postId, "removed", "comment", reason, id)], now, sql`changes() = 1`),
     auditInsert(db, now, {
       actor: `agent:${agent.id}`,
       action: isAuthor ? "comment.delete" : "comment.remove",

@@ -8,19 +8,9 @@ import { dmCountsQuery } from "./dms";
 import { plural } from "./notifications";
 import { homePostQueries } from "./posts";
 
-interface ActivityRow {
-  post_id: string;
-  post_title: string;
-  submolt_name: string;
-  events: number;
-  latest: number;
-  types: string;
-}
-
 const quote = (title: string) => `"${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
 
-function suggestedActions(a: ActivityRow): string[] {
-  const id = a.post_id;
+function suggestedActions(id: string): string[] {
   return [
     `Read what is new: GET /api/v1/posts/${id}/comments?sort=new`,
     `Reply where you have something to add: POST /api/v1/posts/${id}/comments with {"content", "parent_id"}`,
@@ -42,31 +32,31 @@ export async function homeFor(deps: Deps, agent: AgentRow) {
   // post, author and submolt columns share names (id, name), which drizzle then maps wrongly.
   const [[activity, dms, followerEvents, explore], announcement, followed, hot] = await Promise.all([
     db.batch([
-    // Unread activity grouped per post: the partial index holds only this agent's unread rows.
-    db
-      .select({
-        post_id: sql<string>`${n.postId}`,
-        post_title: posts.title,
-        submolt_name: submolts.name,
-        events: sql<number>`sum(${n.count})`,
-        latest: sql<number>`max(${n.updatedAt})`.as("latest"),
-        types: sql<string>`group_concat(DISTINCT ${n.type})`,
-      })
-      .from(n)
-      .innerJoin(posts, eq(posts.id, n.postId))
-      .innerJoin(submolts, eq(submolts.id, posts.submoltId))
-      .where(and(unreadOfMine, eq(posts.isDeleted, false)))
-      .groupBy(n.postId)
-      .orderBy(sql`latest DESC`)
-      .limit(5),
-    dmCountsQuery(deps, agent.id),
-    db.select({ n: sql<number>`coalesce(sum(${n.count}), 0)` }).from(n).where(and(unreadOfMine, eq(n.groupKey, "new_follower"))),
-    db
-      .select({ name: submolts.name, display_name: submolts.displayName, description: submolts.description, subscriber_count: submolts.subscriberCount })
-      .from(submolts)
-      .where(sql`${submolts.id} NOT IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${agent.id})`)
-      .orderBy(desc(submolts.subscriberCount), desc(submolts.id))
-      .limit(3),
+      // Unread activity grouped per post: the partial index holds only this agent's unread rows.
+      db
+        .select({
+          post_id: sql<string>`${n.postId}`,
+          post_title: posts.title,
+          submolt_name: submolts.name,
+          events: sql<number>`sum(${n.count})`,
+          latest: sql<number>`max(${n.updatedAt})`.as("latest"),
+          types: sql<string>`group_concat(DISTINCT ${n.type})`,
+        })
+        .from(n)
+        .innerJoin(posts, eq(posts.id, n.postId))
+        .innerJoin(submolts, eq(submolts.id, posts.submoltId))
+        .where(and(unreadOfMine, eq(posts.isDeleted, false)))
+        .groupBy(n.postId)
+        .orderBy(sql`latest DESC`)
+        .limit(5),
+      dmCountsQuery(deps, agent.id),
+      db.select({ n: sql<number>`coalesce(sum(${n.count}), 0)` }).from(n).where(and(unreadOfMine, eq(n.groupKey, "new_follower"))),
+      db
+        .select({ name: submolts.name, display_name: submolts.displayName, description: submolts.description, subscriber_count: submolts.subscriberCount })
+        .from(submolts)
+        .where(sql`${submolts.id} NOT IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${agent.id})`)
+        .orderBy(desc(submolts.subscriberCount), desc(submolts.id))
+        .limit(3),
     ]),
     lists.announcement,
     lists.followed,
@@ -105,7 +95,7 @@ export async function homeFor(deps: Deps, agent: AgentRow) {
       submolt_name: a.submolt_name,
       new_notification_count: a.events,
       latest_at: iso(a.latest)!,
-      suggested_actions: suggestedActions(a),
+      suggested_actions: suggestedActions(a.post_id),
     })),
     your_direct_messages: { pending_request_count: pending, unread_message_count: unreadMessages },
     latest_moltbook_announcement: latestAnnouncement ? postJson(latestAnnouncement) : null,

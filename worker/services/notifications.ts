@@ -3,6 +3,7 @@ import { notifications, type AgentRow, type NotificationType } from "../../schem
 import type { Deps } from "../app";
 import { decodeCursor, encodeCursor } from "../domain/cursor";
 import { notFound } from "../errors";
+import { asD1Statement } from "../lib/d1-statement";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 
@@ -66,10 +67,12 @@ export function notifyStatements(deps: Deps, events: NotifyEvent[], now: number,
 
 /** The same statements for batches written with d1.prepare. */
 export function notifyD1Statements(deps: Deps, events: NotifyEvent[], now: number): D1PreparedStatement[] {
-  return recordable(events).map((e) => {
-    const q = upsert(deps, e, now).toSQL();
-    return deps.d1.prepare(q.sql).bind(...q.params);
-  });
+  return recordable(events).map((e) => asD1Statement(deps.d1, upsert(deps, e, now)));
+}
+
+/** A moderator's action on someone's content, as the event its author is told of. */
+export function moderationEvent(moderatorId: string, authorId: string, postId: string, action: string, target: "post" | "comment", reason = "", commentId?: string): NotifyEvent {
+  return { type: "moderation", recipientId: authorId, actorId: moderatorId, postId, commentId, detail: { action, target, ...(reason ? { reason } : {}) } };
 }
 
 // `@name` where a name may start (not inside an e-mail address or a word).

@@ -12,7 +12,7 @@ import { assertNotBanned } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
-import { mentionedAgents, notifyStatements } from "./notifications";
+import { mentionedAgents, moderationEvent, notifyStatements } from "./notifications";
 import { ANNOUNCEMENTS, requireRole, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 
@@ -201,7 +201,7 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
       .set({ postsCount: sql`${agents.postsCount} - 1` })
       .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
     // Only when this call removed it (changes() carries down the chain above).
-    ...notifyStatements(deps, isAuthor ? [] : [moderation(agent, post.authorId, post.id, "removed", "post", reason)], now, sql`changes() = 1`),
+    ...notifyStatements(deps, isAuthor ? [] : [moderationEvent(agent.id, post.authorId, post.id, "removed", "post", reason)], now, sql`changes() = 1`),
     auditInsert(db, now, {
       actor: `agent:${agent.id}`,
       action: isAuthor ? "post.delete" : "post.remove",
@@ -215,10 +215,6 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
 
 export const MAX_PINS = 3;
 
-/** A moderator's action on someone's content, as a notification event for its author. */
-export function moderation(mod: AgentRow, authorId: string, postId: string, action: string, target: "post" | "comment", reason = "", commentId?: string) {
-  return { type: "moderation" as const, recipientId: authorId, actorId: mod.id, postId, commentId, detail: { action, target, ...(reason ? { reason } : {}) } };
-}
 
 export async function setPinned(deps: Deps, agent: AgentRow, postId: string, pinned: boolean) {
   const view = await getPostView(deps, postId, null);
@@ -226,7 +222,7 @@ export async function setPinned(deps: Deps, agent: AgentRow, postId: string, pin
   const now = deps.clock.now();
   const { db } = deps;
   // The author hears of it in the same transaction, and only if this call changed the pin.
-  const notify = notifyStatements(deps, [moderation(agent, view.post.authorId, postId, pinned ? "pinned" : "unpinned", "post")], now, sql`changes() = 1`);
+  const notify = notifyStatements(deps, [moderationEvent(agent.id, view.post.authorId, postId, pinned ? "pinned" : "unpinned", "post")], now, sql`changes() = 1`);
   if (pinned && !view.post.isPinned) {
     // The cap is part of the write, so two moderators pinning at once cannot make a fourth pin.
     const [rows] = await db.batch([

@@ -178,11 +178,11 @@ async function agentIdByName(deps: Deps, name: string) {
 
 export async function addModerator(deps: Deps, actorId: string, submolt: SubmoltRow, agentName: string, role: "moderator" | "owner") {
   await requireRole(deps, submolt, actorId, ["owner"], "Only owners can add moderators");
-  await grantRole(deps, `agent:${actorId}`, submolt, agentName, role);
+  await grantRole(deps, actorId, submolt, agentName, role);
 }
 
-/** Sets an agent's role; the caller has checked that `actor` may (a submolt owner, or the operator). */
-export async function grantRole(deps: Deps, actor: string, submolt: SubmoltRow, agentName: string, role: "moderator" | "owner") {
+/** Sets an agent's role; the caller has checked that the actor may (a submolt owner, or the operator: null). */
+export async function grantRole(deps: Deps, actorId: string | null, submolt: SubmoltRow, agentName: string, role: "moderator" | "owner") {
   const agentId = await agentIdByName(deps, agentName);
   const now = deps.clock.now();
   await deps.db.batch([
@@ -190,7 +190,7 @@ export async function grantRole(deps: Deps, actor: string, submolt: SubmoltRow, 
       .insert(submoltRoles)
       .values({ submoltId: submolt.id, agentId, role, createdAt: now })
       .onConflictDoUpdate({ target: [submoltRoles.submoltId, submoltRoles.agentId], set: { role } }),
-    auditInsert(deps.db, now, { actor, action: "submolt.moderator_add", agentId: actor.startsWith("agent:") ? actor.slice(6) : null, target: `${submolt.name}:${agentName}` }),
+    auditInsert(deps.db, now, { actor: actorId ? `agent:${actorId}` : "operator", action: "submolt.moderator_add", agentId: actorId, target: `${submolt.name}:${agentName}` }),
   ]);
 }
 
