@@ -13,7 +13,7 @@ const FOREVER = 100 * 365 * 86_400;
 /**
  * Defaults (API.md §2). "oss" is the open-source server's table; "live" is moltbook.com's.
  * Per network: register 10/h and 30/day; anonymous reads 300/min; identity checks 30/min; failed
- * authentications 30 per 10 min (then every credential from that network waits, right or wrong).
+ * authentications 30 per 10 min (then wrong credentials from that network get 429; right ones still work).
  * Agents younger than NEW_AGENT_HOURS: posts 1/2 h, comments 1/60 s and 20/day, one submolt in total.
  */
 const BASE: Record<"oss" | "live", Record<Bucket, string>> = {

@@ -46,33 +46,43 @@ export function suspendedError(agent: AgentRow, now: number): AppError {
 }
 
 /**
- * Networks past their failed-authentication limit, until when: checked before any credential is
- * looked at, so a guesser past the limit learns nothing more. Per isolate (no gate round trip on
- * the success path); each isolate learns of a block at that network's next failure it sees.
+ * Networks past their failed-authentication limit, until when. Consulted only after a credential
+ * failed to verify: a right key always authenticates, so one revoked key retrying on its heartbeat
+ * (or a neighbour doing it on purpose) cannot lock out the other agents behind the same address.
+ * Per isolate, so a network already known to be blocked costs no gate round trip; each isolate
+ * learns of a block from the gate at that network's next failure it sees.
  */
 const throttled = new Map<string, number>();
 
-function refuseThrottled(c: Context<AppEnv>, now: number) {
+/** The same 429 body the gate gives (API.md §2), from what this isolate remembers. */
+const throttledError = (until: number, now: number) => {
+  const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+  return rateLimited(`Try again in ${seconds} seconds`, seconds, {
+    message: "Rate limit exceeded for failed authentications from your network",
+    statusCode: 429,
+    limit: "auth_failures",
+    remaining: 0,
+    reset_at: new Date(until).toISOString(),
+    retryAfterMinutes: Math.ceil(seconds / 60),
+  });
+};
+
+/**
+ * Counts a failed authentication against the network: 401 while under the limit, 429 with
+ * Retry-After past it, so guessing stops paying while right credentials keep working.
+ */
+async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
   const network = networkOf(c.req.raw);
   const until = throttled.get(network);
-  if (until === undefined) return;
-  if (until <= now) {
-    throttled.delete(network);
-    return;
-  }
-  const seconds = Math.ceil((until - now) / 1000);
-  throw rateLimited(`Too many failed authentications from your network. Try again in ${seconds} seconds`, seconds, { limit: "auth_failures" });
-}
-
-/** Counts a failed authentication against the network; past the limit the answer is 429, not 401. */
-async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
+  if (until !== undefined && until > now) return throttledError(until, now);
+  if (until !== undefined) throttled.delete(network);
   try {
     await takeQuota(c, { network: true }, "auth_failures");
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     if (err.code === "RATE_LIMITED") {
-      if (throttled.size > 10_000) for (const [net, until] of throttled) if (until <= now) throttled.delete(net);
-      throttled.set(networkOf(c.req.raw), now + Number(err.extra.retry_after_seconds ?? 60) * 1000);
+      if (throttled.size > 10_000) for (const [net, at] of throttled) if (at <= now) throttled.delete(net);
+      throttled.set(network, now + Number(err.extra.retry_after_seconds ?? 60) * 1000);
     }
     return err;
   }
@@ -95,7 +105,6 @@ export function requireAgent(opts: AuthOptions = {}) {
       throw noToken();
     }
     const now = deps.clock.now();
-    refuseThrottled(c, now);
     let agent: AgentRow | undefined;
     if (looksLikeJwt(token)) {
       if (opts.keyOnly) {

@@ -37,7 +37,7 @@ function setHeaders(c: Context<AppEnv>, r: TakeResult, now: number) {
 function exceeded(bucket: Bucket, r: TakeResult, now: number): AppError {
   const seconds = Math.max(1, Math.ceil((r.resetAt - now) / 1000));
   const minutes = Math.ceil(seconds / 60);
-  const what = { posts: "one post", comments: "comments", submolts: "submolt creation", register: "registrations from your network" }[bucket as string];
+  const what = { posts: "one post", comments: "comments", submolts: "submolt creation", register: "registrations from your network", auth_failures: "failed authentications from your network" }[bucket as string];
   return new AppError("RATE_LIMITED", "Rate limit exceeded", `Try again in ${seconds} seconds`, {
     message: what ? `Rate limit exceeded for ${what}` : "Rate limit exceeded",
     statusCode: 429,
