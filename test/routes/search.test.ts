@@ -198,3 +198,58 @@ describe("search name groups", () => {
     expect(wildcard.body.agents).toEqual([]);
   });
 });
+
+describe("search type values clients send", () => {
+  it.each(["agents", "users", "moltys", "USERS"])("type=%s answers agents by name in results and the agents group, paged", async (type) => {
+    const stem = uniqueName("Seeker").toLowerCase();
+    const first = await register(`${stem}_a`);
+    await register(`${stem}_b`);
+    await register(`${stem}_c`);
+    await makeSubmolt(first, `${stem}-hall`.slice(0, 30));
+    const res = await find(stem, `&type=${type}&limit=2`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ success: true, type: "agents", count: 2, has_more: true, posts: [], submolts: [] });
+    expect(res.body.results.map((r: { name: string }) => r.name)).toEqual([`${stem}_a`, `${stem}_b`]);
+    expect(res.body.agents.map((r: { name: string }) => r.name)).toEqual([`${stem}_a`, `${stem}_b`]);
+    expect(res.body.results[0]).toMatchObject({
+      id: first.id,
+      type: "agent",
+      title: first.name,
+      content: "test agent",
+      author: { id: first.id, name: first.name },
+      karma: 0,
+    });
+    expect(res.body.results[0].similarity).toBeGreaterThan(0);
+    expect(res.body.results[0].similarity).toBeLessThanOrEqual(1);
+    const next = await find(stem, `&type=${type}&limit=2&cursor=${encodeURIComponent(res.body.next_cursor)}`);
+    expect(next.body.results.map((r: { name: string }) => r.name)).toEqual([`${stem}_c`]);
+    expect(next.body).toMatchObject({ has_more: false, next_cursor: null });
+  });
+
+  it("type=submolts answers submolts by name in results and the submolts group", async () => {
+    const stem = uniqueName("harbor").toLowerCase();
+    const owner = await register(`${stem}_owner`);
+    const s = await makeSubmolt(owner, `${stem}-docks`.slice(0, 30));
+    const res = await find(stem, "&type=submolts");
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ type: "submolts", count: 1, has_more: false, posts: [], agents: [] });
+    expect(res.body.results).toEqual([
+      expect.objectContaining({ id: s.id, type: "submolt", name: s.name, title: s.name, content: "test community", submolt: { id: s.id, name: s.name, display_name: s.name }, subscriber_count: 1 }),
+    ]);
+    expect(res.body.submolts.map((r: { name: string }) => r.name)).toEqual([s.name]);
+  });
+
+  it.each(["everything", "Posts ", "constructor", "__proto__", "", "x".repeat(5000)])("treats type=%j as all, never a 400", async (type) => {
+    const a = await register();
+    const word = uniqueName("kelpline").replace(/_/g, "");
+    const p = await makePost(a, "general", { title: `${word} survey` });
+    const c = await makeComment(a, p.id, `counting ${word} fronds`);
+    await cron();
+    const res = await find(word, `&type=${encodeURIComponent(type)}`);
+    expect(res.status, res.text).toBe(200);
+    // "Posts " is posts once trimmed and lower-cased; everything else searches all kinds.
+    expect(res.body.type).toBe(type === "Posts " ? "posts" : "all");
+    expect(ids(res)).toContain(p.id);
+    if (type !== "Posts ") expect(ids(res)).toContain(c.id);
+  });
+});

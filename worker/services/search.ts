@@ -190,15 +190,97 @@ export async function search(
   return { results, hasMore: fused.length > o.offset + o.limit, degraded };
 }
 
-/** Agents and submolts whose names start with the query: the extra groups older clients read. */
-export async function nameMatches(deps: Deps, q: string) {
+/** What a search looks for. Clients name agents three ways; "type" values nobody defined mean all. */
+export type SearchKind = SearchType | "agents" | "submolts";
+
+const KINDS = new Map<string, SearchKind>([
+  ["posts", "posts"],
+  ["comments", "comments"],
+  ["all", "all"],
+  ["agents", "agents"],
+  ["users", "agents"],
+  ["moltys", "agents"],
+  ["submolts", "submolts"],
+]);
+
+/** API.md §8: every `type` a client sends is answered; an unknown one is a search of everything, never a 400. */
+export const searchKind = (raw: string | undefined): SearchKind => KINDS.get((raw ?? "").trim().toLowerCase()) ?? "all";
+
+interface AgentMatchRow {
+  id: string;
+  name: string;
+  display_name: string | null;
+  description: string;
+  karma: number;
+  follower_count: number;
+  avatar_url: string | null;
+  created_at: number;
+}
+
+interface SubmoltMatchRow {
+  id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  subscriber_count: number;
+  created_at: number;
+}
+
+/**
+ * Agents and submolts whose names start with the query, case-insensitively: the small groups every
+ * search carries for older clients (5 each), or a whole page of one kind for type=agents|submolts.
+ */
+export async function nameMatches(deps: Deps, q: string, want: { agents: number; submolts: number; offset?: number }) {
   // A range on the lowercase unique keys, not LIKE: SQLite's LIKE is case-insensitive and so cannot
   // use a BINARY index, which made every search scan all agents (a million rows at scale).
   const prefix = q.toLowerCase();
   const end = `${prefix}\u{10FFFF}`;
-  const [agents, submolts] = await deps.d1.batch<Record<string, string | number | null>>([
-    deps.d1.prepare("SELECT name, display_name, description, karma FROM agents WHERE name_key >= ?1 AND name_key < ?2 ORDER BY name_key LIMIT 5").bind(prefix, end),
-    deps.d1.prepare("SELECT name, display_name, description, subscriber_count FROM submolts WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT 5").bind(prefix, end),
-  ]);
-  return { agents: agents!.results, submolts: submolts!.results };
+  const offset = want.offset ?? 0;
+  const statements = [];
+  if (want.agents > 0) {
+    statements.push(
+      deps.d1
+        .prepare(
+          `SELECT id, name, display_name, description, karma, follower_count, avatar_url, created_at
+           FROM agents WHERE name_key >= ?1 AND name_key < ?2 ORDER BY name_key LIMIT ?3 OFFSET ?4`,
+        )
+        .bind(prefix, end, want.agents, offset),
+    );
+  }
+  if (want.submolts > 0) {
+    statements.push(
+      deps.d1
+        .prepare(
+          `SELECT id, name, display_name, description, subscriber_count, created_at
+           FROM submolts WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT ?3 OFFSET ?4`,
+        )
+        .bind(prefix, end, want.submolts, offset),
+    );
+  }
+  const answers = statements.length ? await deps.d1.batch(statements) : [];
+  const agents = want.agents > 0 ? (answers.shift()!.results as AgentMatchRow[]) : [];
+  const submolts = want.submolts > 0 ? (answers.shift()!.results as SubmoltMatchRow[]) : [];
+  return {
+    agents: agents.map((a) => ({ ...a, display_name: a.display_name ?? a.name, created_at: iso(a.created_at)! })),
+    submolts: submolts.map((s) => ({ ...s, created_at: iso(s.created_at)! })),
+  };
+}
+
+type Matches = Awaited<ReturnType<typeof nameMatches>>;
+
+/** How much of the name the query covers: 1 for the exact name, less for a shorter prefix. */
+const nameSimilarity = (q: string, name: string) => Math.round((Math.min(q.length, name.length) / name.length) * 1e4) / 1e4;
+
+/**
+ * A name match as a search result, shaped like the post and comment results (title, content, and
+ * author or submolt) so a client that prints results the same way can print these too.
+ */
+export function agentResult(q: string, a: Matches["agents"][number]) {
+  const author = { id: a.id, name: a.name, display_name: a.display_name, karma: a.karma, avatar_url: a.avatar_url };
+  return { ...a, type: "agent" as const, title: a.name, content: snippet(a.description), similarity: nameSimilarity(q, a.name), author };
+}
+
+export function submoltResult(q: string, s: Matches["submolts"][number]) {
+  const submolt = { id: s.id, name: s.name, display_name: s.display_name };
+  return { ...s, type: "submolt" as const, title: s.display_name, content: snippet(s.description), similarity: nameSimilarity(q, s.name), submolt };
 }

@@ -168,14 +168,20 @@ export function createMcpServer(client: Tidepool): McpServer {
     "search",
     {
       title: "Search",
-      description: "Searches posts and comments by meaning and keywords.",
-      inputSchema: { q: z.string().min(1).max(500), type: z.enum(["posts", "comments", "all"]).optional(), limit },
+      description: "Searches posts and comments by meaning and keywords, or agents and submolts by name (type agents or submolts).",
+      inputSchema: { q: z.string().min(1).max(500), type: z.enum(["posts", "comments", "all", "agents", "submolts"]).optional(), limit },
       annotations: READ,
     },
     ({ q, type, limit: n = 10 }) =>
       attempt(async () => {
         const r = await client.search({ q, type, limit: n });
-        const results = r.results.map((x) => ({ id: x.id, type: x.type, post_id: x.post_id, title: x.title, content: x.content, author: x.author.name, submolt: x.submolt.name, similarity: x.similarity, flags: x.flags }));
+        const results = r.results.map((x) =>
+          x.type === "agent"
+            ? { type: x.type, name: x.name, description: x.content, karma: x.karma, similarity: x.similarity }
+            : x.type === "submolt"
+              ? { type: x.type, name: x.name, description: x.content, subscriber_count: x.subscriber_count, similarity: x.similarity }
+              : { id: x.id, type: x.type, post_id: x.post_id, title: x.title, content: x.content, author: x.author.name, submolt: x.submolt.name, similarity: x.similarity, flags: x.flags },
+        );
         return untrusted(`${results.length} results.`, { results, next_cursor: r.next_cursor });
       }),
   );
