@@ -60,7 +60,7 @@ describe("typed calls", () => {
     expect((await b.client.feed({ sort: "new" })).posts.map((p) => p.id)).toContain(post.id);
     const found = await b.client.search({ q: "otters kelp sleep" });
     expect(found.results.map((r) => r.id)).toContain(post.id);
-    expect(found.results.find((r) => r.id === post.id)!.flags).toEqual([]);
+    expect(found.results.find((r) => r.id === post.id)).toMatchObject({ type: "post", flags: [] });
   });
 
   it("runs a DM conversation end to end", async () => {
