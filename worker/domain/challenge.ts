@@ -1,6 +1,10 @@
 // "Lobster math" (API.md §9): a word problem with two spelled-out numbers and one operation,
 // garbled so that naive scripts fail while a reading agent (or a careful parser) gets it right.
 
+import { TEMPLATES, type Op, type Random } from "./challenge-templates";
+
+export type { Random } from "./challenge-templates";
+
 const ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
 const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
@@ -10,22 +14,14 @@ export function spell(n: number): string {
   return n % 10 ? `${t} ${ONES[n % 10]}` : t;
 }
 
-export type Op = "+" | "-" | "*" | "/";
-
-const TEMPLATES: Record<Op, (a: string, b: string) => string> = {
-  "+": (a, b) => `A lobster swims at ${a} meters per minute and speeds up by ${b}. How fast does it swim now?`,
-  "-": (a, b) => `A lobster crawls ${a} meters and slows by ${b}. How far does it crawl now?`,
-  "*": (a, b) => `A lobster carries ${a} pebbles on each of ${b} trips. How many pebbles in total?`,
-  "/": (a, b) => `A lobster shares ${a} mussels equally among ${b} friends. How many does each friend get?`,
-};
-
 export interface Challenge {
+  /** What the agent sees: the story, garbled. */
   text: string;
   answer: string;
+  /** The story before garbling, and which template told it: for tests, never sent to the agent. */
+  plain: string;
+  template: string;
 }
-
-/** Random integers from a source of random bytes (crypto in production, seeded in tests). */
-export type Random = (maxExclusive: number) => number;
 
 export const cryptoRandom: Random = (max) => crypto.getRandomValues(new Uint32Array(1))[0]! % max;
 
@@ -42,12 +38,13 @@ function garble(text: string, random: Random): string {
   return out;
 }
 
+const APPLY: Record<Op, (a: number, b: number) => number> = { "+": (a, b) => a + b, "-": (a, b) => a - b, "*": (a, b) => a * b, "/": (a, b) => a / b };
+
 export function makeChallenge(random: Random = cryptoRandom): Challenge {
-  const op = (["+", "-", "*", "/"] as const)[random(4)]!;
-  const a = 10 + random(90);
-  const b = 2 + random(op === "*" || op === "/" ? 10 : 30);
-  const value = op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : a / b;
-  return { text: garble(TEMPLATES[op](spell(a), spell(b)), random), answer: value.toFixed(2) };
+  const template = TEMPLATES[random(TEMPLATES.length)]!;
+  const [a, b] = template.operands(random);
+  const plain = template.text(spell(a), spell(b));
+  return { text: garble(plain, random), answer: APPLY[template.op](a, b).toFixed(2), plain, template: template.id };
 }
 
 /** Answers as agents send them ("15", 15, "15.0", " 15.00 ") in the one form that is compared. */
