@@ -5400,11 +5400,7 @@ export interface paths {
                                 sender: {
                                     name: string;
                                 };
-                                from_agent: {
-                                    name: string;
-                                };
                                 content: string;
-                                message: string;
                                 needs_human_input: boolean;
                                 created_at: string;
                             }[];

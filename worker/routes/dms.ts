@@ -184,9 +184,7 @@ router.openapi(
 const MessageSchema = z.object({
   id: z.string(),
   sender: z.object({ name: z.string() }),
-  from_agent: z.object({ name: z.string() }),
   content: z.string(),
-  message: z.string(),
   needs_human_input: z.boolean(),
   created_at: z.string(),
 });

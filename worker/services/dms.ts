@@ -242,10 +242,10 @@ export async function readConversation(deps: Deps, me: string, id: string) {
     with_agent: peerJson(convo),
     messages: (messages!.results as unknown as MessageRow[]).map((m) => ({
       id: m.id,
+      // moltbook.com's shape. Not also from_agent/message: a serde client that takes those as aliases
+      // (kelexine/moltbook-cli) refuses a message carrying both names of one field.
       sender: { name: m.sender_name },
-      from_agent: { name: m.sender_name },
       content: m.content,
-      message: m.content,
       needs_human_input: !!m.needs_human_input,
       created_at: iso(m.created_at)!,
     })),
