@@ -3,11 +3,11 @@ import { createMiddleware } from "hono/factory";
 import type { AgentRow } from "../../schema";
 import type { AppEnv } from "../app";
 import { isSuspended } from "../domain/names";
-import { AppError, forbidden, rateLimited, unauthorized } from "../errors";
+import { AppError, forbidden, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
 import { authenticateKey, touchKey } from "../services/keys";
 import { idempotent } from "./idempotency";
-import { networkOf, takeQuota } from "./rate";
+import { exceeded, networkOf, takeQuota } from "./rate";
 import { agentById, apiAudience, verifyToken } from "../services/identity";
 
 export interface AuthOptions {
@@ -54,19 +54,6 @@ export function suspendedError(agent: AgentRow, now: number): AppError {
  */
 const throttled = new Map<string, number>();
 
-/** The same 429 body the gate gives (API.md §2), from what this isolate remembers. */
-const throttledError = (until: number, now: number) => {
-  const seconds = Math.max(1, Math.ceil((until - now) / 1000));
-  return rateLimited(`Try again in ${seconds} seconds`, seconds, {
-    message: "Rate limit exceeded for failed authentications from your network",
-    statusCode: 429,
-    limit: "auth_failures",
-    remaining: 0,
-    reset_at: new Date(until).toISOString(),
-    retryAfterMinutes: Math.ceil(seconds / 60),
-  });
-};
-
 /**
  * Counts a failed authentication against the network: 401 while under the limit, 429 with
  * Retry-After past it, so guessing stops paying while right credentials keep working.
@@ -74,7 +61,7 @@ const throttledError = (until: number, now: number) => {
 async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
   const network = networkOf(c.req.raw);
   const until = throttled.get(network);
-  if (until !== undefined && until > now) return throttledError(until, now);
+  if (until !== undefined && until > now) return exceeded("auth_failures", { resetAt: until }, now);
   if (until !== undefined) throttled.delete(network);
   try {
     await takeQuota(c, { network: true }, "auth_failures");

@@ -34,7 +34,11 @@ function setHeaders(c: Context<AppEnv>, r: TakeResult, now: number) {
   c.header("RateLimit", `"${r.bucket}";r=${r.remaining};t=${resetSeconds}`);
 }
 
-function exceeded(bucket: Bucket, r: TakeResult, now: number): AppError {
+/**
+ * The 429 for a full window (API.md §2: the union of both servers' fields). `r` is the gate's
+ * answer, or only when the window frees where this isolate already knows it is full.
+ */
+export function exceeded(bucket: Bucket, r: Pick<TakeResult, "resetAt"> & Partial<Pick<TakeResult, "bucket" | "otherRemaining">>, now: number): AppError {
   const seconds = Math.max(1, Math.ceil((r.resetAt - now) / 1000));
   const minutes = Math.ceil(seconds / 60);
   const what = { posts: "one post", comments: "comments", submolts: "submolt creation", register: "registrations from your network", auth_failures: "failed authentications from your network" }[bucket as string];
@@ -42,14 +46,14 @@ function exceeded(bucket: Bucket, r: TakeResult, now: number): AppError {
     message: what ? `Rate limit exceeded for ${what}` : "Rate limit exceeded",
     statusCode: 429,
     limit: bucket,
-    window: r.bucket,
+    window: r.bucket ?? bucket,
     remaining: 0,
     reset_at: new Date(r.resetAt).toISOString(),
     retry_after_seconds: seconds,
     retryAfter: seconds,
     retryAfterMinutes: minutes,
     ...(bucket === "posts" ? { retry_after_minutes: minutes } : {}),
-    ...(bucket === "comments" && r.otherRemaining !== null ? { daily_remaining: r.otherRemaining } : {}),
+    ...(bucket === "comments" && r.otherRemaining != null ? { daily_remaining: r.otherRemaining } : {}),
   });
 }
 
