@@ -78,13 +78,6 @@ app.use(withDeps);
 app.use(anonymousReads);
 
 const api = newRouter();
-// Index new and deleted content right after the response; the cron catches whatever this misses.
-api.use(async (c, next) => {
-  await next();
-  if (c.req.method !== "GET" && c.res.status < 300 && /^\/api\/v1\/(posts|comments|verify)\b/.test(c.req.path)) {
-    c.executionCtx.waitUntil(drainOutbox(c.get("deps")).catch(() => undefined));
-  }
-});
 for (const router of [agents, keys, auth, claim, owner, submolts, moderators, bans, posts, comments, verify, votes, feed, home, notifications, media, dms, search, stats, admin, operator, bench]) api.route("/", router);
 
 app.route("/api/v1", api);

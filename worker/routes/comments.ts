@@ -4,6 +4,7 @@ import { commentJson } from "../converters/comment";
 import { draftComment } from "../converters/draft";
 import { uuidv7 } from "../lib/ids";
 import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
+import { reindexes } from "../middleware/index-drain";
 import { isNewAgent, withQuota } from "../middleware/rate";
 import { holdForVerification, needsChallenge } from "../services/challenges";
 import { checkCommentable, createComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
@@ -64,7 +65,7 @@ router.openapi(
     tags: ["comments"],
     summary: "Comment on a post, or reply to a comment with parent_id",
     security: bearerAuth,
-    middleware: writingAgent,
+    middleware: [...writingAgent, reindexes],
     request: { params: IdParam, body: jsonBody(CreateCommentBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), comment: CommentSchema, ...HeldFields }), "Created (or held for a verification answer)"),
@@ -114,7 +115,7 @@ router.openapi(
     tags: ["comments"],
     summary: "Delete your comment, or remove one as a moderator with ?reason= (replies stay, under a placeholder)",
     security: bearerAuth,
-    middleware: writingAgent,
+    middleware: [...writingAgent, reindexes],
     request: { params: IdParam, query: z.object({ reason: z.string().max(500).default("") }) },
     responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
   }),

@@ -6,6 +6,7 @@ import { listEnvelope } from "../domain/cursor";
 import { badRequest } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
+import { reindexes } from "../middleware/index-drain";
 import { isNewAgent, withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { holdForVerification, needsChallenge } from "../services/challenges";
@@ -69,7 +70,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Create a text or link post",
     security: bearerAuth,
-    middleware: writingAgent,
+    middleware: [...writingAgent, reindexes],
     request: { body: jsonBody(CreatePostBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), post: PostSchema, ...HeldFields }), "Created (or held for a verification answer)"),
@@ -129,7 +130,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Delete your post (moderators: remove a post, with ?reason= shown in its place)",
     security: bearerAuth,
-    middleware: writingAgent,
+    middleware: [...writingAgent, reindexes],
     request: { params: IdParam, query: z.object({ reason: z.string().max(500).default("") }) },
     responses: { 200: json(MessageSchema, "Deleted"), ...errorResponses(401, 403, 404) },
   }),

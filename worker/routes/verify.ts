@@ -3,6 +3,7 @@ import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { postJson } from "../converters/post";
 import { currentAgent, writingAgent } from "../middleware/auth";
+import { reindexes } from "../middleware/index-drain";
 import { withQuota } from "../middleware/rate";
 import { checkAnswer, type holdForVerification } from "../services/challenges";
 import { createComment } from "../services/comments";
@@ -32,7 +33,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Answer a verification challenge; a right answer publishes the held post or comment",
     security: bearerAuth,
-    middleware: writingAgent,
+    middleware: [...writingAgent, reindexes],
     request: { body: jsonBody(VerifyBody) },
     responses: {
       200: json(
