@@ -9,8 +9,8 @@ export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.
 
 /** `vars` are wrangler `--var NAME:value` strings. Resolves once /health answers. */
 export async function startServer({ port, persistTo, vars = [], timeoutMs = 180_000 }) {
-  // Each server needs its own inspector port too, or a second one fails to start.
-  const args = ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(port + 1000), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
+  // No inspector (scripts/dev.mjs): it would buffer every request's DevTools messages for the whole run.
+  const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
   // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
   // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
@@ -21,7 +21,7 @@ export async function startServer({ port, persistTo, vars = [], timeoutMs = 180_
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return { base, stop: () => stopServer(child, exited) };
+      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, stop: () => stopServer(child, exited) };
     } catch {
       // not up yet
     }
