@@ -58,6 +58,8 @@ const ConfigSchema = z.object({
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
   NOTIFICATION_RETENTION_DAYS: positiveInt(30),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
+  /** The local vector index's in-isolate sketch cache, in MB (~2,600 items per MB); older items are found by keywords only. */
+  LOCAL_VECTOR_CACHE_MB: z.coerce.number().int().min(1).max(512).default(48),
   /** Who must answer a verification challenge before a post or comment is published (API.md §9). */
   VERIFICATION: z.enum(["off", "new_agents", "all"]).default("off"),
   /** With VERIFICATION=all: the share of established agents' writes that get a challenge (new agents: every one). */

@@ -1,9 +1,11 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { localEmbedder } from "../../worker/ports/embedder/local";
 import { localVectorIndex } from "../../worker/ports/vector-index/local";
 import { quantize, quantizedDot, sketch, sketchScore, sparse } from "../../worker/ports/vector-index/quantize";
+import { BYTES_PER_ITEM, SketchCache, type SketchRow } from "../../worker/ports/vector-index/sketch-cache";
 import { CORPUS } from "../eval/corpus";
+import { ORIGIN, register, uniqueName } from "../helpers";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
@@ -69,5 +71,62 @@ describe("local vector index at a size where sketches choose the candidates", ()
     await env.DB.prepare("UPDATE search_index_meta SET value = 'restored' WHERE key = 'instance'").run();
     await env.DB.prepare("DELETE FROM search_vectors WHERE submolt_id = ?").bind(submolt).run();
     expect(await index.query({ vector: v!, topK: 3, submoltId: submolt })).toEqual([]);
+  });
+});
+
+describe("local vector index under concurrent requests", () => {
+  // Through the runtime's own request path, where each request is its own I/O context: a refresh
+  // one request starts cannot be awaited by another (it failed searches under load in wrangler dev).
+  const fetchOwn = async (path: string, init: RequestInit = {}) => {
+    const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+    return { status: res.status, body: (await res.json()) as { degraded?: boolean } };
+  };
+
+  it("answers searches that overlap each other and the writes they race, none degraded", async () => {
+    const a = await register();
+    const jobs = [];
+    for (let i = 0; i < 12; i++) {
+      const body = JSON.stringify({ submolt_name: "general", title: `Overlapping tide notes ${uniqueName()}`, content: "tide pools at dawn" });
+      jobs.push(fetchOwn("/api/v1/posts", { method: "POST", headers: { authorization: `Bearer ${a.apiKey}`, "content-type": "application/json" }, body }));
+      jobs.push(fetchOwn(`/api/v1/search?q=${encodeURIComponent("tide pools dawn")}`));
+    }
+    const answers = await Promise.all(jobs);
+    expect(answers.map((r) => r.status).filter((s) => s >= 300)).toEqual([]);
+    expect(answers.filter((r) => r.body.degraded)).toEqual([]);
+  });
+});
+
+describe("sketch cache budget", () => {
+  const row = (i: number, seq = i, live = true): SketchRow => ({
+    id: `item-${i}`,
+    type: "post",
+    submolt_id: "s",
+    sketch: live ? new Uint8Array(256).fill(i % 251).buffer : null,
+    seq,
+  });
+  const all = (cache: SketchCache) => new Set(cache.candidates(sparse(new Float32Array(1024).fill(0.5)), 10_000));
+
+  it("holds at most what its byte budget buys, keeping the newest items", () => {
+    const cache = new SketchCache("budget", 1024, 100 * BYTES_PER_ITEM);
+    expect(cache.capacity).toBe(100);
+    cache.apply(Array.from({ length: 350 }, (_, i) => row(i + 1)));
+    expect(cache.size).toBe(100);
+    expect(cache.evicted).toBe(250);
+    expect(cache.seq).toBe(350);
+    const held = all(cache);
+    expect(held.size).toBe(100);
+    expect(held.has("item-350")).toBe(true);
+    expect(held.has("item-251")).toBe(true);
+    expect(held.has("item-250")).toBe(false);
+  });
+
+  it("never lets an older row undo a newer one (overlapping refreshes)", () => {
+    const cache = new SketchCache("order", 1024, 10 * BYTES_PER_ITEM);
+    cache.apply([row(1, 5), row(2, 6, false)]); // item-2 unknown and removed: nothing to hold
+    cache.apply([row(1, 9, false)]); // item-1 removed at 9
+    cache.apply([row(1, 5), row(2, 4)]); // a slower refresh delivers older rows afterwards
+    const held = all(cache);
+    expect(held.has("item-1")).toBe(false);
+    expect(cache.seq).toBe(9);
   });
 });

@@ -53,6 +53,8 @@ export function suspendedError(agent: AgentRow, now: number): AppError {
  * learns of a block from the gate at that network's next failure it sees.
  */
 const throttled = new Map<string, number>();
+/** ~100 bytes an entry: the map stays under ~1 MB however many networks fail at once. */
+const THROTTLED_MAX = 10_000;
 
 /**
  * Counts a failed authentication against the network: 401 while under the limit, 429 with
@@ -68,7 +70,9 @@ async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     if (err.code === "RATE_LIMITED") {
-      if (throttled.size > 10_000) for (const [net, at] of throttled) if (at <= now) throttled.delete(net);
+      if (throttled.size >= THROTTLED_MAX) for (const [net, at] of throttled) if (at <= now) throttled.delete(net);
+      // Still full of live blocks: forget the oldest; its network's next failure asks the gate again.
+      if (throttled.size >= THROTTLED_MAX) throttled.delete(throttled.keys().next().value!);
       throttled.set(network, now + Number(err.extra.retry_after_seconds ?? 60) * 1000);
     }
     return err;

@@ -1,15 +1,15 @@
 import type { VectorIndex, VectorMatch } from "./index";
 import { quantize, quantizedDot, sketch, sparse } from "./quantize";
 import { bytes } from "../../lib/encoding";
-import { SketchCache, type SketchRow } from "./sketch-cache";
+import { capacityFor, SketchCache, type SketchRow } from "./sketch-cache";
 
 /**
  * Vector search without Vectorize, for development, tests and small servers. D1 holds each item's
- * int8 vector and a ternary sketch; the isolate keeps every sketch in memory (updated by sequence
- * number), scores them all per query, and rescores the best few hundred with the stored vectors.
- * Memory grows by ~256 bytes per item: fine to a few hundred thousand items. Measured by
- * `npm run bench:search` at 100k posts: p50 137 ms per hybrid query (12.7x a D1 point read), 3.1 s
- * for the first query after a start. Production uses Vectorize (`SEARCH_ADAPTER=cloudflare`).
+ * int8 vector and a ternary sketch; the isolate keeps the newest items' sketches in memory within
+ * LOCAL_VECTOR_CACHE_MB (updated by sequence number), scores them all per query, and rescores the
+ * best few hundred with the stored vectors. Items past the budget are found by keywords only.
+ * Measured by `npm run bench:search` at 100k posts: p50 137 ms per hybrid query (12.7x a D1 point
+ * read), 3.1 s for the first query after a start. Production uses Vectorize (`SEARCH_ADAPTER=cloudflare`).
  */
 const PAGE = 5000;
 /** Candidates rescored exactly: sketches only have to get the true top results into this set. */
@@ -19,7 +19,6 @@ const NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM search_vectors)";
 
 // One cache per database instance (tests run many), the two most recently used kept.
 const caches = new Map<string, SketchCache>();
-let refreshing: Promise<unknown> = Promise.resolve();
 
 async function fetchDelta(db: D1Database, after: number) {
   return (
@@ -30,10 +29,19 @@ async function fetchDelta(db: D1Database, after: number) {
   ).results;
 }
 
-async function refresh(db: D1Database, dimensions: number): Promise<SketchCache> {
+/**
+ * Brings this isolate's cache up to date. Each request refreshes for itself: workerd refuses I/O
+ * that one request started being awaited by another (a shared in-flight refresh failed searches
+ * under concurrent load), and the cache's per-slot sequence numbers make overlapping refreshes safe.
+ */
+async function upToDate(db: D1Database, dimensions: number, budgetBytes: number): Promise<SketchCache> {
   const instance = (await db.prepare("SELECT value FROM search_index_meta WHERE key = 'instance'").first<string>("value")) ?? "default";
   let cache = caches.get(instance);
-  if (!cache || cache.dimensions !== dimensions) cache = new SketchCache(instance, dimensions);
+  if (!cache || cache.dimensions !== dimensions || cache.capacity !== capacityFor(budgetBytes)) {
+    cache = new SketchCache(instance, dimensions, budgetBytes);
+    // A cold cache starts at the newest rows that fit: older ones would only be read to be evicted.
+    cache.seq = (await db.prepare("SELECT seq FROM search_vectors ORDER BY seq DESC LIMIT 1 OFFSET ?").bind(cache.capacity).first<number>("seq")) ?? 0;
+  }
   caches.delete(instance);
   caches.set(instance, cache);
   for (const old of [...caches.keys()].slice(0, -2)) caches.delete(old);
@@ -44,14 +52,8 @@ async function refresh(db: D1Database, dimensions: number): Promise<SketchCache>
   }
 }
 
-/** Refreshes run one at a time per isolate, so a later write is never overwritten by an older read. */
-function upToDate(db: D1Database, dimensions: number): Promise<SketchCache> {
-  const run = refreshing.then(() => refresh(db, dimensions));
-  refreshing = run.catch(() => undefined);
-  return run;
-}
-
-export function localVectorIndex(db: D1Database): VectorIndex {
+/** `cacheBytes`: the in-isolate sketch budget (LOCAL_VECTOR_CACHE_MB). */
+export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024): VectorIndex {
   return {
     async upsert(records) {
       if (records.length === 0) return;
@@ -75,7 +77,7 @@ export function localVectorIndex(db: D1Database): VectorIndex {
       );
     },
     async query({ vector, topK, type, submoltId }) {
-      const cache = await upToDate(db, vector.length);
+      const cache = await upToDate(db, vector.length, cacheBytes);
       const ids = cache.candidates(sparse(vector), Math.max(RESCORE_MIN, topK * RESCORE_FACTOR), type, submoltId);
       const parts = [];
       for (let i = 0; i < ids.length; i += 90) parts.push(ids.slice(i, i + 90));
