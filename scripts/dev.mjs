@@ -1,22 +1,17 @@
 #!/usr/bin/env node
 // `npm run dev -- <wrangler dev args>`: creates .dev.vars with fresh secrets when absent, applies
 // migrations to the local D1 (which seeds the default submolts), signs the default instruction files
-// into local KV with a dev publisher key, then serves the Worker locally.
-//
-// It serves through wrangler's own dev API with the inspector off rather than through `wrangler
-// dev`: in wrangler 4.86 the `dev` command always runs an inspector relay in its proxy process,
-// which buffers every DevTools message of the Worker (tens of KB a request) until a DevTools window
-// attaches. Without one it grows until V8 aborts: a 100k-post network under 50 connections killed it
-// in four minutes (README "Memory under load"; cloudflare/workers-sdk issue 14191, fixed in
-// wrangler releases that need Node ≥ 22). Same bundling, watch, bindings, vars and state as `wrangler
-// dev`. `--inspector-port N` turns the inspector on for debugging; options this launcher does not
-// know are handed to `wrangler dev` itself, inspector and all.
+// into local KV with a dev publisher key, then serves the Worker locally with Miniflare (one workerd
+// process; scripts/lib/local-runtime.mjs says why not `wrangler dev`). --port, --ip, --persist-to,
+// --var, --log-level and --inspector-port work as in `wrangler dev`; with any other option the
+// whole command goes to `wrangler dev` itself.
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { serveLocal } from "./lib/local-runtime.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
@@ -122,33 +117,27 @@ function varBindings(vars = []) {
         console.error(`--var takes NAME:value, got "${v}"`);
         process.exit(2);
       }
-      return [v.slice(0, i), { type: "plain_text", value: v.slice(i + 1) }];
+      return [v.slice(0, i), v.slice(i + 1)];
     }),
   );
 }
 
-async function serve(opts, env) {
-  Object.assign(process.env, env);
-  const { unstable_startWorker } = await import("wrangler");
-  const port = opts.port === undefined ? 8787 : Number(opts.port);
-  const worker = await unstable_startWorker({
-    config: path.join(root, "wrangler.toml"),
-    bindings: varBindings(opts.var),
-    dev: {
-      server: { port, ...(opts.ip ? { hostname: opts.ip } : {}) },
-      inspector: opts["inspector-port"] ? { port: Number(opts["inspector-port"]) } : false,
-      persist: opts["persist-to"],
-      logLevel: opts["log-level"] ?? "log",
-      watch: true,
-    },
+async function serve(opts) {
+  const server = await serveLocal({
+    root,
+    port: opts.port === undefined ? 8787 : Number(opts.port),
+    host: opts.ip,
+    persistTo: opts["persist-to"],
+    vars: varBindings(opts.var),
+    logLevel: opts["log-level"],
+    inspectorPort: opts["inspector-port"] ? Number(opts["inspector-port"]) : undefined,
+  }).catch((err) => {
+    console.error(String(err.message ?? err));
+    process.exit(1);
   });
-  await worker.ready;
-  console.log(`Ready on ${(await worker.url).origin}`);
-  if (opts["inspector-port"]) {
-    console.warn(`Inspector on port ${opts["inspector-port"]}: until DevTools attaches, wrangler buffers its messages in memory.`);
-  }
+  console.log(`Ready on ${server.url}`);
   const stop = async () => {
-    await worker.dispose().catch(() => undefined);
+    await server.stop().catch(() => undefined);
     process.exit(0);
   };
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, stop);
@@ -161,11 +150,12 @@ seedFiles();
 announce();
 // Offline-friendly defaults: no Request.cf download, no telemetry (an operator may override either).
 const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...process.env };
+Object.assign(process.env, env);
 const own = ownOptions();
 if (own) {
-  await serve(own, env);
+  await serve(own);
 } else {
-  console.warn("! Options beyond --port, --ip, --persist-to, --var, --log-level and --inspector-port go to `wrangler dev`, whose inspector relay grows without bound under sustained load.");
+  console.warn("! Options beyond --port, --ip, --persist-to, --var, --log-level and --inspector-port go to `wrangler dev`, whose dev proxy grows without bound under sustained load (README, Memory under load).");
   const child = spawn(wrangler, ["dev", ...args], { cwd: root, stdio: "inherit", env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(signal ? 0 : (code ?? 0)));

@@ -94,7 +94,7 @@ async function api(method, p, key, body) {
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(30_000),
-  }).catch((err) => ({ status: `network: ${err.name}`, json: async () => ({}) }));
+  }).catch((err) => ({ status: `network: ${err.cause?.code ?? err.name}`, json: async () => ({}) }));
   statuses[res.status] = (statuses[res.status] ?? 0) + 1;
   refusedInARow = typeof res.status === "string" ? refusedInARow + 1 : 0;
   if (refusedInARow >= 100 && stoppedAt === null) stoppedAt = (Date.now() - memoryStarted) / 60_000;
