@@ -3,8 +3,9 @@
 // migrations to the local D1 (which seeds the default submolts), signs the default instruction files
 // into local KV with a dev publisher key, then serves the Worker locally with Miniflare (one workerd
 // process; scripts/lib/local-runtime.mjs says why not `wrangler dev`). --port, --ip, --persist-to,
-// --var, --log-level and --inspector-port work as in `wrangler dev`; with any other option the
-// whole command goes to `wrangler dev` itself.
+// --var, --log-level and --inspector-port work as in `wrangler dev`; --restart-above-mb N (default
+// 1024) is the memory bound past which workerd is restarted behind the port with no request dropped.
+// With any other option the whole command goes to `wrangler dev` itself.
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -101,6 +102,7 @@ function ownOptions() {
         var: { type: "string", multiple: true },
         "log-level": { type: "string" },
         "inspector-port": { type: "string" },
+        "restart-above-mb": { type: "string" },
       },
     }).values;
   } catch {
@@ -131,6 +133,7 @@ async function serve(opts) {
     vars: varBindings(opts.var),
     logLevel: opts["log-level"],
     inspectorPort: opts["inspector-port"] ? Number(opts["inspector-port"]) : undefined,
+    restartAboveMb: opts["restart-above-mb"] === undefined ? undefined : Number(opts["restart-above-mb"]),
   }).catch((err) => {
     console.error(String(err.message ?? err));
     process.exit(1);

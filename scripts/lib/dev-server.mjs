@@ -1,5 +1,5 @@
 // Starts and stops local Tidepool servers for benchmarks, code generation and toolkit tests:
-// `npm run dev` (migrations, signed files, then `wrangler dev`) on its own port, inspector port and
+// `npm run dev` (migrations, signed files, then the Worker behind its front door) on its own port and
 // state directory.
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -7,21 +7,26 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 
-/** `vars` are wrangler `--var NAME:value` strings. Resolves once /health answers. */
-export async function startServer({ port, persistTo, vars = [], timeoutMs = 180_000 }) {
+/**
+ * `vars` are wrangler `--var NAME:value` strings, `args` further `npm run dev` options. Resolves
+ * once /health answers; `output()` is the server's recent log.
+ */
+export async function startServer({ port, persistTo, vars = [], args: extra = [], timeoutMs = 180_000 }) {
   // No inspector (scripts/dev.mjs): it would buffer every request's DevTools messages for the whole run.
-  const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
+  const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v]), ...extra];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
   // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
   // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
   let log = "";
-  child.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
+  const keep = (d) => (log = (log + d).slice(-20_000));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, stop: () => stopServer(child, exited) };
+      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, output: () => log, stop: () => stopServer(child, exited) };
     } catch {
       // not up yet
     }

@@ -7,13 +7,26 @@
 // cloudflare/workers-sdk issue 14191, fixed in wrangler releases that need Node >= 22), and which
 // kept growing with the inspector off too. README "Memory under load" has the measurements. Drop
 // this file for plain `wrangler dev` once a pinned wrangler has the fix.
+//
+// workerd itself still grows under sustained load (to ~700-800 MB on that network, slower and
+// slower), so the public port is a front door in this process (front-door.mjs) and workerd is
+// restarted behind it, with no request dropped, if it passes `restartAboveMb`.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, watch } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { openFrontDoor } from "./front-door.mjs";
+import { treeMemory } from "./process-memory.mjs";
 
 const LOG_LEVELS = ["none", "error", "warn", "info", "log", "debug"];
+const MEMORY_CHECK_MS = 5_000;
+// After a memory restart, wait before another: a bound below workerd's footprint at rest would
+// otherwise restart it every check.
+const MIN_RESTART_GAP_MS = 60_000;
+
+/** Resident MB of the workerd processes this process started. */
+const runtimeMb = () => treeMemory(process.pid).filter((p) => p.name.startsWith("workerd")).reduce((sum, p) => sum + p.rssMb, 0);
 
 /** Miniflare as wrangler pins it (the top-level package is the test pool's newer one). */
 function wranglerModules(root) {
@@ -37,10 +50,15 @@ function build(root, outdir) {
  * @example
  * const server = await serveLocal({ root, port: 8787, vars: { RATE_LIMITS: "off" } });
  */
-export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persistTo, vars = {}, logLevel = "log", inspectorPort }) {
+export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persistTo, vars = {}, logLevel = "log", inspectorPort, restartAboveMb = 1024 }) {
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level takes one of ${LOG_LEVELS.join(", ")}`);
+  if (!(restartAboveMb > 0)) throw new Error("--restart-above-mb takes a positive number of megabytes");
   const { miniflare, wrangler } = wranglerModules(root);
   const { Miniflare, Log, LogLevel } = miniflare;
+  // Miniflare's "Ready on" names workerd's private port; the launcher announces the front door.
+  class RuntimeLog extends Log {
+    logReady() {}
+  }
   const level = { none: LogLevel.NONE, error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, log: LogLevel.INFO, debug: LogLevel.DEBUG }[logLevel];
   const bundles = mkdtempSync(path.join(tmpdir(), "tidepool-dev-"));
   // However the process ends (a signal mid-start, a kill after a timeout), the bundles go with it.
@@ -61,10 +79,11 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
       defaultPersistRoot: path.join(path.resolve(root, persistTo ?? path.join(".wrangler", "state")), "v3"),
       // Request.cf from a built-in default: the real one would be downloaded from Cloudflare.
       cf: false,
-      host,
-      port,
+      // Only the front door listens where clients connect; workerd takes any free loopback port.
+      host: "127.0.0.1",
+      port: 0,
       ...(inspectorPort ? { inspectorPort } : {}),
-      log: new Log(level),
+      log: new RuntimeLog(level),
     };
   };
 
@@ -75,7 +94,24 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
     throw new Error(`building the Worker failed:\n${failure}`);
   }
   const mf = new Miniflare(options(outdir));
-  await mf.ready;
+  let runtime = await mf.ready;
+  let door;
+  try {
+    door = await openFrontDoor({ host, port, target: () => runtime });
+  } catch (err) {
+    await mf.dispose();
+    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`);
+  }
+
+  // setOptions starts a new workerd on the same state; the door holds requests meanwhile.
+  let restarting = Promise.resolve();
+  const restart = (dir) =>
+    (restarting = restarting.then(() =>
+      door.hold(async () => {
+        await mf.setOptions(options(dir ?? outdir));
+        runtime = await mf.ready;
+      }),
+    ));
 
   // Reload on change: rebuild into a fresh folder, switch over only if the build succeeds.
   let timer;
@@ -88,12 +124,25 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
         console.error(`✘ Rebuild failed; still serving the previous build.\n${failed}`);
         return;
       }
-      await mf.setOptions(options(next));
+      await restart(next);
       rmSync(outdir, { recursive: true, force: true });
       outdir = next;
       console.log("⎔ Reloaded after a change.");
     });
   };
+
+  let lastMemoryRestart = 0;
+  const memoryCheck = setInterval(() => {
+    const mb = runtimeMb();
+    if (mb <= restartAboveMb || Date.now() - lastMemoryRestart < MIN_RESTART_GAP_MS) return;
+    lastMemoryRestart = Date.now();
+    const started = Date.now();
+    restart().then(
+      () => console.log(`⎔ workerd used ${Math.round(mb)} MB (bound ${restartAboveMb} MB): restarted it in ${((Date.now() - started) / 1000).toFixed(1)} s, requests held meanwhile.`),
+      (err) => console.error(`✘ Restarting workerd failed: ${err.message}`),
+    );
+  }, MEMORY_CHECK_MS);
+  memoryCheck.unref();
   const watchers = ["worker", "schema"].map((dir) =>
     watch(path.join(root, dir), { recursive: true }, () => {
       clearTimeout(timer);
@@ -107,7 +156,10 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
     async stop() {
       for (const w of watchers) w.close();
       clearTimeout(timer);
+      clearInterval(memoryCheck);
       await reloading.catch(() => undefined);
+      await restarting.catch(() => undefined);
+      await door.close();
       await mf.dispose();
       rmSync(bundles, { recursive: true, force: true });
     },

@@ -1,0 +1,116 @@
+// The public port of `npm run dev`: a small HTTP proxy in the launcher's own Node process in front
+// of workerd, so that workerd can be restarted (after a code change, or when its memory passes a
+// bound) without a client seeing a refused connection or a cut response. While held, new requests
+// wait at the door; the ones already inside finish first; then the runtime is swapped and the queue
+// goes through. State lives on disk, so a restarted workerd answers exactly as the old one would.
+import http from "node:http";
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, never forwarded.
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "transfer-encoding"]);
+
+/** rawHeaders minus hop-by-hop ones, as [name, value, name, value, …]. */
+function endToEnd(rawHeaders) {
+  const out = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!HOP_BY_HOP.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
+  }
+  return out;
+}
+
+function unavailable(res, err) {
+  if (res.headersSent) return res.destroy(err);
+  const body = JSON.stringify({
+    success: false,
+    error: "The local Worker runtime did not answer",
+    hint: `${err.code ?? err.message}; npm run dev's output says why. The request may or may not have been carried out.`,
+  });
+  res.writeHead(502, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * Listens on host:port and forwards each request to `target()` (a URL read per request, so a
+ * restarted runtime on another port takes over at once). `hold(fn)` runs fn with no request inside.
+ * @example
+ * const door = await openFrontDoor({ host: "127.0.0.1", port: 8787, target: () => runtimeUrl });
+ * await door.hold(() => restartRuntime());
+ */
+export async function openFrontDoor({ host, port, target }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  let inside = 0;
+  let held = null; // a promise while a hold runs
+  let emptied = null;
+
+  const server = http.createServer(async (req, res) => {
+    while (held) await held;
+    inside++;
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      if (--inside === 0) emptied?.();
+    };
+    res.once("close", leave);
+
+    const url = target();
+    // The client's address as Cloudflare's edge would give it; a client-sent one is not trusted.
+    const headers = [];
+    const given = endToEnd(req.rawHeaders);
+    for (let i = 0; i < given.length; i += 2) if (given[i].toLowerCase() !== "cf-connecting-ip") headers.push(given[i], given[i + 1]);
+    headers.push("CF-Connecting-IP", (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""));
+    if (req.headers["transfer-encoding"]) headers.push("Transfer-Encoding", req.headers["transfer-encoding"]);
+
+    const upstream = http.request({ host: url.hostname, port: url.port, method: req.method, path: req.url, headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
+      answer.pipe(res);
+      answer.once("error", (err) => res.destroy(err));
+    });
+    upstream.once("error", (err) => unavailable(res, err));
+    req.once("error", () => upstream.destroy());
+    res.once("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  });
+  // Idle connections outlive the client's own idle timeout (undici 4 s, curl and Python reuse at
+  // once), so the client is the side that closes them: a server closing one just as the client
+  // sends on it is a reset the client cannot tell from a crash (2 in a 12-minute soak on workerd's
+  // own listener).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    /** Waits for the requests inside to finish (at most `drainMs`), runs fn, then lets the queue in. */
+    async hold(fn, drainMs = 30_000) {
+      while (held) await held;
+      let release;
+      held = new Promise((r) => (release = r));
+      try {
+        if (inside > 0) {
+          await new Promise((resolve) => {
+            emptied = resolve;
+            setTimeout(resolve, drainMs).unref();
+          });
+          emptied = null;
+        }
+        return await fn();
+      } finally {
+        held = null;
+        release();
+      }
+    },
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
