@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "./server.mjs";
+import { METER_EVERY } from "./workloads.mjs";
 
 const BASELINES = ["health", "storage read"];
 const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "home", "post + comments", "profile"];
@@ -32,6 +33,14 @@ const DESCRIBE = {
   comment: "POST /api/v1/posts/:id/comments on the 50 read posts, agents in turn",
   vote: "POST /api/v1/posts/:id/upvote, every request a new (agent, post) pair",
 };
+
+// D1's published prices (Workers Paid, beyond the monthly allowance of 25 billion rows read, 50 million
+// rows written and 5 GB), from developers.cloudflare.com/d1/platform/pricing as copied on `date`; the
+// benchmark machine is offline, so the report tells readers to check them.
+export const D1_PRICES = { date: "2026-12-04", rowsReadPerMillion: 0.001, rowsWrittenPerMillion: 1.0, storagePerGbMonth: 0.75 };
+/** US dollars of D1 rows per million requests, beyond the monthly allowance. */
+export const dollarsPerMillion = (m) =>
+  m.rowsRead === null || m.rowsRead === undefined ? null : m.rowsRead * D1_PRICES.rowsReadPerMillion + m.rowsWritten * D1_PRICES.rowsWrittenPerMillion;
 
 const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(d));
 const calls = (m) => `${fmt(m.calls)} (${fmt(m.statements)})`;
@@ -93,13 +102,13 @@ function sizeTable(s) {
   const r = s.results;
   const base = r.health;
   const lines = [
-    `| workload | req/s | p50 ms | p99 ms | errors | D1 calls (statements) / request | req/s vs /health | req/s vs storage | p50 vs /health | p50 vs storage |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| workload | req/s | p50 ms | p99 ms | errors | D1 calls (statements) / request | rows read / request | rows written / request | D1 $ / 1M requests | req/s vs /health | req/s vs storage | p50 vs /health | p50 vs storage |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   ];
   for (const [name, m] of Object.entries(r)) {
     const storage = WRITES.includes(name) || name === "storage write" ? r["storage write"] : r["storage read"];
     lines.push(
-      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${m.errors} | ${calls(m)} | ${fmt(m.rps / base.rps, 2)} | ${fmt(m.rps / storage.rps, 2)} | ${fmt(m.p50 / base.p50, 2)} | ${fmt(m.p50 / storage.p50, 2)} |`,
+      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${m.errors} | ${calls(m)} | ${fmt(m.rowsRead, 1)} | ${fmt(m.rowsWritten, 1)} | ${fmt(dollarsPerMillion(m), 2)} | ${fmt(m.rps / base.rps, 2)} | ${fmt(m.rps / storage.rps, 2)} | ${fmt(m.p50 / base.p50, 2)} | ${fmt(m.p50 / storage.p50, 2)} |`,
     );
   }
   return lines.join("\n");
@@ -239,6 +248,7 @@ export function writeReport({ out, started, quick, duration, connections, vars, 
     "- Audit log, exact/near-duplicate checks, credential firewall, daily stats triggers, FTS5 and the search outbox are all on for writes; new content is indexed after each response as in production.",
     "- Seeded content is found by keyword (FTS5 over everything); the local vector index, an offline stand-in for Vectorize, holds only what the run writes (`npm run bench:search` measures it at 100k items).",
     "- p50/p99 are over every response of the workload (sub-millisecond resolution); errors are non-2xx responses plus connection errors; D1 calls (round trips; a batch is one) and statements are what the server reports per request (`X-Tidepool-D1-Calls` and `-Statements`, benchmark servers only).",
+    `- Rows read and written are D1's own \`meta.rows_read\` / \`meta.rows_written\` (what D1 bills), summed over the request's calls, from every ${METER_EVERY}th request of the workload, which asks the server to meter them (\`X-Tidepool-Meter: rows\`; a metered request runs its drizzle reads a second time to learn their rows, so only a sample is metered). Work after the response (search indexing) is not in them, as it is not in the call counts. D1 $ / 1M requests prices them at D1's published rates as of ${D1_PRICES.date}: $${D1_PRICES.rowsReadPerMillion} per million rows read, $${D1_PRICES.rowsWrittenPerMillion.toFixed(2)} per million rows written (beyond the Workers Paid allowance of 25 billion read and 50 million written a month; storage $${D1_PRICES.storagePerGbMonth} per GB-month beyond 5 GB). Check the current prices before budgeting with them.`,
     "",
     "| workload | what it does |",
     "|---|---|",

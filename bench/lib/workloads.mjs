@@ -17,12 +17,16 @@ export function cycle(list) {
 /**
  * Runs one workload: `connections` concurrent clients for `duration` seconds (or `amount` requests).
  * `next()` returns {method, path, headers?, body?} for each request. Latency is taken from every
- * response at sub-millisecond resolution; D1 statements and calls from the server's X-Tidepool-D1-* headers.
+ * response at sub-millisecond resolution; D1 statements and calls from the server's X-Tidepool-D1-* headers,
+ * and D1's rows read and written from every METER_EVERY-th request, which asks the server to meter
+ * them (it runs drizzle's reads a second time to learn their rows, so not every request is metered).
  */
+export const METER_EVERY = 10;
 export async function measure(base, { next, connections, duration, amount, onBody }) {
   const latencies = [];
   const statuses = {};
-  const counted = { statements: [], calls: [] };
+  const counted = { statements: [], calls: [], "rows-read": [], "rows-written": [] };
+  let sent = 0;
   const started = performance.now();
   const instance = autocannon({
     url: base,
@@ -32,13 +36,13 @@ export async function measure(base, { next, connections, duration, amount, onBod
       {
         setupRequest: (req) => {
           const r = next();
-          const headers = { ...(r.body ? { "content-type": "application/json" } : {}), ...(r.headers ?? {}) };
+          const headers = { ...(r.body ? { "content-type": "application/json" } : {}), ...(sent++ % METER_EVERY === 0 ? { "x-tidepool-meter": "rows" } : {}), ...(r.headers ?? {}) };
           return { ...req, method: r.method ?? "GET", path: r.path, headers, body: r.body ? JSON.stringify(r.body) : undefined };
         },
         onResponse: (status, body, _context, headers) => {
           statuses[status] = (statuses[status] ?? 0) + 1;
           for (const [k, v] of Object.entries(headers ?? {})) {
-            const what = /^x-tidepool-d1-(statements|calls)$/i.exec(k)?.[1];
+            const what = /^x-tidepool-d1-(statements|calls|rows-read|rows-written)$/i.exec(k)?.[1];
             if (what) counted[what.toLowerCase()].push(Number(v));
           }
           if (onBody) onBody(status, body);
@@ -59,5 +63,7 @@ export async function measure(base, { next, connections, duration, amount, onBod
     statuses,
     statements: mean(counted.statements),
     calls: mean(counted.calls),
+    rowsRead: mean(counted["rows-read"]),
+    rowsWritten: mean(counted["rows-written"]),
   };
 }

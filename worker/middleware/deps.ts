@@ -31,6 +31,9 @@ interface D1Counts {
   statements: number;
   /** Calls that reach the database: each first/all/run/raw, and each batch once. */
   calls: number;
+  /** D1's rows_read / rows_written summed over the calls (metered requests only). */
+  rowsRead: number;
+  rowsWritten: number;
 }
 
 /** Builds the services' dependencies once per request. */
@@ -44,11 +47,28 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
     c.set("deps", buildDeps(c.env, origin, clock));
     return next();
   }
-  const counts: D1Counts = { statements: 0, calls: 0 };
-  const counted = interceptD1(c.env.DB, { prepared: () => void counts.statements++, before: () => void counts.calls++ });
+  const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0 };
+  // Rows cost a second run of raw() reads (intercept-d1), so only requests that ask are metered.
+  const meter = c.req.header("X-Tidepool-Meter") === "rows";
+  const counted = interceptD1(c.env.DB, {
+    prepared: () => void counts.statements++,
+    before: () => void counts.calls++,
+    ...(meter
+      ? {
+          meta: (m: D1Meta) => {
+            counts.rowsRead += m.rows_read ?? 0;
+            counts.rowsWritten += m.rows_written ?? 0;
+          },
+        }
+      : {}),
+  });
   c.set("deps", buildDeps(c.env, origin, clock, counted));
   await next();
   c.res = new Response(c.res.body, c.res);
   c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));
   c.res.headers.set("X-Tidepool-D1-Calls", String(counts.calls));
+  if (meter) {
+    c.res.headers.set("X-Tidepool-D1-Rows-Read", String(counts.rowsRead));
+    c.res.headers.set("X-Tidepool-D1-Rows-Written", String(counts.rowsWritten));
+  }
 });
