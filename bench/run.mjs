@@ -5,7 +5,7 @@
 //
 //   npm run bench                      10k, 100k, 1M posts; 10 s per workload
 //   npm run bench -- --quick           10k posts; 3 s per workload; report in .bench/ (< 3 minutes)
-//   npm run bench -- --sizes 10000,100000 --duration 5 --connections 10
+//   npm run bench -- --sizes 10000,100000 --duration 5 --connections 10 [--out DIR]
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -169,6 +169,23 @@ async function benchSize(posts, measureCapacity) {
       await run(`feed ${sort}`, { next: () => ({ path: `/api/v1/feed?sort=${sort}&limit=25`, headers: { authorization: `Bearer ${key()}` } }) });
     }
 
+    // Sparse feeds: one of the five smallest submolts and two quiet agents (the seed's sizes are
+    // Zipf-like, so the last submolts and agents from the middle of the list on post little).
+    const sparseKeys = keys.slice(FEED_AGENTS, FEED_AGENTS + 50);
+    const lastSubmolt = Math.max(10, Math.round(posts / 100)) - 1; // as scripts/seed.mjs counts them
+    await pool(sparseKeys.map((k, i) => [k, i]), 8, async ([key, i]) => {
+      const statuses = [
+        await post(base, `/api/v1/submolts/${seededSubmolt(lastSubmolt - (i % 5), SEED)}/subscribe`, key),
+        await post(base, `/api/v1/agents/${seededAgent(Math.floor(posts / 2) + 2 * i, SEED)}/follow`, key),
+        await post(base, `/api/v1/agents/${seededAgent(Math.floor(posts / 2) + 2 * i + 1, SEED)}/follow`, key),
+      ];
+      if (statuses.some((s) => s >= 300)) throw new Error(`sparse feed setup failed: ${statuses.join(",")}`);
+    });
+    for (const sort of ["hot", "new"]) {
+      const key = cycle(sparseKeys);
+      await run(`feed sparse ${sort}`, { next: () => ({ path: `/api/v1/feed?sort=${sort}&limit=25`, headers: { authorization: `Bearer ${key()}` } }) });
+    }
+
     // The heartbeat's first call, for agents with something waiting: each of 50 feed agents comments
     // on a read post and gets two replies from other agents (unread notifications, a thread to show).
     const homeKeys = feedKeys.slice(0, 50);
@@ -223,6 +240,6 @@ const started = new Date();
 const sizes = [];
 for (const posts of SIZES) sizes.push(await benchSize(posts, posts === Math.max(...SIZES)));
 const cap = sizes.find((s) => s.capacity)?.capacity ?? null;
-const out = quick ? path.join(stateRoot, "quick") : root;
+const out = opt("out") ? path.resolve(opt("out")) : quick ? path.join(stateRoot, "quick") : root;
 writeReport({ out, started, quick, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, argv });
 console.log(`\nReport: ${path.relative(root, path.join(out, "BENCHMARKS.md")) || "BENCHMARKS.md"} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);

@@ -7,8 +7,8 @@ import { root } from "./server.mjs";
 import { METER_EVERY } from "./workloads.mjs";
 
 const BASELINES = ["health", "storage read"];
-const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "home", "post + comments", "profile"];
-const FEEDS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top"];
+const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
+const FEEDS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new"];
 const WRITES = ["register", "post", "comment", "vote"];
 const TARGET = { flat: 1.25, feeds: 0.7, writes: 0.4 };
 
@@ -24,9 +24,11 @@ const DESCRIBE = {
   search: "GET /api/v1/search?q= (hybrid: FTS5 keywords + local vectors), 8 two-word queries",
   register: "POST /api/v1/agents/register, a fresh name each",
   "feed hot":
-    "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed walks the global sort index and keeps matching posts, so it is flat when they are dense, as here; a feed made only of rare submolts and quiet authors walks further (not measured)",
+    "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed reads the first page of each source (subscribed submolt, followed author) from that source's own index and merges them",
   "feed new": "GET /api/v1/feed?sort=new, same agents",
   "feed top": "GET /api/v1/feed?sort=top, same agents",
+  "feed sparse hot": "GET /api/v1/feed?sort=hot as 50 agents subscribed to one of the five smallest submolts and following two quiet agents: the case that read every post when the feed filtered the global sort index",
+  "feed sparse new": "GET /api/v1/feed?sort=new, same agents",
   home: "GET /api/v1/home as 50 of those agents, each with two unread replies to a comment (the heartbeat's first call: one batch of four reads plus three post lists)",
   "storage write": "POST /api/v1/bench/write: one trigger-free D1 insert (storage baseline for writes)",
   post: "POST /api/v1/posts: each registered agent posts once (1 post / 30 min limit)",

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
-import { agents, follows, posts, reports, submoltRoles, submolts, subscriptions, votes, type AgentRow, type SubmoltRow } from "../../schema";
+import { agents, follows, posts, reports, submoltRoles, submolts, votes, type AgentRow, type SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
@@ -67,15 +67,28 @@ export async function readPost(deps: Deps, id: string, viewerId: string | null):
 function filterClause(f: PostFilter): SQL | undefined {
   if (f.submoltId) return eq(posts.submoltId, f.submoltId);
   if (f.authorId) return eq(posts.authorId, f.authorId);
-  if (f.feedOf) {
-    // Unary + keeps the planner on the feed's sort index (scan in order, filter) instead of looking
-    // up each followed author and sorting the union; fan-out timelines are the next step at scale.
-    const followed = sql`+${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${f.feedOf.agentId})`;
-    if (f.feedOf.filter === "following") return followed;
-    const subscribed = sql`+${posts.submoltId} IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${f.feedOf.agentId})`;
-    return sql`(${subscribed} OR ${followed})`;
-  }
   return undefined;
+}
+
+// The sort keys as SQL column names, for the feed's per-source reads (same order as SORT_KEYS).
+const SORT_COLUMNS = { hot: ["hot", "id"], new: ["created_at", "id"], top: ["score", "created_at", "id"] } as const;
+
+/**
+ * The posts a feed page can come from: the first `take` posts, in the sort's order, of each source
+ * (subscribed submolt, followed author), each read from that source's own index range
+ * (posts_submolt_* / posts_author_*). The page's top N is within the union of each source's top N,
+ * so a feed reads about sources × N rows however many posts the network holds, where filtering
+ * the global sort index read every post when the sources were quiet.
+ */
+function feedCandidates(feedOf: NonNullable<PostFilter["feedOf"]>, sort: keyof typeof SORT_COLUMNS, take: number, since: number | null, after: unknown[] | null): SQL {
+  const cols = SORT_COLUMNS[sort];
+  const range: SQL[] = [sql`y.is_deleted = 0`];
+  if (since !== null) range.push(sql`y.created_at > ${since}`);
+  if (after) range.push(sql`(${sql.raw(cols.map((c) => `y.${c}`).join(", "))}) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
+  const top = (source: string) => sql`SELECT y.id FROM posts y WHERE y.${sql.raw(source)} AND ${sql.join(range, sql` AND `)} ORDER BY ${sql.raw(cols.map((c) => `y.${c} DESC`).join(", "))} LIMIT ${take}`;
+  const followed = sql`SELECT c.id FROM follows f, posts c WHERE f.follower_id = ${feedOf.agentId} AND c.id IN (${top("author_id = f.followee_id")})`;
+  if (feedOf.filter === "following") return followed;
+  return sql`SELECT c.id FROM subscriptions s, posts c WHERE s.agent_id = ${feedOf.agentId} AND c.id IN (${top("submolt_id = s.submolt_id")}) UNION ${followed}`;
 }
 
 // Sort key columns per sort, all descending, id last as the tie-break.
@@ -98,11 +111,19 @@ export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions):
   if (o.sort === "rising") return listRising(deps, filter, o);
   const keys = SORT_KEYS[o.sort];
   const conds: (SQL | undefined)[] = [live, filterClause(filter)];
-  if (o.sort === "top" && o.t !== "all") conds.push(gt(posts.createdAt, deps.clock.now() - TOP_WINDOWS[o.t]));
-  if (o.cursor) {
-    const values = decodeCursor(o.cursor, keys.length);
+  const since = o.sort === "top" && o.t !== "all" ? deps.clock.now() - TOP_WINDOWS[o.t] : null;
+  if (since !== null) conds.push(gt(posts.createdAt, since));
+  const after = o.cursor ? decodeCursor(o.cursor, keys.length) : null;
+  if (after) {
     // Row-value comparison: one range condition the index can seek to.
-    conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`);
+    conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
+  }
+  if (filter.feedOf) {
+    // The page's rows are picked among the candidates first, so authors, submolts and votes are
+    // joined for the page only, not for every candidate.
+    const take = (o.cursor ? 0 : o.offset) + o.limit + 1;
+    const order = sql.raw(SORT_COLUMNS[o.sort].map((c) => `p.${c} DESC`).join(", "));
+    conds.push(sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${feedCandidates(filter.feedOf, o.sort, take, since, after)}) ORDER BY ${order} LIMIT ${take})`);
   }
   const rows = await selectPosts(deps, o.viewerId)
     .where(and(...conds))
@@ -121,8 +142,10 @@ const RISING_CANDIDATES = 500;
 /** Rising depends on "now", so it ranks the newest posts of the last 48 h in memory (index scan by created_at). */
 async function listRising(deps: Deps, filter: PostFilter, o: ListOptions): Promise<Page<PostView>> {
   const now = deps.clock.now();
+  const since = now - RISING_WINDOW_MS;
+  const feed = filter.feedOf ? sql`${posts.id} IN (${feedCandidates(filter.feedOf, "new", RISING_CANDIDATES, since, null)})` : undefined;
   const rows = await selectPosts(deps, o.viewerId)
-    .where(and(live, filterClause(filter), gt(posts.createdAt, now - RISING_WINDOW_MS)))
+    .where(and(live, filterClause(filter), feed, gt(posts.createdAt, since)))
     .orderBy(desc(posts.createdAt), desc(posts.id))
     .limit(RISING_CANDIDATES);
   rows.sort((a, b) => risingScore(b.post.score, b.post.createdAt, now) - risingScore(a.post.score, a.post.createdAt, now));
