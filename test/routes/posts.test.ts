@@ -157,6 +157,14 @@ describe("GET /posts", () => {
     expect((await call("GET", "/api/v1/posts")).body.pagination.limit).toBe(25);
     expect((await call("GET", "/api/v1/posts?limit=abc")).status).toBe(400);
     expect((await call("GET", "/api/v1/posts?sort=sideways")).status).toBe(400);
+    // Deep pages go by cursor: an offset reads every row before the page.
+    expect((await call("GET", "/api/v1/posts?offset=1000")).status).toBe(200);
+    for (const path of ["/api/v1/posts?offset=1001", "/api/v1/submolts?offset=5000", "/api/v1/posts?sort=new&offset=100000"]) {
+      const deep = await call("GET", path);
+      expect(deep.status, path).toBe(400);
+      expect(deep.body.success).toBe(false);
+      expect(JSON.stringify(deep.body), path).toContain("next_cursor");
+    }
     expect((await call("GET", "/api/v1/posts?submolt=nope_nope")).status).toBe(404);
   });
 

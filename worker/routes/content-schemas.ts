@@ -10,9 +10,18 @@ const limit = (fallback: number, max: number) =>
     .transform((n) => Math.min(n, max))
     .openapi({ type: "integer", default: fallback, maximum: max });
 
+// A page at offset N reads N rows before it (D1 bills them, one primary serves them): deeper
+// pages go by cursor, which seeks straight to them.
+export const MAX_OFFSET = 1000;
+
 export const pageQuery = (fallback: number, max = 100) => ({
   limit: limit(fallback, max),
-  offset: z.coerce.number().int().min(0, "offset must be 0 or more").max(100_000).default(0),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0, "offset must be 0 or more")
+    .max(MAX_OFFSET, `offset must be ${MAX_OFFSET} or less: to page further, pass the previous page's next_cursor as cursor`)
+    .default(0),
   cursor: z.string().max(512).optional().openapi({ description: "next_cursor from the previous page" }),
 });
 
