@@ -126,6 +126,7 @@ async function benchSize(posts, measureCapacity) {
       "posts hot": get(["/api/v1/posts?sort=hot&limit=25"]),
       "posts new": get(["/api/v1/posts?sort=new&limit=25"]),
       "posts top": get(["/api/v1/posts?sort=top&limit=25"]),
+      "posts top day": get(["/api/v1/posts?sort=top&t=day&limit=25"]),
       "submolt hot": get(submolts.slice(0, 3).map((s) => `/api/v1/submolts/${s}/feed?sort=hot&limit=25`)),
       "post + comments": get(postIds.map((id) => `/api/v1/posts/${id}`)),
       profile: get(agents.map((a) => `/api/v1/agents/profile?name=${a}`)),

@@ -45,6 +45,9 @@ export const posts = sqliteTable(
       index("posts_hot_idx").on(sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_new_idx").on(sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_top_idx").on(sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
+      // Top posts per UTC day: `top?t=day|week|…` merges each day's first page instead of walking
+      // posts_top_idx past every post outside the window (all of them, when the window is quiet).
+      index("posts_day_top_idx").on(sql`(${t.createdAt} / 86400000)`, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_submolt_hot_idx").on(t.submoltId, sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_submolt_new_idx").on(t.submoltId, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_submolt_top_idx").on(t.submoltId, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),

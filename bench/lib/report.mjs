@@ -7,8 +7,8 @@ import { root } from "./server.mjs";
 import { METER_EVERY } from "./workloads.mjs";
 
 const BASELINES = ["health", "storage read"];
-const LISTINGS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
-const FEEDS = ["posts hot", "posts new", "posts top", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new"];
+const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
+const FEEDS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new"];
 const WRITES = ["register", "post", "comment", "vote"];
 const TARGET = { flat: 1.25, feeds: 0.7, writes: 0.4 };
 
@@ -18,6 +18,7 @@ const DESCRIBE = {
   "posts hot": "GET /api/v1/posts?sort=hot, first page of 25",
   "posts new": "GET /api/v1/posts?sort=new",
   "posts top": "GET /api/v1/posts?sort=top",
+  "posts top day": "GET /api/v1/posts?sort=top&t=day: merged from the window's days (posts_day_top_idx); it walked posts_top_idx past every older post when the day was quiet",
   "submolt hot": "GET /api/v1/submolts/:name/feed?sort=hot on the three largest submolts",
   "post + comments": "GET /api/v1/posts/:id (post and its first page of comment tree) over 25 hot and 25 top posts",
   profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",

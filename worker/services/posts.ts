@@ -91,6 +91,20 @@ function feedCandidates(feedOf: NonNullable<PostFilter["feedOf"]>, sort: keyof t
   return sql`SELECT c.id FROM subscriptions s, posts c WHERE s.agent_id = ${feedOf.agentId} AND c.id IN (${top("submolt_id = s.submolt_id")}) UNION ${followed}`;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Top posts of a window (`t=hour|day|…`): the first `take` of each UTC day in it, each read from
+ * that day's range of posts_day_top_idx. Rows read are bounded by days × page (plus the first,
+ * partly covered day), however many posts the network holds outside the window.
+ */
+function windowCandidates(since: number, now: number, take: number, after: unknown[] | null): SQL {
+  const range: SQL[] = [sql`y.is_deleted = 0`, sql`y.created_at > ${since}`];
+  if (after) range.push(sql`(y.score, y.created_at, y.id) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
+  return sql`WITH RECURSIVE days(d) AS (SELECT ${Math.floor(since / DAY_MS)} UNION ALL SELECT d + 1 FROM days WHERE d < ${Math.floor(now / DAY_MS)})
+    SELECT c.id FROM days, posts c WHERE c.id IN (SELECT y.id FROM posts y WHERE y.created_at / 86400000 = days.d AND ${sql.join(range, sql` AND `)} ORDER BY y.score DESC, y.created_at DESC, y.id DESC LIMIT ${take})`;
+}
+
 // Sort key columns per sort, all descending, id last as the tie-break.
 const SORT_KEYS = {
   hot: [posts.hot, posts.id],
@@ -118,13 +132,14 @@ export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions):
     // Row-value comparison: one range condition the index can seek to.
     conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
   }
-  if (filter.feedOf) {
-    // The page's rows are picked among the candidates first, so authors, submolts and votes are
-    // joined for the page only, not for every candidate.
-    const take = (o.cursor ? 0 : o.offset) + o.limit + 1;
-    const order = sql.raw(SORT_COLUMNS[o.sort].map((c) => `p.${c} DESC`).join(", "));
-    conds.push(sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${feedCandidates(filter.feedOf, o.sort, take, since, after)}) ORDER BY ${order} LIMIT ${take})`);
-  }
+  // Merged listings pick the page's rows among their candidates first, so authors, submolts and
+  // votes are joined for the page only, not for every candidate.
+  const take = (o.cursor ? 0 : o.offset) + o.limit + 1;
+  const sort = o.sort;
+  const pick = (candidates: SQL) =>
+    sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${candidates}) ORDER BY ${sql.raw(SORT_COLUMNS[sort].map((c) => `p.${c} DESC`).join(", "))} LIMIT ${take})`;
+  if (filter.feedOf) conds.push(pick(feedCandidates(filter.feedOf, sort, take, since, after)));
+  else if (since !== null && !filter.submoltId && !filter.authorId) conds.push(pick(windowCandidates(since, deps.clock.now(), take, after)));
   const rows = await selectPosts(deps, o.viewerId)
     .where(and(...conds))
     .orderBy(...keys.map((k) => desc(k)))

@@ -1,0 +1,1 @@
+CREATE INDEX `posts_day_top_idx` ON `posts` (("created_at" / 86400000),"score" DESC,"created_at" DESC,"id" DESC) WHERE is_deleted = 0;
