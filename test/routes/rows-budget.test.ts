@@ -1,0 +1,78 @@
+// Rows read per request, as D1 meters them, for the read routes on a network big enough that a scan
+// shows (6,000 posts): each route has a budget a few times what one page needs, far below what
+// walking the posts costs. A query that starts scanning again fails here before it reaches a bill.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, makePost, makeSubmolt, register, withEnv, type Registered } from "../helpers";
+
+const POSTS = 6000;
+const DAY = 86_400_000;
+let reader: Registered;
+let busy: Registered;
+let small = "";
+let big = "";
+
+beforeAll(async () => {
+  reader = await register();
+  busy = await register();
+  const quiet = await register();
+  big = (await makeSubmolt(busy)).name;
+  small = (await makeSubmolt(quiet)).name;
+  const bigId = (await env.DB.prepare("SELECT id FROM submolts WHERE name = ?").bind(big).first<{ id: string }>())!.id;
+  // The bulk, straight into the table (triggers keep counts, full-text and outbox as for any post):
+  // spread over 60 days, the newest more than a day old, so the hour and day windows are quiet.
+  const now = Date.now();
+  const insert = env.DB.prepare("INSERT INTO posts (id, submolt_id, author_id, title, type, score, hot, created_at, updated_at) VALUES (?, ?, ?, ?, 'text', ?, ?, ?, ?)");
+  for (let start = 0; start < POSTS; start += 500) {
+    const batch = [];
+    for (let i = start; i < Math.min(POSTS, start + 500); i++) {
+      const created = now - 2 * DAY - i * (58 * DAY / POSTS);
+      batch.push(insert.bind(`bulk-${i.toString().padStart(5, "0")}`, bigId, busy.id, `bulk post ${i}`, i % 7, created / 45_000_000, created, created));
+    }
+    await env.DB.batch(batch);
+  }
+  for (let i = 0; i < 3; i++) await makePost(quiet, small);
+  await call("POST", `/api/v1/submolts/${small}/subscribe`, { token: reader.apiKey });
+  await call("POST", `/api/v1/agents/${quiet.name}/follow`, { token: reader.apiKey });
+});
+
+const metered = withEnv({ BENCH_ROUTES: "on" });
+
+async function rowsRead(path: string, token?: string): Promise<number> {
+  const res = await metered("GET", path, { token, headers: { "X-Tidepool-Meter": "rows" } });
+  expect(res.status, res.text).toBe(200);
+  const rows = Number(res.headers.get("x-tidepool-d1-rows-read"));
+  expect(Number.isFinite(rows)).toBe(true);
+  return rows;
+}
+
+describe(`rows read per request at ${POSTS} posts`, () => {
+  const budgets: [string, number, boolean][] = [
+    ["/api/v1/posts?sort=hot&limit=25", 150, false],
+    ["/api/v1/posts?sort=new&limit=25", 150, false],
+    ["/api/v1/posts?sort=top&limit=25", 150, false],
+    ["/api/v1/posts?sort=top&t=hour&limit=25", 100, false],
+    ["/api/v1/posts?sort=top&t=day&limit=25", 100, false],
+    ["/api/v1/posts?sort=top&t=week&limit=25", 1500, false],
+    ["/api/v1/posts?sort=rising&limit=25", 100, false],
+    ["/api/v1/feed?sort=hot&limit=25", 150, true],
+    ["/api/v1/feed?sort=new&limit=25", 150, true],
+    ["/api/v1/feed?sort=top&limit=25", 150, true],
+  ];
+  it.each(budgets)("%s reads at most %i rows", async (path, budget, keyed) => {
+    const rows = await rowsRead(path, keyed ? reader.apiKey : undefined);
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThanOrEqual(budget);
+  });
+
+  it("a small submolt's feed and a prolific agent's profile stay within a page's cost", async () => {
+    expect(await rowsRead(`/api/v1/submolts/${small}/feed?sort=new&limit=25`)).toBeLessThanOrEqual(100);
+    expect(await rowsRead(`/api/v1/submolts/${big}/feed?sort=hot&limit=25`)).toBeLessThanOrEqual(150);
+    expect(await rowsRead(`/api/v1/agents/profile?name=${busy.name}`)).toBeLessThanOrEqual(200);
+  });
+
+  it("the detector sees a scan: the whole network costs more than any budget", async () => {
+    const res = await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE title LIKE '%never matches%'").all();
+    expect(res.meta.rows_read).toBeGreaterThanOrEqual(POSTS);
+  });
+});
