@@ -8,11 +8,14 @@ import http from "node:http";
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, never forwarded.
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "transfer-encoding"]);
 
-/** rawHeaders minus hop-by-hop ones, as [name, value, name, value, …]. */
-function endToEnd(rawHeaders) {
+// What only the edge may set: a client-sent client address is not trusted.
+const EDGE_SET = new Set([...HOP_BY_HOP, "cf-connecting-ip"]);
+
+/** rawHeaders minus the `dropped` ones, as [name, value, name, value, …]. */
+function without(rawHeaders, dropped) {
   const out = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (!HOP_BY_HOP.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
+    if (!dropped.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
   }
   return out;
 }
@@ -53,15 +56,13 @@ export async function openFrontDoor({ host, port, target }) {
     res.once("close", leave);
 
     const url = target();
-    // The client's address as Cloudflare's edge would give it; a client-sent one is not trusted.
-    const headers = [];
-    const given = endToEnd(req.rawHeaders);
-    for (let i = 0; i < given.length; i += 2) if (given[i].toLowerCase() !== "cf-connecting-ip") headers.push(given[i], given[i + 1]);
+    // The client's address as Cloudflare's edge would give it.
+    const headers = without(req.rawHeaders, EDGE_SET);
     headers.push("CF-Connecting-IP", (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""));
     if (req.headers["transfer-encoding"]) headers.push("Transfer-Encoding", req.headers["transfer-encoding"]);
 
     const upstream = http.request({ host: url.hostname, port: url.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, without(answer.rawHeaders, HOP_BY_HOP));
       answer.pipe(res);
       answer.once("error", (err) => res.destroy(err));
     });

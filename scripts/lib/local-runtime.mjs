@@ -143,13 +143,11 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
     );
   }, MEMORY_CHECK_MS);
   memoryCheck.unref();
-  const watchers = ["worker", "schema"].map((dir) =>
-    watch(path.join(root, dir), { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(reload, 300);
-    }),
-  );
-  watchers.push(watch(path.join(root, "wrangler.toml"), () => (clearTimeout(timer), (timer = setTimeout(reload, 300)))));
+  const soon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(reload, 300);
+  };
+  const watchers = [...["worker", "schema"].map((dir) => watch(path.join(root, dir), { recursive: true }, soon)), watch(path.join(root, "wrangler.toml"), soon)];
 
   return {
     url: `http://${host === "127.0.0.1" ? "localhost" : host}:${port}`,

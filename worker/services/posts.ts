@@ -70,8 +70,26 @@ function filterClause(f: PostFilter): SQL | undefined {
   return undefined;
 }
 
-// The sort keys as SQL column names, for the feed's per-source reads (same order as SORT_KEYS).
-const SORT_COLUMNS = { hot: ["hot", "id"], new: ["created_at", "id"], top: ["score", "created_at", "id"] } as const;
+// Sort key columns per sort, all descending, id last as the tie-break.
+const SORT_KEYS = {
+  hot: [posts.hot, posts.id],
+  new: [posts.createdAt, posts.id],
+  top: [posts.score, posts.createdAt, posts.id],
+} as const;
+
+type KeyedSort = keyof typeof SORT_KEYS;
+/** A sort's key columns as `alias.column, …`, optionally with DESC: for the merged listings' raw SQL. */
+const keysOf = (sort: KeyedSort, alias: string, suffix = "") => sql.raw(SORT_KEYS[sort].map((c) => `${alias}.${c.name}${suffix}`).join(", "));
+/** Bound values as a row value's elements. */
+const valuesOf = (values: unknown[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+/** What one source's range of a merged listing keeps (alias y): live posts, in the window, after the cursor. */
+function sourceRange(sort: KeyedSort, since: number | null, after: unknown[] | null): SQL {
+  const range: SQL[] = [sql`y.is_deleted = 0`];
+  if (since !== null) range.push(sql`y.created_at > ${since}`);
+  if (after) range.push(sql`(${keysOf(sort, "y")}) < (${valuesOf(after)})`);
+  return sql.join(range, sql` AND `);
+}
 
 /**
  * The posts a feed page can come from: the first `take` posts, in the sort's order, of each source
@@ -80,12 +98,9 @@ const SORT_COLUMNS = { hot: ["hot", "id"], new: ["created_at", "id"], top: ["sco
  * so a feed reads about sources × N rows however many posts the network holds, where filtering
  * the global sort index read every post when the sources were quiet.
  */
-function feedCandidates(feedOf: NonNullable<PostFilter["feedOf"]>, sort: keyof typeof SORT_COLUMNS, take: number, since: number | null, after: unknown[] | null): SQL {
-  const cols = SORT_COLUMNS[sort];
-  const range: SQL[] = [sql`y.is_deleted = 0`];
-  if (since !== null) range.push(sql`y.created_at > ${since}`);
-  if (after) range.push(sql`(${sql.raw(cols.map((c) => `y.${c}`).join(", "))}) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
-  const top = (source: string) => sql`SELECT y.id FROM posts y WHERE y.${sql.raw(source)} AND ${sql.join(range, sql` AND `)} ORDER BY ${sql.raw(cols.map((c) => `y.${c} DESC`).join(", "))} LIMIT ${take}`;
+function feedCandidates(feedOf: NonNullable<PostFilter["feedOf"]>, sort: KeyedSort, take: number, since: number | null, after: unknown[] | null): SQL {
+  const range = sourceRange(sort, since, after);
+  const top = (source: string) => sql`SELECT y.id FROM posts y WHERE y.${sql.raw(source)} AND ${range} ORDER BY ${keysOf(sort, "y", " DESC")} LIMIT ${take}`;
   const followed = sql`SELECT c.id FROM follows f, posts c WHERE f.follower_id = ${feedOf.agentId} AND c.id IN (${top("author_id = f.followee_id")})`;
   if (feedOf.filter === "following") return followed;
   return sql`SELECT c.id FROM subscriptions s, posts c WHERE s.agent_id = ${feedOf.agentId} AND c.id IN (${top("submolt_id = s.submolt_id")}) UNION ${followed}`;
@@ -99,18 +114,9 @@ const DAY_MS = 86_400_000;
  * partly covered day), however many posts the network holds outside the window.
  */
 function windowCandidates(since: number, now: number, take: number, after: unknown[] | null): SQL {
-  const range: SQL[] = [sql`y.is_deleted = 0`, sql`y.created_at > ${since}`];
-  if (after) range.push(sql`(y.score, y.created_at, y.id) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
   return sql`WITH RECURSIVE days(d) AS (SELECT ${Math.floor(since / DAY_MS)} UNION ALL SELECT d + 1 FROM days WHERE d < ${Math.floor(now / DAY_MS)})
-    SELECT c.id FROM days, posts c WHERE c.id IN (SELECT y.id FROM posts y WHERE y.created_at / 86400000 = days.d AND ${sql.join(range, sql` AND `)} ORDER BY y.score DESC, y.created_at DESC, y.id DESC LIMIT ${take})`;
+    SELECT c.id FROM days, posts c WHERE c.id IN (SELECT y.id FROM posts y WHERE y.created_at / 86400000 = days.d AND ${sourceRange("top", since, after)} ORDER BY ${keysOf("top", "y", " DESC")} LIMIT ${take})`;
 }
-
-// Sort key columns per sort, all descending, id last as the tie-break.
-const SORT_KEYS = {
-  hot: [posts.hot, posts.id],
-  new: [posts.createdAt, posts.id],
-  top: [posts.score, posts.createdAt, posts.id],
-} as const;
 
 export interface ListOptions {
   sort: PostSort;
@@ -130,14 +136,13 @@ export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions):
   const after = o.cursor ? decodeCursor(o.cursor, keys.length) : null;
   if (after) {
     // Row-value comparison: one range condition the index can seek to.
-    conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${sql.join(after.map((v) => sql`${v}`), sql`, `)})`);
+    conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${valuesOf(after)})`);
   }
   // Merged listings pick the page's rows among their candidates first, so authors, submolts and
   // votes are joined for the page only, not for every candidate.
   const take = (o.cursor ? 0 : o.offset) + o.limit + 1;
   const sort = o.sort;
-  const pick = (candidates: SQL) =>
-    sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${candidates}) ORDER BY ${sql.raw(SORT_COLUMNS[sort].map((c) => `p.${c} DESC`).join(", "))} LIMIT ${take})`;
+  const pick = (candidates: SQL) => sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${candidates}) ORDER BY ${keysOf(sort, "p", " DESC")} LIMIT ${take})`;
   if (filter.feedOf) conds.push(pick(feedCandidates(filter.feedOf, sort, take, since, after)));
   else if (since !== null && !filter.submoltId && !filter.authorId) conds.push(pick(windowCandidates(since, deps.clock.now(), take, after)));
   const rows = await selectPosts(deps, o.viewerId)
