@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 // Append-only: triggers in the migrations refuse UPDATE and DELETE.
@@ -13,7 +14,11 @@ export const auditLog = sqliteTable(
     target: text("target"),
     detail: text("detail").notNull().default("{}"),
   },
-  (t) => [index("audit_agent_idx").on(t.agentId, t.id), index("audit_action_idx").on(t.agentId, t.action, t.at)],
+  (t) => [
+    index("audit_agent_idx").on(t.agentId, t.id),
+    // Only the key-rotation limit looks rows up by action: a partial index, not an entry per post and comment.
+    index("audit_key_rotate_idx").on(t.agentId, t.at).where(sql.raw("action = 'key.rotate'")),
+  ],
 );
 
 // Identity tokens consumed through verify-identity (single use per jti).

@@ -143,20 +143,34 @@ export const reports = sqliteTable(
 export type PostRow = typeof posts.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
 
-// Near-duplicate index (domain/minhash.ts): one MinHash signature per post/comment long enough to
-// compare, and its 16 LSH band keys, written in the same batch as the item.
-export const contentSignatures = sqliteTable("content_signatures", {
-  itemId: text("item_id").primaryKey(),
-  itemType: text("item_type", { enum: ["post", "comment"] }).notNull(),
+// Near-duplicate index (domain/minhash.ts, services/near-duplicates.ts): a b-bit MinHash signature
+// per post/comment long enough to compare, from the last NEAR_DUPLICATE_RETENTION_DAYS, and its 12
+// LSH band keys (near_bands is WITHOUT ROWID: migration 0019), written in the item's own batch.
+export const nearSignatures = sqliteTable("near_signatures", {
+  id: integer("id").primaryKey(),
+  /** 0 post, 1 comment. */
+  itemType: integer("item_type").notNull(),
+  /** The item's UUID as 16 bytes. */
+  itemId: blob("item_id", { mode: "buffer" }).notNull(),
   createdAt: integer("created_at").notNull(),
   signature: blob("signature", { mode: "buffer" }).notNull(),
 });
 
-export const contentBands = sqliteTable(
-  "content_bands",
+export const nearBands = sqliteTable(
+  "near_bands",
   {
-    band: integer("band").notNull(),
+    key: integer("key").notNull(),
+    signatureId: integer("signature_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.signatureId] })],
+);
+
+/** Items the previous detector had indexed, signed again by the cron after migration 0019. */
+export const nearBackfill = sqliteTable(
+  "near_backfill",
+  {
+    itemType: integer("item_type").notNull(),
     itemId: text("item_id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.band, t.itemId] })],
+  (t) => [primaryKey({ columns: [t.itemType, t.itemId] })],
 );

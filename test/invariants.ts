@@ -1,7 +1,10 @@
 // Invariants of the stored data, each as the list of rows that break it (empty = holds). Shared by
 // the counter, property-based and fault-injection suites, so "consistent" means one thing everywhere.
 import { env } from "cloudflare:workers";
+import { bandKeys, signature, type ItemType } from "../worker/domain/minhash";
 import { hotScore } from "../worker/domain/ranking";
+import { bytes, bytesToUuid } from "../worker/lib/encoding";
+import { comparedText } from "../worker/services/near-duplicates";
 
 const q = async <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).all<T>()).results;
 
@@ -68,6 +71,70 @@ export const unindexed = () =>
   );
 
 /**
+ * The keyword index against the live rows it indexes: FTS5's integrity-check with rank 1 compares
+ * the index with its external content (the posts_search_text and comments_search_text views), so an
+ * index that drifted from the table fails here. Returns the errors (none = holds).
+ */
+export async function keywordDrift(): Promise<string[]> {
+  const errors: string[] = [];
+  for (const table of ["posts_fts", "comments_fts"]) {
+    try {
+      await env.DB.prepare(`INSERT INTO ${table} (${table}, rank) VALUES ('integrity-check', 1)`).run();
+    } catch (err) {
+      errors.push(`${table}: ${String(err)}`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * Posts and comments whose near-duplicate index entry differs from a recount: every item with enough
+ * words has exactly one signature, equal to the signature of its text, with exactly its band keys
+ * (or waits in near_backfill); nothing else has one; no band row points nowhere. Items older than the
+ * retention window are the pruner's to remove, and not checked.
+ */
+export async function nearDrift(retentionDays = 30): Promise<string[]> {
+  const since = Date.now() - retentionDays * 86_400_000;
+  const items = [
+    ...(await q<{ id: string; title: string; content: string }>("SELECT id, title, content FROM posts WHERE created_at >= ?", since)).map((r) => ({ ...r, type: "post" as ItemType })),
+    ...(await q<{ id: string; content: string }>("SELECT id, content FROM comments WHERE created_at >= ?", since)).map((r) => ({ ...r, type: "comment" as ItemType })),
+  ];
+  const sigs = await q<{ id: number; item_type: number; item_id: number[]; signature: number[] }>("SELECT id, item_type, item_id, signature FROM near_signatures");
+  const bands = await q<{ key: number; signature_id: number }>("SELECT key, signature_id FROM near_bands");
+  const queued = new Set((await q<{ item_id: string }>("SELECT item_id FROM near_backfill")).map((r) => r.item_id));
+  const bySig = new Map<number, number[]>();
+  for (const b of bands) bySig.set(b.signature_id, [...(bySig.get(b.signature_id) ?? []), b.key]);
+  const byItem = new Map<string, typeof sigs>();
+  for (const s of sigs) {
+    const id = bytesToUuid(bytes(s.item_id));
+    byItem.set(id, [...(byItem.get(id) ?? []), s]);
+  }
+  const broken: string[] = [];
+  for (const item of items) {
+    const expected = signature(comparedText(item.type, item));
+    const found = byItem.get(item.id) ?? [];
+    byItem.delete(item.id);
+    if (!expected) {
+      if (found.length) broken.push(item.id);
+      continue;
+    }
+    if (found.length === 0 && queued.has(item.id)) continue;
+    const [s] = found;
+    const ok =
+      found.length === 1 &&
+      s!.item_type === (item.type === "post" ? 0 : 1) &&
+      bytes(s!.signature).join() === expected.join() &&
+      [...(bySig.get(s!.id) ?? [])].sort().join() === bandKeys(item.type, expected).sort().join();
+    if (!ok) broken.push(item.id);
+    if (s) bySig.delete(s.id);
+    for (const extra of found.slice(1)) bySig.delete(extra.id);
+  }
+  for (const orphan of byItem.keys()) broken.push(orphan);
+  for (const sigId of bySig.keys()) broken.push(`bands of signature ${sigId}`);
+  return broken;
+}
+
+/**
  * Every invariant at once, keyed by name, for one toEqual. With `within`, only rows about those ids
  * (and no daily rollup): a property run checks its own objects, so one broken run does not make
  * every later one fail and the shrunk counterexample stays the real one.
@@ -79,7 +146,9 @@ export async function brokenInvariants(within?: Set<string>) {
     rollup: within ? [] : await rollupDrift(),
     hot: mine(await hotDrift(), (id) => id),
     unindexed: mine(await unindexed(), (r) => String(r.id)),
+    keywords: await keywordDrift(),
+    near: mine(await nearDrift(), (id) => id),
   };
 }
 
-export const HOLDS = { counters: [], rollup: [], hot: [], unindexed: [] };
+export const HOLDS = { counters: [], rollup: [], hot: [], unindexed: [], keywords: [], near: [] };

@@ -66,6 +66,8 @@ const ConfigSchema = z.object({
   VERIFICATION_ESTABLISHED_RATE: z.coerce.number().min(0).max(1).default(1),
   /** Estimated Jaccard similarity (word 3-grams) at which a post/comment is flagged near_duplicate. */
   NEAR_DUPLICATE_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
+  /** Days a post/comment can be found as the original of a near duplicate; older signatures are pruned by the cron. */
+  NEAR_DUPLICATE_RETENTION_DAYS: positiveInt(30),
   /** Seconds a rendered public page may be served from the edge cache (0 = render every time). */
   PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Storage-baseline routes for npm run bench (/api/v1/bench/*); never on in production. */

@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import { newRouter } from "./app";
 import { AppError, onError, onNotFound } from "./errors";
 import { buildDeps, withDeps } from "./middleware/deps";
+import { backfillNearDuplicates, pruneNearDuplicates } from "./services/near-duplicates";
 import { sweepReadNotifications } from "./services/notifications";
 import { drainOutbox } from "./services/search-index";
 import { MAX_UPLOAD_BODY } from "./services/media";
@@ -127,7 +128,7 @@ export { app };
 
 export default {
   fetch: app.fetch,
-  /** Cron: drain the search outbox (retries and anything the post-response drains missed) and sweep old read notifications. */
+  /** Cron: drain the search outbox (retries and anything the post-response drains missed), sweep old read notifications, and keep the near-duplicate index to its window. */
   async scheduled(_controller, env, ctx) {
     const deps = buildDeps(env, "https://cron.invalid");
     ctx.waitUntil(
@@ -138,6 +139,8 @@ export default {
         }
       })(),
     );
-    ctx.waitUntil(sweepReadNotifications(deps).catch((err) => console.error(JSON.stringify({ level: "error", message: "notification sweep failed", error: String(err) }))));
+    const logged = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: "error", message: `${what} failed`, error: String(err) }));
+    ctx.waitUntil(sweepReadNotifications(deps).catch(logged("notification sweep")));
+    ctx.waitUntil(pruneNearDuplicates(deps).then(() => backfillNearDuplicates(deps)).catch(logged("near-duplicate upkeep")));
   },
 } satisfies ExportedHandler<Cloudflare.Env>;

@@ -21,3 +21,14 @@ export const iso = (ms: number | null | undefined): string | null => (ms == null
 export function bytes(blob: ArrayBuffer | number[]): Uint8Array {
   return blob instanceof ArrayBuffer ? new Uint8Array(blob) : Uint8Array.from(blob);
 }
+
+/** A UUID's 16 bytes: stored that way where it is only a key, at 16 bytes instead of 36. */
+export function uuidToBytes(uuid: string): Uint8Array {
+  const hex = uuid.replace(/-/g, "");
+  return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+export function bytesToUuid(b: Uint8Array): string {
+  const h = toHex(b);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
+import { and, count, eq, gt, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { agents, apiKeys, auditLog, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { AppError, conflict, notFound, rateLimited } from "../errors";
@@ -57,7 +57,8 @@ export async function rotateKey(deps: Deps, agent: AgentRow, graceSeconds: numbe
   const recent = await db
     .select({ n: count() })
     .from(auditLog)
-    .where(and(eq(auditLog.agentId, agent.id), eq(auditLog.action, "key.rotate"), gt(auditLog.at, now - 3_600_000)))
+    // The action as a literal, not a parameter: only then can SQLite use the partial audit_key_rotate_idx.
+    .where(and(eq(auditLog.agentId, agent.id), sql`${auditLog.action} = 'key.rotate'`, gt(auditLog.at, now - 3_600_000)))
     .get();
   if ((recent?.n ?? 0) >= config.KEY_ROTATIONS_PER_HOUR) {
     throw rateLimited(`At most ${config.KEY_ROTATIONS_PER_HOUR} rotations per hour; try again later.`, 3600);

@@ -1,44 +1,53 @@
 import { sql } from "drizzle-orm";
-import { contentBands, contentSignatures } from "../../schema";
+import { nearBackfill, nearBands, nearSignatures } from "../../schema";
 import type { Deps } from "../app";
 import { flagContent } from "../domain/flags";
-import { bands, signature, similarity } from "../domain/minhash";
-import { bytes } from "../lib/encoding";
+import { bandKeys, signature, similarity, type ItemType } from "../domain/minhash";
+import { bytes, bytesToUuid, uuidToBytes } from "../lib/encoding";
 
 /** Candidates read per write: the LSH buckets already make these the likeliest look-alikes. */
 const CANDIDATES = 50;
+const TYPE_CODE: Record<ItemType, number> = { post: 0, comment: 1 };
+
+// The index keeps NEAR_DUPLICATE_RETENTION_DAYS of posts and comments: a signature row (type, id,
+// time, 64 bytes) and 12 band keys in a WITHOUT ROWID table of integers. An item older than the
+// window is no longer matched; the cron prunes it a chunk at a time.
+
+/** The signature row and its band keys, as statements for the write's own batch. */
+function indexStatements(deps: Deps, type: ItemType, sig: Uint8Array, itemId: string, createdAt: number) {
+  return [
+    deps.db.insert(nearSignatures).values({ itemType: TYPE_CODE[type], itemId: sql`${uuidToBytes(itemId)}`, createdAt, signature: sql`${sig}` }),
+    // The signature just inserted has the highest id (ids only grow, and the batch is one transaction).
+    deps.db.insert(nearBands).values(bandKeys(type, sig).map((key) => ({ key, signatureId: sql`(SELECT max(id) FROM near_signatures)` }))),
+  ];
+}
 
 /**
- * Looks for an earlier post (or comment) whose text is nearly the same, by any agent. Returns the
- * original's id when the estimated similarity reaches NEAR_DUPLICATE_THRESHOLD, and the index rows
- * for the new item, to go into the same batch as the item itself.
+ * Looks for an earlier post (or comment) whose text is nearly the same, by any agent, within the
+ * retention window. Returns the original's id when the estimated similarity reaches
+ * NEAR_DUPLICATE_THRESHOLD, and the index rows for the new item, to go into the item's batch.
  */
-export async function nearDuplicateOf(deps: Deps, type: "post" | "comment", text: string) {
+export async function nearDuplicateOf(deps: Deps, type: ItemType, text: string) {
   const sig = signature(text);
   if (!sig) return { originalId: null, indexRows: () => [] };
-  const keys = bands(sig);
+  const keys = bandKeys(type, sig);
   const rows = await deps.d1
     .prepare(
-      `SELECT s.item_id, s.signature, s.created_at FROM content_bands b JOIN content_signatures s ON s.item_id = b.item_id
-       WHERE b.band IN (${keys.map(() => "?").join(",")}) AND s.item_type = ? GROUP BY s.item_id ORDER BY count(*) DESC LIMIT ${CANDIDATES}`,
+      `SELECT s.item_id, s.signature, s.created_at FROM near_bands b JOIN near_signatures s ON s.id = b.signature_id
+       WHERE b.key IN (SELECT value FROM json_each(?1)) AND s.created_at >= ?2 GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ${CANDIDATES}`,
     )
-    .bind(...keys, type)
-    .all<{ item_id: string; signature: ArrayBuffer | number[]; created_at: number }>();
+    .bind(JSON.stringify(keys), deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000)
+    .all<{ item_id: ArrayBuffer | number[]; signature: ArrayBuffer | number[]; created_at: number }>();
   const threshold = deps.config.NEAR_DUPLICATE_THRESHOLD;
-  const original = rows.results
-    .filter((r) => similarity(sig, new Uint32Array(bytes(r.signature).slice().buffer)) >= threshold)
-    .sort((a, b) => a.created_at - b.created_at)[0];
+  const original = rows.results.filter((r) => similarity(sig, bytes(r.signature)) >= threshold).sort((a, b) => a.created_at - b.created_at)[0];
   return {
-    originalId: original?.item_id ?? null,
-    indexRows: (itemId: string, createdAt: number) => [
-      deps.db.insert(contentSignatures).values({ itemId, itemType: type, createdAt, signature: sql`${new Uint8Array(sig.buffer)}` }),
-      deps.db.insert(contentBands).values(keys.map((band) => ({ band, itemId }))),
-    ],
+    originalId: original ? bytesToUuid(bytes(original.item_id)) : null,
+    indexRows: (itemId: string, createdAt: number) => indexStatements(deps, type, sig, itemId, createdAt),
   };
 }
 
 /** Everything a new post or comment is checked for at write time: its flags, near duplicates included. */
-export async function assessContent(deps: Deps, type: "post" | "comment", text: string, url?: string | null) {
+export async function assessContent(deps: Deps, type: ItemType, text: string, url?: string | null) {
   const report = flagContent(text, url);
   const near = await nearDuplicateOf(deps, type, text);
   if (near.originalId) {
@@ -46,4 +55,72 @@ export async function assessContent(deps: Deps, type: "post" | "comment", text: 
     report.details.duplicate_of = near.originalId;
   }
   return { flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), indexRows: near.indexRows };
+}
+
+/** The text a post or comment is compared by: what the write path passes to assessContent. */
+export function comparedText(type: ItemType, row: { title?: string | null; content: string | null }): string {
+  return type === "post" ? `${row.title ?? ""}\n${row.content ?? ""}` : (row.content ?? "");
+}
+
+const PRUNE_CHUNK = 200;
+
+/**
+ * Deletes signatures older than the retention window with their band rows, oldest first, a chunk
+ * per batch. Ids grow with time, so the oldest are the lowest ids: each chunk reads the lowest ids
+ * and stops at the first one still inside the window (a read of one chunk when nothing is due,
+ * never a scan). Band keys are recomputed from the stored signature, the bytes that made them.
+ * Returns how many signatures went.
+ */
+export async function pruneNearDuplicates(deps: Deps, maxChunks = 10): Promise<number> {
+  const cutoff = deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000;
+  let pruned = 0;
+  for (let i = 0; i < maxChunks; i++) {
+    const oldest = await deps.d1
+      .prepare(`SELECT id, item_type, signature, created_at FROM near_signatures ORDER BY id LIMIT ${PRUNE_CHUNK}`)
+      .all<{ id: number; item_type: number; signature: ArrayBuffer | number[]; created_at: number }>();
+    const due = oldest.results.findIndex((r) => r.created_at >= cutoff);
+    const old = due === -1 ? oldest.results : oldest.results.slice(0, due);
+    if (old.length === 0) break;
+    const pairs = old.flatMap((r) => bandKeys(r.item_type === 0 ? "post" : "comment", bytes(r.signature)).map((key) => [key, r.id]));
+    await deps.d1.batch([
+      deps.d1.prepare("DELETE FROM near_bands WHERE (key, signature_id) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) j)").bind(JSON.stringify(pairs)),
+      deps.d1.prepare("DELETE FROM near_signatures WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(old.map((r) => r.id))),
+    ]);
+    pruned += old.length;
+    if (old.length < PRUNE_CHUNK) break;
+  }
+  return pruned;
+}
+
+const BACKFILL_CHUNK = 100;
+
+/**
+ * Signs the posts and comments a migration queued in near_backfill (those the previous detector had
+ * indexed, inside the retention window), a chunk per batch; the cron calls it until the queue is
+ * empty. An item deleted since, or too short, just leaves the queue.
+ */
+export async function backfillNearDuplicates(deps: Deps, maxChunks = 10): Promise<number> {
+  const cutoff = deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000;
+  let signed = 0;
+  for (let i = 0; i < maxChunks; i++) {
+    const queued = await deps.d1
+      .prepare(
+        `SELECT q.item_type, q.item_id, coalesce(p.title, '') AS title, coalesce(p.content, c.content) AS content, coalesce(p.created_at, c.created_at) AS created_at
+         FROM (SELECT item_type, item_id FROM near_backfill ORDER BY item_type, item_id LIMIT ${BACKFILL_CHUNK}) q
+         LEFT JOIN posts p ON q.item_type = 0 AND p.id = q.item_id AND p.is_deleted = 0
+         LEFT JOIN comments c ON q.item_type = 1 AND c.id = q.item_id AND c.is_deleted = 0`,
+      )
+      .all<{ item_type: number; item_id: string; title: string; content: string | null; created_at: number | null }>();
+    if (queued.results.length === 0) break;
+    const writes = queued.results.flatMap((r) => {
+      const type: ItemType = r.item_type === 0 ? "post" : "comment";
+      const sig = r.created_at != null && r.created_at >= cutoff ? signature(comparedText(type, r)) : null;
+      return sig ? indexStatements(deps, type, sig, r.item_id, r.created_at!) : [];
+    });
+    const done = deps.db.delete(nearBackfill).where(sql`(item_type, item_id) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(${JSON.stringify(queued.results.map((r) => [r.item_type, r.item_id]))}) j)`);
+    await deps.db.batch([done, ...writes]);
+    signed += writes.length / 2;
+    if (queued.results.length < BACKFILL_CHUNK) break;
+  }
+  return signed;
 }
