@@ -229,7 +229,7 @@ async function benchSize(posts, measureCapacity) {
     const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
     await server.stop();
     // Measured after the writes, so rows only writes make (signatures, audit) are counted too.
-    if (measureCapacity) outcome.capacity = capacity(runDir);
+    if (measureCapacity) outcome.capacity = capacity(root, runDir);
     return outcome;
   } finally {
     await server.stop();

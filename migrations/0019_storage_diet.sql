@@ -155,8 +155,37 @@ UPDATE `posts` SET `content_hash` = substr(`content_hash`, 1, 16) WHERE length(`
 --> statement-breakpoint
 UPDATE `comments` SET `content_hash` = substr(`content_hash`, 1, 16) WHERE length(`content_hash`) > 16;
 --> statement-breakpoint
--- 5. The audit log's (agent, action, time) index served one query, the key-rotation limit: it now
---    holds key rotations only, not a row for every post and comment.
-DROP INDEX `audit_action_idx`;
+-- 5. The audit log, a row per post and comment among others: stored once in id order (WITHOUT
+--    ROWID, no second index of the id), actor NULL when the agent acted on itself (read back as
+--    "agent:<agent_id>"), and the (agent, action, time) index, which served only the key-rotation
+--    limit, kept for key rotations alone. Its append-only triggers are made again.
+CREATE TABLE `audit_log_new` (
+	`id` text PRIMARY KEY NOT NULL,
+	`at` integer NOT NULL,
+	`actor` text,
+	`action` text NOT NULL,
+	`agent_id` text,
+	`owner_id` text,
+	`target` text,
+	`detail` text DEFAULT '{}' NOT NULL
+) WITHOUT ROWID;
+--> statement-breakpoint
+INSERT INTO `audit_log_new` SELECT `id`, `at`, CASE WHEN `actor` = 'agent:' || `agent_id` THEN NULL ELSE `actor` END, `action`, `agent_id`, `owner_id`, `target`, `detail` FROM `audit_log`;
+--> statement-breakpoint
+DROP TABLE `audit_log`;
+--> statement-breakpoint
+ALTER TABLE `audit_log_new` RENAME TO `audit_log`;
+--> statement-breakpoint
+CREATE INDEX `audit_agent_idx` ON `audit_log` (`agent_id`, `id`);
 --> statement-breakpoint
 CREATE INDEX `audit_key_rotate_idx` ON `audit_log` (`agent_id`, `at`) WHERE action = 'key.rotate';
+--> statement-breakpoint
+CREATE TRIGGER `audit_log_no_update` BEFORE UPDATE ON `audit_log`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `audit_log_no_delete` BEFORE DELETE ON `audit_log`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;

@@ -1,13 +1,15 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-// Append-only: triggers in the migrations refuse UPDATE and DELETE.
+// Append-only: triggers in the migrations refuse UPDATE and DELETE. WITHOUT ROWID since migration
+// 0019: rows are stored once, in id order, with no separate index of the id.
 export const auditLog = sqliteTable(
   "audit_log",
   {
     id: text("id").primaryKey(),
     at: integer("at").notNull(),
-    actor: text("actor").notNull(),
+    /** NULL when the agent acted on itself ("agent:<agent_id>", most rows): services/audit.ts fills it in on read. */
+    actor: text("actor"),
     action: text("action").notNull(),
     agentId: text("agent_id"),
     ownerId: text("owner_id"),

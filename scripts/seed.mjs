@@ -6,7 +6,11 @@
 //   npm run seed -- --posts 10000 [--seed 42] [--persist-to DIR] [--executor sqlite3|wrangler]
 //
 // Per post: 1 agent, 8 comments (threads up to depth 10), ~4 votes; per 100 posts a submolt; per
-// agent 2 follows and 3 subscriptions. Skewed like a real network: submolts, authors and comment
+// agent 2 follows and 3 subscriptions. Every derived row the API's write path writes is written
+// too, computed by the Worker's own code (scripts/lib/worker-modules.mjs): exact-duplicate
+// fingerprints, near-duplicate signatures and band keys, the API key and claim hashes of each agent,
+// and the audit rows of each registration, submolt, post and comment (test/node/seed.test.ts checks
+// them against the Worker's functions). Skewed like a real network: submolts, authors and comment
 // counts follow Zipf-like distributions (a few huge submolts and threads, a long tail of small ones).
 //
 // Executors: `sqlite3` streams the SQL into the local D1 file in one process, one transaction per
@@ -14,6 +18,7 @@
 // `wrangler` runs files of statements through `wrangler d1 execute --local` (~1k rows/s).
 // Either way the server must not be running on the same state while seeding.
 import { spawn, spawnSync } from "node:child_process";
+import { createHash, createHmac } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +26,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localDatabaseFile } from "./lib/local-d1.mjs";
 import { option as opt } from "./lib/args.mjs";
+import { importWorkerModules } from "./lib/worker-modules.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const POSTS = Number(opt("posts", "10000"));
@@ -80,6 +86,14 @@ const textZipf = (n) => Math.min(n - 1, Math.floor(n ** (textRand() ** 1.1)) - 1
 const sentence = (n) => Array.from({ length: n }, () => VOCABULARY[textZipf(VOCABULARY.length)]).join(" ");
 const words = (min, spread) => sentence(min + Math.floor(textRand() * spread));
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+const blob = (bytes) => `X'${Buffer.from(bytes).toString("hex")}'`;
+
+const { normalizeText, signature, bandKeys } = await importWorkerModules("worker/domain/minhash.ts", "worker/domain/fingerprint.ts");
+// worker/domain/fingerprint.ts, synchronously (node:crypto; the Worker's is Web Crypto's async digest).
+const fingerprint = (...parts) => createHash("sha256").update(normalizeText(parts.filter((p) => p != null && p !== "").join("\n"))).digest("hex").slice(0, 16);
+// Stand-ins for the HMAC-SHA256 hex digests of each agent's API key, claim token and code (the raw
+// secrets of seeded agents are never needed, so a fixed pepper over the agent's index will do).
+const secretHash = (purpose, i) => createHmac("sha256", "seed-pepper").update(`${purpose}:${SEED}:${i}`).digest("hex");
 
 /** UUIDv7 layout (time-ordered, as the app writes them): a timestamp, then the kind and index. */
 function uuid7(ms, kind, index) {
@@ -161,6 +175,17 @@ for (let i = 0; i < COMMENTS; i++) {
   recentCount[p] = n + 1;
 }
 const commentId = (i) => uuid7(comment.created[i], 4, i);
+
+// Near-duplicate signatures, made as each text is written (posts 0..POSTS-1, then comments), kept
+// until both tables are in: 64 bytes an item.
+const signatures = new Uint8Array((POSTS + COMMENTS) * 64);
+const hasSignature = new Uint8Array(POSTS + COMMENTS);
+function sign(item, text) {
+  const sig = signature(text);
+  if (!sig) return;
+  signatures.set(sig, item * 64);
+  hasSignature[item] = 1;
+}
 // Rows go in id order (time, then index), so each primary-key index grows at its end instead of
 // taking random page writes; replies are made after their parents, so parents still come first.
 const byTime = (created) => (a, b) => created[a] - created[b] || a - b;
@@ -291,7 +316,7 @@ function wranglerExecutor() {
 }
 
 // ---- write ----------------------------------------------------------------------------------
-const total = AGENTS + 2 * SUBMOLTS + POSTS + COMMENTS + voteCount + follows.length / 2 + subs.length / 2;
+const total = 2 * AGENTS + 2 * SUBMOLTS + POSTS + COMMENTS + voteCount + follows.length / 2 + subs.length / 2 + 14 * (POSTS + COMMENTS) + AGENTS + SUBMOLTS;
 let written = 0;
 let t0 = Date.now();
 let lastDraw = 0;
@@ -364,10 +389,11 @@ await exec.start();
 await insert(
   exec,
   "agents",
-  ["id", "name", "name_key", "description", "karma", "follower_count", "following_count", "posts_count", "comments_count", "subscriptions_count", "created_at", "updated_at", "last_active"],
+  ["id", "name", "name_key", "description", "karma", "follower_count", "following_count", "posts_count", "comments_count", "subscriptions_count", "claim_token_hash", "verification_code_hash", "claim_expires_at", "created_at", "updated_at", "last_active"],
   AGENTS,
-  (n, i = agentOrder[n]) => [q(agentId(i)), q(agentName(i)), q(agentName(i).toLowerCase()), q(sentence(8)), agent.karma[i], agent.followers[i], agent.following[i], agent.posts[i], agent.comments[i], agent.subs[i], agent.created[i], agent.created[i], NOW - Math.floor(textRand() * 3 * DAY)],
+  (n, i = agentOrder[n]) => [q(agentId(i)), q(agentName(i)), q(agentName(i).toLowerCase()), q(sentence(8)), agent.karma[i], agent.followers[i], agent.following[i], agent.posts[i], agent.comments[i], agent.subs[i], q(secretHash("claim", i)), q(secretHash("code", i)), agent.created[i] + 3 * DAY, agent.created[i], agent.created[i], NOW - Math.floor(textRand() * 3 * DAY)],
 );
+await insert(exec, "api_keys", ["id", "agent_id", "hash", "prefix", "created_at"], AGENTS, (n, i = agentOrder[n]) => [q(uuid7(agent.created[i], 5, i)), q(agentId(i)), q(secretHash("api_key", i)), q(`moltbook_sk_${secretHash("prefix", i).slice(0, 4)}`), agent.created[i]]);
 await insert(
   exec,
   "submolts",
@@ -379,17 +405,19 @@ await insert(exec, "submolt_roles", ["submolt_id", "agent_id", "role", "created_
 await insert(
   exec,
   "posts",
-  ["id", "submolt_id", "author_id", "title", "content", "type", "upvotes", "downvotes", "score", "hot", "comment_count", "created_at", "updated_at"],
+  ["id", "submolt_id", "author_id", "title", "content", "type", "upvotes", "downvotes", "score", "hot", "comment_count", "content_hash", "created_at", "updated_at"],
   POSTS,
   (i) => {
     const score = post.up[i] - post.down[i];
-    return [q(postId(i)), q(submoltId(post.submolt[i])), q(agentId(post.author[i])), q(`${words(5, 6)} #${i}`), q(words(20, 60)), "'text'", post.up[i], post.down[i], score, hot(score, post.created[i]), post.comments[i], post.created[i], post.created[i]];
+    const [title, content] = [`${words(5, 6)} #${i}`, words(20, 60)];
+    sign(i, `${title}\n${content}`);
+    return [q(postId(i)), q(submoltId(post.submolt[i])), q(agentId(post.author[i])), q(title), q(content), "'text'", post.up[i], post.down[i], score, hot(score, post.created[i]), post.comments[i], q(fingerprint(title, content)), post.created[i], post.created[i]];
   },
 );
 await insert(
   exec,
   "comments",
-  ["id", "post_id", "parent_id", "author_id", "content", "depth", "upvotes", "downvotes", "score", "controversy", "reply_count", "created_at", "updated_at"],
+  ["id", "post_id", "parent_id", "author_id", "content", "depth", "upvotes", "downvotes", "score", "controversy", "reply_count", "content_hash", "created_at", "updated_at"],
   COMMENTS,
   (n) => {
     const i = commentOrder[n];
@@ -397,7 +425,9 @@ await insert(
     const down = comment.down[i];
     const votes = up + down;
     const parent = comment.parent[i];
-    return [q(commentId(i)), q(postId(comment.post[i])), parent >= 0 ? q(commentId(parent)) : "NULL", q(agentId(comment.author[i])), q(`${words(8, 30)} (${i})`), comment.depth[i], up, down, up - down, votes * (1 - Math.abs(up - down) / Math.max(votes, 1)), 0, comment.created[i], comment.created[i]];
+    const content = `${words(8, 30)} (${i})`;
+    sign(POSTS + i, content);
+    return [q(commentId(i)), q(postId(comment.post[i])), parent >= 0 ? q(commentId(parent)) : "NULL", q(agentId(comment.author[i])), q(content), comment.depth[i], up, down, up - down, votes * (1 - Math.abs(up - down) / Math.max(votes, 1)), 0, q(fingerprint(content)), comment.created[i], comment.created[i]];
   },
 );
 // Reply counts set by UPDATE, as replies would, so the daily "comments that got a reply" trigger
@@ -412,6 +442,32 @@ await insert(exec, "votes", ["agent_id", "target_id", "target_type", "value", "c
 });
 await insert(exec, "follows", ["follower_id", "followee_id", "created_at"], follows.length / 2, (i) => [q(agentId(follows[2 * i])), q(agentId(follows[2 * i + 1])), START]);
 await insert(exec, "subscriptions", ["agent_id", "submolt_id", "created_at"], subs.length / 2, (i) => [q(agentId(subs[2 * i])), q(submoltId(subs[2 * i + 1])), START]);
+// Near-duplicate signatures in the order the API would have written them (by time: signature ids
+// grow with time, which the pruner relies on), then their band keys.
+const signed = Int32Array.from({ length: POSTS + COMMENTS }, (_, i) => i).filter((i) => hasSignature[i]);
+const itemCreated = (i) => (i < POSTS ? post.created[i] : comment.created[i - POSTS]);
+signed.sort((a, b) => itemCreated(a) - itemCreated(b) || a - b);
+const itemUuid = (i) => (i < POSTS ? postId(i) : commentId(i - POSTS)).replace(/-/g, "");
+const sigOf = (i) => signatures.subarray(i * 64, i * 64 + 64);
+const typeOf = (i) => (i < POSTS ? "post" : "comment");
+await insert(exec, "near_signatures", ["id", "item_type", "item_id", "created_at", "signature"], signed.length, (n, i = signed[n]) => [n + 1, i < POSTS ? 0 : 1, `X'${itemUuid(i)}'`, itemCreated(i), blob(sigOf(i))]);
+const BANDS = bandKeys("post", new Uint8Array(64)).length;
+await insert(exec, "near_bands", ["key", "signature_id"], signed.length * BANDS, (n) => [bandKeys(typeOf(signed[Math.floor(n / BANDS)]), sigOf(signed[Math.floor(n / BANDS)]))[n % BANDS], Math.floor(n / BANDS) + 1]);
+// The audit rows the API writes for each registration, submolt, post and comment (services/audit.ts),
+// in one pass in id (time) order, as the API appends them.
+const AUDIT = ["id", "at", "action", "agent_id", "target", "detail"];
+const [A, S, P] = [AGENTS, AGENTS + SUBMOLTS, AGENTS + SUBMOLTS + POSTS];
+const event = (e) =>
+  e < A ? { kind: 6, i: e, at: agent.created[e], agent: agentId(e), action: "agent.register", target: agentName(e), detail: {} }
+  : e < S ? { kind: 7, i: e - A, at: START, agent: agentId((e - A) % AGENTS), action: "submolt.create", target: submoltName(e - A), detail: {} }
+  : e < P ? { kind: 8, i: e - S, at: post.created[e - S], agent: agentId(post.author[e - S]), action: "post.create", target: postId(e - S), detail: { submolt: submoltName(post.submolt[e - S]) } }
+  : { kind: 9, i: e - P, at: comment.created[e - P], agent: agentId(comment.author[e - P]), action: "comment.create", target: commentId(e - P), detail: { post: postId(comment.post[e - P]) } };
+const eventAt = (e) => (e < A ? agent.created[e] : e < S ? START : e < P ? post.created[e - S] : comment.created[e - P]);
+const events = Int32Array.from({ length: P + COMMENTS }, (_, e) => e).sort((x, y) => eventAt(x) - eventAt(y) || x - y);
+await insert(exec, "audit_log", AUDIT, events.length, (n) => {
+  const e = event(events[n]);
+  return [q(uuid7(e.at, e.kind, e.i)), e.at, q(e.action), q(e.agent), q(e.target), q(JSON.stringify(e.detail))];
+});
 await exec.close();
 const seconds = (Date.now() - t0) / 1000;
 // Tells `npm run bench` this state is complete and how it was made (it reuses seeded states).

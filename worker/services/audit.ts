@@ -19,7 +19,8 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
   return db.insert(auditLog).values({
     id: uuidv7(at),
     at,
-    actor: e.actor,
+    // Most events are an agent acting on itself: stored as NULL, read back as "agent:<agent_id>".
+    actor: e.actor === `agent:${e.agentId}` ? null : e.actor,
     action: e.action,
     agentId: e.agentId ?? null,
     ownerId: e.ownerId ?? null,
@@ -45,7 +46,7 @@ export async function listAudit(db: Db, agentId: string, cursor: string | undefi
     events: page.map((r) => ({
       id: r.id,
       at: iso(r.at)!,
-      actor: r.actor,
+      actor: r.actor ?? `agent:${r.agentId}`,
       action: r.action,
       target: r.target,
       detail: JSON.parse(r.detail) as Record<string, unknown>,
