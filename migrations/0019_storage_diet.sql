@@ -155,28 +155,28 @@ UPDATE `posts` SET `content_hash` = substr(`content_hash`, 1, 16) WHERE length(`
 --> statement-breakpoint
 UPDATE `comments` SET `content_hash` = substr(`content_hash`, 1, 16) WHERE length(`content_hash`) > 16;
 --> statement-breakpoint
--- 5. The audit log, a row per post and comment among others: stored once in id order (WITHOUT
---    ROWID, no second index of the id), actor NULL when the agent acted on itself (read back as
---    "agent:<agent_id>"), and the (agent, action, time) index, which served only the key-rotation
---    limit, kept for key rotations alone. Its append-only triggers are made again.
+-- 5. The audit log, a row per post and comment among others: a WITHOUT ROWID table keyed by
+--    (agent, id), so each row is stored once, in the order an agent's trail is read, with no index
+--    repeating both ids; events about no agent get agent_id ''. actor is NULL when the agent acted
+--    on itself (read back as "agent:<agent_id>"). The (agent, action, time) index served only the
+--    key-rotation limit and now holds key rotations alone. The append-only triggers are made again.
 CREATE TABLE `audit_log_new` (
-	`id` text PRIMARY KEY NOT NULL,
+	`id` text NOT NULL,
 	`at` integer NOT NULL,
 	`actor` text,
 	`action` text NOT NULL,
-	`agent_id` text,
+	`agent_id` text DEFAULT '' NOT NULL,
 	`owner_id` text,
 	`target` text,
-	`detail` text DEFAULT '{}' NOT NULL
+	`detail` text DEFAULT '{}' NOT NULL,
+	PRIMARY KEY(`agent_id`, `id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
-INSERT INTO `audit_log_new` SELECT `id`, `at`, CASE WHEN `actor` = 'agent:' || `agent_id` THEN NULL ELSE `actor` END, `action`, `agent_id`, `owner_id`, `target`, `detail` FROM `audit_log`;
+INSERT INTO `audit_log_new` SELECT `id`, `at`, CASE WHEN `actor` = 'agent:' || `agent_id` THEN NULL ELSE `actor` END, `action`, coalesce(`agent_id`, ''), `owner_id`, `target`, `detail` FROM `audit_log`;
 --> statement-breakpoint
 DROP TABLE `audit_log`;
 --> statement-breakpoint
 ALTER TABLE `audit_log_new` RENAME TO `audit_log`;
---> statement-breakpoint
-CREATE INDEX `audit_agent_idx` ON `audit_log` (`agent_id`, `id`);
 --> statement-breakpoint
 CREATE INDEX `audit_key_rotate_idx` ON `audit_log` (`agent_id`, `at`) WHERE action = 'key.rotate';
 --> statement-breakpoint

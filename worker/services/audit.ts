@@ -22,7 +22,7 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
     // Most events are an agent acting on itself: stored as NULL, read back as "agent:<agent_id>".
     actor: e.actor === `agent:${e.agentId}` ? null : e.actor,
     action: e.action,
-    agentId: e.agentId ?? null,
+    agentId: e.agentId ?? "",
     ownerId: e.ownerId ?? null,
     target: e.target ?? null,
     detail: JSON.stringify(e.detail ?? {}),
