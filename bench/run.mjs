@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { localDatabaseFile } from "../scripts/lib/local-d1.mjs";
+import { localDatabaseFile, schemaVersion } from "../scripts/lib/local-d1.mjs";
 import { capacity } from "./lib/capacity.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { root, startServer } from "./lib/server.mjs";
@@ -40,11 +40,15 @@ function sh(cmd, args, what) {
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status})`);
 }
 
-/** The seeded state for `posts`, made once and kept in .bench/ (the seed's marker says it is complete). */
+/**
+ * The seeded state for `posts`, made once and kept in .bench/ (the seed's marker says it is complete
+ * and under which schema: a state seeded before a migration is seeded again, since the seed writes
+ * what the schema of its day had).
+ */
 function seededState(posts) {
   const dir = path.join(stateRoot, `posts-${posts}-seed-${SEED}`);
   const marker = path.join(dir, "seeded.json");
-  if (!existsSync(marker)) {
+  if (!existsSync(marker) || JSON.parse(readFileSync(marker, "utf8")).schema !== schemaVersion(root)) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     console.log(`\n== seeding ${posts} posts into ${path.relative(root, dir)}`);

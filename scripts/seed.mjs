@@ -24,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { localDatabaseFile } from "./lib/local-d1.mjs";
+import { localDatabaseFile, schemaVersion } from "./lib/local-d1.mjs";
 import { option as opt } from "./lib/args.mjs";
 import { importWorkerModules } from "./lib/worker-modules.mjs";
 
@@ -471,6 +471,6 @@ await insert(exec, "audit_log", AUDIT, events.length, (n) => {
 await exec.close();
 const seconds = (Date.now() - t0) / 1000;
 // Tells `npm run bench` this state is complete and how it was made (it reuses seeded states).
-if (persist) writeFileSync(path.join(persist, "seeded.json"), JSON.stringify({ posts: POSTS, seed: SEED, rows: written, seedSeconds: seconds, executor: EXECUTOR }));
+if (persist) writeFileSync(path.join(persist, "seeded.json"), JSON.stringify({ posts: POSTS, seed: SEED, rows: written, seedSeconds: seconds, executor: EXECUTOR, schema: schemaVersion(root) }));
 console.log(`\n${timings.join("; ")}`);
 console.log(`Seeded ${written} rows in ${seconds.toFixed(1)} s. The search outbox holds every post and comment: run the server and \`npm run search:reindex\` (or let the cron drain it).`);

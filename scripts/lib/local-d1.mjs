@@ -9,3 +9,8 @@ export function localDatabaseFile(root, persistTo) {
   if (files.length !== 1) throw new Error(`expected one local D1 database in ${dir}, found ${files.length}`);
   return path.join(dir, files[0]);
 }
+
+/** The last migration's file name: a seeded state made under another schema is stale. */
+export function schemaVersion(root) {
+  return readdirSync(path.join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort().at(-1);
+}
