@@ -99,11 +99,24 @@ function sourceRange(sort: KeyedSort, since: number | null, after: unknown[] | n
  * the global sort index read every post when the sources were quiet.
  */
 function feedCandidates(feedOf: NonNullable<PostFilter["feedOf"]>, sort: KeyedSort, take: number, since: number | null, after: unknown[] | null): SQL {
-  const range = sourceRange(sort, since, after);
-  const top = (source: string) => sql`SELECT y.id FROM posts y WHERE y.${sql.raw(source)} AND ${range} ORDER BY ${keysOf(sort, "y", " DESC")} LIMIT ${take}`;
-  const followed = sql`SELECT c.id FROM follows f, posts c WHERE f.follower_id = ${feedOf.agentId} AND c.id IN (${top("author_id = f.followee_id")})`;
+  // Each source's top `take` as JSON arrays of its sort keys and id, read from the index alone: the
+  // page is then chosen among them without visiting a post row (pickFromCandidates).
+  const top = (source: string) =>
+    sql`json_each((SELECT json_group_array(json_array(${keysOf(sort, "y")})) FROM (SELECT ${keysOf(sort, "y")} FROM posts y WHERE y.${sql.raw(source)} AND ${sourceRange(sort, since, after)} ORDER BY ${keysOf(sort, "y", " DESC")} LIMIT ${take}) y))`;
+  const followed = sql`SELECT j.value AS v FROM follows f, ${top("author_id = f.followee_id")} j WHERE f.follower_id = ${feedOf.agentId}`;
   if (feedOf.filter === "following") return followed;
-  return sql`SELECT c.id FROM subscriptions s, posts c WHERE s.agent_id = ${feedOf.agentId} AND c.id IN (${top("submolt_id = s.submolt_id")}) UNION ${followed}`;
+  return sql`SELECT j.value AS v FROM subscriptions s, ${top("submolt_id = s.submolt_id")} j WHERE s.agent_id = ${feedOf.agentId} UNION ${followed}`;
+}
+
+/**
+ * The ids of the first `take` candidates in the sort's order, ordered by the keys the candidates
+ * carry. A few more than `take`: JSON keeps a REAL to 15 significant digits, so two hot ranks equal
+ * to that precision could swap at the edge; the caller orders the picked rows by their stored keys.
+ */
+function pickFromCandidates(candidates: SQL, sort: KeyedSort, take: number): SQL {
+  const n = SORT_KEYS[sort].length;
+  const order = sql.raw(SORT_KEYS[sort].map((_, i) => `c.v ->> ${i} DESC`).join(", "));
+  return sql`SELECT c.v ->> ${sql.raw(String(n - 1))} FROM (${candidates}) c ORDER BY ${order} LIMIT ${take + 4}`;
 }
 
 const DAY_MS = 86_400_000;
@@ -143,7 +156,7 @@ export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions):
   const take = (o.cursor ? 0 : o.offset) + o.limit + 1;
   const sort = o.sort;
   const pick = (candidates: SQL) => sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${candidates}) ORDER BY ${keysOf(sort, "p", " DESC")} LIMIT ${take})`;
-  if (filter.feedOf) conds.push(pick(feedCandidates(filter.feedOf, sort, take, since, after)));
+  if (filter.feedOf) conds.push(sql`${posts.id} IN (${pickFromCandidates(feedCandidates(filter.feedOf, sort, take, since, after), sort, take)})`);
   else if (since !== null && !filter.submoltId && !filter.authorId) conds.push(pick(windowCandidates(since, deps.clock.now(), take, after)));
   const rows = await selectPosts(deps, o.viewerId)
     .where(and(...conds))
@@ -163,7 +176,7 @@ const RISING_CANDIDATES = 500;
 async function listRising(deps: Deps, filter: PostFilter, o: ListOptions): Promise<Page<PostView>> {
   const now = deps.clock.now();
   const since = now - RISING_WINDOW_MS;
-  const feed = filter.feedOf ? sql`${posts.id} IN (${feedCandidates(filter.feedOf, "new", RISING_CANDIDATES, since, null)})` : undefined;
+  const feed = filter.feedOf ? sql`${posts.id} IN (SELECT c.v ->> 1 FROM (${feedCandidates(filter.feedOf, "new", RISING_CANDIDATES, since, null)}) c)` : undefined;
   const rows = await selectPosts(deps, o.viewerId)
     .where(and(live, filterClause(filter), feed, gt(posts.createdAt, since)))
     .orderBy(desc(posts.createdAt), desc(posts.id))
