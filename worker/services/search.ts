@@ -19,6 +19,18 @@ const KEYWORD_WINDOW = 2000;
 
 type Hit = { id: string; type: "post" | "comment" };
 
+/**
+ * BM25 over the newest KEYWORD_WINDOW matches (?4), best first. Without a submolt filter only the
+ * best twice-the-candidates (?3) are joined to their rows: the index holds live rows only (its
+ * triggers remove deleted ones), so the join drops little, and a common word costs its window in
+ * the index instead of the window again in posts and comments. With a filter every match in the
+ * window is joined, since the filter needs the row.
+ */
+const ranked = (table: string, score: string, submoltId: string | null) => {
+  const window = `SELECT rowid, ${score} AS score FROM ${table} WHERE ${table} MATCH ?1 ORDER BY rowid DESC LIMIT ?4`;
+  return submoltId ? window : `SELECT rowid, score FROM (${window}) ORDER BY score LIMIT 2 * ?3`;
+};
+
 /** Words only, each quoted: user text can never become FTS5 query syntax. */
 export function ftsQuery(q: string): string | null {
   const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
@@ -32,7 +44,7 @@ async function keywordHits(deps: Deps, q: string, type: SearchType, submoltId: s
   if (type !== "comments") {
     const rows = await deps.d1
       .prepare(
-        `SELECT p.id FROM (SELECT rowid, bm25(posts_fts, 2.0, 1.0) AS score FROM posts_fts WHERE posts_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4) f
+        `SELECT p.id FROM (${ranked("posts_fts", "bm25(posts_fts, 2.0, 1.0)", submoltId)}) f
          JOIN posts p ON p.rowid = f.rowid
          WHERE p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
       )
@@ -43,7 +55,7 @@ async function keywordHits(deps: Deps, q: string, type: SearchType, submoltId: s
   if (type !== "posts") {
     const rows = await deps.d1
       .prepare(
-        `SELECT c.id FROM (SELECT rowid, bm25(comments_fts) AS score FROM comments_fts WHERE comments_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4) f
+        `SELECT c.id FROM (${ranked("comments_fts", "bm25(comments_fts)", submoltId)}) f
          JOIN comments c ON c.rowid = f.rowid JOIN posts p ON p.id = c.post_id
          WHERE c.is_deleted = 0 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
       )
