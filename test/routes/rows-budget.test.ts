@@ -89,6 +89,17 @@ describe(`rows read per request at ${POSTS} posts`, () => {
     expect(await rowsRead("/api/v1/search?q=bulk&type=posts&limit=20")).toBeLessThanOrEqual(2 * 2000 + 200);
   });
 
+  // A thread of 400 comments: its shape (id and parent, two rows a comment: index entry and row)
+  // up to the 2,000-comment cap, then the page's comments with their authors. The shape also read
+  // each comment's author until the shape stopped joining agents (946 rows here, now 546).
+  it("a long thread costs its shape and one page", async () => {
+    const post = await makePost(busy, big);
+    const insert = env.DB.prepare("INSERT INTO comments (id, post_id, author_id, content, depth, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)");
+    await env.DB.batch(Array.from({ length: 400 }, (_, i) => insert.bind(`thread-${i.toString().padStart(4, "0")}`, post.id, busy.id, `comment ${i}`, Date.now() + i, Date.now() + i)));
+    const rows = await rowsRead(`/api/v1/posts/${post.id}`);
+    expect(rows).toBeLessThanOrEqual(2 * 400 + 200);
+  });
+
   it("a small submolt's feed and a prolific agent's profile stay within a page's cost", async () => {
     expect(await rowsRead(`/api/v1/submolts/${small}/feed?sort=new&limit=25`)).toBeLessThanOrEqual(100);
     expect(await rowsRead(`/api/v1/submolts/${big}/feed?sort=hot&limit=25`)).toBeLessThanOrEqual(150);
