@@ -33,7 +33,9 @@ const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
 // The server as load tests run it (API.md §2): the rate gate on, with per-agent limits at their
 // defaults; only the two per-network buckets a single load-generating IP would exhaust at once
 // (registration, anonymous reads) are raised, and bench agents are not "new".
-const VARS = ["BENCH_ROUTES:on", "NEW_AGENT_HOURS:0", "LIMIT_REGISTER:100000000/60", "LIMIT_ANON_READS:1000000000/60", "PAGE_CACHE_SECONDS:0"];
+// The seeded network ends on 2026-11-01: a retention window covering it keeps its near-duplicate
+// signatures matched against (as a month-old network's are) instead of pruned by the dev cron mid-run.
+const VARS = ["BENCH_ROUTES:on", "NEW_AGENT_HOURS:0", "LIMIT_REGISTER:100000000/60", "LIMIT_ANON_READS:1000000000/60", "PAGE_CACHE_SECONDS:0", "NEAR_DUPLICATE_RETENTION_DAYS:3650"];
 
 function sh(cmd, args, what) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } });

@@ -31,6 +31,12 @@ function unavailable(res, err) {
   res.end(body);
 }
 
+function refuse(res) {
+  const body = JSON.stringify({ success: false, error: "Not found", hint: "/cdn-cgi/ paths belong to the runtime, not to clients." });
+  res.writeHead(404, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
 /**
  * Listens on host:port and forwards each request to `target()` (a URL read per request, so a
  * restarted runtime on another port takes over at once). `hold(fn)` runs fn with no request inside.
@@ -45,6 +51,8 @@ export async function openFrontDoor({ host, port, target }) {
   let emptied = null;
 
   const server = http.createServer(async (req, res) => {
+    // workerd's own handler triggers (the local cron) are for the launcher, never for clients.
+    if (req.url?.startsWith("/cdn-cgi/")) return refuse(res);
     while (held) await held;
     inside++;
     let left = false;

@@ -21,6 +21,7 @@ import { treeMemory } from "./process-memory.mjs";
 
 const LOG_LEVELS = ["none", "error", "warn", "info", "log", "debug"];
 const MEMORY_CHECK_MS = 5_000;
+const CRON_MS = 60_000;
 // After a memory restart, wait before another: a bound below workerd's footprint at rest would
 // otherwise restart it every check.
 const MIN_RESTART_GAP_MS = 60_000;
@@ -83,6 +84,9 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
       host: "127.0.0.1",
       port: 0,
       ...(inspectorPort ? { inspectorPort } : {}),
+      // The cron below calls /cdn-cgi/handler/scheduled on workerd's private port; the front door
+      // refuses /cdn-cgi/ from clients.
+      unsafeTriggerHandlers: true,
       log: new RuntimeLog(level),
     };
   };
@@ -143,6 +147,16 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
     );
   }, MEMORY_CHECK_MS);
   memoryCheck.unref();
+  // wrangler.toml's cron ("* * * * *"), as Cloudflare would run it: search outbox retries, old read
+  // notifications, the near-duplicate index's window and the backfill a migration may have queued.
+  const cron = setInterval(() => {
+    const url = new URL("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*", runtime);
+    fetch(url).then(
+      (res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`status ${res.status}`))),
+      (err) => Promise.reject(err),
+    ).catch((err) => console.error(`✘ The cron run failed: ${err.message}`));
+  }, CRON_MS);
+  cron.unref();
   const soon = () => {
     clearTimeout(timer);
     timer = setTimeout(reload, 300);
@@ -155,6 +169,7 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
       for (const w of watchers) w.close();
       clearTimeout(timer);
       clearInterval(memoryCheck);
+      clearInterval(cron);
       await reloading.catch(() => undefined);
       await restarting.catch(() => undefined);
       await door.close();

@@ -94,6 +94,14 @@ describe("front door", () => {
     expect(got.headers["keep-alive"]).toBeUndefined();
   });
 
+  it("refuses workerd's handler triggers (/cdn-cgi/…): only the launcher's own cron calls them", async () => {
+    const before = seen.length;
+    const res = await send("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*", "GET", {}, "");
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.text)).toMatchObject({ success: false, error: "Not found" });
+    expect(seen.length).toBe(before);
+  });
+
   it("a hold waits for the requests inside, queues new ones, then serves them from the new target", async () => {
     const slow = fetch(`${base}/slow`);
     await new Promise((r) => setTimeout(r, 100)); // the slow request is inside
