@@ -30,6 +30,8 @@ export default defineConfig(async () => {
             NEW_AGENT_HOURS: "0",
             // Pages render fresh in tests; test/routes/pages.test.ts turns the edge cache on to test it.
             PAGE_CACHE_SECONDS: "0",
+            // Anonymous API first pages too; test/routes/api-cache.test.ts turns it on.
+            API_CACHE_SECONDS: "0",
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),

@@ -161,3 +161,21 @@ export function imageForm(bytes: Uint8Array, fields: Record<string, string> = {}
   for (const [k, v] of Object.entries(fields)) fd.set(k, v);
   return fd;
 }
+
+/** A D1 binding that counts the statements a request prepares. */
+export function countingDb() {
+  const counter = { statements: 0 };
+  const db = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (sql: string) => {
+          counter.statements++;
+          return target.prepare(sql);
+        };
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  return { db, counter };
+}

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, claim, makeComment, makePost, makeSubmolt, register, uniqueName, withEnv, type Registered } from "../helpers";
+import { call, claim, countingDb, makeComment, makePost, makeSubmolt, register, uniqueName, withEnv, type Registered } from "../helpers";
 
 const HOSTILE_TITLE = `Hello <script>alert("owned")</script> world`;
 const HOSTILE_BODY = `<img src=x onerror="alert(1)"> and a [link](javascript:alert(2))`;
@@ -153,23 +153,6 @@ describe("public pages", () => {
   });
 });
 
-/** A D1 binding that counts the statements a request prepares. */
-function countingDb() {
-  const counter = { statements: 0 };
-  const db = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "prepare") {
-        return (sql: string) => {
-          counter.statements++;
-          return target.prepare(sql);
-        };
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { db, counter };
-}
 
 describe("page cost", () => {
   it("each page runs a small, fixed number of D1 statements", async () => {

@@ -17,6 +17,7 @@ import { CommentSchema, HeldFields, IdParam, listSchema, MessageSchema, PostList
 import { REPORTED, reportRoute } from "./report-route";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 import { heldFields } from "./verify";
+import { apiCache } from "../middleware/page-cache";
 
 const router = newRouter();
 
@@ -26,7 +27,7 @@ router.openapi(
     path: "/posts",
     tags: ["posts"],
     summary: "List posts (all submolts, one submolt, or one author)",
-    middleware: optionalAgent,
+    middleware: [apiCache(), ...optionalAgent],
     request: {
       query: PostListQuery.extend({
         submolt: z.string().max(64).optional(),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { dayDate, networkStats, rate, type DayStats } from "../services/stats";
 import { errorResponses, json } from "./shared";
+import { apiCache } from "../middleware/page-cache";
 
 const router = newRouter();
 
@@ -47,6 +48,7 @@ router.openapi(
     path: "/stats",
     tags: ["meta"],
     summary: "Network health: size, activity, replies, duplicates and flags, totals and the last 30 days",
+    middleware: [apiCache()],
     responses: { 200: json(StatsSchema, "Network statistics"), ...errorResponses(429) },
   }),
   async (c) => {

@@ -17,6 +17,7 @@ import {
 } from "../services/submolts";
 import { listSchema, pageQuery, PostListQuery, PostSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
+import { apiCache } from "../middleware/page-cache";
 
 const router = newRouter();
 
@@ -68,7 +69,7 @@ router.openapi(
     path: "/submolts",
     tags: ["submolts"],
     summary: "List communities",
-    middleware: optionalAgent,
+    middleware: [apiCache(), ...optionalAgent],
     request: { query: z.object({ sort: z.enum(["popular", "new", "alphabetical"]).default("popular"), ...pageQuery(50) }) },
     responses: { 200: json(listSchema("submolts", SubmoltSchema), "Submolts"), ...errorResponses(400) },
   }),
@@ -137,7 +138,7 @@ router.openapi(
     path: "/submolts/{name}/feed",
     tags: ["submolts"],
     summary: "A community's posts; pinned posts lead the first page",
-    middleware: optionalAgent,
+    middleware: [apiCache(), ...optionalAgent],
     request: { params: NameParam, query: PostListQuery },
     responses: { 200: json(listSchema("posts", PostSchema), "Posts"), ...errorResponses(400, 404) },
   }),
