@@ -105,7 +105,7 @@ async function benchSize(posts, measureCapacity) {
   rmSync(runDir, { recursive: true, force: true });
   console.log(`\n== ${posts} posts: copying the seeded state (the copy takes the writes)`);
   cpSync(state.dir, runDir, { recursive: true });
-  const server = await startServer({ port: PORT, persistTo: runDir, vars: VARS });
+  let server = await startServer({ port: PORT, persistTo: runDir, vars: VARS });
   const base = server.base;
   const results = {};
   const run = async (name, spec) => {
@@ -233,6 +233,14 @@ async function benchSize(posts, measureCapacity) {
     });
     const stats = await getJson(base, "/api/v1/stats");
     const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
+    // The anonymous hot page as deployed: the server again, with the API cache at its default, so
+    // one rendering every few seconds serves every anonymous reader (every other workload runs with
+    // it off, to measure D1).
+    await server.stop();
+    server = await startServer({ port: PORT, persistTo: runDir, vars: VARS.filter((v) => !v.startsWith("API_CACHE_SECONDS:")) });
+    const cachedHot = get(["/api/v1/posts?sort=hot&limit=25"]);
+    await measure(base, { ...cachedHot, connections: 2, amount: 20 });
+    await run("posts hot cached", cachedHot);
     await server.stop();
     // Measured after the writes, so rows only writes make (signatures, audit) are counted too.
     if (measureCapacity) outcome.capacity = capacity(root, runDir);

@@ -28,6 +28,7 @@ const DESCRIBE = {
   "posts hot": "GET /api/v1/posts?sort=hot, first page of 25",
   "posts new": "GET /api/v1/posts?sort=new",
   "posts top": "GET /api/v1/posts?sort=top",
+  "posts hot cached": "GET /api/v1/posts?sort=hot anonymously with the API cache at its default (API_CACHE_SECONDS=5; the server is restarted for it after the writes): a hit is served from the Cache API without a D1 call",
   "posts top day": "GET /api/v1/posts?sort=top&t=day: merged from the window's days (posts_day_top_idx); it walked posts_top_idx past every older post when the day was quiet",
   "submolt hot": "GET /api/v1/submolts/:name/feed?sort=hot on the three largest submolts",
   "post + comments": "GET /api/v1/posts/:id (post and its first page of comment tree) over 25 hot and 25 top posts",
