@@ -1,7 +1,7 @@
 // Invariants of the stored data, each as the list of rows that break it (empty = holds). Shared by
 // the counter, property-based and fault-injection suites, so "consistent" means one thing everywhere.
 import { env } from "cloudflare:workers";
-import { bandKeys, signature, type ItemType } from "../worker/domain/minhash";
+import { bandKeys, itemTypeCode, signature, type ItemType } from "../worker/domain/minhash";
 import { hotScore } from "../worker/domain/ranking";
 import { bytes, bytesToUuid } from "../worker/lib/encoding";
 import { comparedText } from "../worker/services/near-duplicates";
@@ -122,7 +122,7 @@ export async function nearDrift(retentionDays = 30): Promise<string[]> {
     const [s] = found;
     const ok =
       found.length === 1 &&
-      s!.item_type === (item.type === "post" ? 0 : 1) &&
+      s!.item_type === itemTypeCode(item.type) &&
       bytes(s!.signature).join() === expected.join() &&
       [...(bySig.get(s!.id) ?? [])].sort().join() === bandKeys(item.type, expected).sort().join();
     if (!ok) broken.push(item.id);

@@ -20,21 +20,16 @@ function without(rawHeaders, dropped) {
   return out;
 }
 
-function unavailable(res, err) {
-  if (res.headersSent) return res.destroy(err);
-  const body = JSON.stringify({
-    success: false,
-    error: "The local Worker runtime did not answer",
-    hint: `${err.code ?? err.message}; npm run dev's output says why. The request may or may not have been carried out.`,
-  });
-  res.writeHead(502, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+/** An error answered by the door itself, in the API's error shape. */
+function answer(res, status, error, hint) {
+  const body = JSON.stringify({ success: false, error, hint });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 
-function refuse(res) {
-  const body = JSON.stringify({ success: false, error: "Not found", hint: "/cdn-cgi/ paths belong to the runtime, not to clients." });
-  res.writeHead(404, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
-  res.end(body);
+function unavailable(res, err) {
+  if (res.headersSent) return res.destroy(err);
+  answer(res, 502, "The local Worker runtime did not answer", `${err.code ?? err.message}; npm run dev's output says why. The request may or may not have been carried out.`);
 }
 
 /**
@@ -52,7 +47,7 @@ export async function openFrontDoor({ host, port, target }) {
 
   const server = http.createServer(async (req, res) => {
     // workerd's own handler triggers (the local cron) are for the launcher, never for clients.
-    if (req.url?.startsWith("/cdn-cgi/")) return refuse(res);
+    if (req.url?.startsWith("/cdn-cgi/")) return answer(res, 404, "Not found", "/cdn-cgi/ paths belong to the runtime, not to clients.");
     while (held) await held;
     inside++;
     let left = false;

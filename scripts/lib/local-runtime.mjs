@@ -151,10 +151,9 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
   // notifications, the near-duplicate index's window and the backfill a migration may have queued.
   const cron = setInterval(() => {
     const url = new URL("/cdn-cgi/handler/scheduled?cron=*+*+*+*+*", runtime);
-    fetch(url).then(
-      (res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`status ${res.status}`))),
-      (err) => Promise.reject(err),
-    ).catch((err) => console.error(`✘ The cron run failed: ${err.message}`));
+    fetch(url)
+      .then((res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`status ${res.status}`))))
+      .catch((err) => console.error(`✘ The cron run failed: ${err.message}`));
   }, CRON_MS);
   cron.unref();
   const soon = () => {

@@ -62,7 +62,7 @@ describe("the seed writes what the API writes", () => {
       }
       signed++;
       expect(stored?.signature).toBe(w.toHex(expected));
-      expect(stored?.type).toBe(item.type === "post" ? 0 : 1);
+      expect(stored?.type).toBe(w.itemTypeCode(item.type));
       expect(bands.filter((b) => b.signature_id === stored!.id).map((b) => b.key).sort()).toEqual([...w.bandKeys(item.type, expected)].sort());
     }
     expect(signed).toBeGreaterThan(500);

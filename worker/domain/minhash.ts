@@ -14,7 +14,10 @@ export const MIN_WORDS = 8;
 /** Two unrelated values still agree on their low 8 bits once in 256: the estimate subtracts it. */
 const CHANCE = 1 / 256;
 
-export type ItemType = "post" | "comment";
+/** What a signature belongs to; its index here is the code stored in near_signatures.item_type. */
+export const ITEM_TYPES = ["post", "comment"] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+export const itemTypeCode = (type: ItemType): number => ITEM_TYPES.indexOf(type);
 
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -55,7 +58,7 @@ export function signature(text: string): Uint8Array | null {
  * recompute an old item's keys from its stored signature.
  */
 export function bandKeys(type: ItemType, sig: Uint8Array): number[] {
-  const t = type === "post" ? 0 : 1;
+  const t = itemTypeCode(type);
   return Array.from({ length: BANDS }, (_, b) => (t * BANDS + b) * 2 ** 24 + sig[b * ROWS]! * 65536 + sig[b * ROWS + 1]! * 256 + sig[b * ROWS + 2]!);
 }
 

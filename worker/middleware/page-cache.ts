@@ -8,20 +8,15 @@ const PER_REQUEST = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-
 
 /**
  * Serves a GET from the edge cache (Cache API) for `ttl` seconds, one copy per URL: only for what is
- * the same for every observer. A hit carries this request's own per-request headers (rate limits,
- * request id), never the ones of the request that filled the cache.
+ * the same for every observer. The stored copy drops the per-request headers of the request that
+ * filled it; a hit gets this request's own, which Hono lays over any returned response.
  */
 async function cached(c: Context<AppEnv>, next: Next, ttl: number) {
   const key = new Request(c.req.url, { method: "GET" });
   const cache = (caches as unknown as { default: Cache }).default;
   const hit = await cache.match(key);
   if (hit) {
-    const own = c.res.headers;
     const res = new Response(hit.body, hit);
-    for (const name of PER_REQUEST) {
-      const value = own.get(name);
-      if (value !== null) res.headers.set(name, value);
-    }
     res.headers.set("X-Tidepool-Cache", "hit");
     return res;
   }

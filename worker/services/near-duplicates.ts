@@ -2,12 +2,11 @@ import { sql } from "drizzle-orm";
 import { nearBackfill, nearBands, nearSignatures } from "../../schema";
 import type { Deps } from "../app";
 import { flagContent } from "../domain/flags";
-import { bandKeys, signature, similarity, type ItemType } from "../domain/minhash";
+import { bandKeys, ITEM_TYPES, itemTypeCode, signature, similarity, type ItemType } from "../domain/minhash";
 import { bytes, bytesToUuid, uuidToBytes } from "../lib/encoding";
 
 /** Candidates read per write: the LSH buckets already make these the likeliest look-alikes. */
 const CANDIDATES = 50;
-const TYPE_CODE: Record<ItemType, number> = { post: 0, comment: 1 };
 
 // The index keeps NEAR_DUPLICATE_RETENTION_DAYS of posts and comments: a signature row (type, id,
 // time, 64 bytes) and 12 band keys in a WITHOUT ROWID table of integers. An item older than the
@@ -16,7 +15,7 @@ const TYPE_CODE: Record<ItemType, number> = { post: 0, comment: 1 };
 /** The signature row and its band keys, as statements for the write's own batch. */
 function indexStatements(deps: Deps, type: ItemType, sig: Uint8Array, itemId: string, createdAt: number) {
   return [
-    deps.db.insert(nearSignatures).values({ itemType: TYPE_CODE[type], itemId: sql`${uuidToBytes(itemId)}`, createdAt, signature: sql`${sig}` }),
+    deps.db.insert(nearSignatures).values({ itemType: itemTypeCode(type), itemId: sql`${uuidToBytes(itemId)}`, createdAt, signature: sql`${sig}` }),
     // The signature just inserted has the highest id (ids only grow, and the batch is one transaction).
     deps.db.insert(nearBands).values(bandKeys(type, sig).map((key) => ({ key, signatureId: sql`(SELECT max(id) FROM near_signatures)` }))),
   ];
@@ -58,7 +57,7 @@ export async function assessContent(deps: Deps, type: ItemType, text: string, ur
 }
 
 /** The text a post or comment is compared by: what the write path passes to assessContent. */
-export function comparedText(type: ItemType, row: { title?: string | null; content: string | null }): string {
+export function comparedText(type: ItemType, row: { title?: string | null; content?: string | null }): string {
   return type === "post" ? `${row.title ?? ""}\n${row.content ?? ""}` : (row.content ?? "");
 }
 
@@ -81,7 +80,7 @@ export async function pruneNearDuplicates(deps: Deps, maxChunks = 10): Promise<n
     const due = oldest.results.findIndex((r) => r.created_at >= cutoff);
     const old = due === -1 ? oldest.results : oldest.results.slice(0, due);
     if (old.length === 0) break;
-    const pairs = old.flatMap((r) => bandKeys(r.item_type === 0 ? "post" : "comment", bytes(r.signature)).map((key) => [key, r.id]));
+    const pairs = old.flatMap((r) => bandKeys(ITEM_TYPES[r.item_type]!, bytes(r.signature)).map((key) => [key, r.id]));
     await deps.d1.batch([
       deps.d1.prepare("DELETE FROM near_bands WHERE (key, signature_id) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) j)").bind(JSON.stringify(pairs)),
       deps.d1.prepare("DELETE FROM near_signatures WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(old.map((r) => r.id))),
@@ -113,7 +112,7 @@ export async function backfillNearDuplicates(deps: Deps, maxChunks = 10): Promis
       .all<{ item_type: number; item_id: string; title: string; content: string | null; created_at: number | null }>();
     if (queued.results.length === 0) break;
     const writes = queued.results.flatMap((r) => {
-      const type: ItemType = r.item_type === 0 ? "post" : "comment";
+      const type = ITEM_TYPES[r.item_type]!;
       const sig = r.created_at != null && r.created_at >= cutoff ? signature(comparedText(type, r)) : null;
       return sig ? indexStatements(deps, type, sig, r.item_id, r.created_at!) : [];
     });

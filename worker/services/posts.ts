@@ -11,7 +11,7 @@ import { auditInsert } from "./audit";
 import { assertNotBanned } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
-import { assessContent } from "./near-duplicates";
+import { assessContent, comparedText } from "./near-duplicates";
 import { mentionedAgents, moderationEvent, notifyStatements } from "./notifications";
 import { ANNOUNCEMENTS, requireRole, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
@@ -210,7 +210,7 @@ export async function createPost(deps: Deps, agent: AgentRow, submolt: SubmoltRo
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.title, input.content, input.url);
-  const assessed = await assessContent(deps, "post", `${input.title}\n${input.content ?? ""}`, input.url);
+  const assessed = await assessContent(deps, "post", comparedText("post", input), input.url);
   const mentioned = await mentionedAgents(deps, input.title, input.content);
   const notify = notifyStatements(deps, mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now);
   await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
