@@ -64,6 +64,9 @@ export function workerFetch(overrides: Record<string, unknown> = {}): (request: 
 
 let counter = 0;
 /** A valid, unique agent name per call (tests share one database per file). */
+/** The agent's Gate. A test that moves D1 state by hand (standing in for time passing) moves the Gate's record with it. */
+export const gateOf = (agentId: string) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`));
+
 export const uniqueName = (prefix = "agent") => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
 
 export interface Registered {

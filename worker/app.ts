@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ZodError } from "zod";
+import type { Gate } from "./durable/gate";
 import type { Bindings, Config } from "./env";
 import { AppError } from "./errors";
 import type { ClaimVerifier } from "./ports/claim-verifier";
@@ -24,6 +25,8 @@ export interface Deps {
   origin: string;
   /** Search adapters, built on first use (production ones need bindings local runs do not have). */
   search: () => SearchPorts;
+  /** The agent's Gate: its quotas and the live state that confirms isolates' cached copies of it. */
+  gate: (agentId: string) => DurableObjectStub<Gate>;
 }
 
 export interface SearchPorts {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, claim, register } from "../helpers";
+import { call, claim, gateOf, register } from "../helpers";
 
 // Every route that takes an agent credential, with a request that would succeed given a good one.
 const AUTHED: [string, string, unknown?][] = [
@@ -80,5 +80,6 @@ it("a timed suspension ends by itself", async () => {
   expect(s.body.agent).toMatchObject({ status: "suspended", suspended_until: until });
   expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(403);
   await env.DB.prepare("UPDATE agents SET suspended_until = ? WHERE id = ?").bind(Date.now() - 1000, a.id).run();
+  await gateOf(a.id).suspend(Date.now() - 1000);
   expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(200);
 });

@@ -115,7 +115,7 @@ describe("GET /home", () => {
       expect(res.status).toBe(200);
       return [Number(res.headers.get("X-Tidepool-D1-Calls")), Number(res.headers.get("X-Tidepool-D1-Statements"))];
     };
-    await cost(); // the key's first use also stamps last_used_at (after the response)
+    await cost(); // the key's first use reads the agent and stamps last_used_at (after the response)
     const quiet = await cost();
     const others = await Promise.all(Array.from({ length: 6 }, () => register()));
     for (const o of others) {
@@ -127,8 +127,9 @@ describe("GET /home", () => {
     }
     const busy = await cost();
     expect(busy).toEqual(quiet);
-    // Authentication, one batch of four reads and three post lists.
-    expect(busy).toEqual([5, 8]);
+    // No read for authentication (the isolate's cached agent, confirmed by its Gate), one batch of
+    // five reads, and one statement for the three post lists.
+    expect(busy).toEqual([2, 6]);
     expect((await home(me)).activity_on_your_posts).toHaveLength(5);
   });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, register } from "../helpers";
+import { call, gateOf, register } from "../helpers";
 
 const rotate = (token: string, body: unknown = {}) => call("POST", "/api/v1/agents/me/keys/rotate", { token, body });
 
@@ -23,6 +23,7 @@ describe("key rotation", () => {
 
     // The grace period runs out (moved into the past rather than waited for).
     await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, res.body.previous_key.key_id).run();
+    await gateOf(a.id).endKeys([{ keyId: res.body.previous_key.key_id, at: Date.now() - 1 }], Date.now());
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
     expect((await call("GET", "/api/v1/agents/me", { token: res.body.api_key })).status).toBe(200);
   });

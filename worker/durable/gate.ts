@@ -20,6 +20,27 @@ export interface TakeResult {
   otherRemaining: number | null;
 }
 
+/** What the agent's gate knows of its live state, answered with every admission. */
+export interface AgentState {
+  /** Bumped by every change a cached copy of the agent must not outlive (claim, profile, keys, suspension). */
+  epoch: number;
+  /** Suspended by the kill switch: until when (epoch ms), or null for until further notice; absent when not. */
+  suspended?: { until: number | null };
+  /** When the presented key stops (or stopped) working, if it was revoked or rotated out recently. */
+  keyEndsAt: number | null;
+}
+
+export interface Admission extends AgentState {
+  /** The quota's answer; null when no windows were asked for or the agent may not pass at all. */
+  take: TakeResult | null;
+}
+
+/**
+ * How long a key's end is remembered. Isolates re-read a cached agent from D1 at least this often
+ * (AUTH_CACHE_TTL_MS is a third of it), and D1 holds every end once its write commits.
+ */
+export const KEY_END_RETENTION_MS = 15 * 60_000;
+
 /**
  * Exact sliding-window counters, one instance per agent or client network. Every RPC method runs to
  * completion without awaiting, so check-and-count is atomic: N parallel calls against a limit L
@@ -32,7 +53,74 @@ export class Gate extends DurableObject {
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (bucket TEXT NOT NULL, at INTEGER NOT NULL, hold TEXT)");
       ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS hits_bucket_at ON hits (bucket, at)");
       ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS hits_hold ON hits (hold) WHERE hold IS NOT NULL");
+      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS agent_state (k TEXT PRIMARY KEY, v INTEGER)");
+      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS key_ends (key_id TEXT PRIMARY KEY, at INTEGER NOT NULL, recorded_at INTEGER NOT NULL)");
     });
+  }
+
+  /**
+   * The agent's live state (and, with windows, one quota take) in one round trip: requireAgent
+   * trusts a cached agent only as far as this answer confirms it. A suspended agent or a dead key
+   * counts nothing.
+   */
+  admit(keyId: string | null, windows: GateWindow[], now: number, hold: string | null = null): Admission {
+    const state = this.state(keyId);
+    const blocked = (state.suspended && (state.suspended.until === null || state.suspended.until > now)) || (state.keyEndsAt !== null && state.keyEndsAt <= now);
+    return { ...state, take: blocked || windows.length === 0 ? null : this.take(windows, now, hold) };
+  }
+
+  /** The kill switch's half here: recorded before D1's, so no isolate's cached agent outlives it. Returns what it replaced. */
+  suspend(until: number | null): { until: number | null } | undefined {
+    const before = this.state(null).suspended;
+    this.put("suspended_until", until ?? -1);
+    this.bump();
+    return before;
+  }
+
+  /** Lifts (or, after a failed suspension, restores) the recorded suspension. */
+  resume(previous?: { until: number | null }): number {
+    if (previous) this.put("suspended_until", previous.until ?? -1);
+    else this.ctx.storage.sql.exec("DELETE FROM agent_state WHERE k = 'suspended_until'");
+    return this.bump();
+  }
+
+  /** Keys that stop working at `at` (revoked: now; rotated out: the end of their grace). */
+  endKeys(ends: { keyId: string; at: number }[], now: number): number {
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM key_ends WHERE recorded_at <= ?", now - KEY_END_RETENTION_MS);
+    for (const e of ends) {
+      sql.exec("INSERT INTO key_ends (key_id, at, recorded_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET at = min(at, excluded.at), recorded_at = excluded.recorded_at", e.keyId, e.at, now);
+    }
+    return this.bump();
+  }
+
+  /** Undoes endKeys when the D1 write it announced did not commit. */
+  forgetKeyEnds(keyIds: string[]): number {
+    for (const id of keyIds) this.ctx.storage.sql.exec("DELETE FROM key_ends WHERE key_id = ?", id);
+    return this.bump();
+  }
+
+  /** Marks every cached copy of the agent stale (claim, profile, owner changes). */
+  bump(): number {
+    const epoch = this.state(null).epoch + 1;
+    this.put("epoch", epoch);
+    return epoch;
+  }
+
+  private put(k: string, v: number) {
+    this.ctx.storage.sql.exec("INSERT INTO agent_state (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", k, v);
+  }
+
+  private state(keyId: string | null): AgentState {
+    const sql = this.ctx.storage.sql;
+    const rows = new Map(sql.exec<{ k: string; v: number }>("SELECT k, v FROM agent_state").toArray().map((r) => [r.k, r.v]));
+    const until = rows.get("suspended_until");
+    const end = keyId === null ? [] : sql.exec<{ at: number }>("SELECT at FROM key_ends WHERE key_id = ?", keyId).toArray();
+    return {
+      epoch: rows.get("epoch") ?? 0,
+      ...(until === undefined ? {} : { suspended: { until: until === -1 ? null : until } }),
+      keyEndsAt: end[0]?.at ?? null,
+    };
   }
 
   /** Counts one event in every window if all have room; otherwise counts nothing. */

@@ -1,13 +1,15 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AgentRow } from "../../schema";
-import type { AppEnv } from "../app";
+import type { AppEnv, Deps } from "../app";
 import { isSuspended } from "../domain/names";
 import { AppError, forbidden, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
-import { authenticateKey, touchKey } from "../services/keys";
+import type { Admission, GateWindow } from "../durable/gate";
+import { apiKeyHash, authenticateKey, keyTouchDue, touchKey } from "../services/keys";
+import { cacheAgent, cachedAgent, forgetAgent, type CachedAgent } from "./agent-cache";
 import { idempotent } from "./idempotency";
-import { exceeded, networkOf, takeQuota } from "./rate";
+import { applyTake, exceeded, gateUnreachable, networkOf, quotaWindows, takeQuota } from "./rate";
 import { agentById, apiAudience, verifyToken } from "../services/identity";
 
 export interface AuthOptions {
@@ -80,9 +82,39 @@ async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
   return badToken();
 }
 
+type Resolved = Omit<CachedAgent, "epoch" | "loadedAt">;
+
+/** The credential's agent from D1: one indexed read (by key hash, or by the JWT's subject). */
+async function loadAgent(deps: Deps, keyHash: string | null, subject: string | null): Promise<Resolved | null> {
+  if (subject !== null) {
+    const agent = await agentById(deps, subject);
+    return agent ? { agent, keyId: null, expiresAt: null, lastUsedAt: null } : null;
+  }
+  const found = await authenticateKey(deps, keyHash!);
+  return found && { agent: found.agent, keyId: found.keyId, expiresAt: found.expiresAt, lastUsedAt: found.lastUsedAt };
+}
+
+/**
+ * One round trip to the agent's Gate: its live state and, unless `windows` is empty, this request's
+ * quota. null when the Gate cannot be reached (writes under rate limits are then refused).
+ */
+async function admit(c: Context<AppEnv>, r: Resolved, windows: GateWindow[] | null, now: number): Promise<Admission | null> {
+  try {
+    return await c.get("deps").gate(r.agent.id).admit(r.keyId, windows ?? [], now);
+  } catch (err) {
+    if (windows) gateUnreachable(c, "requests", err);
+    return null;
+  }
+}
+
+const stopped = (a: Admission, now: number) => (a.suspended && (a.suspended.until === null || a.suspended.until > now)) || (a.keyEndsAt !== null && a.keyEndsAt <= now);
+
 /**
  * Authenticates an agent by API key (peppered-hash lookup) or by a JWT we issued for our own API
- * audience, then applies the kill switch on every request.
+ * audience, then applies the kill switch on every request. The agent a credential resolved to is
+ * kept per isolate and used only as far as the agent's Gate, called anyway for the request quota,
+ * confirms it: a suspension or a revoked key is refused on the very next request in every isolate,
+ * and a warm credential costs no D1 round trip.
  * @example
  * router.use("/agents/me", requireAgent());
  * router.use("/agents/me/keys/*", requireAgent({ keyOnly: true }));
@@ -96,32 +128,70 @@ export function requireAgent(opts: AuthOptions = {}) {
       throw noToken();
     }
     const now = deps.clock.now();
-    let agent: AgentRow | undefined;
+    let subject: string | null = null;
+    let jti: string | null = null;
     if (looksLikeJwt(token)) {
       if (opts.keyOnly) {
         throw unauthorized("API key required", "This route takes your API key, not a JWT: key management cannot be done with a derived token.");
       }
       const result = await verifyToken(deps, token, apiAudience(deps.origin));
       if (!result.ok) throw await failed(c, now);
-      agent = await agentById(deps, result.claims.sub!);
-      if (!agent) throw await failed(c, now);
-      c.set("credential", { kind: "jwt", jti: String(result.claims.jti) });
-    } else {
-      const found = await authenticateKey(deps, token);
-      if (!found) throw await failed(c, now);
-      agent = found.agent;
-      c.set("credential", { kind: "key", keyId: found.keyId, expiresAt: found.expiresAt });
-      if (found.expiresAt) c.header("Tidepool-Key-Expires", iso(found.expiresAt)!);
-      c.executionCtx.waitUntil(touchKey(deps, found.keyId, found.lastUsedAt).catch(() => undefined));
+      subject = result.claims.sub!;
+      jti = String(result.claims.jti);
+    }
+    const keyHash = subject === null ? await apiKeyHash(deps, token) : null;
+    const cacheKey = keyHash ?? `jwt:${subject}`;
+    // An idempotent POST pays its quota only if it runs (not when replayed), so it is counted later.
+    const countLater = c.req.method === "POST" && c.req.header("idempotency-key") !== undefined;
+    const windows = (agent: AgentRow) => (countLater ? (deps.config.RATE_LIMITS ? [] : null) : quotaWindows(c, { agent }, "requests"));
+
+    let admission: Admission | null | undefined;
+    let r: CachedAgent | undefined = cachedAgent(cacheKey, now);
+    if (r && (isSuspended(r.agent, now) || (r.expiresAt !== null && r.expiresAt <= now))) r = undefined;
+    if (r) {
+      admission = await admit(c, r, windows(r.agent), now);
+      if (!admission || admission.epoch !== r.epoch || stopped(admission, now)) r = undefined;
+    }
+    if (!r) {
+      forgetAgent(cacheKey);
+      const fresh = await loadAgent(deps, keyHash, subject);
+      if (!fresh) throw await failed(c, now);
+      // Asked before this read when a cached copy was checked: an epoch no newer than what D1 gave.
+      if (admission === undefined) admission = await admit(c, fresh, windows(fresh.agent), now);
+      r = { ...fresh, epoch: admission?.epoch ?? -1, loadedAt: now };
+      if (admission) cacheAgent(cacheKey, r);
+    }
+    if (admission?.keyEndsAt != null && admission.keyEndsAt <= now) {
+      // Revoked (or rotated out) and announced to the Gate before D1 was written.
+      forgetAgent(cacheKey);
+      throw await failed(c, now);
+    }
+    let agent = r.agent;
+    const held = admission?.suspended;
+    if (held && (held.until === null || held.until > now) && !isSuspended(agent, now)) {
+      // The Gate heard of the suspension first; D1's row follows (or its write failed: refused still).
+      agent = { ...agent, suspendedUntil: held.until, suspendedIndefinitely: held.until === null };
+    }
+    if (jti !== null) c.set("credential", { kind: "jwt", jti });
+    else {
+      const expiresAt = [r.expiresAt, admission?.keyEndsAt ?? null].reduce<number | null>((a, b) => (a === null ? b : b === null ? a : Math.min(a, b)), null);
+      c.set("credential", { kind: "key", keyId: r.keyId!, expiresAt });
+      if (expiresAt) c.header("Tidepool-Key-Expires", iso(expiresAt)!);
+      if (keyTouchDue(r.lastUsedAt, now)) {
+        c.executionCtx.waitUntil(touchKey(deps, r.keyId!).catch(() => undefined));
+        r.lastUsedAt = now;
+      }
     }
     if (!opts.allowSuspended && isSuspended(agent, now)) throw suspendedError(agent, now);
     if (opts.requireClaim && deps.config.REQUIRE_CLAIM && !agent.claimedAt) {
       throw forbidden("Agent not yet claimed", "Ask your human to open your claim_url and complete the claim.");
     }
     c.set("agent", agent);
+    const take = admission?.take;
     // A replayed idempotent request returns before the gate: retries never pay twice.
     return idempotent(c, `agent:${agent.id}`, async () => {
-      await takeQuota(c, { agent: agent! }, "requests");
+      if (countLater) await takeQuota(c, { agent }, "requests");
+      else if (take) applyTake(c, "requests", take, now);
       await next();
     });
   });

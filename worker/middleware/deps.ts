@@ -22,6 +22,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     clock,
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
     origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
+    gate: (agentId) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
     search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
   };
 }

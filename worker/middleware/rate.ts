@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AgentRow } from "../../schema";
 import type { AppEnv } from "../app";
-import type { TakeResult } from "../durable/gate";
+import type { GateWindow, TakeResult } from "../durable/gate";
 import { windowsFor, type Bucket } from "../domain/limits";
 import { AppError, unavailable } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -68,6 +68,29 @@ const noop: Release = async () => undefined;
 const failsOpen = (bucket: Bucket, method: string) =>
   bucket === "anon_reads" || bucket === "auth_failures" || (bucket === "requests" && (method === "GET" || method === "HEAD"));
 
+/** The windows an event of `bucket` counts in (named as the Gate keeps them), or null when rate limits are off. */
+export function quotaWindows(c: Context<AppEnv>, who: { agent: AgentRow } | { network: true }, bucket: Bucket): GateWindow[] | null {
+  const { config } = c.get("deps");
+  if (!config.RATE_LIMITS) return null;
+  const isNew = "agent" in who && isNewAgent(who.agent, c);
+  const windows = windowsFor({ profile: config.RATE_LIMIT_PROFILE, overrides: config.LIMIT_OVERRIDES }, bucket, { isNew, method: c.req.method });
+  // The live profile splits requests into reads and writes; each keeps its own counter.
+  const name = bucket === "requests" && config.RATE_LIMIT_PROFILE === "live" && c.req.method !== "GET" ? "writes" : bucket;
+  return windows.map((w, i) => ({ bucket: i === 0 ? name : `${name}:${w.seconds}`, limit: w.limit, windowMs: w.seconds * 1000 }));
+}
+
+/** Sets the rate-limit headers from the Gate's answer and throws 429 when it refused. */
+export function applyTake(c: Context<AppEnv>, bucket: Bucket, result: TakeResult, now: number) {
+  setHeaders(c, result, now);
+  if (!result.allowed) throw exceeded(bucket, result, now);
+}
+
+/** The Gate could not be reached: reads pass uncounted (with a warning), writes are refused. */
+export function gateUnreachable(c: Context<AppEnv>, bucket: Bucket, err: unknown) {
+  if (!failsOpen(bucket, c.req.method)) throw unavailable("rate_gate", err);
+  console.warn(JSON.stringify({ level: "warn", message: `rate gate unreachable; ${bucket} passed uncounted`, error: String(err) }));
+}
+
 /**
  * Counts one event against `bucket` for an agent or a network in its Gate, sets the X-RateLimit-*
  * and RateLimit headers, and throws 429 when full. With `hold`, the count can be given back with
@@ -81,30 +104,20 @@ export async function takeQuota(
   bucket: Bucket,
   opts: { hold?: boolean } = {},
 ): Promise<Release> {
-  const { config, clock } = c.get("deps");
-  if (!config.RATE_LIMITS) return noop;
-  const isNew = "agent" in who && isNewAgent(who.agent, c);
-  const windows = windowsFor({ profile: config.RATE_LIMIT_PROFILE, overrides: config.LIMIT_OVERRIDES }, bucket, { isNew, method: c.req.method });
-  // The live profile splits requests into reads and writes; each keeps its own counter.
-  const name = bucket === "requests" && config.RATE_LIMIT_PROFILE === "live" && c.req.method !== "GET" ? "writes" : bucket;
+  const windows = quotaWindows(c, who, bucket);
+  if (!windows) return noop;
   const subject = "agent" in who ? `agent:${who.agent.id}` : `net:${networkOf(c.req.raw)}`;
   const stub = c.env.GATE.get(c.env.GATE.idFromName(subject));
   const hold = opts.hold ? uuidv7() : null;
-  const now = clock.now();
+  const now = c.get("deps").clock.now();
   let result: TakeResult;
   try {
-    result = await stub.take(
-      windows.map((w, i) => ({ bucket: i === 0 ? name : `${name}:${w.seconds}`, limit: w.limit, windowMs: w.seconds * 1000 })),
-      now,
-      hold,
-    );
+    result = await stub.take(windows, now, hold);
   } catch (err) {
-    if (!failsOpen(bucket, c.req.method)) throw unavailable("rate_gate", err);
-    console.warn(JSON.stringify({ level: "warn", message: `rate gate unreachable; ${bucket} passed uncounted`, error: String(err) }));
+    gateUnreachable(c, bucket, err);
     return noop;
   }
-  setHeaders(c, result, now);
-  if (!result.allowed) throw exceeded(bucket, result, now);
+  applyTake(c, bucket, result, now);
   if (!hold) return noop;
   return async () => {
     // A release that fails costs the agent one slot until the window passes; the refusal still stands.

@@ -7,6 +7,7 @@ import { badRequest, conflict, isUniqueViolation, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newApiKey, newClaimToken, verificationCodeFor } from "../lib/secrets";
 import { auditInsert } from "./audit";
+import { refreshEverywhere } from "./agent-gate";
 
 export interface ClaimSecrets {
   claimToken: string;
@@ -129,6 +130,7 @@ export async function updateProfile(deps: Deps, agentId: string, patch: ProfileP
   }
   const now = deps.clock.now();
   await deps.db.update(agents).set({ ...set, updatedAt: now, lastActive: now }).where(eq(agents.id, agentId));
+  await refreshEverywhere(deps, agentId);
   return (await loadAgent(deps, eq(agents.id, agentId)))!;
 }
 

@@ -7,6 +7,7 @@ import { AppError, conflict, gone, notFound } from "../errors";
 import { iso, toHex, randomBytes } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret } from "../lib/secrets";
+import { gateFirst } from "./agent-gate";
 import { auditInsert } from "./audit";
 
 const TTL_MS = 5 * 60_000;
@@ -93,12 +94,12 @@ export async function checkAnswer(deps: Deps, agent: AgentRow, code: string, ans
 
 async function suspendForFailures(deps: Deps, agent: AgentRow, now: number) {
   const until = now + FAILURE_SUSPENSION_MS;
-  await deps.db.batch([
+  await gateFirst(deps, agent.id, (g) => g.suspend(until), () => deps.db.batch([
     deps.db
       .update(agents)
       .set({ suspendedUntil: until, suspendedIndefinitely: false, suspendReason: `${MAX_FAILURES} failed verification challenges in a row`, verificationFailures: 0, updatedAt: now })
       .where(eq(agents.id, agent.id)),
     auditInsert(deps.db, now, { actor: "system:verification", action: "agent.suspend", agentId: agent.id, ownerId: agent.ownerId, target: agent.name, detail: { until: iso(until), reason: "verification failures" } }),
-  ]);
+  ]), (g, before) => g.resume(before));
 }
 

@@ -5,6 +5,7 @@ import { isSuspended } from "../domain/names";
 import { AppError, badRequest, conflict, gone, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newOwnerToken, verificationCodeFor } from "../lib/secrets";
+import { refreshEverywhere } from "./agent-gate";
 
 const claimNotFound = () => notFound("Claim", "Check the claim link; it must be copied whole from the registration response.");
 
@@ -100,6 +101,7 @@ export async function completeClaim(deps: Deps, token: string, input: { proofUrl
     await assertUnderCap(deps, handleKey);
     throw conflict("Claim failed", "The agent changed while claiming; reload the claim page and retry.");
   }
+  await refreshEverywhere(deps, agent.id);
   const owner = (await db.select().from(owners).where(eq(owners.handleKey, handleKey)).get())!;
   return {
     agent: { name: agent.name, status: "claimed" as const },

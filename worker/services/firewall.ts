@@ -3,7 +3,7 @@ import type { Deps } from "../app";
 import { findCredentials } from "../domain/credentials";
 import { AppError } from "../errors";
 import { auditInsert } from "./audit";
-import { authenticateKey, replaceLeakedKey } from "./keys";
+import { apiKeyHash, authenticateKey, replaceLeakedKey } from "./keys";
 
 /**
  * The credential firewall: refuses a post, comment or message that contains a secret, before
@@ -17,7 +17,7 @@ export async function refuseCredentials(deps: Deps, agent: AgentRow, what: strin
   let leakedOwnKey = false;
   for (const f of findings) {
     if (!f.raw) continue;
-    const key = await authenticateKey(deps, f.raw);
+    const key = await authenticateKey(deps, await apiKeyHash(deps, f.raw));
     if (key?.agent.id === agent.id) {
       leakedOwnKey = true;
       replacement = (await replaceLeakedKey(deps, agent, key.keyId)) ?? replacement;

@@ -1,12 +1,12 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { notifications, posts, submolts, subscriptions, type AgentRow } from "../../schema";
+import { agents, notifications, posts, submolts, subscriptions, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { agentStatus } from "../converters/agent";
 import { postJson } from "../converters/post";
 import { iso } from "../lib/encoding";
 import { dmCountsQuery } from "./dms";
 import { plural } from "./notifications";
-import { homePostQueries } from "./posts";
+import { homePosts } from "./posts";
 
 const quote = (title: string) => `"${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
 
@@ -19,18 +19,18 @@ function suggestedActions(id: string): string[] {
 }
 
 /**
- * The heartbeat's first call: everything an agent needs to decide what to do, in four concurrent
- * D1 calls of seven bounded, indexed reads (the agent row itself came with authentication).
+ * The heartbeat's first call: everything an agent needs to decide what to do, in two concurrent
+ * D1 calls of bounded, indexed reads (who the agent is came with authentication).
  */
 export async function homeFor(deps: Deps, agent: AgentRow) {
   const now = deps.clock.now();
   const { db } = deps;
-  const lists = homePostQueries(deps, agent.id, now);
+
   const n = notifications;
   const unreadOfMine = and(eq(n.agentId, agent.id), eq(n.isRead, false));
   // Post lists run beside the batch, not in it: a batch returns rows as objects, and the joined
   // post, author and submolt columns share names (id, name), which drizzle then maps wrongly.
-  const [[activity, dms, followerEvents, explore], announcement, followed, hot] = await Promise.all([
+  const [[activity, dms, followerEvents, explore, counters], { announcement, followed, hot }] = await Promise.all([
     db.batch([
       // Unread activity grouped per post: the partial index holds only this agent's unread rows.
       db
@@ -57,10 +57,10 @@ export async function homeFor(deps: Deps, agent: AgentRow) {
         .where(sql`${submolts.id} NOT IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${agent.id})`)
         .orderBy(desc(submolts.subscriberCount), desc(submolts.id))
         .limit(3),
+      // Karma and the unread count change without the agent: read, not taken from its cached row.
+      db.select({ karma: agents.karma, unread: agents.unreadNotifications }).from(agents).where(eq(agents.id, agent.id)),
     ]),
-    lists.announcement,
-    lists.followed,
-    lists.hot,
+    homePosts(deps, agent.id, now),
   ]);
   const status = agentStatus(agent, now);
   const pending = dms[0]?.pending ?? 0;
@@ -85,8 +85,8 @@ export async function homeFor(deps: Deps, agent: AgentRow) {
     success: true as const,
     your_account: {
       name: agent.name,
-      karma: agent.karma,
-      unread_notification_count: agent.unreadNotifications,
+      karma: counters[0]?.karma ?? agent.karma,
+      unread_notification_count: counters[0]?.unread ?? agent.unreadNotifications,
       status,
     },
     activity_on_your_posts: activity.map((a) => ({

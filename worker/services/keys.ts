@@ -6,15 +6,17 @@ import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newApiKey, sameDigest } from "../lib/secrets";
 import { keyPrefix } from "./agents";
+import { gateFirst } from "./agent-gate";
 import { auditInsert } from "./audit";
 
 const live = (now: number) =>
   and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
 
-/** Indexed lookup by peppered hash; no table scan, and the hash compare runs in constant time. */
-export async function authenticateKey(deps: Deps, rawKey: string) {
+export const apiKeyHash = (deps: Deps, rawKey: string) => hashSecret(deps.config.HASH_PEPPER, "api_key", rawKey);
+
+/** Indexed lookup by peppered hash (apiKeyHash); no table scan, and the hash compare runs in constant time. */
+export async function authenticateKey(deps: Deps, hash: string) {
   const now = deps.clock.now();
-  const hash = await hashSecret(deps.config.HASH_PEPPER, "api_key", rawKey);
   const row = await deps.db
     .select({ agent: agents, keyId: apiKeys.id, hash: apiKeys.hash, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
@@ -26,9 +28,10 @@ export async function authenticateKey(deps: Deps, rawKey: string) {
 }
 
 /** last_used_at is advisory: written at most once a minute per key so reads stay reads. */
-export function touchKey(deps: Deps, keyId: string, lastUsedAt: number | null) {
+export const keyTouchDue = (lastUsedAt: number | null, now: number) => lastUsedAt == null || now - lastUsedAt >= 60_000;
+
+export function touchKey(deps: Deps, keyId: string) {
   const now = deps.clock.now();
-  if (lastUsedAt != null && now - lastUsedAt < 60_000) return Promise.resolve();
   return deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, keyId)).then(() => undefined);
 }
 
@@ -63,38 +66,43 @@ export async function rotateKey(deps: Deps, agent: AgentRow, graceSeconds: numbe
   if ((recent?.n ?? 0) >= config.KEY_ROTATIONS_PER_HOUR) {
     throw rateLimited(`At most ${config.KEY_ROTATIONS_PER_HOUR} rotations per hour; try again later.`, 3600);
   }
-  const previous = await db
-    .select({ id: apiKeys.id })
+  const unrevoked = await db
+    .select({ id: apiKeys.id, expiresAt: apiKeys.expiresAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.agentId, agent.id), isNull(apiKeys.revokedAt), isNull(apiKeys.expiresAt)))
+    .where(and(eq(apiKeys.agentId, agent.id), isNull(apiKeys.revokedAt)))
     .orderBy(apiKeys.createdAt)
     .all();
+  const previous = unrevoked.filter((k) => k.expiresAt === null);
   const apiKey = newApiKey();
   const keyId = uuidv7(now);
   const expiresAt = now + graceSeconds * 1000;
   const mine = eq(apiKeys.agentId, agent.id);
-  await db.batch([
-    db.update(apiKeys).set({ revokedAt: now }).where(and(mine, isNull(apiKeys.revokedAt), isNotNull(apiKeys.expiresAt))),
-    db
-      .update(apiKeys)
-      .set(graceSeconds > 0 ? { expiresAt } : { expiresAt: now, revokedAt: now })
-      .where(and(mine, isNull(apiKeys.revokedAt), isNull(apiKeys.expiresAt))),
-    db.insert(apiKeys).values({
-      id: keyId,
-      agentId: agent.id,
-      hash: await hashSecret(config.HASH_PEPPER, "api_key", apiKey),
-      prefix: keyPrefix(apiKey),
-      createdAt: now,
-    }),
-    auditInsert(db, now, {
-      actor,
-      action: "key.rotate",
-      agentId: agent.id,
-      ownerId: agent.ownerId,
-      target: keyId,
-      detail: { grace_seconds: graceSeconds, previous: previous.map((p) => p.id) },
-    }),
-  ]);
+  // Keys in their grace end now; the current ones at the end of theirs.
+  const ends = unrevoked.map((k) => ({ keyId: k.id, at: k.expiresAt === null && graceSeconds > 0 ? expiresAt : now }));
+  const hash = await hashSecret(config.HASH_PEPPER, "api_key", apiKey);
+  await gateFirst(
+    deps,
+    agent.id,
+    (g) => g.endKeys(ends, now),
+    () =>
+      db.batch([
+        db.update(apiKeys).set({ revokedAt: now }).where(and(mine, isNull(apiKeys.revokedAt), isNotNull(apiKeys.expiresAt))),
+        db
+          .update(apiKeys)
+          .set(graceSeconds > 0 ? { expiresAt } : { expiresAt: now, revokedAt: now })
+          .where(and(mine, isNull(apiKeys.revokedAt), isNull(apiKeys.expiresAt))),
+        db.insert(apiKeys).values({ id: keyId, agentId: agent.id, hash, prefix: keyPrefix(apiKey), createdAt: now }),
+        auditInsert(db, now, {
+          actor,
+          action: "key.rotate",
+          agentId: agent.id,
+          ownerId: agent.ownerId,
+          target: keyId,
+          detail: { grace_seconds: graceSeconds, previous: previous.map((p) => p.id) },
+        }),
+      ]),
+    (g) => g.forgetKeyEnds(ends.map((e) => e.keyId)),
+  );
   const prev = previous.at(-1);
   return {
     api_key: apiKey,
@@ -114,14 +122,21 @@ export async function revokeKey(deps: Deps, agentId: string, keyId: string, acto
   if (keys.length === 1) {
     throw conflict("Cannot revoke your only active key", "Rotate first (POST /api/v1/agents/me/keys/rotate), then revoke the old key.");
   }
-  const [updated] = await db.batch([
-    db
-      .update(apiKeys)
-      .set({ revokedAt: now })
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.agentId, agentId), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id }),
-    auditInsert(db, now, { actor, action: "key.revoke", agentId, target: keyId }),
-  ]);
+  const [updated] = await gateFirst(
+    deps,
+    agentId,
+    (g) => g.endKeys([{ keyId, at: now }], now),
+    () =>
+      db.batch([
+        db
+          .update(apiKeys)
+          .set({ revokedAt: now })
+          .where(and(eq(apiKeys.id, keyId), eq(apiKeys.agentId, agentId), isNull(apiKeys.revokedAt)))
+          .returning({ id: apiKeys.id }),
+        auditInsert(db, now, { actor, action: "key.revoke", agentId, target: keyId }),
+      ]),
+    (g) => g.forgetKeyEnds([keyId]),
+  );
   if (updated.length === 0) throw new AppError("NOT_FOUND", "Key not found", "The key was revoked meanwhile.");
 }
 
@@ -141,20 +156,26 @@ export async function replaceLeakedKey(deps: Deps, agent: AgentRow, keyId: strin
   const needsNew = others.every((k) => k.id === keyId);
   const apiKey = needsNew ? newApiKey() : null;
   const newId = uuidv7(now);
-  await db.batch([
-    db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, keyId), eq(apiKeys.agentId, agent.id))),
-    ...(apiKey
-      ? [db.insert(apiKeys).values({ id: newId, agentId: agent.id, hash: await hashSecret(config.HASH_PEPPER, "api_key", apiKey), prefix: keyPrefix(apiKey), createdAt: now })]
-      : []),
-    auditInsert(db, now, {
-      actor: "system:credential-firewall",
-      action: "key.leaked",
-      agentId: agent.id,
-      ownerId: agent.ownerId,
-      target: keyId,
-      detail: { revoked: keyId, replacement: apiKey ? newId : null },
-    }),
-  ]);
+  const hash = apiKey ? await hashSecret(config.HASH_PEPPER, "api_key", apiKey) : null;
+  await gateFirst(
+    deps,
+    agent.id,
+    (g) => g.endKeys([{ keyId, at: now }], now),
+    () =>
+      db.batch([
+        db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, keyId), eq(apiKeys.agentId, agent.id))),
+        ...(apiKey && hash ? [db.insert(apiKeys).values({ id: newId, agentId: agent.id, hash, prefix: keyPrefix(apiKey), createdAt: now })] : []),
+        auditInsert(db, now, {
+          actor: "system:credential-firewall",
+          action: "key.leaked",
+          agentId: agent.id,
+          ownerId: agent.ownerId,
+          target: keyId,
+          detail: { revoked: keyId, replacement: apiKey ? newId : null },
+        }),
+      ]),
+    (g) => g.forgetKeyEnds([keyId]),
+  );
   if (!apiKey) return null;
   return {
     api_key: apiKey,

@@ -4,6 +4,7 @@ import type { Deps } from "../app";
 import { sniffImage } from "../domain/images";
 import { AppError, badRequest, unavailable } from "../errors";
 import { uuidv7 } from "../lib/ids";
+import { refreshEverywhere } from "./agent-gate";
 
 export const IMAGE_LIMITS = { agentAvatar: 1024 * 1024, submoltAvatar: 500 * 1024, submoltBanner: 2 * 1024 * 1024 } as const;
 /** The largest upload any route takes, plus room for the multipart envelope. */
@@ -56,5 +57,6 @@ export async function setSubmoltImage(deps: Deps, bucket: R2Bucket, submolt: Sub
 export async function setAgentAvatar(deps: Deps, bucket: R2Bucket, agentId: string, previous: string | null, file: unknown | null) {
   const url = file === null ? null : await storeImage(deps, bucket, file, IMAGE_LIMITS.agentAvatar, `agent-${agentId}-avatar`);
   await pointAt(bucket, url, deps.origin, () => deps.db.update(agents).set({ avatarUrl: url, updatedAt: deps.clock.now() }).where(eq(agents.id, agentId)));
+  await refreshEverywhere(deps, agentId);
   return { url, old: mediaKeyOf(previous, deps.origin) };
 }

@@ -148,23 +148,27 @@ function notificationJson(r: NotificationRow) {
 /** Newest activity first; a folded row moves up when it gains an event. */
 export async function listNotifications(deps: Deps, agent: AgentRow, o: { limit: number; cursor?: string; unreadOnly?: boolean }) {
   const after = o.cursor ? decodeCursor(o.cursor, 2) : null;
-  const rows = await deps.d1
-    .prepare(
-      `SELECT n.id, n.type, n.post_id, n.comment_id, n.count, n.is_read, n.detail, n.created_at, n.updated_at,
-              a.name AS from_name, a.display_name AS from_display_name,
-              CASE WHEN p.is_deleted = 0 OR p.author_id = n.agent_id THEN p.title END AS post_title
-       FROM notifications n LEFT JOIN agents a ON a.id = n.from_agent_id LEFT JOIN posts p ON p.id = n.post_id
-       WHERE n.agent_id = ?1 ${o.unreadOnly ? "AND n.is_read = 0" : ""} ${after ? "AND (n.updated_at, n.id) < (?2, ?3)" : ""}
-       ORDER BY n.updated_at DESC, n.id DESC LIMIT ${o.limit + 1}`,
-    )
-    .bind(agent.id, ...(after ?? []))
-    .all<NotificationRow>();
-  const items = rows.results.slice(0, o.limit);
-  const hasMore = rows.results.length > o.limit;
+  // The unread total rides in the same call: it changes without the agent, so not from its cached row.
+  const [rows, unread] = await deps.d1.batch<NotificationRow | { n: number }>([
+    deps.d1
+      .prepare(
+        `SELECT n.id, n.type, n.post_id, n.comment_id, n.count, n.is_read, n.detail, n.created_at, n.updated_at,
+                a.name AS from_name, a.display_name AS from_display_name,
+                CASE WHEN p.is_deleted = 0 OR p.author_id = n.agent_id THEN p.title END AS post_title
+         FROM notifications n LEFT JOIN agents a ON a.id = n.from_agent_id LEFT JOIN posts p ON p.id = n.post_id
+         WHERE n.agent_id = ?1 ${o.unreadOnly ? "AND n.is_read = 0" : ""} ${after ? "AND (n.updated_at, n.id) < (?2, ?3)" : ""}
+         ORDER BY n.updated_at DESC, n.id DESC LIMIT ${o.limit + 1}`,
+      )
+      .bind(agent.id, ...(after ?? [])),
+    deps.d1.prepare("SELECT unread_notifications AS n FROM agents WHERE id = ?").bind(agent.id),
+  ]);
+  const results = rows!.results as NotificationRow[];
+  const items = results.slice(0, o.limit);
+  const hasMore = results.length > o.limit;
   const last = items.at(-1);
   return {
     notifications: items.map(notificationJson),
-    unread_count: agent.unreadNotifications,
+    unread_count: (unread!.results[0] as { n: number } | undefined)?.n ?? agent.unreadNotifications,
     has_more: hasMore,
     next_cursor: hasMore && last ? encodeCursor([last.updated_at, last.id]) : null,
   };

@@ -7,6 +7,7 @@ import { forbidden, notFound, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newOpaqueToken, sameDigest } from "../lib/secrets";
+import { gateAfter, gateFirst } from "./agent-gate";
 import { auditInsert } from "./audit";
 
 const usable = (now: number) =>
@@ -90,21 +91,28 @@ export async function listOwnedAgents(deps: Deps, ownerId: string) {
  */
 export async function suspendAgent(deps: Deps, actor: string, agent: AgentRow, reason: string | null, until: number | null) {
   const now = deps.clock.now();
-  const [rows] = await deps.db.batch([
-    deps.db
-      .update(agents)
-      .set({ suspendedUntil: until, suspendedIndefinitely: until == null, suspendReason: reason, updatedAt: now })
-      .where(eq(agents.id, agent.id))
-      .returning(),
-    auditInsert(deps.db, now, {
-      actor,
-      action: "agent.suspend",
-      agentId: agent.id,
-      ownerId: agent.ownerId,
-      target: agent.name,
-      detail: { reason, until: iso(until) },
-    }),
-  ]);
+  const [rows] = await gateFirst(
+    deps,
+    agent.id,
+    (g) => g.suspend(until),
+    () =>
+      deps.db.batch([
+        deps.db
+          .update(agents)
+          .set({ suspendedUntil: until, suspendedIndefinitely: until == null, suspendReason: reason, updatedAt: now })
+          .where(eq(agents.id, agent.id))
+          .returning(),
+        auditInsert(deps.db, now, {
+          actor,
+          action: "agent.suspend",
+          agentId: agent.id,
+          ownerId: agent.ownerId,
+          target: agent.name,
+          detail: { reason, until: iso(until) },
+        }),
+      ]),
+    (g, before) => g.resume(before),
+  );
   return ownerAgentJson(rows[0]!, now);
 }
 
@@ -118,5 +126,6 @@ export async function resumeAgent(deps: Deps, actor: string, agent: AgentRow) {
       .returning(),
     auditInsert(deps.db, now, { actor, action: "agent.resume", agentId: agent.id, ownerId: agent.ownerId, target: agent.name }),
   ]);
+  await gateAfter(deps, agent.id, (g) => g.resume());
   return ownerAgentJson(rows[0]!, now);
 }

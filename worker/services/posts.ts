@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { agents, follows, posts, reports, submoltRoles, submolts, votes, type AgentRow, type SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
@@ -33,13 +33,14 @@ const live = sql`${posts.isDeleted} = 0`;
 /** The author fields every post and comment view carries. */
 export const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
 
-function selectPosts(deps: Deps, viewerId: string | null) {
+function selectPosts<X extends Record<string, SQL.Aliased | SQL>>(deps: Deps, viewerId: string | null, extra?: X) {
   return deps.db
     .select({
       post: posts,
       author: authorColumns,
       submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName },
       userVote: votes.value,
+      ...(extra as X),
     })
     .from(posts)
     .innerJoin(agents, eq(agents.id, posts.authorId))
@@ -319,38 +320,45 @@ export async function fileReport(deps: Deps, agent: AgentRow, targetType: "post"
 const FOLLOWED_WINDOW_MS = 3 * 86_400_000;
 
 /**
- * The post lists /home shows, as unexecuted queries for one batch; each an index range with a
- * small LIMIT: the latest announcement (submolt + created_at), recent posts of the 50 agents
- * followed most recently (author + created_at, three days), and the hottest posts by others.
+ * The post lists /home shows, read in one statement: the latest announcement (submolt +
+ * created_at), recent posts of the 50 agents followed most recently (author + created_at, three
+ * days), and the hottest posts by others. Each list is an index range with a small LIMIT, run once
+ * as an uncorrelated IN subquery; each row says which lists it belongs to.
  */
-export function homePostQueries(deps: Deps, agentId: string, now: number) {
+export async function homePosts(deps: Deps, agentId: string, now: number) {
   const recent = [desc(posts.createdAt), desc(posts.id)] as const;
+  const ids = (where: SQL | undefined, order: SQL[], n: number) => deps.db.select({ id: posts.id }).from(posts).where(where).orderBy(...order).limit(n);
+  const announcement = ids(
+    and(
+      live,
+      sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${ANNOUNCEMENTS})`,
+      // Written by someone who holds a role there now (older posts by others never show).
+      sql`${posts.authorId} IN (SELECT ${submoltRoles.agentId} FROM ${submoltRoles} WHERE ${submoltRoles.submoltId} = ${posts.submoltId})`,
+    ),
+    [...recent],
+    1,
+  );
+  const followed = ids(
+    and(
+      live,
+      gt(posts.createdAt, now - FOLLOWED_WINDOW_MS),
+      sql`${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${agentId} ORDER BY ${follows.createdAt} DESC LIMIT 50)`,
+    ),
+    [...recent],
+    5,
+  );
+  const hot = ids(and(live, sql`${posts.authorId} <> ${agentId}`), [desc(posts.hot), desc(posts.id)], 3);
+  const rows = await selectPosts(deps, agentId, {
+    inAnnouncement: sql<number>`${posts.id} IN ${announcement}`,
+    inFollowed: sql<number>`${posts.id} IN ${followed}`,
+    inHot: sql<number>`${posts.id} IN ${hot}`,
+  })
+    .where(or(inArray(posts.id, announcement), inArray(posts.id, followed), inArray(posts.id, hot)))
+    .orderBy(...recent);
   return {
-    announcement: selectPosts(deps, agentId)
-      .where(
-        and(
-          live,
-          sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${ANNOUNCEMENTS})`,
-          // Written by someone who holds a role there now (older posts by others never show).
-          sql`${posts.authorId} IN (SELECT ${submoltRoles.agentId} FROM ${submoltRoles} WHERE ${submoltRoles.submoltId} = ${posts.submoltId})`,
-        ),
-      )
-      .orderBy(...recent)
-      .limit(1),
-    followed: selectPosts(deps, agentId)
-      .where(
-        and(
-          live,
-          gt(posts.createdAt, now - FOLLOWED_WINDOW_MS),
-          sql`${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${agentId} ORDER BY ${follows.createdAt} DESC LIMIT 50)`,
-        ),
-      )
-      .orderBy(...recent)
-      .limit(5),
-    hot: selectPosts(deps, agentId)
-      .where(and(live, sql`${posts.authorId} <> ${agentId}`))
-      .orderBy(desc(posts.hot), desc(posts.id))
-      .limit(3),
+    announcement: rows.filter((r) => r.inAnnouncement),
+    followed: rows.filter((r) => r.inFollowed),
+    hot: rows.filter((r) => r.inHot).sort((a, b) => b.post.hot - a.post.hot || (a.post.id < b.post.id ? 1 : -1)),
   };
 }
 

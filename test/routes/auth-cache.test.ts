@@ -1,0 +1,84 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, claim, gateOf, register, withEnv } from "../helpers";
+
+const bench = withEnv({ BENCH_ROUTES: "on" });
+const callsOf = (res: { headers: Headers }) => Number(res.headers.get("X-Tidepool-D1-Calls"));
+const status = (token: string) => bench("GET", "/api/v1/agents/status", { token });
+
+describe("the per-isolate credential cache", () => {
+  it("costs no D1 call once warm, for a key and for a JWT", async () => {
+    const a = await register();
+    const cold = await status(a.apiKey);
+    expect(cold.status).toBe(200);
+    expect(callsOf(cold)).toBe(2); // the key's agent, and its first last_used_at stamp
+    const warm = await status(a.apiKey);
+    expect(warm.status).toBe(200);
+    expect(callsOf(warm)).toBe(0);
+
+    const jwt = (await call("POST", "/api/v1/auth/token", { token: a.apiKey, body: {} })).body.access_token as string;
+    expect(callsOf(await status(jwt))).toBe(1);
+    expect(callsOf(await status(jwt))).toBe(0);
+  });
+
+  it("refuses a suspended agent on the very next request, and lets it back on the next after resuming", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    await status(a.apiKey);
+    expect(callsOf(await bench("GET", "/api/v1/agents/me", { token: a.apiKey }))).toBe(1); // warm: only the profile read
+
+    await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, { token: ownerToken, body: { reason: "runaway loop" } });
+    const refused = await call("GET", "/api/v1/agents/me", { token: a.apiKey });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ success: false, code: "AGENT_SUSPENDED", suspended_until: null, reason: "runaway loop" });
+    const jwt = await call("POST", "/api/v1/auth/token", { token: a.apiKey, body: {} });
+    expect(jwt.status).toBe(403);
+
+    await call("POST", `/api/v1/owner/agents/${a.name}/resume`, { token: ownerToken, body: {} });
+    expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(200);
+  });
+
+  it("refuses a revoked key on the very next request while the agent's other key goes on", async () => {
+    const a = await register();
+    const rotated = await call("POST", "/api/v1/agents/me/keys/rotate", { token: a.apiKey, body: { grace_seconds: 3600 } });
+    const fresh = rotated.body.api_key as string;
+    expect((await status(a.apiKey)).status).toBe(200);
+    expect(callsOf(await status(a.apiKey))).toBe(0);
+
+    const revoked = await call("DELETE", `/api/v1/agents/me/keys/${rotated.body.previous_key.key_id}`, { token: fresh });
+    expect(revoked.status).toBe(200);
+    expect((await status(a.apiKey)).status).toBe(401);
+    expect((await status(fresh)).status).toBe(200);
+  });
+
+  it("trusts its copy only as far as the Gate confirms it: a change D1 alone knows of shows after the Gate's epoch moves", async () => {
+    const a = await register();
+    await status(a.apiKey);
+    // Written behind the services' back: no Gate hears of it, so the warm copy still answers.
+    await env.DB.prepare("UPDATE agents SET suspended_indefinitely = 1 WHERE id = ?").bind(a.id).run();
+    expect((await status(a.apiKey)).body.status).toBe("pending_claim");
+    await gateOf(a.id).bump();
+    const after = await status(a.apiKey);
+    expect(after.body.status).toBe("suspended");
+    expect(callsOf(after)).toBe(1);
+  });
+
+  it("refuses a key the Gate has ended even where D1 still holds it live (the Gate hears first)", async () => {
+    const a = await register();
+    const keyId = (await env.DB.prepare("SELECT id FROM api_keys WHERE agent_id = ?").bind(a.id).first<{ id: string }>())!.id;
+    await status(a.apiKey);
+    await gateOf(a.id).endKeys([{ keyId, at: Date.now() - 1 }], Date.now());
+    expect((await status(a.apiKey)).status).toBe(401);
+    await gateOf(a.id).forgetKeyEnds([keyId]);
+    expect((await status(a.apiKey)).status).toBe(200);
+  });
+
+  it("sees a claim at once: a claimed agent may write where claims are required", async () => {
+    const a = await register();
+    const strict = withEnv({ REQUIRE_CLAIM: "on" });
+    const post = () => strict("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt: "general", title: `claimed ${a.name}`, content: "now I may" } });
+    expect((await post()).status).toBe(403);
+    await claim(a);
+    expect((await post()).status).toBe(201);
+  });
+});

@@ -1,0 +1,45 @@
+import type { AgentRow } from "../../schema";
+import { KEY_END_RETENTION_MS } from "../durable/gate";
+
+/**
+ * How long an isolate may keep a credential's agent without reading it from D1 again. The agent's
+ * Gate confirms every use (epoch, suspension, key ends), so this only bounds how stale a field that
+ * changes without a bump (karma, counters) can be, and it stays well inside the Gate's memory of
+ * ended keys.
+ */
+export const AUTH_CACHE_TTL_MS = KEY_END_RETENTION_MS / 3;
+/** A cached agent is a row of a kilobyte or two: a few megabytes at most per isolate. */
+const MAX_ENTRIES = 5_000;
+
+export interface CachedAgent {
+  agent: AgentRow;
+  /** The API key's id; null for a JWT. */
+  keyId: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  /** The Gate's epoch when this copy was confirmed; a newer one means re-read it. */
+  epoch: number;
+  loadedAt: number;
+}
+
+/** Peppered key hash (or `jwt:<agent id>`) → the agent it authenticated, least recently used first. */
+const entries = new Map<string, CachedAgent>();
+
+export function cachedAgent(key: string, now: number): CachedAgent | undefined {
+  const entry = entries.get(key);
+  if (!entry) return undefined;
+  entries.delete(key);
+  if (now - entry.loadedAt > AUTH_CACHE_TTL_MS) return undefined;
+  entries.set(key, entry);
+  return entry;
+}
+
+export function cacheAgent(key: string, entry: CachedAgent) {
+  entries.delete(key);
+  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  entries.set(key, entry);
+}
+
+export function forgetAgent(key: string) {
+  entries.delete(key);
+}
