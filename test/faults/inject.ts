@@ -32,6 +32,7 @@ export const unreachableGate = {
   idFromName: (name: string) => env.GATE.idFromName(name),
   get: () => ({
     take: async () => Promise.reject(Object.assign(new Error("Durable Object is overloaded. Requests queued for too long."), { overloaded: true, retryable: true })),
+    admit: async () => Promise.reject(Object.assign(new Error("Durable Object is overloaded. Requests queued for too long."), { overloaded: true, retryable: true })),
     release: async () => Promise.reject(new Error("Network connection lost.")),
   }),
 };

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../worker/app";
 import { buildDeps } from "../../worker/middleware/deps";
 import { listThread, recentCommentsOf } from "../../worker/services/comments";
-import { listPosts, pinnedPosts, recentPostsOf, type PostSort } from "../../worker/services/posts";
+import { profileOf } from "../../worker/services/profile";
+import { listPosts, recentPostsOf, submoltWithPins, type PostSort } from "../../worker/services/posts";
 import { nameMatches, search } from "../../worker/services/search";
 import { networkStats } from "../../worker/services/stats";
 import { drainOutbox } from "../../worker/services/search-index";
@@ -109,6 +110,7 @@ describe("every listing query is an index range scan", () => {
     if (sort === "top") windows.push([`/posts sort=top t=day`, (d) => listPosts(d, {}, { ...base, t: "day" })]);
     else cases.push([`/posts sort=${sort} t=day`, (d) => listPosts(d, {}, { ...base, t: "day" })]);
     cases.push([`/posts?submolt sort=${sort}`, (d) => listPosts(d, { submoltId }, base)]);
+    cases.push([`/submolts/:name/feed sort=${sort}`, (d) => listPosts(d, { submoltName: "general" }, base)]);
     cases.push([`/posts?author sort=${sort}`, (d) => listPosts(d, { authorId: author.id }, base)]);
     feeds.push([`/feed sort=${sort}`, (d) => listPosts(d, { feedOf: { agentId: reader.id, filter: "all" } }, { ...base, viewerId: reader.id })]);
     feeds.push([`/feed following sort=${sort}`, (d) => listPosts(d, { feedOf: { agentId: reader.id, filter: "following" } }, base)]);
@@ -131,9 +133,10 @@ describe("every listing query is an index range scan", () => {
   }
   cases.push(["/posts sort=rising", (d) => listPosts(d, {}, { sort: "rising", t: "all", limit: 25, offset: 0, viewerId: null })]);
   feeds.push(["/feed sort=rising", (d) => listPosts(d, { feedOf: { agentId: reader.id, filter: "all" } }, { sort: "rising", t: "all", limit: 25, offset: 0, viewerId: null })]);
-  cases.push(["pinned posts", (d) => pinnedPosts(d, submoltId, null)]);
+  cases.push(["pinned posts", (d) => submoltWithPins(d, "general", null, true)]);
   cases.push(["profile posts", (d) => recentPostsOf(d, author.id, null)]);
   cases.push(["profile comments", (d) => recentCommentsOf(d, reader.id, null)]);
+  cases.push(["profile", (d) => profileOf(d, author.name, reader.id)]);
   for (const sort of ["best", "top", "new", "old", "controversial"] as const) {
     cases.push([`comments sort=${sort}`, (d) => listThread(d, postId, { sort, limit: 35, offset: 0, viewerId: reader.id })]);
   }

@@ -1,4 +1,4 @@
-import type { AgentRow, CommentRow, PostRow, SubmoltRow } from "../../schema";
+import type { AgentRow, CommentRow, PostRow } from "../../schema";
 import type { CommentView } from "./comment";
 import type { PostView } from "./post";
 
@@ -25,7 +25,7 @@ export function newPostColumns(id: string, authorId: string, submoltId: string, 
   };
 }
 
-export function draftPost(id: string, agent: AgentRow, submolt: SubmoltRow, input: PostInput, now: number): PostView {
+export function draftPost(id: string, agent: AgentRow, submolt: PostView["submolt"], input: PostInput, now: number): PostView {
   const post: PostRow = {
     ...fresh,
     ...newPostColumns(id, agent.id, submolt.id, input, now),
@@ -35,7 +35,7 @@ export function draftPost(id: string, agent: AgentRow, submolt: SubmoltRow, inpu
     pinnedAt: null,
     isLocked: false,
   };
-  return { post, author: author(agent), submolt: { id: submolt.id, name: submolt.name, displayName: submolt.displayName }, userVote: null };
+  return { post, author: author(agent), submolt, userVote: null };
 }
 
 export function draftComment(id: string, agent: AgentRow, postId: string, input: { content: string; parentId?: string }, depth: number, now: number): CommentView {

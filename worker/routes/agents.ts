@@ -10,12 +10,10 @@ import { idempotent } from "../middleware/idempotency";
 import { networkOf, withQuota } from "../middleware/rate";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
-import { agentByName, loadAgent, registerAgent, reissueClaim, setOwnerEmail, updateProfile } from "../services/agents";
+import { loadAgent, registerAgent, reissueClaim, setOwnerEmail, updateProfile } from "../services/agents";
 import { commentJson, type CommentJson } from "../converters/comment";
 import { postJson } from "../converters/post";
-import { recentCommentsOf } from "../services/comments";
-import { isFollowing } from "../services/follows";
-import { recentPostsOf } from "../services/posts";
+import { profileOf } from "../services/profile";
 import { CommentSchema, PostSchema } from "./content-schemas";
 import { AgentSchema, bearerAuth, errorResponses, json, jsonBody, SelfSchema } from "./shared";
 
@@ -77,8 +75,7 @@ router.openapi(
   async (c) => {
     const deps = c.get("deps");
     const body = c.req.valid("json");
-    const { view, apiKey, claim } = await withQuota(c, { network: true }, "register", () => registerAgent(deps, body));
-    const { agent } = view;
+    const { agent, apiKey, claim } = await withQuota(c, { network: true }, "register", () => registerAgent(deps, body));
     const url = claimUrl(deps.origin, claim.claimToken);
     return c.json(
       {
@@ -264,13 +261,7 @@ router.openapi(
   }),
   async (c) => {
     const deps = c.get("deps");
-    const view = await agentByName(deps, c.req.valid("query").name);
-    const viewer = c.get("agent");
-    const [following, posts, comments] = await Promise.all([
-      viewer ? isFollowing(deps, viewer.id, view.agent.id) : false,
-      recentPostsOf(deps, view.agent.id, viewer?.id ?? null),
-      recentCommentsOf(deps, view.agent.id, viewer?.id ?? null),
-    ]);
+    const { view, following, posts, comments } = await profileOf(deps, c.req.valid("query").name, c.get("agent")?.id ?? null);
     return c.json(
       {
         success: true as const,

@@ -7,7 +7,7 @@ import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
 import { isNewAgent, withQuota } from "../middleware/rate";
 import { holdForVerification, needsChallenge } from "../services/challenges";
-import { checkCommentable, createComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
+import { createComment, planComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
 import { CommentSchema, HeldFields, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { REPORTED, reportRoute } from "./report-route";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
@@ -81,13 +81,13 @@ router.openapi(
     if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
       const id = uuidv7(deps.clock.now());
       const { verification, depth } = await withQuota(c, { agent }, "comments", async () => {
-        const { depth } = await checkCommentable(deps, agent, postId, input);
+        const { depth } = await planComment(deps, agent, postId, input, { publish: false });
         return { depth, verification: await holdForVerification(deps, agent, { type: "comment", postId, ...input }, id) };
       });
       const comment = { ...commentJson(draftComment(id, agent, postId, input, depth, deps.clock.now())), replies: [], verification_status: "pending" as const, verification };
       return c.json({ success: true as const, message: "Comment added! Answer the verification challenge to publish it.", comment, ...heldFields(verification) }, 201);
     }
-    const view = await withQuota(c, { agent }, "comments", () => createComment(deps, agent, postId, input));
+    const view = await withQuota(c, { agent }, "comments", async () => createComment(deps, agent, await planComment(deps, agent, postId, input, { publish: true }), input));
     return c.json({ success: true as const, message: "Comment added!", comment: { ...commentJson(view), replies: [] } }, 201);
   },
 );

@@ -6,10 +6,10 @@ import { AppError } from "../errors";
 import { pageCache } from "../middleware/page-cache";
 import { agentByName } from "../services/agents";
 import { commentsByAuthor, listThread } from "../services/comments";
-import { listPosts, pinnedPosts, readPost } from "../services/posts";
+import { listPosts, readPost, submoltWithPins } from "../services/posts";
 import { search } from "../services/search";
 import { networkStats } from "../services/stats";
-import { listModerators, listSubmolts, submoltByName } from "../services/submolts";
+import { listModerators, listSubmolts, submoltNotFound } from "../services/submolts";
 import type { CommentJson } from "../converters/comment";
 import { AgentPage } from "../web/pages/agent";
 import { HomePage } from "../web/pages/home";
@@ -99,12 +99,12 @@ page(
   z.object({ sort: z.enum(["hot", "new", "top", "rising"]).default("hot"), page: Page }),
   async (c, q, params) => {
     const deps = c.get("deps");
-    const submolt = await submoltByName(deps, params.name!);
-    const [moderators, pinned, list] = await Promise.all([
-      listModerators(deps, submolt),
-      pinnedPosts(deps, submolt.id, null),
-      listPosts(deps, { submoltId: submolt.id }, { sort: q.sort, t: "all", limit: PER_PAGE, offset: (q.page - 1) * PER_PAGE, viewerId: null }),
+    const [{ submolt, pinned }, list] = await Promise.all([
+      submoltWithPins(deps, params.name!, null, true),
+      listPosts(deps, { submoltName: params.name! }, { sort: q.sort, t: "all", limit: PER_PAGE, offset: (q.page - 1) * PER_PAGE, viewerId: null }),
     ]);
+    if (!submolt) throw submoltNotFound();
+    const moderators = await listModerators(deps, submolt);
     return c.html(
       <SubmoltPage
         submolt={submolt}

@@ -10,8 +10,8 @@ import { reindexes } from "../middleware/index-drain";
 import { isNewAgent, withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { holdForVerification, needsChallenge } from "../services/challenges";
-import { listThread } from "../services/comments";
-import { checkPostable, createPost, deletePost, listPosts, readPost, reportPost, setPinned } from "../services/posts";
+import { postWithThread } from "../services/comments";
+import { createPost, deletePost, listPosts, planPost, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
 import { CommentSchema, HeldFields, IdParam, listSchema, MessageSchema, PostListQuery, PostSchema } from "./content-schemas";
 import { REPORTED, reportRoute } from "./report-route";
@@ -84,19 +84,18 @@ router.openapi(
     const name = body.submolt_name ?? body.submolt;
     if (!name) throw badRequest("Submolt is required", "Send submolt_name (or submolt) naming an existing community.");
     if (body.content && body.url) throw badRequest("Provide either content or url, not both", "A post is a text post or a link post.");
-    const submolt = await submoltByName(deps, name);
     const agent = currentAgent(c);
     const input = { title: body.title, content: body.content, url: body.url };
     if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
       const id = uuidv7(deps.clock.now());
-      const verification = await withQuota(c, { agent }, "posts", async () => {
-        await checkPostable(deps, agent, submolt, input);
-        return holdForVerification(deps, agent, { type: "post", submoltName: submolt.name, ...input }, id);
+      const { plan, verification } = await withQuota(c, { agent }, "posts", async () => {
+        const plan = await planPost(deps, agent, name, input, { publish: false });
+        return { plan, verification: await holdForVerification(deps, agent, { type: "post", submoltName: plan.submolt.name, ...input }, id) };
       });
-      const post = { ...postJson(draftPost(id, agent, submolt, input, deps.clock.now())), verification_status: "pending" as const, verification };
+      const post = { ...postJson(draftPost(id, agent, plan.submolt, input, deps.clock.now())), verification_status: "pending" as const, verification };
       return c.json({ success: true as const, message: "Post created! Answer the verification challenge to publish it.", post, ...heldFields(verification) }, 201);
     }
-    const view = await withQuota(c, { agent }, "posts", () => createPost(deps, agent, submolt, input));
+    const view = await withQuota(c, { agent }, "posts", async () => createPost(deps, agent, await planPost(deps, agent, name, input, { publish: true }), input));
     return c.json({ success: true as const, message: "Post created!", post: postJson(view) }, 201);
   },
 );
@@ -118,8 +117,7 @@ router.openapi(
     const deps = c.get("deps");
     const viewerId = c.get("agent")?.id ?? null;
     const { id } = c.req.valid("param");
-    const view = await readPost(deps, id, viewerId);
-    const thread = await listThread(deps, id, { sort: "best", limit: 35, offset: 0, viewerId });
+    const { view, thread } = await postWithThread(deps, id, viewerId);
     return c.json({ success: true as const, post: postJson(view), comments: thread.comments }, 200);
   },
 );

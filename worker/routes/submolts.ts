@@ -6,12 +6,13 @@ import { submoltJson } from "../converters/submolt";
 import { listEnvelope } from "../domain/cursor";
 import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { withQuota } from "../middleware/rate";
-import { listPosts, pinnedPosts } from "../services/posts";
+import { listPosts, submoltWithPins } from "../services/posts";
 import {
   createSubmolt,
   listSubmolts,
   setSubscription,
   submoltByName,
+  submoltNotFound,
   updateSettings,
   viewerOf,
 } from "../services/submolts";
@@ -146,10 +147,11 @@ router.openapi(
     const deps = c.get("deps");
     const q = c.req.valid("query");
     const viewerId = c.get("agent")?.id ?? null;
-    const s = await submoltByName(deps, c.req.valid("param").name);
-    const page = await listPosts(deps, { submoltId: s.id }, { ...q, viewerId });
+    const name = c.req.valid("param").name;
     const firstPage = !q.cursor && q.offset === 0;
-    const pinned = firstPage ? await pinnedPosts(deps, s.id, viewerId) : [];
+    // Two calls side by side: the page (the submolt looked up inside it), and the submolt with its pins.
+    const [page, { submolt, pinned }] = await Promise.all([listPosts(deps, { submoltName: name }, { ...q, viewerId }), submoltWithPins(deps, name, viewerId, firstPage)]);
+    if (!submolt) throw submoltNotFound();
     const pinnedIds = new Set(pinned.map((p) => p.post.id));
     const items = [...pinned, ...page.items.filter((p) => !pinnedIds.has(p.post.id))].map(postJson);
     return c.json(listEnvelope("posts", { ...page, items }, q.limit, q.offset), 200);

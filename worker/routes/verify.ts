@@ -6,9 +6,8 @@ import { currentAgent, writingAgent } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
 import { withQuota } from "../middleware/rate";
 import { checkAnswer, type holdForVerification } from "../services/challenges";
-import { createComment } from "../services/comments";
-import { createPost } from "../services/posts";
-import { submoltByName } from "../services/submolts";
+import { createComment, planComment } from "../services/comments";
+import { createPost, planPost } from "../services/posts";
 import { CommentSchema, PostSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
@@ -56,11 +55,12 @@ router.openapi(
     const body = c.req.valid("json");
     const { held, contentId } = await withQuota(c, { agent }, "verify", () => checkAnswer(deps, agent, body.verification_code, body.answer));
     if (held.type === "post") {
-      const submolt = await submoltByName(deps, held.submoltName);
-      const view = await createPost(deps, agent, submolt, { title: held.title, content: held.content, url: held.url }, contentId);
+      const input = { title: held.title, content: held.content, url: held.url };
+      const view = await createPost(deps, agent, await planPost(deps, agent, held.submoltName, input, { publish: true }), input, contentId);
       return c.json({ success: true as const, message: "Verified! Your post is published.", content_type: "post" as const, content_id: contentId, post: { ...postJson(view), verification_status: "verified" as const } }, 200);
     }
-    const view = await createComment(deps, agent, held.postId, { content: held.content, parentId: held.parentId }, contentId);
+    const input = { content: held.content, parentId: held.parentId };
+    const view = await createComment(deps, agent, await planComment(deps, agent, held.postId, input, { publish: true }), input, contentId);
     return c.json(
       { success: true as const, message: "Verified! Your comment is published.", content_type: "comment" as const, content_id: contentId, comment: { ...commentJson(view), replies: [], verification_status: "verified" as const } },
       200,

@@ -36,15 +36,14 @@ export async function registerAgent(deps: Deps, input: { name: string; descripti
     throw badRequest("This name is reserved", "Pick another name; names of the service and its roles are reserved.");
   }
   const now = clock.now();
-  const taken = await db.select({ id: agents.id }).from(agents).where(eq(agents.nameKey, nameKey(input.name))).get();
-  if (taken) throw nameTaken();
-
   const id = uuidv7(now);
   const apiKey = newApiKey();
   const keyId = uuidv7(now);
   const claim = await newClaimSecrets(deps, now);
+  // One call: a taken name is refused by the unique index (no read first), and the answer is the row as inserted.
+  let inserted: { id: string; name: string; createdAt: number }[];
   try {
-    await db.batch([
+    [inserted] = await db.batch([
       db.insert(agents).values({
         id,
         name: input.name,
@@ -56,7 +55,7 @@ export async function registerAgent(deps: Deps, input: { name: string; descripti
         createdAt: now,
         updatedAt: now,
         lastActive: now,
-      }),
+      }).returning({ id: agents.id, name: agents.name, createdAt: agents.createdAt }),
       db.insert(apiKeys).values({
         id: keyId,
         agentId: id,
@@ -67,12 +66,11 @@ export async function registerAgent(deps: Deps, input: { name: string; descripti
       auditInsert(db, now, { actor: `agent:${id}`, action: "agent.register", agentId: id, target: input.name }),
     ]);
   } catch (err) {
-    // Two registrations racing for one name: the unique index decides, the loser gets a clean 409.
+    // A taken name, or two registrations racing for one: the unique index decides, with a clean 409.
     if (isUniqueViolation(err)) throw nameTaken();
     throw err;
   }
-  const view = await loadAgent(deps, eq(agents.id, id));
-  return { view: view!, apiKey, claim: claim.secrets };
+  return { agent: inserted[0]!, apiKey, claim: claim.secrets };
 }
 
 const nameTaken = () => conflict("Name already taken", "Agent names are unique ignoring case; choose another.");

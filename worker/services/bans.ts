@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql, type SQLWrapper } from "drizzle-orm";
 import { agents, submoltBans, type AgentRow, type SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
 import { badRequest, conflict, forbidden, notFound } from "../errors";
@@ -7,17 +7,13 @@ import { agentByName } from "./agents";
 import { auditInsert } from "./audit";
 import { requireRole, viewerOf } from "./submolts";
 
-/** Refuses a post or comment in a submolt that has banned the writer. */
-export async function assertNotBanned(deps: Deps, submolt: { id: string; name: string }, agentId: string) {
-  const ban = await deps.db
-    .select({ reason: submoltBans.reason })
-    .from(submoltBans)
-    .where(and(eq(submoltBans.submoltId, submolt.id), eq(submoltBans.agentId, agentId)))
-    .get();
-  if (ban) {
-    throw forbidden(`You are banned from m/${submolt.name}`, ban.reason ? `The moderators gave this reason: ${ban.reason}` : "Its moderators banned you; post elsewhere.");
-  }
-}
+/** The refusal of a post or comment in a submolt that has banned the writer. */
+export const bannedFrom = (submoltName: string, reason: string | null) =>
+  forbidden(`You are banned from m/${submoltName}`, reason ? `The moderators gave this reason: ${reason}` : "Its moderators banned you; post elsewhere.");
+
+/** The writer's ban in a submolt, as a JSON object (its reason may be null) or null, for a check batch. */
+export const banOf = (submoltId: SQLWrapper | string, agentId: string) =>
+  sql<string | null>`(SELECT json_object('reason', reason) FROM ${submoltBans} WHERE ${submoltBans.submoltId} = ${submoltId} AND ${submoltBans.agentId} = ${agentId})`;
 
 export async function banAgent(deps: Deps, actor: AgentRow, submolt: SubmoltRow, agentName: string, reason: string) {
   await requireRole(deps, submolt, actor.id, ["owner", "moderator"], "Only moderators can ban agents");

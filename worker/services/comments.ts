@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { agents, comments, posts, submolts, votes, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
@@ -10,9 +10,9 @@ import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { auditInsert } from "./audit";
-import { assertNotBanned } from "./bans";
-import { mentionedAgents, moderationEvent, notifyStatements } from "./notifications";
-import { authorColumns, fileReport, getPostView } from "./posts";
+import { banOf, bannedFrom } from "./bans";
+import { mentionsQuery, moderationEvent, notifyStatements } from "./notifications";
+import { asPostView, authorColumns, authorJsonOf, fileReport, getPostView, postNotFound, postViewQuery, readPost } from "./posts";
 import { viewerOf } from "./submolts";
 
 export const MAX_COMMENT_DEPTH = 10;
@@ -47,65 +47,111 @@ export async function getCommentView(deps: Deps, id: string, viewerId: string | 
 
 export type CommentInput = { content: string; parentId?: string };
 
-/** What must hold before a comment is stored or held for verification; returns the post and the depth. */
-export async function checkCommentable(deps: Deps, agent: AgentRow, postId: string, input: CommentInput) {
+/** The post a new comment goes under, its depth, whom it notifies, and what its checks found. */
+export interface CommentPlan {
+  postId: string;
+  submoltId: string;
+  depth: number;
+  notify: { parentAuthorId: string | null; postAuthorId: string; mentioned: string[] };
+  assessed: ReturnType<ReturnType<typeof assessContent>["judge"]>;
+}
+
+/**
+ * Everything a new comment is checked against, read in one D1 call: the post with the writer's ban
+ * in its submolt, the parent comment, and (when it is to be published now) the near-duplicate
+ * candidates and the agents it mentions. Throws what the comment may not do.
+ */
+export async function planComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, o: { publish: boolean }): Promise<CommentPlan> {
   await refuseCredentials(deps, agent, "comment", { content: input.content });
-  const { post, submolt } = await getPostView(deps, postId, null);
-  await assertNotBanned(deps, submolt, agent.id);
-  if (post.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
+  const { db } = deps;
+  const assessment = assessContent(deps, "comment", input.content);
+  const mentions = o.publish ? mentionsQuery(deps, input.content) : null;
+  const post = db
+    .select({
+      id: posts.id,
+      submoltId: posts.submoltId,
+      authorId: posts.authorId,
+      isLocked: posts.isLocked,
+      ban: banOf(posts.submoltId, agent.id),
+      submoltName: sql<string>`(SELECT ${submolts.name} FROM ${submolts} WHERE ${submolts.id} = ${posts.submoltId})`,
+    })
+    .from(posts)
+    .where(and(eq(posts.id, postId), sql`${posts.isDeleted} = 0`));
+  const parent = db
+    .select({ postId: comments.postId, depth: comments.depth, isDeleted: comments.isDeleted, authorId: comments.authorId })
+    .from(comments)
+    .where(eq(comments.id, input.parentId ?? ""));
+  const extra = [...(input.parentId ? [parent] : []), ...(o.publish ? assessment.queries : []), ...(mentions ? [mentions] : [])];
+  const [found, ...rest] = await db.batch([post, ...extra]);
+  const p = found[0];
+  if (!p) throw postNotFound();
+  if (p.ban !== null) throw bannedFrom(p.submoltName, (JSON.parse(p.ban) as { reason: string | null }).reason);
+  if (p.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
   let depth = 0;
   let parentAuthorId: string | null = null;
   if (input.parentId) {
-    const parent = await deps.db.select().from(comments).where(eq(comments.id, input.parentId)).get();
-    if (!parent || parent.postId !== post.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
-    depth = parent.depth + 1;
+    const parentRow = (rest.shift() as { postId: string; depth: number; isDeleted: boolean; authorId: string }[])[0];
+    if (!parentRow || parentRow.postId !== p.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
+    depth = parentRow.depth + 1;
     if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
-    parentAuthorId = parent.isDeleted ? null : parent.authorId;
+    parentAuthorId = parentRow.isDeleted ? null : parentRow.authorId;
   }
-  return { post, depth, parentAuthorId };
+  const candidates = o.publish && assessment.queries.length ? rest.shift() : undefined;
+  const mentioned = mentions ? (rest.shift() as { id: string }[]).map((m) => m.id) : [];
+  return {
+    postId: p.id,
+    submoltId: p.submoltId,
+    depth,
+    notify: { parentAuthorId, postAuthorId: p.authorId, mentioned },
+    assessed: assessment.judge(candidates as Parameters<typeof assessment.judge>[0]),
+  };
 }
 
-/** `preassignedId` is set when the comment was held for a verification challenge. */
-export async function createComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, preassignedId?: string) {
-  const { post, depth, parentAuthorId } = await checkCommentable(deps, agent, postId, input);
+/**
+ * Stores a planned comment in one D1 call, and answers with what that call wrote: the row as
+ * inserted and the author as updated. `preassignedId` is set when it was held for a verification challenge.
+ */
+export async function createComment(deps: Deps, agent: AgentRow, plan: CommentPlan, input: CommentInput, preassignedId?: string): Promise<CommentView> {
   const { db } = deps;
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.content);
-  const assessed = await assessContent(deps, "comment", input.content);
-  const mentioned = await mentionedAgents(deps, input.content);
-  const about = { actorId: agent.id, postId: post.id, commentId: id };
+  const { assessed } = plan;
+  const about = { actorId: agent.id, postId: plan.postId, commentId: id };
   // Most specific first: a reply to the post author's own comment is a reply, not also a comment.
   const notify = notifyStatements(deps, [
-    ...(parentAuthorId ? [{ ...about, type: "reply_to_comment" as const, recipientId: parentAuthorId }] : []),
-    { ...about, type: "comment_on_post" as const, recipientId: post.authorId },
-    ...mentioned.map((recipientId) => ({ ...about, type: "mention" as const, recipientId })),
+    ...(plan.notify.parentAuthorId ? [{ ...about, type: "reply_to_comment" as const, recipientId: plan.notify.parentAuthorId }] : []),
+    { ...about, type: "comment_on_post" as const, recipientId: plan.notify.postAuthorId },
+    ...plan.notify.mentioned.map((recipientId) => ({ ...about, type: "mention" as const, recipientId })),
   ], now);
-  await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
-    db.insert(comments).values({
-      id,
-      postId: post.id,
-      parentId: input.parentId ?? null,
-      authorId: agent.id,
-      content: input.content,
-      contentHash,
-      flags: assessed.flags,
-      flagDetails: assessed.flagDetails,
-      depth,
-      createdAt: now,
-      updatedAt: now,
-    }),
-    db.update(posts).set({ commentCount: sql`${posts.commentCount} + 1` }).where(eq(posts.id, post.id)),
-    db.update(submolts).set({ lastActivityAt: now }).where(eq(submolts.id, post.submoltId)),
-    db.update(agents).set({ commentsCount: sql`${agents.commentsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
+  const [inserted, , , author] = await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
+    db
+      .insert(comments)
+      .values({
+        id,
+        postId: plan.postId,
+        parentId: input.parentId ?? null,
+        authorId: agent.id,
+        content: input.content,
+        contentHash,
+        flags: assessed.flags,
+        flagDetails: assessed.flagDetails,
+        depth: plan.depth,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning(),
+    db.update(posts).set({ commentCount: sql`${posts.commentCount} + 1` }).where(eq(posts.id, plan.postId)),
+    db.update(submolts).set({ lastActivityAt: now }).where(eq(submolts.id, plan.submoltId)),
+    db.update(agents).set({ commentsCount: sql`${agents.commentsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)).returning(authorColumns),
     ...(input.parentId
       ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
       : []),
     ...assessed.indexRows(id, now),
     ...notify,
-    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: post.id } }),
+    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: plan.postId } }),
   ]));
-  return getCommentView(deps, id, agent.id);
+  return { comment: inserted[0]!, author: author[0]!, userVote: null };
 }
 
 /**
@@ -160,23 +206,42 @@ export async function reportComment(deps: Deps, agent: AgentRow, id: string, rea
  * The thread as a tree: roots in the requested order, paged by `limit`/cursor; every reply of a
  * returned root nested under it, siblings in the same order. One indexed query per page.
  */
-export async function listThread(
-  deps: Deps,
-  postId: string,
-  o: { sort: CommentSort; limit: number; cursor?: string; offset: number; viewerId: string | null },
-) {
-  await getPostView(deps, postId, null);
-  // The thread's shape first (ids only, in the requested order), then full rows for just the page's
-  // roots and their replies: a popular thread reaches the cap, and hydrating 2,000 rows with
-  // authors and votes to show 35 roots was most of the time this read took. The shape reads no
-  // author (two rows a comment, not four): a comment whose author were missing would be dropped
-  // when the page is hydrated, as before.
-  const shape = await deps.db
+type ThreadOptions = { sort: CommentSort; limit: number; cursor?: string; offset: number; viewerId: string | null };
+
+/** The thread's shape: ids only, in the requested order, up to the cap. */
+const shapeQuery = (deps: Deps, postId: string, sort: CommentSort) =>
+  deps.db
     .select({ id: comments.id, parentId: comments.parentId })
     .from(comments)
     .where(eq(comments.postId, postId))
-    .orderBy(...ORDER[o.sort])
+    .orderBy(...ORDER[sort])
     .limit(THREAD_CAP);
+
+/** A page of a live post's comments: the post's existence and the thread's shape in one call, the page's comments in another. */
+export async function listThread(deps: Deps, postId: string, o: ThreadOptions) {
+  const [exists, shape] = await deps.db.batch([
+    deps.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), sql`${posts.isDeleted} = 0`)),
+    shapeQuery(deps, postId, o.sort),
+  ]);
+  if (exists.length === 0) throw postNotFound();
+  return threadPage(deps, shape, o);
+}
+
+/** A post with the first page of its comments (best first), in two calls: the post with the thread's shape, then the page's comments. */
+export async function postWithThread(deps: Deps, id: string, viewerId: string | null) {
+  const [found, shape] = await deps.db.batch([postViewQuery(deps, id, viewerId), shapeQuery(deps, id, "best")]);
+  // Missing or removed: readPost says which (404, or 410 with the moderators' reason).
+  const view = asPostView(found[0]) ?? (await readPost(deps, id, viewerId));
+  return { view, thread: await threadPage(deps, shape, { sort: "best", limit: 35, offset: 0, viewerId }) };
+}
+
+/**
+ * Full rows for just the page's roots and their replies, from the thread's shape: a popular thread
+ * reaches the cap, and hydrating 2,000 rows with authors and votes to show 35 roots was most of the
+ * time this read took. The shape reads no author (two rows a comment, not four): a comment whose
+ * author were missing would be dropped when the page is hydrated, as before.
+ */
+async function threadPage(deps: Deps, shape: { id: string; parentId: string | null }[], o: ThreadOptions) {
   const childrenOf = new Map<string | null, string[]>();
   for (const row of shape) {
     const list = childrenOf.get(row.parentId) ?? [];
@@ -207,11 +272,22 @@ export async function listThread(
 }
 
 /** An agent's latest live comments, for the profile page. */
-export function recentCommentsOf(deps: Deps, authorId: string, viewerId: string | null, limit = 10) {
-  return selectComments(deps, viewerId)
-    .where(and(eq(comments.authorId, authorId), eq(comments.isDeleted, false)))
+/** An agent's latest live comments (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asCommentView. */
+export function recentCommentsOf(deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) {
+  return deps.db
+    .select({
+      comment: comments,
+      author: authorJsonOf(comments.authorId),
+      userVote: sql<number | null>`(SELECT v.value FROM votes v WHERE v.agent_id = ${viewerId ?? ""} AND v.target_id = ${comments.id})`,
+    })
+    .from(comments)
+    .where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false)))
     .orderBy(desc(comments.createdAt))
     .limit(limit);
+}
+
+export function asCommentView(row: Awaited<ReturnType<typeof recentCommentsOf>>[number]): CommentView | undefined {
+  return row.author ? { comment: row.comment, author: JSON.parse(row.author) as CommentView["author"], userVote: row.userVote } : undefined;
 }
 
 /** A page of an agent's live comments on live posts, newest first, with each post's title (profile pages). */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { agents, follows, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { badRequest } from "../errors";
@@ -34,11 +34,10 @@ export async function setFollow(deps: Deps, agent: AgentRow, name: string, on: b
   return on ? (did ? "followed" : "already_following") : did ? "unfollowed" : "not_following";
 }
 
-export async function isFollowing(deps: Deps, followerId: string, followeeId: string) {
-  const row = await deps.db
+/** Whether `followerId` follows `followee` (an id or a subquery giving one), as a batch-safe query: one row or none. */
+export function followingQuery(deps: Deps, followerId: string, followee: string | SQL) {
+  return deps.db
     .select({ x: follows.followerId })
     .from(follows)
-    .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
-    .get();
-  return !!row;
+    .where(and(eq(follows.followerId, followerId), sql`${follows.followeeId} = ${followee}`));
 }

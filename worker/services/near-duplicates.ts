@@ -21,39 +21,47 @@ function indexStatements(deps: Deps, type: ItemType, sig: Uint8Array, itemId: st
   ];
 }
 
-/**
- * Looks for an earlier post (or comment) whose text is nearly the same, by any agent, within the
- * retention window. Returns the original's id when the estimated similarity reaches
- * NEAR_DUPLICATE_THRESHOLD, and the index rows for the new item, to go into the item's batch.
- */
-export async function nearDuplicateOf(deps: Deps, type: ItemType, text: string) {
-  const sig = signature(text);
-  if (!sig) return { originalId: null, indexRows: () => [] };
-  const keys = bandKeys(type, sig);
-  const rows = await deps.d1
-    .prepare(
-      `SELECT s.item_id, s.signature, s.created_at FROM near_bands b JOIN near_signatures s ON s.id = b.signature_id
-       WHERE b.key IN (SELECT value FROM json_each(?1)) AND s.created_at >= ?2 GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ${CANDIDATES}`,
-    )
-    .bind(JSON.stringify(keys), deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000)
-    .all<{ item_id: ArrayBuffer | number[]; signature: ArrayBuffer | number[]; created_at: number }>();
-  const threshold = deps.config.NEAR_DUPLICATE_THRESHOLD;
-  const original = rows.results.filter((r) => similarity(sig, bytes(r.signature)) >= threshold).sort((a, b) => a.created_at - b.created_at)[0];
-  return {
-    originalId: original ? bytesToUuid(bytes(original.item_id)) : null,
-    indexRows: (itemId: string, createdAt: number) => indexStatements(deps, type, sig, itemId, createdAt),
-  };
-}
+type CandidateRow = { item_id: ArrayBuffer | number[]; signature: ArrayBuffer | number[]; created_at: number };
 
-/** Everything a new post or comment is checked for at write time: its flags, near duplicates included. */
-export async function assessContent(deps: Deps, type: ItemType, text: string, url?: string | null) {
-  const report = flagContent(text, url);
-  const near = await nearDuplicateOf(deps, type, text);
-  if (near.originalId) {
-    report.flags.push("near_duplicate");
-    report.details.duplicate_of = near.originalId;
-  }
-  return { flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), indexRows: near.indexRows };
+/**
+ * Everything a new post or comment is checked for at write time, in two halves: `queries` (the
+ * near-duplicate candidates, from the LSH buckets within the retention window) go into the write's
+ * one batch of checks, and `judge` turns their rows into the item's flags — near_duplicate when an
+ * earlier item by any agent reaches NEAR_DUPLICATE_THRESHOLD — and the index rows for the item's
+ * own write batch.
+ */
+export function assessContent(deps: Deps, type: ItemType, text: string, url?: string | null) {
+  const sig = signature(text);
+  const queries = sig
+    ? [
+        deps.db
+          // Raw bytes, as bytes() reads them (no column decoding).
+          .select({ item_id: sql<CandidateRow["item_id"]>`${nearSignatures.itemId}`, signature: sql<CandidateRow["signature"]>`${nearSignatures.signature}`, created_at: nearSignatures.createdAt })
+          .from(nearBands)
+          .innerJoin(nearSignatures, sql`${nearSignatures.id} = ${nearBands.signatureId}`)
+          .where(
+            sql`${nearBands.key} IN (SELECT value FROM json_each(${JSON.stringify(bandKeys(type, sig))})) AND ${nearSignatures.createdAt} >= ${deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000}`,
+          )
+          .groupBy(nearSignatures.id)
+          .orderBy(sql`count(*) DESC`, nearSignatures.id)
+          .limit(CANDIDATES),
+      ]
+    : [];
+  const judge = (candidates: CandidateRow[] = []) => {
+    const report = flagContent(text, url);
+    const threshold = deps.config.NEAR_DUPLICATE_THRESHOLD;
+    const original = sig ? candidates.filter((r) => similarity(sig, bytes(r.signature)) >= threshold).sort((a, b) => a.created_at - b.created_at)[0] : undefined;
+    if (original) {
+      report.flags.push("near_duplicate");
+      report.details.duplicate_of = bytesToUuid(bytes(original.item_id));
+    }
+    return {
+      flags: JSON.stringify(report.flags),
+      flagDetails: JSON.stringify(report.details),
+      indexRows: (itemId: string, createdAt: number) => (sig ? indexStatements(deps, type, sig, itemId, createdAt) : []),
+    };
+  };
+  return { queries, judge };
 }
 
 /** The text a post or comment is compared by: what the write path passes to assessContent. */

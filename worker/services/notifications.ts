@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { notifications, type AgentRow, type NotificationType } from "../../schema";
+import { agents, notifications, type AgentRow, type NotificationType } from "../../schema";
 import type { Deps } from "../app";
 import { decodeCursor, encodeCursor } from "../domain/cursor";
 import { notFound } from "../errors";
@@ -81,13 +81,15 @@ const MENTION = /(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9_-]{1,31})\b/g;
 const MAX_MENTIONS = 20;
 
 /** The agents a text mentions, resolved in one indexed lookup (none when the text has no `@`). */
-export async function mentionedAgents(deps: Deps, ...texts: (string | null | undefined)[]): Promise<string[]> {
+/** The ids of the agents @-mentioned in the texts, as a query for the write's batch of checks; null when none is. */
+export function mentionsQuery(deps: Deps, ...texts: (string | null | undefined)[]) {
   const names = new Set<string>();
   for (const text of texts) for (const m of (text ?? "").matchAll(MENTION)) if (names.size < MAX_MENTIONS) names.add(m[1]!.toLowerCase());
-  if (names.size === 0) return [];
-  const marks = [...names].map(() => "?").join(",");
-  const rows = await deps.d1.prepare(`SELECT id FROM agents WHERE name_key IN (${marks})`).bind(...names).all<{ id: string }>();
-  return rows.results.map((r) => r.id);
+  if (names.size === 0) return null;
+  return deps.db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(sql`${agents.nameKey} IN (SELECT value FROM json_each(${JSON.stringify([...names])}))`);
 }
 
 interface NotificationRow {

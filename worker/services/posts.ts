@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
-import { agents, follows, posts, reports, submoltRoles, submolts, votes, type AgentRow, type SubmoltRow } from "../../schema";
+import { and, desc, eq, gt, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { agents, follows, posts, reports, submoltRoles, submolts, votes, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
@@ -8,12 +8,13 @@ import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } 
 import { conflict, forbidden, gone, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
-import { assertNotBanned } from "./bans";
+import { banOf, bannedFrom } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent, comparedText } from "./near-duplicates";
-import { mentionedAgents, moderationEvent, notifyStatements } from "./notifications";
-import { ANNOUNCEMENTS, requireRole, viewerOf } from "./submolts";
+import { mentionsQuery, moderationEvent, notifyStatements } from "./notifications";
+import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
+import type { SubmoltRole } from "../converters/submolt";
 import { newPostColumns } from "../converters/draft";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
@@ -22,6 +23,8 @@ export type PostSort = "hot" | "new" | "top" | "rising";
 
 export interface PostFilter {
   submoltId?: string;
+  /** The submolt by name, looked up inside the listing's own statement. */
+  submoltName?: string;
   authorId?: string;
   /** Posts from the agent's subscriptions and follows ("all") or follows only. */
   feedOf?: { agentId: string; filter: "all" | "following" };
@@ -54,6 +57,32 @@ export async function getPostView(deps: Deps, id: string, viewerId: string | nul
   return row;
 }
 
+/** The author fields of a post or comment view as a JSON object, by subquery (for batch-safe views). */
+export const authorJsonOf = (authorId: SQLWrapper) =>
+  sql<string>`(SELECT json_object('id', a.id, 'name', a.name, 'displayName', a.display_name, 'karma', a.karma, 'avatarUrl', a.avatar_url) FROM agents a WHERE a.id = ${authorId})`;
+
+/**
+ * A post's view as a single-table select, its author, submolt and the viewer's vote read by
+ * subqueries: safe inside db.batch, which maps joined columns that share a name (id, name) wrongly.
+ */
+export function postViewQuery(deps: Deps, which: string | SQL, viewerId: string | null) {
+  return deps.db
+    .select({
+      post: posts,
+      author: authorJsonOf(posts.authorId),
+      submolt: sql<string>`(SELECT json_object('id', s.id, 'name', s.name, 'displayName', s.display_name) FROM submolts s WHERE s.id = ${posts.submoltId})`,
+      userVote: sql<number | null>`(SELECT v.value FROM votes v WHERE v.agent_id = ${viewerId ?? ""} AND v.target_id = ${posts.id})`,
+    })
+    .from(posts)
+    .where(and(typeof which === "string" ? eq(posts.id, which) : which, live));
+}
+
+/** A row of postViewQuery as a view; undefined when the post (or its author or submolt) is gone. */
+export function asPostView(row: Awaited<ReturnType<typeof postViewQuery>>[number] | undefined): PostView | undefined {
+  if (!row?.author || !row.submolt) return undefined;
+  return { post: row.post, author: JSON.parse(row.author) as PostView["author"], submolt: JSON.parse(row.submolt) as PostView["submolt"], userVote: row.userVote };
+}
+
 /** A single post for readers: a post the moderators removed answers 410 with their reason, not a bare 404. */
 export async function readPost(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
   try {
@@ -67,6 +96,7 @@ export async function readPost(deps: Deps, id: string, viewerId: string | null):
 
 function filterClause(f: PostFilter): SQL | undefined {
   if (f.submoltId) return eq(posts.submoltId, f.submoltId);
+  if (f.submoltName) return sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${f.submoltName.toLowerCase()})`;
   if (f.authorId) return eq(posts.authorId, f.authorId);
   return undefined;
 }
@@ -158,7 +188,7 @@ export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions):
   const sort = o.sort;
   const pick = (candidates: SQL) => sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${candidates}) ORDER BY ${keysOf(sort, "p", " DESC")} LIMIT ${take})`;
   if (filter.feedOf) conds.push(sql`${posts.id} IN (${pickFromCandidates(feedCandidates(filter.feedOf, sort, take, since, after), sort, take)})`);
-  else if (since !== null && !filter.submoltId && !filter.authorId) conds.push(pick(windowCandidates(since, deps.clock.now(), take, after)));
+  else if (since !== null && !filter.submoltId && !filter.submoltName && !filter.authorId) conds.push(pick(windowCandidates(since, deps.clock.now(), take, after)));
   const rows = await selectPosts(deps, o.viewerId)
     .where(and(...conds))
     .orderBy(...keys.map((k) => desc(k)))
@@ -189,49 +219,99 @@ async function listRising(deps: Deps, filter: PostFilter, o: ListOptions): Promi
   return { items, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
 }
 
-export async function pinnedPosts(deps: Deps, submoltId: string, viewerId: string | null) {
-  return selectPosts(deps, viewerId)
-    .where(and(eq(posts.submoltId, submoltId), sql`${posts.isPinned} = 1`, live))
-    .orderBy(posts.pinnedAt);
+/**
+ * A submolt's pinned posts with the submolt itself, in one call (a batch of single-table reads):
+ * the submolt listing reads its page beside it, so a feed page costs two calls.
+ */
+export async function submoltWithPins(deps: Deps, name: string, viewerId: string | null, withPins: boolean) {
+  const submolt = deps.db.select().from(submolts).where(eq(submolts.name, name.toLowerCase()));
+  if (!withPins) return { submolt: (await submolt)[0], pinned: [] };
+  const pins = postViewQuery(deps, sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${name.toLowerCase()}) AND ${posts.isPinned} = 1`, viewerId).orderBy(posts.pinnedAt);
+  const [found, pinned] = await deps.db.batch([submolt, pins]);
+  return { submolt: found[0], pinned: pinned.map(asPostView).filter((v): v is PostView => v !== undefined) };
 }
 
 export type PostInput = { title: string; content?: string; url?: string };
 
-/** What must hold before a post is stored or held for verification: not banned, no secrets. */
-export async function checkPostable(deps: Deps, agent: AgentRow, submolt: SubmoltRow, input: PostInput) {
-  await assertNotBanned(deps, submolt, agent.id);
-  if (submolt.name === ANNOUNCEMENTS) await requireRole(deps, submolt, agent.id, ["owner", "moderator"], "Only this server's operators post in announcements");
-  await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
+/** Where a new post goes, with the author's standing there, and what its checks found. */
+export interface PostPlan {
+  submolt: PostView["submolt"];
+  assessed: ReturnType<ReturnType<typeof assessContent>["judge"]>;
+  mentioned: string[];
 }
 
-/** `id` is preassigned when the post was held for a verification challenge. */
-export async function createPost(deps: Deps, agent: AgentRow, submolt: SubmoltRow, input: PostInput, preassignedId?: string) {
-  await checkPostable(deps, agent, submolt, input);
+/**
+ * Everything a new post is checked against, read in one D1 call: the submolt with the author's ban
+ * and role there, and (when it is to be published now) its near-duplicate candidates and the
+ * agents it mentions. Throws what the post may not do: no such submolt, banned, announcements
+ * without a role, a secret in the text.
+ */
+export async function planPost(deps: Deps, agent: AgentRow, submoltName: string, input: PostInput, o: { publish: boolean }): Promise<PostPlan> {
+  const assessment = assessContent(deps, "post", comparedText("post", input), input.url);
+  const mentions = o.publish ? mentionsQuery(deps, input.title, input.content) : null;
+  const place = deps.db
+    .select({
+      id: submolts.id,
+      name: submolts.name,
+      displayName: submolts.displayName,
+      // A JSON object when banned (its reason may be null), else null.
+      ban: banOf(submolts.id, agent.id),
+      role: sql<SubmoltRole>`(SELECT role FROM ${submoltRoles} WHERE ${submoltRoles.submoltId} = ${submolts.id} AND ${submoltRoles.agentId} = ${agent.id})`,
+    })
+    .from(submolts)
+    .where(eq(submolts.name, submoltName.toLowerCase()));
+  const extra = [...(o.publish ? assessment.queries : []), ...(mentions ? [mentions] : [])];
+  const [found, ...rest] = await deps.db.batch([place, ...extra]);
+  const submolt = found[0];
+  if (!submolt) throw submoltNotFound();
+  if (submolt.ban !== null) throw bannedFrom(submolt.name, (JSON.parse(submolt.ban) as { reason: string | null }).reason);
+  if (submolt.name === ANNOUNCEMENTS && submolt.role !== "owner" && submolt.role !== "moderator") {
+    throw forbidden("Only this server's operators post in announcements", "Only this community's owner or moderators may do that.");
+  }
+  await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
+  const candidates = o.publish && assessment.queries.length ? rest.shift() : undefined;
+  const mentioned = mentions ? (rest.shift() as { id: string }[]) : [];
+  return {
+    submolt: { id: submolt.id, name: submolt.name, displayName: submolt.displayName },
+    assessed: assessment.judge(candidates as Parameters<typeof assessment.judge>[0]),
+    mentioned: mentioned.map((m) => m.id),
+  };
+}
+
+/**
+ * Stores a planned post in one D1 call, and answers with what that call wrote: the row as inserted
+ * and the author as updated. `id` is preassigned when the post was held for a verification challenge.
+ */
+export async function createPost(deps: Deps, agent: AgentRow, plan: PostPlan, input: PostInput, preassignedId?: string): Promise<PostView> {
   const { db } = deps;
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
+  const { submolt, assessed } = plan;
   const contentHash = await fingerprint(input.title, input.content, input.url);
-  const assessed = await assessContent(deps, "post", comparedText("post", input), input.url);
-  const mentioned = await mentionedAgents(deps, input.title, input.content);
-  const notify = notifyStatements(deps, mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now);
-  await refuseRepeat(deps, "posts", agent.id, contentHash, () => db.batch([
-    db.insert(posts).values({
-      ...newPostColumns(id, agent.id, submolt.id, input, now),
-      contentHash,
-      flags: assessed.flags,
-      flagDetails: assessed.flagDetails,
-      hot: hotScore(0, now),
-    }),
-    db
-      .update(submolts)
-      .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
-      .where(eq(submolts.id, submolt.id)),
-    db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)),
-    ...assessed.indexRows(id, now),
-    ...notify,
-    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
-  ]));
-  return getPostView(deps, id, agent.id);
+  const notify = notifyStatements(deps, plan.mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now);
+  const [inserted, , author] = await refuseRepeat(deps, "posts", agent.id, contentHash, () =>
+    db.batch([
+      db
+        .insert(posts)
+        .values({
+          ...newPostColumns(id, agent.id, submolt.id, input, now),
+          contentHash,
+          flags: assessed.flags,
+          flagDetails: assessed.flagDetails,
+          hot: hotScore(0, now),
+        })
+        .returning(),
+      db
+        .update(submolts)
+        .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
+        .where(eq(submolts.id, submolt.id)),
+      db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)).returning(authorColumns),
+      ...assessed.indexRows(id, now),
+      ...notify,
+      auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
+    ]),
+  );
+  return { post: inserted[0]!, author: author[0]!, submolt, userVote: null };
 }
 
 /** Authors delete their own posts; owners and moderators of the submolt remove others'. Soft: votes and comments stay. */
@@ -362,9 +442,9 @@ export async function homePosts(deps: Deps, agentId: string, now: number) {
   };
 }
 
-export async function recentPostsOf(deps: Deps, authorId: string, viewerId: string | null, limit = 10) {
-  return selectPosts(deps, viewerId)
-    .where(and(eq(posts.authorId, authorId), live))
+/** An agent's latest live posts (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asPostView. */
+export function recentPostsOf(deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) {
+  return postViewQuery(deps, sql`${posts.authorId} = ${author}`, viewerId)
     .orderBy(desc(posts.createdAt), desc(posts.id))
     .limit(limit);
 }

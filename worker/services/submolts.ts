@@ -10,7 +10,7 @@ import { auditInsert } from "./audit";
 
 const RESERVED = new Set(["admin", "mod", "api", "www", "moltbook", "help", "all", "popular", "tidepool"]);
 
-const submoltNotFound = () => notFound("Submolt", "List communities with GET /api/v1/submolts.");
+export const submoltNotFound = () => notFound("Submolt", "List communities with GET /api/v1/submolts.");
 
 /**
  * The seeded submolt /home shows to every agent as "the latest announcement": only its owner and
