@@ -165,20 +165,22 @@ export function imageForm(bytes: Uint8Array, fields: Record<string, string> = {}
   return fd;
 }
 
-/** A D1 binding that counts the statements a request prepares. */
+/** A D1 binding that counts the statements a request prepares, on the binding and on its sessions. */
 export function countingDb() {
   const counter = { statements: 0 };
-  const db = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "prepare") {
-        return (sql: string) => {
-          counter.statements++;
-          return target.prepare(sql);
-        };
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { db, counter };
+  const counting = (base: D1Database): D1Database =>
+    new Proxy(base, {
+      get(target, prop) {
+        if (prop === "prepare") {
+          return (sql: string) => {
+            counter.statements++;
+            return target.prepare(sql);
+          };
+        }
+        if (prop === "withSession") return (constraint?: string) => counting(target.withSession(constraint) as unknown as D1Database);
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  return { db: counting(env.DB), counter };
 }

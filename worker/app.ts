@@ -25,6 +25,15 @@ export interface Deps {
   origin: string;
   /** Search adapters, built on first use (production ones need bindings local runs do not have). */
   search: () => SearchPorts;
+  /**
+   * The same deps on another D1 session: a constraint ("first-primary", "first-unconstrained") or a
+   * bookmark. Requests start on one by method; requireAgent re-anchors on what the agent's Gate says.
+   */
+  anchored(this: Deps, constraintOrBookmark: string): Deps;
+  /** Benchmark servers only: the D1 calls this request has made so far. */
+  d1Calls?: () => number;
+  /** The latest bookmark of this deps' D1 session: null before its first query, or without a session. */
+  bookmark: () => string | null;
   /** The agent's Gate: its quotas and the live state that confirms isolates' cached copies of it. */
   gate: (agentId: string) => DurableObjectStub<Gate>;
 }

@@ -8,9 +8,10 @@ import { METER_EVERY } from "./workloads.mjs";
 
 const BASELINES = ["health", "storage read"];
 const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
-const FEEDS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new"];
 const WRITES = ["register", "post", "comment", "vote"];
-const TARGET = { flat: 1.25, feeds: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10 };
+const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2 };
+// Every read the report holds to the point read's throughput and to two D1 calls in all.
+const READS = [...LISTINGS, "search"];
 // Read workloads and the items one response returns (listing pages are 25 posts); null where the
 // response's size varies (a thread's page of roots with their replies, search's fused results).
 const PAGE = { "posts hot": 25, "posts new": 25, "posts top": 25, "posts top day": 25, "submolt hot": 25, "feed hot": 25, "feed new": 25, "feed top": 25, "feed sparse hot": 25, "feed sparse new": 25, home: null, "post + comments": null, profile: null, search: null };
@@ -174,15 +175,31 @@ function targets(sizes) {
     }
     out.push("");
   };
+  out.push(
+    `**Round trips** (D1 calls per request at ${label(last.posts)}: every read at most ${TARGET.calls} including authentication, every write at most ${TARGET.calls} after it; the benchmark's agents reuse their keys, so authentication is mostly the isolate's cached agent confirmed by its Gate, no D1 call).`,
+    "",
+    "| workload | D1 calls / request | of which authentication | counted against the target | met |",
+    "|---|---:|---:|---:|---|",
+  );
+  for (const name of [...READS, ...WRITES]) {
+    const m = last.results[name];
+    if (!m) continue;
+    const auth = m.authCalls ?? 0;
+    const counted = WRITES.includes(name) ? m.calls - auth : m.calls;
+    const met = counted <= TARGET.calls + 0.05;
+    out.push(`| ${name} | ${fmt(m.calls)} | ${m.authCalls == null ? "—" : fmt(auth)} | ${fmt(counted)} | ${met ? "yes" : "**no**"} |`);
+    if (!met) misses.push(`- **${name}** makes ${fmt(counted)} D1 calls per request counted against the target of ${TARGET.calls}.`);
+  }
+  out.push("");
   throughput({
-    names: FEEDS,
+    names: READS,
     baseline: "storage read",
-    share: TARGET.feeds,
-    title: "Feeds",
-    kind: "feed",
-    what: "the storage baseline's throughput",
-    why: () =>
-      "Fix: one query that joins the page's authors and submolts (and, for personal feeds, the follow and subscription sets) instead of a call per part, and the first page of the public listings cached at the edge for a few seconds (it is the same for every reader).",
+    share: TARGET.reads,
+    title: "Reads",
+    kind: "read",
+    what: "the point read's throughput",
+    why: (m) =>
+      `${m.calls > 1.05 ? "Its calls run side by side, but local D1 answers one at a time; with read replicas they are answered in parallel near the reader. " : ""}Beyond the calls, the difference is the statement's own work: ${fmt(m.rowsRead ?? 0, 0)} rows read per request against the point read's one, plus the rate gate's Durable Object round trip on every request and JSON for a page of posts.`,
   });
   throughput({
     names: WRITES,
@@ -192,7 +209,7 @@ function targets(sizes) {
     kind: "write",
     what: "a trivial insert's throughput",
     why: (m) =>
-      `The calls are authentication, the checks that must see the database before writing (submolt and ban, near-duplicate bands), the one write batch (row, counters, audit row, signature; ${fmt(m.statements)} statements in all) and reading the result back; the rate gate's Durable Object round trip and the search indexing after the response come on top. Fix: fold the pre-write reads into the batch as conditional statements and build the response from what was written (≈ 3 calls), and index from a Queue consumer instead of the request's isolate.`,
+      `After authentication a write is one batch of reads for its checks (submolt or post, ban, near-duplicate candidates, mentions) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come the Gate's round trips (the request quota with the agent's live state, and the write's own quota for posts and comments) and, on an agent's first request, the key lookup. Fix: move the write's derived rows (audit, near-duplicate index, notifications) to a Queue consumer so the request's batch holds only the row and its counters.`,
   });
   if (sizes.length > 1 && sizes.every((s) => Object.values(s.results).some((m) => m.rowsRead != null))) {
     out.push(

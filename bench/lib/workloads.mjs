@@ -25,7 +25,7 @@ export const METER_EVERY = 10;
 export async function measure(base, { next, connections, duration, amount, onBody }) {
   const latencies = [];
   const statuses = {};
-  const counted = { statements: [], calls: [], "rows-read": [], "rows-written": [] };
+  const counted = { statements: [], calls: [], "auth-calls": [], "rows-read": [], "rows-written": [] };
   let sent = 0;
   const started = performance.now();
   const instance = autocannon({
@@ -42,7 +42,7 @@ export async function measure(base, { next, connections, duration, amount, onBod
         onResponse: (status, body, _context, headers) => {
           statuses[status] = (statuses[status] ?? 0) + 1;
           for (const [k, v] of Object.entries(headers ?? {})) {
-            const what = /^x-tidepool-d1-(statements|calls|rows-read|rows-written)$/i.exec(k)?.[1];
+            const what = /^x-tidepool-d1-(statements|calls|auth-calls|rows-read|rows-written)$/i.exec(k)?.[1];
             if (what) counted[what.toLowerCase()].push(Number(v));
           }
           if (onBody) onBody(status, body);
@@ -63,6 +63,8 @@ export async function measure(base, { next, connections, duration, amount, onBod
     statuses,
     statements: mean(counted.statements),
     calls: mean(counted.calls),
+    // Keyed requests only: the part of `calls` authentication made (none for a warm credential).
+    authCalls: mean(counted["auth-calls"]),
     rowsRead: mean(counted["rows-read"]),
     rowsWritten: mean(counted["rows-written"]),
   };

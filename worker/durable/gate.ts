@@ -33,7 +33,17 @@ export interface AgentState {
 export interface Admission extends AgentState {
   /** The quota's answer; null when no windows were asked for or the agent may not pass at all. */
   take: TakeResult | null;
+  /**
+   * Where this request's D1 session starts so the agent reads its own writes: the bookmark of its
+   * latest write, the primary while that bookmark is not known yet, else anywhere.
+   */
+  readFrom: string;
+  /** For a write: its number among the agent's writes, to note its bookmark under (noteBookmark). */
+  writeOrdinal: number | null;
 }
+
+/** After a write whose bookmark never arrived, reads go to the primary this long (far beyond replica lag). */
+export const PRIMARY_AFTER_WRITE_MS = 60_000;
 
 /**
  * How long a key's end is remembered. Isolates re-read a cached agent from D1 at least this often
@@ -54,6 +64,7 @@ export class Gate extends DurableObject {
       ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS hits_bucket_at ON hits (bucket, at)");
       ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS hits_hold ON hits (hold) WHERE hold IS NOT NULL");
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS agent_state (k TEXT PRIMARY KEY, v INTEGER)");
+      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bookmark (id INTEGER PRIMARY KEY CHECK (id = 1), ordinal INTEGER NOT NULL, value TEXT NOT NULL)");
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS key_ends (key_id TEXT PRIMARY KEY, at INTEGER NOT NULL, recorded_at INTEGER NOT NULL)");
     });
   }
@@ -63,10 +74,37 @@ export class Gate extends DurableObject {
    * trusts a cached agent only as far as this answer confirms it. A suspended agent or a dead key
    * counts nothing.
    */
-  admit(keyId: string | null, windows: GateWindow[], now: number, hold: string | null = null): Admission {
+  admit(keyId: string | null, windows: GateWindow[], now: number, hold: string | null = null, write = false): Admission {
     const state = this.state(keyId);
     const blocked = (state.suspended && (state.suspended.until === null || state.suspended.until > now)) || (state.keyEndsAt !== null && state.keyEndsAt <= now);
-    return { ...state, take: blocked || windows.length === 0 ? null : this.take(windows, now, hold) };
+    const take = blocked || windows.length === 0 ? null : this.take(windows, now, hold);
+    let writeOrdinal: number | null = null;
+    if (write && !blocked && take?.allowed !== false) {
+      writeOrdinal = (this.get("writes") ?? 0) + 1;
+      this.put("writes", writeOrdinal);
+      this.put("last_write_at", now);
+    }
+    return { ...state, take, readFrom: write ? "first-primary" : this.readFrom(now), writeOrdinal };
+  }
+
+  /** The D1 bookmark after the agent's write number `ordinal`; an older write's arriving late changes nothing. */
+  noteBookmark(ordinal: number, bookmark: string) {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO bookmark (id, ordinal, value) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET ordinal = excluded.ordinal, value = excluded.value WHERE excluded.ordinal > bookmark.ordinal",
+      ordinal,
+      bookmark,
+    );
+  }
+
+  private readFrom(now: number): string {
+    const b = this.ctx.storage.sql.exec<{ ordinal: number; value: string }>("SELECT ordinal, value FROM bookmark").toArray()[0];
+    if (b && b.ordinal >= (this.get("writes") ?? 0)) return b.value;
+    if (now - (this.get("last_write_at") ?? 0) < PRIMARY_AFTER_WRITE_MS) return "first-primary";
+    return b?.value ?? "first-unconstrained";
+  }
+
+  private get(k: string): number | undefined {
+    return this.ctx.storage.sql.exec<{ v: number }>("SELECT v FROM agent_state WHERE k = ?", k).toArray()[0]?.v;
   }
 
   /** The kill switch's half here: recorded before D1's, so no isolate's cached agent outlives it. Returns what it replaced. */

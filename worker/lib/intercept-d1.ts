@@ -104,6 +104,8 @@ export function interceptD1(db: D1Database, hooks: D1Hooks): D1Database {
             return results;
           });
       }
+      // A session's calls are the same database's calls: they are reported too.
+      if (prop === "withSession") return (constraint?: string) => interceptD1(target.withSession(constraint) as unknown as D1Database, hooks);
       const value = Reflect.get(target, prop, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -100,12 +100,14 @@ async function loadAgent(deps: Deps, keyHash: string | null, subject: string | n
  */
 async function admit(c: Context<AppEnv>, r: Resolved, windows: GateWindow[] | null, now: number): Promise<Admission | null> {
   try {
-    return await c.get("deps").gate(r.agent.id).admit(r.keyId, windows ?? [], now);
+    return await c.get("deps").gate(r.agent.id).admit(r.keyId, windows ?? [], now, null, !isRead(c.req.method));
   } catch (err) {
     if (windows) gateUnreachable(c, "requests", err);
     return null;
   }
 }
+
+const isRead = (method: string) => method === "GET" || method === "HEAD";
 
 const stopped = (a: Admission, now: number) => (a.suspended && (a.suspended.until === null || a.suspended.until > now)) || (a.keyEndsAt !== null && a.keyEndsAt <= now);
 
@@ -128,6 +130,7 @@ export function requireAgent(opts: AuthOptions = {}) {
       throw noToken();
     }
     const now = deps.clock.now();
+    const callsBefore = deps.d1Calls?.() ?? 0;
     let subject: string | null = null;
     let jti: string | null = null;
     if (looksLikeJwt(token)) {
@@ -154,7 +157,8 @@ export function requireAgent(opts: AuthOptions = {}) {
     }
     if (!r) {
       forgetAgent(cacheKey);
-      const fresh = await loadAgent(deps, keyHash, subject);
+      // A read starts on any replica, which may not hold a key registered a moment ago: the primary decides a miss.
+      const fresh = (await loadAgent(deps, keyHash, subject)) ?? (isRead(c.req.method) ? await loadAgent(deps.anchored("first-primary"), keyHash, subject) : null);
       if (!fresh) throw await failed(c, now);
       // Asked before this read when a cached copy was checked: an epoch no newer than what D1 gave.
       if (admission === undefined) admission = await admit(c, fresh, windows(fresh.agent), now);
@@ -187,12 +191,20 @@ export function requireAgent(opts: AuthOptions = {}) {
       throw forbidden("Agent not yet claimed", "Ask your human to open your claim_url and complete the claim.");
     }
     c.set("agent", agent);
+    // Benchmark servers say what authentication cost, so a route's own calls can be told apart.
+    if (deps.d1Calls) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
+    // The rest of the request reads where the agent's own writes are (its Gate knows where that is).
+    c.set("deps", deps.anchored(admission?.readFrom ?? "first-primary"));
     const take = admission?.take;
+    const ordinal = admission?.writeOrdinal ?? null;
     // A replayed idempotent request returns before the gate: retries never pay twice.
     return idempotent(c, `agent:${agent.id}`, async () => {
       if (countLater) await takeQuota(c, { agent }, "requests");
       else if (take) applyTake(c, "requests", take, now);
       await next();
+      const bookmark = ordinal === null ? null : c.get("deps").bookmark();
+      // Until it lands the Gate sends the agent's reads to the primary, so this need not hold up the response.
+      if (bookmark) c.executionCtx.waitUntil(deps.gate(agent.id).noteBookmark(ordinal!, bookmark).catch(() => undefined));
     });
   });
 }

@@ -11,13 +11,34 @@ import { pickVectorIndex } from "../ports/vector-index";
 
 const isClock = (v: unknown): v is Clock => typeof (v as Clock | undefined)?.now === "function";
 
-/** Builds the services' dependencies from bindings and parsed vars (also used by the cron handler). */
-export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB): Deps {
+/** A D1 session where a D1Database is expected: queries go through the session (drizzle uses prepare and batch only). */
+const sessionDatabase = (session: D1DatabaseSession, base: D1Database): D1Database => ({
+  prepare: (q) => session.prepare(q),
+  batch: (s) => session.batch(s),
+  exec: (q) => base.exec(q),
+  dump: () => base.dump(),
+  withSession: (c) => base.withSession(c),
+});
+
+/**
+ * Builds the services' dependencies from bindings and parsed vars (also used by the cron handler).
+ * With `session`, queries run in a D1 session anchored there ("first-primary", "first-unconstrained"
+ * or a bookmark), so a database with read replication serves them from the nearest consistent replica.
+ */
+export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB, session?: string): Deps {
   const config = loadConfig(env);
   let search: SearchPorts | undefined;
-  return {
-    db: drizzle(d1, { schema }),
-    d1,
+  const on = (constraint: string | undefined) => {
+    const s = constraint !== undefined && typeof d1.withSession === "function" ? d1.withSession(constraint) : null;
+    const bound = s ? sessionDatabase(s, d1) : d1;
+    return { db: drizzle(bound, { schema }), d1: bound, bookmark: () => s?.getBookmark() ?? null };
+  };
+  const deps: Deps = {
+    ...on(session),
+    // `this`: the deps it is called on, with whatever a caller added (d1Calls on benchmark servers).
+    anchored(this: Deps, constraint: string) {
+      return { ...this, ...on(constraint) };
+    },
     config,
     clock,
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
@@ -25,7 +46,11 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     gate: (agentId) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
     search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
   };
+  return deps;
 }
+
+/** Where a request's reads start before anyone is authenticated: reads anywhere, writes at the primary. */
+const firstSession = (method: string) => (method === "GET" || method === "HEAD" ? "first-unconstrained" : "first-primary");
 
 interface D1Counts {
   /** Statements prepared (a batch of five counts five). */
@@ -45,7 +70,7 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   // Benchmark servers report each request's D1 statement count, so the report can say why a route
   // costs what it does (BENCH_ROUTES is never on in production).
   if (!loadConfig(c.env).BENCH_ROUTES) {
-    c.set("deps", buildDeps(c.env, origin, clock));
+    c.set("deps", buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method)));
     return next();
   }
   const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0 };
@@ -63,7 +88,7 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
         }
       : {}),
   });
-  c.set("deps", buildDeps(c.env, origin, clock, counted));
+  c.set("deps", { ...buildDeps(c.env, origin, clock, counted, firstSession(c.req.method)), d1Calls: () => counts.calls });
   await next();
   c.res = new Response(c.res.body, c.res);
   c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));

@@ -40,37 +40,40 @@ export function ftsQuery(q: string): string | null {
 async function keywordHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<Hit[]> {
   const match = ftsQuery(q);
   if (!match) return [];
-  const hits: Hit[] = [];
+  const bind = (stmt: D1PreparedStatement) => stmt.bind(match, submoltId, CANDIDATES, KEYWORD_WINDOW);
+  const statements: D1PreparedStatement[] = [];
   if (type !== "comments") {
-    const rows = await deps.d1
-      .prepare(
-        `SELECT p.id FROM (${ranked("posts_fts", "bm25(posts_fts, 2.0, 1.0)", submoltId)}) f
-         JOIN posts p ON p.rowid = f.rowid
-         WHERE p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
-      )
-      .bind(match, submoltId, CANDIDATES, KEYWORD_WINDOW)
-      .all<{ id: string }>();
-    hits.push(...rows.results.map((r) => ({ id: r.id, type: "post" as const })));
+    statements.push(
+      bind(
+        deps.d1.prepare(
+          `SELECT p.id, 'post' AS type FROM (${ranked("posts_fts", "bm25(posts_fts, 2.0, 1.0)", submoltId)}) f
+           JOIN posts p ON p.rowid = f.rowid
+           WHERE p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
+        ),
+      ),
+    );
   }
   if (type !== "posts") {
-    const rows = await deps.d1
-      .prepare(
-        `SELECT c.id FROM (${ranked("comments_fts", "bm25(comments_fts)", submoltId)}) f
-         JOIN comments c ON c.rowid = f.rowid JOIN posts p ON p.id = c.post_id
-         WHERE c.is_deleted = 0 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
-      )
-      .bind(match, submoltId, CANDIDATES, KEYWORD_WINDOW)
-      .all<{ id: string }>();
-    // Posts and comments come from separate BM25 runs; interleave so neither list drowns the other.
-    const merged: Hit[] = [];
-    const comments = rows.results.map((r) => ({ id: r.id, type: "comment" as const }));
-    for (let i = 0; i < Math.max(hits.length, comments.length); i++) {
-      if (hits[i]) merged.push(hits[i]!);
-      if (comments[i]) merged.push(comments[i]!);
-    }
-    return merged;
+    statements.push(
+      bind(
+        deps.d1.prepare(
+          `SELECT c.id, 'comment' AS type FROM (${ranked("comments_fts", "bm25(comments_fts)", submoltId)}) f
+           JOIN comments c ON c.rowid = f.rowid JOIN posts p ON p.id = c.post_id
+           WHERE c.is_deleted = 0 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
+        ),
+      ),
+    );
   }
-  return hits;
+  // Both rankings in one call.
+  const [first = [], second = []] = (await deps.d1.batch<Hit>(statements)).map((r) => r.results);
+  if (statements.length === 1) return first;
+  // Posts and comments come from separate BM25 runs; interleave so neither list drowns the other.
+  const merged: Hit[] = [];
+  for (let i = 0; i < Math.max(first.length, second.length); i++) {
+    if (first[i]) merged.push(first[i]!);
+    if (second[i]) merged.push(second[i]!);
+  }
+  return merged;
 }
 
 async function vectorHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<(Hit & { score: number })[]> {
