@@ -11,10 +11,12 @@ describe("the per-isolate credential cache", () => {
     const a = await register();
     const cold = await status(a.apiKey);
     expect(cold.status).toBe(200);
-    expect(callsOf(cold)).toBe(2); // the key's agent, and its first last_used_at stamp
+    expect(callsOf(cold)).toBe(1); // the key's agent (its last_used_at stamp comes after the response)
+    expect(cold.headers.get("X-Tidepool-D1-Auth-Calls")).toBe("1");
     const warm = await status(a.apiKey);
     expect(warm.status).toBe(200);
     expect(callsOf(warm)).toBe(0);
+    expect(warm.headers.get("X-Tidepool-D1-Auth-Calls")).toBe("0");
 
     const jwt = (await call("POST", "/api/v1/auth/token", { token: a.apiKey, body: {} })).body.access_token as string;
     expect(callsOf(await status(jwt))).toBe(1);

@@ -7,6 +7,7 @@ import { AppError, forbidden, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
 import type { Admission, GateWindow } from "../durable/gate";
 import { apiKeyHash, authenticateKey, keyTouchDue, touchKey } from "../services/keys";
+import { buildDeps } from "./deps";
 import { cacheAgent, cachedAgent, forgetAgent, type CachedAgent } from "./agent-cache";
 import { idempotent } from "./idempotency";
 import { applyTake, exceeded, gateUnreachable, networkOf, quotaWindows, takeQuota } from "./rate";
@@ -182,7 +183,8 @@ export function requireAgent(opts: AuthOptions = {}) {
       c.set("credential", { kind: "key", keyId: r.keyId!, expiresAt });
       if (expiresAt) c.header("Tidepool-Key-Expires", iso(expiresAt)!);
       if (keyTouchDue(r.lastUsedAt, now)) {
-        c.executionCtx.waitUntil(touchKey(deps, r.keyId!).catch(() => undefined));
+        // After the response and on deps of its own: an advisory stamp, not part of the request (nor of its D1 count).
+        c.executionCtx.waitUntil(touchKey(buildDeps(c.env, deps.origin, deps.clock), r.keyId!).catch(() => undefined));
         r.lastUsedAt = now;
       }
     }
