@@ -188,7 +188,11 @@ function targets(sizes) {
     const counted = WRITES.includes(name) ? m.calls - auth : m.calls;
     const met = counted <= TARGET.calls + 0.05;
     out.push(`| ${name} | ${fmt(m.calls)} | ${m.authCalls == null ? "—" : fmt(auth)} | ${fmt(counted)} | ${met ? "yes" : "**no**"} |`);
-    if (!met) misses.push(`- **${name}** makes ${fmt(counted)} D1 calls per request counted against the target of ${TARGET.calls}.`);
+    if (!met) {
+      misses.push(
+        `- **${name}** makes ${fmt(counted)} D1 calls per request against the target of ${TARGET.calls}.${name === "search" ? " They are the keyword rankings (posts and comments in one batch), the vector ranking and the page's details; the vector ranking is the local vector index, the offline stand-in for Vectorize, which in production answers it without a D1 call (two in all). Folding the details into the rankings' batch would need the fused order first, which needs both rankings." : ""}`,
+      );
+    }
   }
   out.push("");
   throughput({
@@ -209,7 +213,7 @@ function targets(sizes) {
     kind: "write",
     what: "a trivial insert's throughput",
     why: (m) =>
-      `After authentication a write is one batch of reads for its checks (submolt or post, ban, near-duplicate candidates, mentions) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come the Gate's round trips (the request quota with the agent's live state, and the write's own quota for posts and comments) and, on an agent's first request, the key lookup. Fix: move the write's derived rows (audit, near-duplicate index, notifications) to a Queue consumer so the request's batch holds only the row and its counters.`,
+      `After authentication a write is one batch of reads for its checks (submolt or post, ban, near-duplicate candidates, mentions) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come three Durable Object round trips to the agent's Gate (the request quota with the agent's live state, the write's own quota for posts and comments, and the write's D1 bookmark for the agent's next reads), the near-duplicate signature and the search indexing after the response (the local embedder, on the same two cores), and on an agent's first request the key lookup. Fix: take the write's own quota in the Gate call that admits the request (one Durable Object round trip instead of two), and move the write's derived rows (audit, near-duplicate index, notifications) and its indexing to a Queue consumer so the request's batch holds only the row and its counters.`,
   });
   if (sizes.length > 1 && sizes.every((s) => Object.values(s.results).some((m) => m.rowsRead != null))) {
     out.push(

@@ -205,8 +205,10 @@ export function requireAgent(opts: AuthOptions = {}) {
       else if (take) applyTake(c, "requests", take, now);
       await next();
       const bookmark = ordinal === null ? null : c.get("deps").bookmark();
-      // Until it lands the Gate sends the agent's reads to the primary, so this need not hold up the response.
-      if (bookmark) c.executionCtx.waitUntil(deps.gate(agent.id).noteBookmark(ordinal!, bookmark).catch(() => undefined));
+      // Before the response, so the agent's next request already reads from here. Should it fail, the
+      // Gate sends the agent's reads to the primary for a while instead. (Left to waitUntil, local
+      // workerd reset some keep-alive connections of a busy write load: 502s at the front door.)
+      if (bookmark) await deps.gate(agent.id).noteBookmark(ordinal!, bookmark).catch(() => undefined);
     });
   });
 }
