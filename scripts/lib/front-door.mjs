@@ -40,7 +40,10 @@ function unavailable(res, err) {
  * await door.hold(() => restartRuntime());
  */
 export async function openFrontDoor({ host, port, target }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // A connection per request to workerd: with pooled ones the door, as workerd's client, now and then
+  // reused a socket workerd was closing (ECONNRESET, a 502 for a write the benchmark had sent; 4-40
+  // per run). A loopback connection costs far less than a request.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
   let inside = 0;
   let held = null; // a promise while a hold runs
   let emptied = null;
