@@ -171,7 +171,7 @@ function targets(sizes) {
       const ratios = sizes.map((s) => s.results[name].rps / s.results[baseline].rps);
       const met = ratios.every((x) => x >= share);
       out.push(`| ${name} | ${ratios.map((x) => fmt(x, 2)).join(" | ")} | ${calls(last.results[name])} | ${met ? "yes" : "**no**"} |`);
-      if (!met) misses.push(`- **${name}** reached ${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(" / ")} of ${what}. ${ceiling(last, name, baseline)} ${why(last.results[name])}`);
+      if (!met) misses.push(`- **${name}** reached ${ratios.map((x) => `${fmt(x * 100, 0)}%`).join(" / ")} of ${what}. ${ceiling(last, name, baseline)} ${why(last.results[name], name)}`);
     }
     out.push("");
   };
@@ -212,8 +212,8 @@ function targets(sizes) {
     title: "Writes (rate gate, audit log, duplicate checks and search outbox on)",
     kind: "write",
     what: "a trivial insert's throughput",
-    why: (m) =>
-      `After authentication a write is one batch of reads for its checks (submolt or post, ban, near-duplicate candidates, mentions) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come three Durable Object round trips to the agent's Gate (the request quota with the agent's live state, the write's own quota for posts and comments, and the write's D1 bookmark for the agent's next reads), the near-duplicate signature and the search indexing after the response (the local embedder, on the same two cores), and on an agent's first request the key lookup. Fix: take the write's own quota in the Gate call that admits the request (one Durable Object round trip instead of two), and move the write's derived rows (audit, near-duplicate index, notifications) and its indexing to a Queue consumer so the request's batch holds only the row and its counters.`,
+    why: (m, name) =>
+      `After authentication a write is one batch of reads for its checks (${name === "vote" ? "the target with the voter's current vote" : "submolt or post, ban, near-duplicate candidates, mentions"}) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come three Durable Object round trips to the agent's Gate (the request quota with the agent's live state, the write's own quota for posts and comments, and the write's D1 bookmark for the agent's next reads), the near-duplicate signature and the search indexing after the response (the local embedder, on the same two cores), and on an agent's first request the key lookup. Fix: take the write's own quota in the Gate call that admits the request (one Durable Object round trip instead of two), and move the write's derived rows (audit, near-duplicate index, notifications) and its indexing to a Queue consumer so the request's batch holds only the row and its counters.`,
   });
   if (sizes.length > 1 && sizes.every((s) => Object.values(s.results).some((m) => m.rowsRead != null))) {
     out.push(
@@ -272,9 +272,10 @@ function capacitySection(cap, sizes) {
 // The seed's Zipf draw puts ~(log 2 / log n)^(1/1.1) of posts in the largest of n submolts.
 const shareOfLargest = (cap) => 100 * (Math.log(2) / Math.log(cap.rows.submolts)) ** (1 / 1.1);
 
-export function writeReport({ out, started, quick, duration, connections, vars, sizes, capacity, argv }) {
+/** `measured`: the versions of the run that measured these figures (a re-render keeps them). */
+export function writeReport({ out, started, quick, duration, connections, vars, sizes, capacity, argv, measured }) {
   mkdirSync(out, { recursive: true });
-  const v = versions();
+  const v = measured ?? versions();
   const cpus = os.cpus();
   // The committed report keeps its chart and figures in bench/; any other report keeps them beside it.
   const beside = path.resolve(out) !== path.resolve(root);
@@ -293,7 +294,7 @@ export function writeReport({ out, started, quick, duration, connections, vars, 
     "## How it was run",
     "",
     `- Each size: the seeded database (\`npm run seed -- --posts N --seed 42\`, cached in \`.bench/\`) is copied, served by \`npm run dev\` with \`${vars.map((x) => `--var ${x}`).join(" ")}\`, and driven by autocannon with ${connections} connections for ${duration} s per workload (writes: \`post\` sends one request per registered agent).`,
-    "- The rate gate is **on**: every request takes its Durable Object round trip and per-agent limits are the defaults (100 requests/min, 1 post/30 min, 50 comments/h). Only the two per-network buckets one load-generating IP would exhaust at once (registration, anonymous reads) are raised, and bench agents are not treated as new. Writes spread over all agents registered in the run, so no per-agent limit binds: any 429 would show as an error.",
+    "- The rate gate is **on**: every request takes its Durable Object round trip and the write limits are the defaults (1 post/30 min, 50 comments/h). Raised are the two per-network buckets one load-generating IP would exhaust at once (registration, anonymous reads) and the per-agent request count (the feed and home agents make more than 100 requests a minute before they post; the gate still counts every request), and bench agents are not treated as new. Writes spread over all agents registered in the run, so no per-agent limit binds: any 429 would show as an error.",
     "- Audit log, exact/near-duplicate checks, credential firewall, daily stats triggers, FTS5 and the search outbox are all on for writes; new content is indexed after each response as in production.",
     "- Seeded content is found by keyword (FTS5 over everything); the local vector index, an offline stand-in for Vectorize, holds only what the run writes (`npm run bench:search` measures it at 100k items).",
     "- p50/p99 are over every response of the workload (sub-millisecond resolution); errors are non-2xx responses plus connection errors; D1 calls (round trips; a batch is one) and statements are what the server reports per request (`X-Tidepool-D1-Calls` and `-Statements`, benchmark servers only).",
