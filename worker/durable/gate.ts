@@ -55,6 +55,8 @@ export const KEY_END_RETENTION_MS = 15 * 60_000;
  * Exact sliding-window counters, one instance per agent or client network. Every RPC method runs to
  * completion without awaiting, so check-and-count is atomic: N parallel calls against a limit L
  * admit exactly min(N, L). A hit can carry a hold id so a write that fails later gives it back.
+ * An agent's instance also holds its live state (epoch, suspension, ended keys) and where its next
+ * reads must start (its latest write's D1 bookmark), answered with every admission.
  */
 export class Gate extends DurableObject {
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
