@@ -30,6 +30,12 @@ export interface AgentState {
   keyEndsAt: number | null;
 }
 
+/** Whether the Gate's state holds the agent suspended at `now`. */
+export const heldSuspended = (s: Pick<AgentState, "suspended">, now: number) => !!s.suspended && (s.suspended.until === null || s.suspended.until > now);
+
+/** Whether the Gate's state refuses the request at `now`: the agent suspended, or the presented key ended. */
+export const refuses = (s: AgentState, now: number) => heldSuspended(s, now) || (s.keyEndsAt !== null && s.keyEndsAt <= now);
+
 export interface Admission extends AgentState {
   /** The quota's answer; null when no windows were asked for or the agent may not pass at all. */
   take: TakeResult | null;
@@ -78,7 +84,7 @@ export class Gate extends DurableObject {
    */
   admit(keyId: string | null, windows: GateWindow[], now: number, hold: string | null = null, write = false): Admission {
     const state = this.state(keyId);
-    const blocked = (state.suspended && (state.suspended.until === null || state.suspended.until > now)) || (state.keyEndsAt !== null && state.keyEndsAt <= now);
+    const blocked = refuses(state, now);
     const take = blocked || windows.length === 0 ? null : this.take(windows, now, hold);
     let writeOrdinal: number | null = null;
     if (write && !blocked && take?.allowed !== false) {

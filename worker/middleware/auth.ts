@@ -5,7 +5,7 @@ import type { AppEnv, Deps } from "../app";
 import { isSuspended } from "../domain/names";
 import { AppError, forbidden, unauthorized } from "../errors";
 import { iso } from "../lib/encoding";
-import type { Admission, GateWindow } from "../durable/gate";
+import { heldSuspended, refuses, type Admission, type GateWindow } from "../durable/gate";
 import { apiKeyHash, authenticateKey, keyTouchDue, touchKey } from "../services/keys";
 import { buildDeps } from "./deps";
 import { cacheAgent, cachedAgent, forgetAgent, type CachedAgent } from "./agent-cache";
@@ -110,8 +110,6 @@ async function admit(c: Context<AppEnv>, r: Resolved, windows: GateWindow[] | nu
 
 const isRead = (method: string) => method === "GET" || method === "HEAD";
 
-const stopped = (a: Admission, now: number) => (a.suspended && (a.suspended.until === null || a.suspended.until > now)) || (a.keyEndsAt !== null && a.keyEndsAt <= now);
-
 /**
  * Authenticates an agent by API key (peppered-hash lookup) or by a JWT we issued for our own API
  * audience, then applies the kill switch on every request. The agent a credential resolved to is
@@ -154,7 +152,7 @@ export function requireAgent(opts: AuthOptions = {}) {
     if (r && (isSuspended(r.agent, now) || (r.expiresAt !== null && r.expiresAt <= now))) r = undefined;
     if (r) {
       admission = await admit(c, r, windows(r.agent), now);
-      if (!admission || admission.epoch !== r.epoch || stopped(admission, now)) r = undefined;
+      if (!admission || admission.epoch !== r.epoch || refuses(admission, now)) r = undefined;
     }
     if (!r) {
       forgetAgent(cacheKey);
@@ -173,13 +171,14 @@ export function requireAgent(opts: AuthOptions = {}) {
     }
     let agent = r.agent;
     const held = admission?.suspended;
-    if (held && (held.until === null || held.until > now) && !isSuspended(agent, now)) {
+    if (held && heldSuspended(admission!, now) && !isSuspended(agent, now)) {
       // The Gate heard of the suspension first; D1's row follows (or its write failed: refused still).
       agent = { ...agent, suspendedUntil: held.until, suspendedIndefinitely: held.until === null };
     }
     if (jti !== null) c.set("credential", { kind: "jwt", jti });
     else {
-      const expiresAt = [r.expiresAt, admission?.keyEndsAt ?? null].reduce<number | null>((a, b) => (a === null ? b : b === null ? a : Math.min(a, b)), null);
+      const ends = [r.expiresAt, admission?.keyEndsAt ?? null].filter((t): t is number => t !== null);
+      const expiresAt = ends.length ? Math.min(...ends) : null;
       c.set("credential", { kind: "key", keyId: r.keyId!, expiresAt });
       if (expiresAt) c.header("Tidepool-Key-Expires", iso(expiresAt)!);
       if (keyTouchDue(r.lastUsedAt, now)) {
