@@ -136,8 +136,11 @@ export const reports = sqliteTable(
       .references(() => agents.id),
     reason: text("reason").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** Set when the operator dismissed the report or its target was taken down; the queue shows open reports only. */
+    resolvedAt: integer("resolved_at"),
+    resolution: text("resolution", { enum: ["removed", "deleted", "dismissed"] }),
   },
-  (t) => [index("reports_target_idx").on(t.targetId)],
+  (t) => [index("reports_target_idx").on(t.targetId), index("reports_open_idx").on(t.id).where(sql`resolved_at IS NULL`)],
 );
 
 export type PostRow = typeof posts.$inferSelect;

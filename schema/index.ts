@@ -10,3 +10,4 @@ export * from "./stats";
 export * from "./challenges";
 export * from "./bench";
 export * from "./notifications";
+export * from "./operator";

@@ -44,6 +44,8 @@ export const messages = sqliteTable(
     seq: integer("seq").notNull(),
     content: text("content").notNull(),
     needsHumanInput: integer("needs_human_input", { mode: "boolean" }).notNull().default(false),
+    /** When an owner marked a needs_human_input message handled in the dashboard. */
+    humanHandledAt: integer("human_handled_at"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [

@@ -7,6 +7,7 @@ import { buildDeps, withDeps } from "./middleware/deps";
 import { backfillNearDuplicates, pruneNearDuplicates } from "./services/near-duplicates";
 import { sweepReadNotifications } from "./services/notifications";
 import { drainOutbox } from "./services/search-index";
+import { recordCronRun } from "./services/server-state";
 import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson, wellFormedText } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
@@ -36,6 +37,8 @@ import verify from "./routes/verify";
 import votes from "./routes/votes";
 import pages from "./routes/pages";
 import web from "./routes/web";
+import ownerConsole from "./routes/owner-console";
+import adminConsole from "./routes/admin-console";
 
 export { Gate } from "./durable/gate";
 
@@ -88,6 +91,8 @@ app.route("/", mediaFiles);
 app.route("/", files);
 app.route("/", web);
 app.route("/", pages);
+app.route("/", ownerConsole);
+app.route("/", adminConsole);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
@@ -131,16 +136,30 @@ export default {
   /** Cron: drain the search outbox (retries and anything the post-response drains missed), sweep old read notifications, and keep the near-duplicate index to its window. */
   async scheduled(_controller, env, ctx) {
     const deps = buildDeps(env, "https://cron.invalid");
-    ctx.waitUntil(
-      (async () => {
+    const startedAt = new Date(deps.clock.now()).toISOString();
+    const task = (what: string, work: () => Promise<unknown>) =>
+      work().then(
+        () => "ok",
+        (err: unknown) => {
+          console.error(JSON.stringify({ level: "error", message: `${what} failed`, error: String(err) }));
+          return String(err);
+        },
+      );
+    const tasks = {
+      search_outbox: task("search outbox drain", async () => {
         for (let i = 0; i < 20; i++) {
           const r = await drainOutbox(deps, 100);
           if (r.indexed + r.removed + r.failed === 0 || r.failed > 0) break;
         }
-      })(),
+      }),
+      notification_sweep: task("notification sweep", () => sweepReadNotifications(deps)),
+      near_duplicates: task("near-duplicate upkeep", () => pruneNearDuplicates(deps).then(() => backfillNearDuplicates(deps))),
+    };
+    ctx.waitUntil(
+      (async () => {
+        const outcomes = Object.fromEntries(await Promise.all(Object.entries(tasks).map(async ([name, p]) => [name, await p] as const)));
+        await recordCronRun(deps, { started_at: startedAt, finished_at: new Date(deps.clock.now()).toISOString(), tasks: outcomes });
+      })().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: "cron run record failed", error: String(err) }))),
     );
-    const logged = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: "error", message: `${what} failed`, error: String(err) }));
-    ctx.waitUntil(sweepReadNotifications(deps).catch(logged("notification sweep")));
-    ctx.waitUntil(pruneNearDuplicates(deps).then(() => backfillNearDuplicates(deps)).catch(logged("near-duplicate upkeep")));
   },
 } satisfies ExportedHandler<Cloudflare.Env>;

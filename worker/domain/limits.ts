@@ -6,14 +6,15 @@ export interface Window {
   seconds: number;
 }
 
-export type Bucket = "requests" | "posts" | "comments" | "submolts" | "register" | "anon_reads" | "verify" | "dm_requests" | "auth_failures";
+export type Bucket = "requests" | "posts" | "comments" | "submolts" | "register" | "anon_reads" | "verify" | "dm_requests" | "auth_failures" | "sign_in";
 
 const FOREVER = 100 * 365 * 86_400;
 
 /**
  * Defaults (API.md §2). "oss" is the open-source server's table; "live" is moltbook.com's.
  * Per network: register 10/h and 30/day; anonymous reads 300/min; identity checks 30/min; failed
- * authentications 30 per 10 min (then wrong credentials from that network get 429; right ones still work).
+ * authentications 30 per 10 min (then wrong credentials from that network get 429; right ones still work);
+ * console sign-ins (owner and operator, right or wrong) 20 per 10 min.
  * Agents younger than NEW_AGENT_HOURS: posts 1/2 h, comments 1/60 s and 20/day, one submolt in total.
  */
 const BASE: Record<"oss" | "live", Record<Bucket, string>> = {
@@ -27,6 +28,7 @@ const BASE: Record<"oss" | "live", Record<Bucket, string>> = {
     verify: "30/60",
     dm_requests: "20/86400",
     auth_failures: "30/600",
+    sign_in: "20/600",
   },
   live: {
     requests: "60/60",
@@ -38,6 +40,7 @@ const BASE: Record<"oss" | "live", Record<Bucket, string>> = {
     verify: "30/60",
     dm_requests: "20/86400",
     auth_failures: "30/600",
+    sign_in: "20/600",
   },
 };
 /** live: writes have their own, tighter request budget. */

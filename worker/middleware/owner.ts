@@ -37,7 +37,8 @@ export const requireOwner = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const sameOrigin = (c: Context, origin: string) => c.req.header("origin") === origin;
+/** A browser's write from this site itself: its Origin header is ours (browsers send it on every POST). */
+export const sameOrigin = (c: Context, origin: string) => c.req.header("origin") === origin;
 
 export const currentOwner = (c: Context<AppEnv>): string => {
   const id = c.get("ownerId");

@@ -41,7 +41,7 @@ function setHeaders(c: Context<AppEnv>, r: TakeResult, now: number) {
 export function exceeded(bucket: Bucket, r: Pick<TakeResult, "resetAt"> & Partial<Pick<TakeResult, "bucket" | "otherRemaining">>, now: number): AppError {
   const seconds = Math.max(1, Math.ceil((r.resetAt - now) / 1000));
   const minutes = Math.ceil(seconds / 60);
-  const what = { posts: "one post", comments: "comments", submolts: "submolt creation", register: "registrations from your network", auth_failures: "failed authentications from your network" }[bucket as string];
+  const what = { posts: "one post", comments: "comments", submolts: "submolt creation", register: "registrations from your network", auth_failures: "failed authentications from your network", sign_in: "sign-in attempts from your network" }[bucket as string];
   return new AppError("RATE_LIMITED", "Rate limit exceeded", `Try again in ${seconds} seconds`, {
     message: what ? `Rate limit exceeded for ${what}` : "Rate limit exceeded",
     statusCode: 429,
@@ -61,12 +61,13 @@ export type Release = () => Promise<void>;
 const noop: Release = async () => undefined;
 
 /**
- * When the gate cannot be reached, reads and the counting of failed logins pass uncounted (a dead
- * rate limiter must not take the read-only site down); every write is refused with 503, since an
+ * When the gate cannot be reached, reads, the counting of failed logins and console sign-ins pass
+ * uncounted (a dead rate limiter must not take the read-only site down, nor keep an owner from the
+ * kill switch: owner tokens are 256-bit, so counting is a courtesy there); every write is refused with 503, since an
  * uncounted write is exactly what a registration farm or a spam run needs.
  */
 const failsOpen = (bucket: Bucket, method: string) =>
-  bucket === "anon_reads" || bucket === "auth_failures" || (bucket === "requests" && (method === "GET" || method === "HEAD"));
+  bucket === "anon_reads" || bucket === "auth_failures" || bucket === "sign_in" || (bucket === "requests" && (method === "GET" || method === "HEAD"));
 
 /** The windows an event of `bucket` counts in (named as the Gate keeps them), or null when rate limits are off. */
 export function quotaWindows(c: Context<AppEnv>, who: { agent: AgentRow } | { network: true }, bucket: Bucket): GateWindow[] | null {

@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { newRouter, type AppEnv } from "../app";
 import { AppError, unauthorized } from "../errors";
-import { hashSecret, sameDigest } from "../lib/secrets";
 import { bearer } from "../middleware/auth";
+import { adminToken, isAdminToken } from "../services/operator-sessions";
 import { drainOutbox, queueReindex } from "../services/search-index";
 import { errorResponses, json } from "./shared";
 
@@ -11,14 +11,9 @@ const router = newRouter();
 
 /** Operator routes take the ADMIN_TOKEN secret; without one configured they do not exist. */
 export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
-  const expected = c.env.ADMIN_TOKEN;
-  if (typeof expected !== "string" || expected.length < 32) {
-    throw new AppError("NOT_FOUND", "Endpoint not found", "Operator routes are disabled until ADMIN_TOKEN is set.");
-  }
-  const given = bearer(c) ?? "";
-  const pepper = c.get("deps").config.HASH_PEPPER;
-  // Compare digests, so the comparison is constant-time whatever the lengths.
-  if (!sameDigest(await hashSecret(pepper, "admin", given), await hashSecret(pepper, "admin", expected))) {
+  const expected = adminToken(c.env);
+  if (!expected) throw new AppError("NOT_FOUND", "Endpoint not found", "Operator routes are disabled until ADMIN_TOKEN is set.");
+  if (!(await isAdminToken(c.get("deps"), expected, bearer(c) ?? ""))) {
     throw unauthorized("Invalid or expired token", "Send Authorization: Bearer <ADMIN_TOKEN>.");
   }
   await next();

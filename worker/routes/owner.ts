@@ -24,6 +24,7 @@ const OwnerAgentSchema = z
     last_active: z.string(),
     suspended_until: z.string().nullable(),
     reason: z.string().nullable(),
+    claimed_at: z.string().nullable(),
   })
   .openapi("OwnedAgent");
 
@@ -238,6 +239,7 @@ router.openapi(
               direction: z.enum(["sent", "received"]),
               content: z.string(),
               created_at: z.string(),
+              handled_at: z.string().nullable(),
             }),
           ),
         }),

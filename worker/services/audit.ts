@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { auditLog } from "../../schema";
 import type { Db } from "../app";
 import { asD1Statement } from "../lib/d1-statement";
@@ -14,9 +14,8 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-/** An audit insert to put in the same db.batch as the change it records. */
-export function auditInsert(db: Db, at: number, e: AuditEvent) {
-  return db.insert(auditLog).values({
+function auditValues(at: number, e: AuditEvent) {
+  return {
     id: uuidv7(at),
     at,
     // Most events are an agent acting on itself: stored as NULL, read back as "agent:<agent_id>".
@@ -26,7 +25,24 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
     ownerId: e.ownerId ?? null,
     target: e.target ?? null,
     detail: JSON.stringify(e.detail ?? {}),
-  });
+  };
+}
+
+/** An audit insert to put in the same db.batch as the change it records. */
+export function auditInsert(db: Db, at: number, e: AuditEvent) {
+  return db.insert(auditLog).values(auditValues(at, e));
+}
+
+/**
+ * The same, written only if `onlyIf` holds when the batch runs (e.g. `changes() > 0` right after the
+ * change it records), so a change that turned out to be a no-op leaves no event behind.
+ */
+export function auditInsertIf(db: Db, at: number, e: AuditEvent, onlyIf: SQL) {
+  const v = auditValues(at, e);
+  // The SELECT's columns are the table's, in order.
+  return db
+    .insert(auditLog)
+    .select(sql`SELECT ${v.id}, ${v.at}, ${v.actor}, ${v.action}, ${v.agentId}, ${v.ownerId}, ${v.target}, ${v.detail} WHERE ${onlyIf}`);
 }
 
 /** The same audit row as a raw D1 statement, for batches written with d1.prepare. */

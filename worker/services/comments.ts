@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import { agents, comments, posts, submolts, votes, type AgentRow } from "../../schema";
+import { agents, comments, posts, submolts, votes, type AgentRow, type CommentRow } from "../../schema";
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
@@ -14,6 +14,7 @@ import { banOf, bannedFrom } from "./bans";
 import { mentionsQuery, moderationEvent, notifyStatements } from "./notifications";
 import { asPostView, authorColumns, authorJsonOf, fileReport, getPostView, postNotFound, postViewQuery, readPost } from "./posts";
 import { viewerOf } from "./submolts";
+import { removedByOf, resolveReports, takeDownActor, type TakeDown } from "./takedown";
 
 export const MAX_COMMENT_DEPTH = 10;
 /** Upper bound of comments read for one thread; deeper pages come from the roots cursor. */
@@ -168,12 +169,20 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string, rea
     const { role } = await viewerOf(deps, submolt.id, agent.id);
     if (!role) throw forbidden("You can only delete your own comments", "Ask a moderator of this community to remove it.");
   }
+  await takeDownComment(deps, comment, isAuthor ? { by: "author" } : { by: "moderator", agentId: agent.id }, reason, isAuthor ? agent.ownerId : null);
+  return isAuthor ? "Comment deleted" : "Comment removed by a moderator";
+}
+
+/** Takes a comment down (the caller has checked that `who` may): counts drop once, the author is told, open reports close. */
+export async function takeDownComment(deps: Deps, comment: CommentRow, who: TakeDown, reason: string, ownerId: string | null = null) {
   const { db } = deps;
   const now = deps.clock.now();
+  const byAuthor = who.by === "author";
+  const id = comment.id;
   await db.batch([
     db
       .update(comments)
-      .set({ isDeleted: true, removedBy: isAuthor ? null : agent.id, removalReason: isAuthor ? null : reason || null, updatedAt: now })
+      .set({ isDeleted: true, removedBy: removedByOf(who), removalReason: byAuthor ? null : reason || null, updatedAt: now })
       .where(and(eq(comments.id, id), eq(comments.isDeleted, false))),
     db
       .update(posts)
@@ -183,17 +192,22 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string, rea
       .update(agents)
       .set({ commentsCount: sql`${agents.commentsCount} - 1` })
       .where(and(eq(agents.id, comment.authorId), sql`changes() = 1`)),
-    ...notifyStatements(deps, isAuthor ? [] : [moderationEvent(agent.id, comment.authorId, comment.postId, "removed", "comment", reason, id)], now, sql`changes() = 1`),
+    ...notifyStatements(
+      deps,
+      byAuthor ? [] : [moderationEvent(who.by === "moderator" ? who.agentId : null, comment.authorId, comment.postId, "removed", "comment", reason, id)],
+      now,
+      sql`changes() = 1`,
+    ),
+    resolveReports(db, id, who, now),
     auditInsert(db, now, {
-      actor: `agent:${agent.id}`,
-      action: isAuthor ? "comment.delete" : "comment.remove",
+      actor: takeDownActor(who, comment.authorId),
+      action: byAuthor ? "comment.delete" : "comment.remove",
       agentId: comment.authorId,
-      ownerId: isAuthor ? agent.ownerId : null,
+      ownerId,
       target: id,
-      ...(isAuthor ? {} : { detail: { reason } }),
+      ...(byAuthor ? {} : { detail: { reason } }),
     }),
   ]);
-  return isAuthor ? "Comment deleted" : "Comment removed by a moderator";
 }
 
 export async function reportComment(deps: Deps, agent: AgentRow, id: string, reason: string) {
@@ -271,7 +285,6 @@ async function threadPage(deps: Deps, shape: { id: string; parentId: string | nu
   return { comments: page, count: shape.length, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
 }
 
-/** An agent's latest live comments, for the profile page. */
 /** An agent's latest live comments (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asCommentView. */
 export function recentCommentsOf(deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) {
   return deps.db

@@ -1,11 +1,11 @@
-import { eq, sql } from "drizzle-orm";
-import { agents, type AgentRow } from "../../schema";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { agents, messages, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { isSuspended, nameKey } from "../domain/names";
 import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
-import { auditStatement } from "./audit";
+import { auditInsertIf, auditStatement } from "./audit";
 import { refuseCredentials } from "./firewall";
 import { notifyD1Statements } from "./notifications";
 
@@ -314,13 +314,13 @@ export async function dmCheck(deps: Deps, me: string) {
 export async function humanFlags(deps: Deps, agentId: string) {
   const rows = await deps.d1
     .prepare(
-      `SELECT m.id, m.conversation_id, m.content, m.created_at, s.name AS sender_name, m.sender_id = ?1 AS outgoing
+      `SELECT m.id, m.conversation_id, m.content, m.created_at, m.human_handled_at, s.name AS sender_name, m.sender_id = ?1 AS outgoing
        FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.needs_human_input = 1
        JOIN agents s ON s.id = m.sender_id
        WHERE ${ME_IN} ORDER BY m.created_at DESC LIMIT 100`,
     )
     .bind(agentId)
-    .all<{ id: string; conversation_id: string; content: string; created_at: number; sender_name: string; outgoing: number }>();
+    .all<{ id: string; conversation_id: string; content: string; created_at: number; human_handled_at: number | null; sender_name: string; outgoing: number }>();
   return rows.results.map((r) => ({
     id: r.id,
     conversation_id: r.conversation_id,
@@ -328,5 +328,27 @@ export async function humanFlags(deps: Deps, agentId: string) {
     direction: r.outgoing ? ("sent" as const) : ("received" as const),
     content: r.content,
     created_at: iso(r.created_at)!,
+    handled_at: iso(r.human_handled_at),
   }));
+}
+
+/** The owner read a flagged message and dealt with it: marked once, audited on the agent's trail. */
+export async function markHumanHandled(deps: Deps, agent: { id: string; ownerId: string | null }, messageId: string, actor: string) {
+  const now = deps.clock.now();
+  const [marked] = await deps.db.batch([
+    deps.db
+      .update(messages)
+      .set({ humanHandledAt: now })
+      .where(
+        and(
+          eq(messages.id, messageId),
+          eq(messages.needsHumanInput, true),
+          isNull(messages.humanHandledAt),
+          sql`${messages.conversationId} IN (SELECT id FROM conversations WHERE initiator_id = ${agent.id} OR recipient_id = ${agent.id})`,
+        ),
+      )
+      .returning({ id: messages.id }),
+    auditInsertIf(deps.db, now, { actor, action: "message.human_handled", agentId: agent.id, ownerId: agent.ownerId, target: messageId }, sql`changes() = 1`),
+  ]);
+  if (marked.length === 0) throw notFound("Message", "It is not a flagged message of this agent, or it was already marked handled.");
 }

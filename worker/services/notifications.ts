@@ -10,7 +10,8 @@ import { uuidv7 } from "../lib/ids";
 export interface NotifyEvent {
   type: NotificationType;
   recipientId: string;
-  actorId: string;
+  /** null: the network's operator (no agent). */
+  actorId: string | null;
   postId?: string | null;
   commentId?: string | null;
   detail?: Record<string, unknown>;
@@ -71,8 +72,8 @@ export function notifyD1Statements(deps: Deps, events: NotifyEvent[], now: numbe
 }
 
 /** A moderator's action on someone's content, as the event its author is told of. */
-export function moderationEvent(moderatorId: string, authorId: string, postId: string, action: string, target: "post" | "comment", reason = "", commentId?: string): NotifyEvent {
-  return { type: "moderation", recipientId: authorId, actorId: moderatorId, postId, commentId, detail: { action, target, ...(reason ? { reason } : {}) } };
+export function moderationEvent(moderatorId: string | null, authorId: string, postId: string, action: string, target: "post" | "comment", reason = "", commentId?: string): NotifyEvent {
+  return { type: "moderation", recipientId: authorId, actorId: moderatorId, postId, commentId, detail: { action, target, ...(moderatorId ? {} : { by: "operator" }), ...(reason ? { reason } : {}) } };
 }
 
 // `@name` where a name may start (not inside an e-mail address or a word).
@@ -126,8 +127,8 @@ export function notificationMessage(r: Pick<NotificationRow, "type" | "count" | 
     case "dm_request":
       return `${who} asked to start a private conversation`;
     case "moderation": {
-      const d = JSON.parse(r.detail) as { action?: string; target?: string; reason?: string };
-      return `A moderator ${d.action ?? "acted on"} your ${d.target ?? "post"} in ${title}${d.reason ? `: ${d.reason}` : ""}`;
+      const d = JSON.parse(r.detail) as { action?: string; target?: string; reason?: string; by?: string };
+      return `${d.by === "operator" ? "The network's operator" : "A moderator"} ${d.action ?? "acted on"} your ${d.target ?? "post"} in ${title}${d.reason ? `: ${d.reason}` : ""}`;
     }
   }
 }

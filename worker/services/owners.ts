@@ -61,9 +61,13 @@ export async function closeSession(deps: Deps, raw: string) {
   await deps.db.update(ownerCredentials).set({ revokedAt: deps.clock.now() }).where(eq(ownerCredentials.hash, hash));
 }
 
-export async function ownedAgent(deps: Deps, ownerId: string, name: string): Promise<AgentRow> {
+/**
+ * The owner's agent by name. The JSON API answers another owner's agent with 403 (API.md); the
+ * dashboard (`hide`) with the same 404 as a made-up name, so it tells nobody which names are claimed.
+ */
+export async function ownedAgent(deps: Deps, ownerId: string, name: string, o: { hide?: boolean } = {}): Promise<AgentRow> {
   const agent = await deps.db.select().from(agents).where(eq(agents.nameKey, nameKey(name))).get();
-  if (!agent) throw notFound("Agent", "List your agents with GET /api/v1/owner/agents.");
+  if (!agent || (o.hide && agent.ownerId !== ownerId)) throw notFound("Agent", o.hide ? "Your agents are listed on your dashboard." : "List your agents with GET /api/v1/owner/agents.");
   if (agent.ownerId !== ownerId) throw forbidden("This agent is not yours", "Only the owner who claimed an agent controls it.");
   return agent;
 }
@@ -77,6 +81,7 @@ export function ownerAgentJson(agent: AgentRow, now: number) {
     last_active: iso(agent.lastActive)!,
     suspended_until: agent.suspendedIndefinitely ? null : iso(agent.suspendedUntil),
     reason: agent.suspendReason,
+    claimed_at: iso(agent.claimedAt),
   };
 }
 

@@ -16,6 +16,7 @@ import { mentionsQuery, moderationEvent, notifyStatements } from "./notification
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
 import type { SubmoltRole } from "../converters/submolt";
 import { newPostColumns } from "../converters/draft";
+import { OPERATOR, removedByOf, resolveReports, takeDownActor, type TakeDown } from "./takedown";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
 
@@ -88,8 +89,11 @@ export async function readPost(deps: Deps, id: string, viewerId: string | null):
   try {
     return await getPostView(deps, id, viewerId);
   } catch (err) {
-    const removed = await deps.db.select({ reason: posts.removalReason }).from(posts).where(and(eq(posts.id, id), sql`${posts.removedBy} IS NOT NULL`)).get();
-    if (removed) throw gone("Post removed by the moderators", removed.reason ? `Reason given: ${removed.reason}` : "The submolt's moderators removed it.");
+    const removed = await deps.db.select({ by: posts.removedBy, reason: posts.removalReason }).from(posts).where(and(eq(posts.id, id), sql`${posts.removedBy} IS NOT NULL`)).get();
+    if (removed) {
+      const who = removed.by === OPERATOR ? "the network's operator" : "the moderators";
+      throw gone(`Post removed by ${who}`, removed.reason ? `Reason given: ${removed.reason}` : `Removed by ${who}.`);
+    }
     throw err;
   }
 }
@@ -316,18 +320,25 @@ export async function createPost(deps: Deps, agent: AgentRow, plan: PostPlan, in
 
 /** Authors delete their own posts; owners and moderators of the submolt remove others'. Soft: votes and comments stay. */
 export async function deletePost(deps: Deps, agent: AgentRow, postId: string, reason = "") {
-  const { post, submolt } = await getPostView(deps, postId, null);
-  const isAuthor = post.authorId === agent.id;
+  const view = await getPostView(deps, postId, null);
+  const isAuthor = view.post.authorId === agent.id;
   if (!isAuthor) {
-    const { role } = await viewerOf(deps, submolt.id, agent.id);
+    const { role } = await viewerOf(deps, view.submolt.id, agent.id);
     if (!role) throw forbidden("You can only delete your own posts", "Ask a moderator of this community to remove it.");
   }
+  await takeDownPost(deps, view, isAuthor ? { by: "author" } : { by: "moderator", agentId: agent.id }, reason);
+  return isAuthor ? "Post deleted" : "Post removed by a moderator";
+}
+
+/** Takes a live post down (the caller has checked that `who` may): counts drop once, the author is told, open reports close. */
+export async function takeDownPost(deps: Deps, { post, submolt }: Pick<PostView, "post" | "submolt">, who: TakeDown, reason: string) {
   const { db } = deps;
   const now = deps.clock.now();
+  const byAuthor = who.by === "author";
   await db.batch([
     db
       .update(posts)
-      .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: isAuthor ? null : agent.id, removalReason: isAuthor ? null : reason || null, updatedAt: now })
+      .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: removedByOf(who), removalReason: byAuthor ? null : reason || null, updatedAt: now })
       .where(and(eq(posts.id, post.id), live)),
     db
       .update(submolts)
@@ -338,16 +349,16 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
       .set({ postsCount: sql`${agents.postsCount} - 1` })
       .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
     // Only when this call removed it (changes() carries down the chain above).
-    ...notifyStatements(deps, isAuthor ? [] : [moderationEvent(agent.id, post.authorId, post.id, "removed", "post", reason)], now, sql`changes() = 1`),
+    ...notifyStatements(deps, byAuthor ? [] : [moderationEvent(who.by === "moderator" ? who.agentId : null, post.authorId, post.id, "removed", "post", reason)], now, sql`changes() = 1`),
+    resolveReports(db, post.id, who, now),
     auditInsert(db, now, {
-      actor: `agent:${agent.id}`,
-      action: isAuthor ? "post.delete" : "post.remove",
+      actor: takeDownActor(who, post.authorId),
+      action: byAuthor ? "post.delete" : "post.remove",
       agentId: post.authorId,
       target: post.id,
-      ...(isAuthor ? {} : { detail: { reason } }),
+      ...(byAuthor ? {} : { detail: { reason } }),
     }),
   ]);
-  return isAuthor ? "Post deleted" : "Post removed by a moderator";
 }
 
 export const MAX_PINS = 3;

@@ -196,6 +196,11 @@ export async function grantRole(deps: Deps, actorId: string | null, submolt: Sub
 
 export async function removeModerator(deps: Deps, actorId: string, submolt: SubmoltRow, agentName: string) {
   await requireRole(deps, submolt, actorId, ["owner"], "Only owners can remove moderators");
+  await revokeRole(deps, actorId, submolt, agentName);
+}
+
+/** Takes a moderator's role away (never an owner's); the caller has checked that the actor may (a submolt owner, or the operator: null). */
+export async function revokeRole(deps: Deps, actorId: string | null, submolt: SubmoltRow, agentName: string) {
   const agentId = await agentIdByName(deps, agentName);
   const { role } = await viewerOf(deps, submolt.id, agentId);
   if (role === "owner") throw forbidden("Cannot remove owner", "An owner cannot be removed from their community.");
@@ -203,6 +208,6 @@ export async function removeModerator(deps: Deps, actorId: string, submolt: Subm
   const now = deps.clock.now();
   await deps.db.batch([
     deps.db.delete(submoltRoles).where(and(eq(submoltRoles.submoltId, submolt.id), eq(submoltRoles.agentId, agentId))),
-    auditInsert(deps.db, now, { actor: `agent:${actorId}`, action: "submolt.moderator_remove", agentId: actorId, target: `${submolt.name}:${agentName}` }),
+    auditInsert(deps.db, now, { actor: actorId ? `agent:${actorId}` : "operator", action: "submolt.moderator_remove", agentId: actorId, target: `${submolt.name}:${agentName}` }),
   ]);
 }

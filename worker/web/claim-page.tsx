@@ -53,9 +53,14 @@ export function ClaimedPage(props: { agentName: string; handle: string; ownerTok
         <h1>{props.agentName} is yours, @{props.handle}</h1>
         <p>Your owner token. Copy it now: it is shown once and never again.</p>
         <p class="code secret">{props.ownerToken}</p>
+        <form method="post" action="/owner/sign-in">
+          <input type="hidden" name="owner_token" value={props.ownerToken} />
+          <button type="submit">Open your dashboard</button>
+        </form>
         <p class="muted">
-          Use it as <code>Authorization: Bearer &lt;owner token&gt;</code> on <code>/api/v1/owner/…</code> to suspend, resume or
-          rotate the keys of your agents, and to read their audit log.
+          The dashboard (<a href="/owner">/owner</a>, sign in with this token) is where you suspend and resume your agent, rotate
+          its keys and read its audit trail. Scripts can use the token as <code>Authorization: Bearer &lt;owner token&gt;</code>{" "}
+          on <code>/api/v1/owner/…</code>.
         </p>
       </div>
     </Layout>

@@ -2,8 +2,11 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { CSS_VERSION } from "./site-css";
 
-/** The frame of every human page: landmarks, a skip link, site navigation and a search box. */
-export function Layout(props: { title: string; children: Child; description?: string; query?: string }) {
+/**
+ * The frame of every human page: landmarks, a skip link, site navigation and a search box. The
+ * consoles bring their own header (`header`) and keep themselves out of search engines (`noindex`).
+ */
+export function Layout(props: { title: string; children: Child; description?: string; query?: string; header?: Child; noindex?: boolean }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -14,6 +17,7 @@ export function Layout(props: { title: string; children: Child; description?: st
           <meta name="referrer" content="no-referrer" />
           <meta name="color-scheme" content="light dark" />
           {props.description ? <meta name="description" content={props.description} /> : null}
+          {props.noindex ? <meta name="robots" content="noindex, nofollow" /> : null}
           <title>{`${props.title} · Tidepool`}</title>
           <link rel="stylesheet" href={`/assets/site.css?v=${CSS_VERSION}`} />
         </head>
@@ -21,28 +25,7 @@ export function Layout(props: { title: string; children: Child; description?: st
           <a class="skip" href="#content">
             Skip to content
           </a>
-          <header class="site">
-            <a href="/" class="brand">
-              Tidepool
-            </a>
-            <nav aria-label="Site">
-              <ul>
-                <li>
-                  <a href="/">Home</a>
-                </li>
-                <li>
-                  <a href="/m">Submolts</a>
-                </li>
-                <li>
-                  <a href="/stats">Stats</a>
-                </li>
-              </ul>
-            </nav>
-            <form action="/search" method="get" role="search">
-              <input type="search" name="q" value={props.query ?? ""} placeholder="Search posts" aria-label="Search posts and comments" />
-              <button type="submit">Search</button>
-            </form>
-          </header>
+          <header class="site">{props.header ?? <SiteHeader query={props.query} />}</header>
           <main id="content">{props.children}</main>
           <footer class="site-foot">
             <p>
@@ -51,6 +34,33 @@ export function Layout(props: { title: string; children: Child; description?: st
           </footer>
         </body>
       </html>
+    </>
+  );
+}
+
+function SiteHeader(props: { query?: string }) {
+  return (
+    <>
+      <a href="/" class="brand">
+        Tidepool
+      </a>
+      <nav aria-label="Site">
+        <ul>
+          <li>
+            <a href="/">Home</a>
+          </li>
+          <li>
+            <a href="/m">Submolts</a>
+          </li>
+          <li>
+            <a href="/stats">Stats</a>
+          </li>
+        </ul>
+      </nav>
+      <form action="/search" method="get" role="search">
+        <input type="search" name="q" value={props.query ?? ""} placeholder="Search posts" aria-label="Search posts and comments" />
+        <button type="submit">Search</button>
+      </form>
     </>
   );
 }

@@ -49,7 +49,26 @@ button{padding:.45rem 1rem;border:0;border-radius:.3rem;background:var(--accent)
 .card form button{margin-top:1rem}
 .error{border-left:4px solid var(--bad)}ol li{margin:.35rem 0}
 .avatar{width:3.5rem;height:3.5rem;border-radius:50%;object-fit:cover;float:right;margin-left:1rem}
-@media (max-width:34rem){.post{grid-template-columns:2.5rem 1fr;gap:.5rem}.site form{margin-left:0;width:100%}.site input{width:100%;max-width:none}h1{font-size:1.35rem}}
+.console-name{font-weight:600;opacity:.85;padding-left:.75rem;border-left:1px solid #ffffff44}
+.site .sign-out{margin-left:auto}.site .sign-out button{background:transparent;color:inherit;border:1px solid #ffffff66}
+.site nav a[aria-current=page]{font-weight:700;text-decoration-thickness:2px}
+select{width:100%;padding:.5rem;border:1px solid var(--line);border-radius:.3rem;font:inherit;background:var(--card);color:var(--ink)}
+button.danger{background:var(--bad);color:var(--card)}button.quiet{background:transparent;color:var(--accent);border:1px solid var(--line)}
+button.danger-text{color:var(--bad)}.card form.inline button,form.inline button{margin-top:0}
+form.inline{display:inline-block;margin:0 0 0 .5rem}
+.badge{display:inline-block;font-size:.75rem;font-weight:650;padding:.05rem .5rem;border-radius:1rem;background:var(--code);color:var(--ink);vertical-align:middle}
+.badge.ok{background:#d9f2e3;color:#0b5d2a}.badge.bad{background:#fde2e2;color:#8f1d22}
+@media (prefers-color-scheme:dark){.badge.ok{background:#12381f;color:#8fe0a9}.badge.bad{background:#43171a;color:#ffb3b6}}
+.notice{border-left:4px solid var(--accent)}.narrow{max-width:30rem}
+.kill{border-left:4px solid var(--bad)}.kill.suspended{background:var(--flag-bg)}
+.scroll{overflow-x:auto}
+table{width:100%;border-collapse:collapse;font-size:.92rem}th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+thead th{color:var(--muted);font-weight:600;font-size:.82rem}td.detail{overflow-wrap:anywhere;color:var(--muted)}
+.plain{list-style:none;margin:0;padding:0}.message{padding:.6rem 0;border-top:1px solid var(--line)}.plain .row{padding:.35rem 0}
+.report h2{font-size:1.05rem;margin:.3rem 0;overflow-wrap:anywhere}.reported{max-height:20rem;overflow:auto;border-left:3px solid var(--line);padding-left:.75rem}
+.reasons{margin:.2rem 0 .5rem;padding-left:1.2rem;overflow-wrap:anywhere}.actions{border-top:1px solid var(--line);margin-top:.75rem;padding-top:.25rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+@media (max-width:34rem){.site .sign-out{margin-left:0}.console-name{border:0;padding:0}th,td{padding:.4rem .3rem}.post{grid-template-columns:2.5rem 1fr;gap:.5rem}.site form{margin-left:0;width:100%}.site input{width:100%;max-width:none}h1{font-size:1.35rem}}
 `;
 
 /** Changes whenever the stylesheet does, so pages can let browsers cache it for a year. */

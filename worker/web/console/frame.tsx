@@ -1,0 +1,109 @@
+import type { Child } from "hono/jsx";
+import { Layout } from "../layout";
+
+export type ConsoleName = "owner" | "operator";
+
+export const CONSOLE_BASE: Record<ConsoleName, string> = { owner: "/owner", operator: "/admin" };
+const CONSOLE_TITLE: Record<ConsoleName, string> = { owner: "Owner dashboard", operator: "Operator console" };
+const CONSOLE_NAV: Record<ConsoleName, { href: string; label: string }[]> = {
+  owner: [{ href: "/owner", label: "Your agents" }],
+  operator: [
+    { href: "/admin", label: "Health" },
+    { href: "/admin/reports", label: "Reports" },
+    { href: "/admin/agents", label: "Agents" },
+    { href: "/admin/submolts", label: "Submolts" },
+  ],
+};
+
+/** The session's CSRF token, sent back by every form (the server checks it against its hash). */
+export const CsrfField = (props: { csrf: string }) => <input type="hidden" name="csrf" value={props.csrf} />;
+
+/**
+ * A console page: its own header (console name, its sections, sign out) around the site's frame.
+ * `csrf` is present when signed in; `current` marks the section being shown.
+ */
+export function ConsoleLayout(props: { console: ConsoleName; title: string; csrf?: string; current?: string; children: Child }) {
+  const base = CONSOLE_BASE[props.console];
+  const header = (
+    <>
+      <a href="/" class="brand">
+        Tidepool
+      </a>
+      <span class="console-name">{CONSOLE_TITLE[props.console]}</span>
+      {props.csrf ? (
+        <>
+          <nav aria-label="Console">
+            <ul>
+              {CONSOLE_NAV[props.console].map((l) => (
+                <li>
+                  <a href={l.href} aria-current={l.href === props.current ? "page" : undefined}>
+                    {l.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <form method="post" action={`${base}/sign-out`} class="sign-out">
+            <CsrfField csrf={props.csrf} />
+            <button type="submit" class="quiet">
+              Sign out
+            </button>
+          </form>
+        </>
+      ) : null}
+    </>
+  );
+  return (
+    <Layout title={`${props.title} · ${CONSOLE_TITLE[props.console]}`} header={header} noindex>
+      {props.children}
+    </Layout>
+  );
+}
+
+/** What the last action did, from a fixed list (never text taken from the address). */
+export function Notice(props: { text?: string | null }) {
+  return props.text ? (
+    <p class="card notice" role="status">
+      {props.text}
+    </p>
+  ) : null;
+}
+
+export function ConsoleError(props: { console: ConsoleName; title: string; message: string; csrf?: string }) {
+  const base = CONSOLE_BASE[props.console];
+  return (
+    <ConsoleLayout console={props.console} title={props.title} csrf={props.csrf}>
+      <section class="card error" role="alert">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        <p>
+          <a href={base}>{props.csrf ? "Back to the console" : "Sign in"}</a>
+        </p>
+      </section>
+    </ConsoleLayout>
+  );
+}
+
+/** A sign-in form for a console: one secret, never echoed back, never autocompleted. */
+export function SignInPage(props: { console: ConsoleName; field: string; label: string; help: Child; error?: string; notice?: string | null }) {
+  const base = CONSOLE_BASE[props.console];
+  return (
+    <ConsoleLayout console={props.console} title="Sign in">
+      <Notice text={props.notice} />
+      <section class="card narrow">
+        <h1>Sign in</h1>
+        {props.help}
+        {props.error ? (
+          <p class="card error" role="alert">
+            {props.error}
+          </p>
+        ) : null}
+        <form method="post" action={`${base}/sign-in`}>
+          <label for={props.field}>{props.label}</label>
+          <input id={props.field} name={props.field} type="password" required maxlength={200} autocomplete="off" spellcheck={false} />
+          <button type="submit">Sign in</button>
+        </form>
+      </section>
+    </ConsoleLayout>
+  );
+}
