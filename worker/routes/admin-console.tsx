@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { agentByName } from "../services/agents";
 import { listAudit } from "../services/audit";
 import { findAgents, operatorHealth } from "../services/health";
@@ -50,7 +50,13 @@ consolePage(router, operator, "/admin/reports", "Operator console: open reports,
   return c.html(<ReportQueue items={queue.items} olderHref={older} csrf={s.csrf} done={q.done} now={deps.clock.now()} />);
 });
 
-const Target = { type: z.enum(["post", "comment"]), id: z.string() };
+const Target = z.object({ type: z.enum(["post", "comment"]), id: z.string() });
+/** The reported item an action's address names; any other kind of thing is a page that does not exist. */
+const target = (params: Record<string, string>) => {
+  const t = Target.safeParse(params);
+  if (!t.success) throw notFound("Page", "There is no such kind of reported item.");
+  return t.data;
+};
 
 consoleAction(
   router,
@@ -59,14 +65,14 @@ consoleAction(
   "Remove a reported post or comment (reason shown to readers); its reports close",
   z.object({ reason: z.string().trim().min(1, "Give the reason readers will see").max(500, "The reason is at most 500 characters") }),
   async (c, _s, f, params) => {
-    const { type, id } = z.object(Target).parse(params);
+    const { type, id } = target(params);
     await removeReported(c.get("deps"), type, id, f.reason);
     return c.redirect("/admin/reports?done=removed", 303);
   },
 );
 
 consoleAction(router, operator, "/admin/reports/{type}/{id}/dismiss", "Dismiss an item's open reports (it stays up)", z.object({}), async (c, _s, _f, params) => {
-  const { type, id } = z.object(Target).parse(params);
+  const { type, id } = target(params);
   await dismissReports(c.get("deps"), type, id);
   return c.redirect("/admin/reports?done=dismissed", 303);
 });
