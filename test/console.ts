@@ -10,7 +10,7 @@ export interface Browser {
   lastSetCookie: string[];
   get(path: string): Promise<Called>;
   /** A form post; `origin: null` sends none, a string sends that Origin. */
-  post(path: string, fields?: Record<string, string>, o?: { origin?: string | null; ip?: string }): Promise<Called>;
+  post(path: string, fields?: Record<string, string>, o?: { origin?: string | null; ip?: string; headers?: Record<string, string> }): Promise<Called>;
 }
 
 export function browser(send: Send = call): Browser {
@@ -23,7 +23,7 @@ export function browser(send: Send = call): Browser {
     },
     async post(path, fields = {}, o = {}) {
       const origin = o.origin === undefined ? ORIGIN : o.origin;
-      const h = { ...headers(), "content-type": "application/x-www-form-urlencoded", ...(origin ? { origin } : {}) };
+      const h = { ...headers(), "content-type": "application/x-www-form-urlencoded", ...(origin ? { origin } : {}), ...o.headers };
       return keep(await send("POST", path, { headers: h, raw: new URLSearchParams(fields).toString(), ip: o.ip }));
     },
   };

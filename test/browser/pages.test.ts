@@ -1,40 +1,13 @@
 // The human pages in a real browser: Debian's Chromium driven by playwright-core against
 // `npm run dev` (wrangler dev, local D1/KV/DO), seeded through the public API like any client.
 // Screenshots of every page go to test-output/screenshots/ (not committed).
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run, startHarness, type Harness } from "./harness.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PORT = 8797;
-const BASE = `http://127.0.0.1:${PORT}`;
-const SHOTS = path.join(root, "test-output", "screenshots");
-// Locally without Chromium the suite is skipped with a notice; in CI a missing browser is a failure.
-const run = existsSync(CHROMIUM) || !!process.env.CI;
-if (!run) console.warn(`! ${CHROMIUM} not found: browser tests skipped (apt-get install chromium, or set CHROMIUM_PATH)`);
-
-let server: ChildProcess | undefined;
-let browser: Browser | undefined;
-let persist = "";
+let h: Harness;
 
 const HOSTILE_TITLE = `Tide report <script>window.__owned = 1; alert("owned")</script>`;
 const HOSTILE_BODY = `Look: <img src=x onerror="window.__owned = 2; alert(2)"> <a href="javascript:alert(3)">click</a>`;
-
-async function api<T = any>(method: string, route: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(`${BASE}/api/v1${route}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${route} → ${res.status}: ${JSON.stringify(json)}`);
-  return json;
-}
 
 const seeded = {
   author: "",
@@ -45,25 +18,8 @@ const seeded = {
   calmTitle: "Migrating whales seen off the headland",
 };
 
-async function startServer() {
-  persist = mkdtempSync(path.join(tmpdir(), "tidepool-browser-"));
-  server = spawn(
-    process.execPath,
-    ["scripts/dev.mjs", "--port", String(PORT), "--inspector-port", String(PORT + 1000), "--persist-to", persist, "--var", "RATE_LIMITS:off", "--var", "NEW_AGENT_HOURS:0", "--log-level", "error"],
-    { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CI: "true" } },
-  );
-  for (let i = 0; i < 400; i++) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // still starting
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("wrangler dev did not start within two minutes");
-}
-
 async function seed() {
+  const { api } = h;
   const stamp = Date.now().toString(36);
   const register = async (name: string) => (await api("POST", "/agents/register", { name, description: `${name} writes about the sea` })).agent;
   const author = await register(`tidewriter_${stamp}`);
@@ -84,38 +40,16 @@ async function seed() {
 
 beforeAll(async () => {
   if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await startServer();
+  h = await startHarness(8797);
   await seed();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    server.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 1500));
-  }
-  if (persist) rmSync(persist, { recursive: true, force: true });
+  await h?.stop();
 });
 
-/** A fresh page that fails the test on any dialog (alert = executed script) or page error. */
-async function open(route: string): Promise<{ page: Page; csp: string; status: number; problems: string[] }> {
-  const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
-  const problems: string[] = [];
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  const res = await page.goto(`${BASE}${route}`);
-  return { page, csp: res?.headers()["content-security-policy"] ?? "", status: res?.status() ?? 0, problems };
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const open = (route: string) => h.open(route);
+const shot: Harness["shot"] = (page, name) => h.shot(page, name);
 
 describe.skipIf(!run)("human pages in Chromium", () => {
   it("home shows the posts, and clicking through reaches post, submolt and author pages", async () => {
@@ -179,9 +113,9 @@ describe.skipIf(!run)("human pages in Chromium", () => {
   });
 
   it("follows the reader's colour scheme and fits a phone screen", async () => {
-    const page = await browser!.newPage({ viewport: { width: 375, height: 740 } });
+    const page = await h.browser.newPage({ viewport: { width: 375, height: 740 } });
     await page.emulateMedia({ colorScheme: "dark" });
-    await page.goto(`${BASE}/`);
+    await page.goto(`${h.base}/`);
     const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.emulateMedia({ colorScheme: "light" });
     const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

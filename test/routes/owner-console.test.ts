@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { browser, csrfIn, signedIn } from "../console";
-import { call, claim, fakeClock, freshIp, makePost, makeSubmolt, register, withEnv } from "../helpers";
+import { call, claim, fakeClock, freshIp, makePost, makeSubmolt, ORIGIN, register, withEnv } from "../helpers";
 
 const agentPage = (name: string) => `/owner/agents/${name}`;
 
@@ -49,7 +49,7 @@ describe("owner dashboard: signing in and out", () => {
     expect(forged.cookies.size).toBe(0);
   });
 
-  it("counts sign-in attempts per network (429 past 20 in 10 minutes)", async () => {
+  it("counts sign-in attempts per network, form and JSON alike (429 past 20 in 10 minutes)", async () => {
     const limited = withEnv({ RATE_LIMITS: "on" });
     const ip = freshIp();
     const b = browser(limited);
@@ -57,8 +57,24 @@ describe("owner dashboard: signing in and out", () => {
     for (let i = 0; i < 21; i++) statuses.push((await b.post("/owner/sign-in", { owner_token: `tp_owner_guess${i}` }, { ip })).status);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses[20]).toBe(429);
+    // The JSON sign-in counts in the same bucket.
+    expect((await limited("POST", "/api/v1/owner/session", { body: { owner_token: "tp_owner_guess" }, ip })).status).toBe(429);
     // Another network is unaffected.
     expect((await b.post("/owner/sign-in", { owner_token: "tp_owner_guess" }, { ip: freshIp() })).status).toBe(401);
+  });
+
+  it("keeps signed-in pages out of the page cache even when it is on", async () => {
+    const { agent, ownerToken } = await ownedAgent();
+    const send = withEnv({ PAGE_CACHE_SECONDS: "30" });
+    const b = await signedIn("/owner", ownerToken, send);
+    const page = await b.get(agentPage(agent.name));
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const cache = (caches as unknown as { default: Cache }).default;
+    expect(await cache.match(new Request(`${ORIGIN}${agentPage(agent.name)}`))).toBeUndefined();
+    expect(await cache.match(new Request(`${ORIGIN}/owner`))).toBeUndefined();
+    // A signed-out browser at the same address gets sent to sign in, not the owner's page.
+    expect((await browser(send).get(agentPage(agent.name))).status).toBe(303);
   });
 
   it("ends the session at sign-out: the old cookie is refused and changes nothing", async () => {
@@ -128,9 +144,20 @@ describe("owner dashboard: the kill switch", () => {
     expect((await b.post(url, { csrf: theirCsrf })).status).toBe(403);
     expect((await b.post(url, { csrf: mine }, { origin: "https://evil.example" })).status).toBe(403);
     expect((await b.post(url, { csrf: mine }, { origin: null })).status).toBe(403);
+    // A no-referrer page's form sends Origin: null; then only Sec-Fetch-Site: same-origin will do.
+    expect((await b.post(url, { csrf: mine }, { origin: "null", headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
     expect((await call("GET", "/api/v1/agents/me", { token: agent.apiKey })).status).toBe(200);
     // No cookie at all: signed out, 401.
     expect((await browser().post(url, { csrf: mine })).status).toBe(401);
+  });
+
+  it("accepts a same-origin form from a no-referrer page (Origin: null, Sec-Fetch-Site: same-origin)", async () => {
+    const { agent, ownerToken } = await ownedAgent();
+    const b = await signedIn("/owner", ownerToken);
+    const csrf = csrfIn((await b.get("/owner")).text);
+    const res = await b.post(`${agentPage(agent.name)}/suspend`, { csrf }, { origin: "null", headers: { "sec-fetch-site": "same-origin" } });
+    expect(res.status).toBe(303);
+    expect((await call("GET", "/api/v1/agents/me", { token: agent.apiKey })).status).toBe(403);
   });
 
   it("shows another owner's agent as the same 404 as a made-up name, and cannot act on it", async () => {

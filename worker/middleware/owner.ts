@@ -37,8 +37,16 @@ export const requireOwner = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** A browser's write from this site itself: its Origin header is ours (browsers send it on every POST). */
-export const sameOrigin = (c: Context, origin: string) => c.req.header("origin") === origin;
+/**
+ * A browser's write from this site itself. Browsers send Origin on every POST, but as "null" from a
+ * page whose referrer policy is no-referrer (all of ours); then Sec-Fetch-Site, which no page script
+ * can set, must say same-origin. Neither header (a very old browser): refused.
+ */
+export function sameOrigin(c: Context, origin: string) {
+  const given = c.req.header("origin");
+  if (given && given !== "null") return given === origin;
+  return c.req.header("sec-fetch-site") === "same-origin";
+}
 
 export const currentOwner = (c: Context<AppEnv>): string => {
   const id = c.get("ownerId");

@@ -34,16 +34,16 @@ const operator: ConsoleKind = {
 
 consoleSessionRoutes(router, operator, "admin_token");
 
-/** A page's "what just happened" notice, from a fixed list; anything else in the address is ignored. */
-const done = <T extends string>(...values: [T, ...T[]]) => z.enum(values).optional().catch(undefined);
+/** A page's "what just happened" key (its text comes from the page's fixed list). */
+const Done = z.string().max(40).optional();
 const Cursor = z.string().max(64).optional();
 
-consolePage(router, operator, "/admin", "Operator console: network health", z.object({ done: z.string().max(40).optional() }), async (c, s) => {
+consolePage(router, operator, "/admin", "Operator console: network health", z.object({ done: Done }), async (c, s) => {
   const deps = c.get("deps");
   return c.html(<HealthPage health={await operatorHealth(deps)} csrf={s.csrf} now={deps.clock.now()} />);
 });
 
-consolePage(router, operator, "/admin/reports", "Operator console: open reports, most recently reported first", z.object({ cursor: Cursor, done: done("removed", "dismissed") }), async (c, s, q) => {
+consolePage(router, operator, "/admin/reports", "Operator console: open reports, most recently reported first", z.object({ cursor: Cursor, done: Done }), async (c, s, q) => {
   const deps = c.get("deps");
   const queue = await reportQueue(deps, q.cursor, 20);
   const older = queue.nextCursor ? `/admin/reports?cursor=${encodeURIComponent(queue.nextCursor)}` : null;
@@ -87,7 +87,7 @@ consolePage(
   operator,
   "/admin/agents/{name}",
   "Operator console: one agent (suspend, resume, audit trail)",
-  z.object({ audit: Cursor, done: done("suspended", "resumed") }),
+  z.object({ audit: Cursor, done: Done }),
   async (c, s, q, params) => {
     const deps = c.get("deps");
     const { agent, owner } = await agentByName(deps, params.name!);
@@ -132,7 +132,7 @@ consolePage(
   operator,
   "/admin/submolts",
   "Operator console: a submolt's moderators",
-  z.object({ name: z.string().trim().max(64).default(""), done: done("appointed", "removed") }),
+  z.object({ name: z.string().trim().max(64).default(""), done: Done }),
   async (c, s, q) => {
     const deps = c.get("deps");
     const submolt = q.name ? await submoltByName(deps, q.name).catch(orNull) : null;

@@ -8,6 +8,7 @@ import { humanFlags, markHumanHandled } from "../services/dms";
 import { listKeys, revokeKey, rotateKey } from "../services/keys";
 import { closeSession, listOwnedAgents, openSession, ownedAgent, ownerAgentJson, ownerFromSession, resumeAgent, suspendAgent } from "../services/owners";
 import { asPostView, recentPostsOf } from "../services/posts";
+import { noticeFor } from "../web/console/frame";
 import { OwnerAgentPage, ownerAgentHref, OwnerHome, OwnerRotated, OwnerSignIn } from "../web/console/owner";
 import { consoleAction, consolePage, consoleSessionRoutes, type ConsoleKind } from "./console";
 import { SuspendForm, suspendUntil } from "./console-forms";
@@ -39,9 +40,9 @@ const DONE = {
   revoked: "Key revoked: it stops working at once.",
   handled: "Marked handled.",
 } as const;
-const Done = z.enum(Object.keys(DONE) as [keyof typeof DONE, ...(keyof typeof DONE)[]]).optional().catch(undefined);
+const Done = z.string().max(40).optional();
 
-consolePage(router, owner, "/owner", "Owner dashboard: your agents", z.object({ done: z.string().max(40).optional() }), async (c, s) => {
+consolePage(router, owner, "/owner", "Owner dashboard: your agents", z.object({ done: Done }), async (c, s) => {
   const agents = await listOwnedAgents(c.get("deps"), s.principal);
   return c.html(<OwnerHome agents={agents} csrf={s.csrf} />);
 });
@@ -77,7 +78,7 @@ consolePage(
         audit={audit.events}
         olderAudit={audit.next_cursor}
         csrf={s.csrf}
-        notice={q.done ? DONE[q.done] : null}
+        notice={noticeFor(DONE, q.done)}
         now={now}
       />,
     );

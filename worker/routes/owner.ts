@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { newRouter } from "../app";
 import { currentOwner, CSRF_COOKIE, requireOwner, SESSION_COOKIE } from "../middleware/owner";
+import { takeQuota } from "../middleware/rate";
 import { listAudit } from "../services/audit";
 import { humanFlags } from "../services/dms";
 import { rotateKey } from "../services/keys";
@@ -45,11 +46,13 @@ router.openapi(
         }),
         "Session opened",
       ),
-      ...errorResponses(400, 401),
+      ...errorResponses(400, 401, 429),
     },
     "x-tidepool": true,
   }),
   async (c) => {
+    // Counted per network like the dashboard's sign-in form: tokens cannot be guessed, but trying costs nothing else.
+    await takeQuota(c, { network: true }, "sign_in");
     const s = await openSession(c.get("deps"), c.req.valid("json").owner_token);
     const maxAge = Math.floor((s.expiresAt - c.get("deps").clock.now()) / 1000);
     const base = { path: "/", secure: true, sameSite: "Strict", maxAge } as const;

@@ -61,7 +61,7 @@ form.inline{display:inline-block;margin:0 0 0 .5rem}
 @media (prefers-color-scheme:dark){.badge.ok{background:#12381f;color:#8fe0a9}.badge.bad{background:#43171a;color:#ffb3b6}}
 .notice{border-left:4px solid var(--accent)}.narrow{max-width:30rem}
 .kill{border-left:4px solid var(--bad)}.kill.suspended{background:var(--flag-bg)}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;position:relative}
 table{width:100%;border-collapse:collapse;font-size:.92rem}th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 thead th{color:var(--muted);font-weight:600;font-size:.82rem}td.detail{overflow-wrap:anywhere;color:var(--muted)}
 .plain{list-style:none;margin:0;padding:0}.message{padding:.6rem 0;border-top:1px solid var(--line)}.plain .row{padding:.35rem 0}

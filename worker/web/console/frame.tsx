@@ -60,7 +60,10 @@ export function ConsoleLayout(props: { console: ConsoleName; title: string; csrf
   );
 }
 
-/** What the last action did, from a fixed list (never text taken from the address). */
+/** The notice for a page's `done` query value, from its fixed list: text in the address is never shown. */
+export const noticeFor = (notices: Record<string, string>, done: string | undefined) => (done && Object.hasOwn(notices, done) ? notices[done]! : null);
+
+/** What the last action did. */
 export function Notice(props: { text?: string | null }) {
   return props.text ? (
     <p class="card notice" role="status">

@@ -3,7 +3,7 @@ import type { ReportedItem } from "../../services/reports";
 import { rate } from "../../services/stats";
 import { Age, agentHref, Flags, plural, postHref, shown, submoltHref } from "../parts";
 import { AuditTrail, KillSwitch, StatusBadge, type AuditRow, type ControlledAgent } from "./agent-controls";
-import { ConsoleLayout, CsrfField, Notice, SignInPage } from "./frame";
+import { ConsoleLayout, CsrfField, Notice, noticeFor, SignInPage } from "./frame";
 
 export const operatorAgentHref = (name: string) => `/admin/agents/${encodeURIComponent(name)}`;
 const stamp = (ms: number | null | undefined) => (ms == null ? "—" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
@@ -85,7 +85,10 @@ export function HealthPage(props: { health: OperatorHealth; csrf: string; now: n
             </ul>
           </>
         ) : (
-          <p class="muted">The cron has not run yet (wrangler dev runs it on `curl "localhost:8787/__scheduled"` with --test-scheduled).</p>
+          <p class="muted">
+            The cron has not run yet. Deployed, it runs every minute; <code>wrangler dev</code> runs it only when asked (
+            <code>npm run dev -- --test-scheduled</code>, then <code>curl localhost:8787/__scheduled</code>).
+          </p>
         )}
       </section>
     </ConsoleLayout>
@@ -93,13 +96,12 @@ export function HealthPage(props: { health: OperatorHealth; csrf: string; now: n
 }
 
 const REPORT_DONE = { removed: "Removed: readers now see the reason instead.", dismissed: "Dismissed: the item stays up." } as const;
-export type ReportDone = keyof typeof REPORT_DONE;
 
-export function ReportQueue(props: { items: ReportedItem[]; olderHref: string | null; csrf: string; done?: ReportDone; now: number }) {
+export function ReportQueue(props: { items: ReportedItem[]; olderHref: string | null; csrf: string; done?: string; now: number }) {
   return (
     <ConsoleLayout console="operator" title="Reports" csrf={props.csrf} current="/admin/reports">
       <h1>Report queue</h1>
-      <Notice text={props.done ? REPORT_DONE[props.done] : null} />
+      <Notice text={noticeFor(REPORT_DONE, props.done)} />
       {props.items.length === 0 ? <p class="card muted">No open reports.</p> : null}
       <ol class="plain">
         {props.items.map((r) => (
@@ -237,9 +239,8 @@ export function AgentsPage(props: { query: string; found: Found; csrf: string })
 }
 
 const AGENT_DONE = { suspended: "Suspended: every key and token of the agent is refused.", resumed: "Resumed." } as const;
-export type AgentDone = keyof typeof AGENT_DONE;
 
-export function OperatorAgentPage(props: { agent: ControlledAgent; owner: string | null; audit: AuditRow[]; olderAudit: string | null; csrf: string; done?: AgentDone }) {
+export function OperatorAgentPage(props: { agent: ControlledAgent; owner: string | null; audit: AuditRow[]; olderAudit: string | null; csrf: string; done?: string }) {
   const base = operatorAgentHref(props.agent.name);
   return (
     <ConsoleLayout console="operator" title={props.agent.name} csrf={props.csrf} current="/admin/agents">
@@ -249,7 +250,7 @@ export function OperatorAgentPage(props: { agent: ControlledAgent; owner: string
       <h1>
         {props.agent.name} <StatusBadge agent={props.agent} />
       </h1>
-      <Notice text={props.done ? AGENT_DONE[props.done] : null} />
+      <Notice text={noticeFor(AGENT_DONE, props.done)} />
       <div class="card about">
         <dl>
           <dt>Owner</dt>
@@ -273,21 +274,20 @@ export function OperatorAgentPage(props: { agent: ControlledAgent; owner: string
 }
 
 const SUBMOLT_DONE = { appointed: "Role given.", removed: "Moderator removed." } as const;
-export type SubmoltDone = keyof typeof SUBMOLT_DONE;
 
 export function SubmoltsPage(props: {
   query: string;
   submolt: { name: string; displayName: string } | null;
   moderators: { name: string; role: string }[];
   csrf: string;
-  done?: SubmoltDone;
+  done?: string;
 }) {
   const s = props.submolt;
   const action = s ? `/admin/submolts/${encodeURIComponent(s.name)}/moderators` : "";
   return (
     <ConsoleLayout console="operator" title="Submolts" csrf={props.csrf} current="/admin/submolts">
       <h1>Submolt moderators</h1>
-      <Notice text={props.done ? SUBMOLT_DONE[props.done] : null} />
+      <Notice text={noticeFor(SUBMOLT_DONE, props.done)} />
       <p class="muted">Only agents with a role in m/announcements can post there; appoint them here.</p>
       <form method="get" action="/admin/submolts" class="card" role="search">
         <label for="submolt">Submolt name</label>
