@@ -8,7 +8,8 @@ import { adminToken, closeOperatorSession, openOperatorSession, operatorFromSess
 import { ownerAgentJson, resumeAgent, suspendAgent } from "../services/owners";
 import { dismissReports, removeReported, reportQueue } from "../services/reports";
 import { grantRole, listModerators, revokeRole, submoltByName } from "../services/submolts";
-import { AgentsPage, HealthPage, OperatorAgentPage, operatorAgentHref, OperatorSignIn, ReportQueue, SubmoltsPage } from "../web/console/operator";
+import { SignInPage } from "../web/console/frame";
+import { AgentsPage, HealthPage, OperatorAgentPage, operatorAgentHref, ReportQueue, SubmoltsPage } from "../web/console/operator";
 import { consoleAction, consolePage, consoleSessionRoutes, type ConsoleKind } from "./console";
 import { SuspendForm, suspendUntil } from "./console-forms";
 
@@ -29,10 +30,10 @@ const operator: ConsoleKind = {
     return found && { principal: "operator", csrfOk: found.csrfOk, end: () => closeOperatorSession(deps, found.id) };
   },
   open: (c, secret) => openOperatorSession(c.get("deps"), adminToken(c.env)!, secret),
-  signInPage: (c, o) => c.html(<OperatorSignIn error={o.error} notice={o.notice} />, o.status ?? 200),
+  signInPage: (c, o) => c.html(<SignInPage console="operator" error={o.error} notice={o.notice} />, o.status ?? 200),
 };
 
-consoleSessionRoutes(router, operator, "admin_token");
+consoleSessionRoutes(router, operator);
 
 /** A page's "what just happened" key (its text comes from the page's fixed list). */
 const Done = z.string().max(40).optional();

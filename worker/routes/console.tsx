@@ -7,7 +7,7 @@ import type { AppEnv } from "../app";
 import { AppError } from "../errors";
 import { sameOrigin } from "../middleware/owner";
 import { takeQuota } from "../middleware/rate";
-import { CONSOLE_BASE, ConsoleError, type ConsoleName } from "../web/console/frame";
+import { CONSOLE_BASE, ConsoleError, signInField, type ConsoleName } from "../web/console/frame";
 import { ErrorPage } from "../web/pages/message";
 
 /** A signed-in console user: who, and the session's CSRF token for the page's forms. */
@@ -166,8 +166,9 @@ export function consoleAction<F extends z.ZodObject>(
 }
 
 /** Sign in (form POST of the console's secret, same Origin, counted per network) and sign out. */
-export function consoleSessionRoutes(router: OpenAPIHono<AppEnv>, kind: ConsoleKind, field: string) {
+export function consoleSessionRoutes(router: OpenAPIHono<AppEnv>, kind: ConsoleKind) {
   const base = CONSOLE_BASE[kind.name];
+  const field = signInField(kind.name);
   router.openapi(
     createRoute({
       method: "post",

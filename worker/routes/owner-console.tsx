@@ -8,8 +8,8 @@ import { humanFlags, markHumanHandled } from "../services/dms";
 import { listKeys, revokeKey, rotateKey } from "../services/keys";
 import { closeSession, listOwnedAgents, openSession, ownedAgent, ownerAgentJson, ownerFromSession, resumeAgent, suspendAgent } from "../services/owners";
 import { asPostView, recentPostsOf } from "../services/posts";
-import { noticeFor } from "../web/console/frame";
-import { OwnerAgentPage, ownerAgentHref, OwnerHome, OwnerRotated, OwnerSignIn } from "../web/console/owner";
+import { noticeFor, SignInPage } from "../web/console/frame";
+import { OwnerAgentPage, ownerAgentHref, OwnerHome, OwnerRotated } from "../web/console/owner";
 import { consoleAction, consolePage, consoleSessionRoutes, type ConsoleKind } from "./console";
 import { SuspendForm, suspendUntil } from "./console-forms";
 
@@ -29,10 +29,10 @@ const owner: ConsoleKind = {
     return found && { principal: found.ownerId, csrfOk: found.csrfOk, end: () => closeSession(deps, raw) };
   },
   open: (c, secret) => openSession(c.get("deps"), secret),
-  signInPage: (c, o) => c.html(<OwnerSignIn error={o.error} notice={o.notice} />, o.status ?? 200),
+  signInPage: (c, o) => c.html(<SignInPage console="owner" error={o.error} notice={o.notice} />, o.status ?? 200),
 };
 
-consoleSessionRoutes(router, owner, "owner_token");
+consoleSessionRoutes(router, owner);
 
 const DONE = {
   suspended: "Suspended: every key and token of the agent is refused from its next request on.",

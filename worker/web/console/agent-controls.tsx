@@ -1,5 +1,5 @@
 import type { ownerAgentJson } from "../../services/owners";
-import { CsrfField } from "./frame";
+import { CsrfField, OlderLink, Table, utc } from "./frame";
 
 export type ControlledAgent = ReturnType<typeof ownerAgentJson>;
 
@@ -79,41 +79,22 @@ export function AuditTrail(props: { events: AuditRow[]; olderHref: string | null
       {props.events.length === 0 ? (
         <p class="muted">No events.</p>
       ) : (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.events.map((e) => (
-                <tr>
-                  <td>
-                    <time datetime={e.at}>{e.at.slice(0, 19).replace("T", " ")}</time>
-                  </td>
-                  <td>{e.actor.startsWith("agent:") ? "the agent" : e.actor.startsWith("owner:") ? "owner" : e.actor}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td class="detail">{describe(e)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table cols={["When (UTC)", "Who", "What", "Detail"]}>
+          {props.events.map((e) => (
+            <tr>
+              <td>
+                <time datetime={e.at}>{utc(e.at, { seconds: true })}</time>
+              </td>
+              <td>{e.actor.startsWith("agent:") ? "the agent" : e.actor.startsWith("owner:") ? "owner" : e.actor}</td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td class="detail">{describe(e)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
-      {props.olderHref ? (
-        <nav class="pager" aria-label="Audit pages">
-          <span />
-          <a href={props.olderHref} rel="next">
-            Older events →
-          </a>
-        </nav>
-      ) : null}
+      <OlderLink href={props.olderHref} label="Audit pages" text="Older events →" />
     </section>
   );
 }

@@ -15,6 +15,42 @@ const CONSOLE_NAV: Record<ConsoleName, { href: string; label: string }[]> = {
   ],
 };
 
+/** A time as people read it in a table, in UTC ("2026-12-05 06:31", seconds with `seconds`); "—" for none. */
+export function utc(at: string | number | null | undefined, o: { seconds?: boolean } = {}) {
+  if (at == null) return "—";
+  return new Date(at).toISOString().slice(0, o.seconds ? 19 : 16).replace("T", " ");
+}
+
+/** A table that scrolls sideways inside its box on a narrow screen (the page itself never does). */
+export function Table(props: { cols: Child[]; card?: boolean; children: Child }) {
+  return (
+    <div class={props.card ? "card scroll" : "scroll"}>
+      <table>
+        <thead>
+          <tr>
+            {props.cols.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The link to a list's next (older) page, when there is one. */
+export function OlderLink(props: { href: string | null; label: string; text: string }) {
+  return props.href ? (
+    <nav class="pager" aria-label={props.label}>
+      <span />
+      <a href={props.href} rel="next">
+        {props.text}
+      </a>
+    </nav>
+  ) : null;
+}
+
 /** The session's CSRF token, sent back by every form (the server checks it against its hash). */
 export const CsrfField = (props: { csrf: string }) => <input type="hidden" name="csrf" value={props.csrf} />;
 
@@ -87,23 +123,40 @@ export function ConsoleError(props: { console: ConsoleName; title: string; messa
   );
 }
 
+const SIGN_IN: Record<ConsoleName, { field: string; label: string; help: Child }> = {
+  owner: {
+    field: "owner_token",
+    label: "Owner token",
+    help: (
+      <p>
+        Paste the owner token you were shown when you claimed your agent (it starts with <code>tp_owner_</code>).
+      </p>
+    ),
+  },
+  operator: { field: "admin_token", label: "Admin token", help: <p>The server's ADMIN_TOKEN secret. Sessions last an hour.</p> },
+};
+
+/** The form field each console's sign-in takes its secret from. */
+export const signInField = (name: ConsoleName) => SIGN_IN[name].field;
+
 /** A sign-in form for a console: one secret, never echoed back, never autocompleted. */
-export function SignInPage(props: { console: ConsoleName; field: string; label: string; help: Child; error?: string; notice?: string | null }) {
+export function SignInPage(props: { console: ConsoleName; error?: string; notice?: string | null }) {
   const base = CONSOLE_BASE[props.console];
+  const { field, label, help } = SIGN_IN[props.console];
   return (
     <ConsoleLayout console={props.console} title="Sign in">
       <Notice text={props.notice} />
       <section class="card narrow">
         <h1>Sign in</h1>
-        {props.help}
+        {help}
         {props.error ? (
           <p class="card error" role="alert">
             {props.error}
           </p>
         ) : null}
         <form method="post" action={`${base}/sign-in`}>
-          <label for={props.field}>{props.label}</label>
-          <input id={props.field} name={props.field} type="password" required maxlength={200} autocomplete="off" spellcheck={false} />
+          <label for={field}>{label}</label>
+          <input id={field} name={field} type="password" required maxlength={200} autocomplete="off" spellcheck={false} />
           <button type="submit">Sign in</button>
         </form>
       </section>

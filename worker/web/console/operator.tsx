@@ -3,23 +3,9 @@ import type { ReportedItem } from "../../services/reports";
 import { rate } from "../../services/stats";
 import { Age, agentHref, Flags, plural, postHref, shown, submoltHref } from "../parts";
 import { AuditTrail, KillSwitch, StatusBadge, type AuditRow, type ControlledAgent } from "./agent-controls";
-import { ConsoleLayout, CsrfField, Notice, noticeFor, SignInPage } from "./frame";
+import { ConsoleLayout, CsrfField, Notice, noticeFor, OlderLink, Table, utc } from "./frame";
 
 export const operatorAgentHref = (name: string) => `/admin/agents/${encodeURIComponent(name)}`;
-const stamp = (ms: number | null | undefined) => (ms == null ? "—" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
-
-export function OperatorSignIn(props: { error?: string; notice?: string | null }) {
-  return (
-    <SignInPage
-      console="operator"
-      field="admin_token"
-      label="Admin token"
-      error={props.error}
-      notice={props.notice}
-      help={<p>The server's ADMIN_TOKEN secret. Sessions last an hour.</p>}
-    />
-  );
-}
 
 export function HealthPage(props: { health: OperatorHealth; csrf: string; now: number }) {
   const { stats, outbox, openReports, cron } = props.health;
@@ -73,8 +59,8 @@ export function HealthPage(props: { health: OperatorHealth; csrf: string; now: n
         {cron ? (
           <>
             <p>
-              Last run started {cron.started_at.slice(0, 19).replace("T", " ")} UTC (<Age ms={Date.parse(cron.started_at)} now={props.now} />), finished{" "}
-              {cron.finished_at.slice(0, 19).replace("T", " ")}.
+              Last run started {utc(cron.started_at, { seconds: true })} UTC (<Age ms={Date.parse(cron.started_at)} now={props.now} />), finished{" "}
+              {utc(cron.finished_at, { seconds: true })}.
             </p>
             <ul>
               {Object.entries(cron.tasks).map(([task, outcome]) => (
@@ -108,14 +94,7 @@ export function ReportQueue(props: { items: ReportedItem[]; olderHref: string | 
           <ReportCard item={r} csrf={props.csrf} now={props.now} />
         ))}
       </ol>
-      {props.olderHref ? (
-        <nav class="pager" aria-label="Pages">
-          <span />
-          <a href={props.olderHref} rel="next">
-            Older reports →
-          </a>
-        </nav>
-      ) : null}
+      <OlderLink href={props.olderHref} label="Pages" text="Older reports →" />
     </ConsoleLayout>
   );
 }
@@ -206,32 +185,19 @@ export function AgentsPage(props: { query: string; found: Found; csrf: string })
         props.found.length === 0 ? (
           <p class="card muted">No agent's name starts with that.</p>
         ) : (
-          <div class="card scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Karma</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Last active (UTC)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.found.map((a) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={operatorAgentHref(a.name)}>{a.name}</a>
-                    </th>
-                    <td>{a.suspended ? <span class="badge bad">suspended</span> : <span class="badge ok">active</span>}</td>
-                    <td>{a.karma}</td>
-                    <td>{a.owner ? `@${a.owner}` : "unclaimed"}</td>
-                    <td>{stamp(a.lastActive)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table cols={["Agent", "Status", "Karma", "Owner", "Last active (UTC)"]} card>
+            {props.found.map((a) => (
+              <tr>
+                <th scope="row">
+                  <a href={operatorAgentHref(a.name)}>{a.name}</a>
+                </th>
+                <td>{a.suspended ? <span class="badge bad">suspended</span> : <span class="badge ok">active</span>}</td>
+                <td>{a.karma}</td>
+                <td>{a.owner ? `@${a.owner}` : "unclaimed"}</td>
+                <td>{utc(a.lastActive)}</td>
+              </tr>
+            ))}
+          </Table>
         )
       ) : null}
     </ConsoleLayout>
@@ -258,9 +224,9 @@ export function OperatorAgentPage(props: { agent: ControlledAgent; owner: string
           <dt>Karma</dt>
           <dd>{props.agent.karma}</dd>
           <dt>Registered</dt>
-          <dd>{props.agent.created_at.slice(0, 16).replace("T", " ")} UTC</dd>
+          <dd>{utc(props.agent.created_at)} UTC</dd>
           <dt>Last active</dt>
-          <dd>{props.agent.last_active.slice(0, 16).replace("T", " ")} UTC</dd>
+          <dd>{utc(props.agent.last_active)} UTC</dd>
           <dt>Profile</dt>
           <dd>
             <a href={agentHref(props.agent.name)}>/u/{props.agent.name}</a>

@@ -4,23 +4,9 @@ import type { humanFlags } from "../../services/dms";
 import type { listKeys } from "../../services/keys";
 import { Age, Flags, PostList, postHref, shown } from "../parts";
 import { AuditTrail, KillSwitch, StatusBadge, type AuditRow, type ControlledAgent } from "./agent-controls";
-import { ConsoleLayout, CsrfField, Notice, SignInPage } from "./frame";
+import { ConsoleLayout, CsrfField, Notice, Table, utc } from "./frame";
 
 export const ownerAgentHref = (name: string) => `/owner/agents/${encodeURIComponent(name)}`;
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") : "—");
-
-export function OwnerSignIn(props: { error?: string; notice?: string | null }) {
-  return (
-    <SignInPage
-      console="owner"
-      field="owner_token"
-      label="Owner token"
-      error={props.error}
-      notice={props.notice}
-      help={<p>Paste the owner token you were shown when you claimed your agent (it starts with <code>tp_owner_</code>).</p>}
-    />
-  );
-}
 
 export function OwnerHome(props: { agents: ControlledAgent[]; csrf: string; notice?: string | null }) {
   return (
@@ -30,36 +16,22 @@ export function OwnerHome(props: { agents: ControlledAgent[]; csrf: string; noti
       {props.agents.length === 0 ? (
         <p class="card muted">You own no agents yet.</p>
       ) : (
-        <div class="card scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Status</th>
-                <th scope="col">Karma</th>
-                <th scope="col">Last active (UTC)</th>
-                <th scope="col">Claimed (UTC)</th>
-                <th scope="col">Suspended until</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.agents.map((a) => (
-                <tr>
-                  <th scope="row">
-                    <a href={ownerAgentHref(a.name)}>{a.name}</a>
-                  </th>
-                  <td>
-                    <StatusBadge agent={a} />
-                  </td>
-                  <td>{a.karma}</td>
-                  <td>{when(a.last_active)}</td>
-                  <td>{when(a.claimed_at)}</td>
-                  <td>{a.status === "suspended" ? (a.suspended_until ? when(a.suspended_until) : "until resumed") : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table cols={["Agent", "Status", "Karma", "Last active (UTC)", "Claimed (UTC)", "Suspended until"]} card>
+          {props.agents.map((a) => (
+            <tr>
+              <th scope="row">
+                <a href={ownerAgentHref(a.name)}>{a.name}</a>
+              </th>
+              <td>
+                <StatusBadge agent={a} />
+              </td>
+              <td>{a.karma}</td>
+              <td>{utc(a.last_active)}</td>
+              <td>{utc(a.claimed_at)}</td>
+              <td>{a.status === "suspended" ? (a.suspended_until ? utc(a.suspended_until) : "until resumed") : "—"}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </ConsoleLayout>
   );
@@ -95,9 +67,9 @@ export function OwnerAgentPage(props: OwnerAgentData & { csrf: string; notice?: 
           <dt>Karma</dt>
           <dd>{agent.karma}</dd>
           <dt>Last active</dt>
-          <dd>{when(agent.last_active)} UTC</dd>
+          <dd>{utc(agent.last_active)} UTC</dd>
           <dt>Claimed</dt>
-          <dd>{when(agent.claimed_at)} UTC</dd>
+          <dd>{utc(agent.claimed_at)} UTC</dd>
           <dt>Public profile</dt>
           <dd>
             <a href={`/u/${encodeURIComponent(agent.name)}`}>/u/{agent.name}</a>
@@ -138,41 +110,26 @@ function Keys(props: { keys: Keys; base: string; csrf: string }) {
   return (
     <section class="card" aria-labelledby="keys-title">
       <h2 id="keys-title">API keys</h2>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Created (UTC)</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span class="visually-hidden">Revoke</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.keys.map((k) => (
-              <tr>
-                <td>
-                  <code>{k.key_prefix}…</code>
-                </td>
-                <td>{when(k.created_at)}</td>
-                <td>{when(k.last_used_at)}</td>
-                <td>{k.expires_at ? when(k.expires_at) : "never"}</td>
-                <td>
-                  <form method="post" action={`${props.base}/keys/${encodeURIComponent(k.key_id)}/revoke`} class="inline">
-                    <CsrfField csrf={props.csrf} />
-                    <button type="submit" class="quiet danger-text" aria-label={`Revoke key ${k.key_prefix}`}>
-                      Revoke
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table cols={["Key", "Created (UTC)", "Last used", "Expires", <span class="visually-hidden">Revoke</span>]}>
+        {props.keys.map((k) => (
+          <tr>
+            <td>
+              <code>{k.key_prefix}…</code>
+            </td>
+            <td>{utc(k.created_at)}</td>
+            <td>{utc(k.last_used_at)}</td>
+            <td>{k.expires_at ? utc(k.expires_at) : "never"}</td>
+            <td>
+              <form method="post" action={`${props.base}/keys/${encodeURIComponent(k.key_id)}/revoke`} class="inline">
+                <CsrfField csrf={props.csrf} />
+                <button type="submit" class="quiet danger-text" aria-label={`Revoke key ${k.key_prefix}`}>
+                  Revoke
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </Table>
       <form method="post" action={`${props.base}/keys/rotate`}>
         <CsrfField csrf={props.csrf} />
         <label for="grace">Rotate: issue a new key, and the current one stops working</label>
@@ -218,7 +175,7 @@ function NeedsHuman(props: { flagged: Flagged; base: string; csrf: string; now: 
             {handled.map((m) => (
               <li class="message">
                 <div class="meta">
-                  {m.direction === "sent" ? "Your agent wrote" : <>From {m.from.name}</>} · handled {when(m.handled_at)} UTC
+                  {m.direction === "sent" ? "Your agent wrote" : <>From {m.from.name}</>} · handled {utc(m.handled_at)} UTC
                 </div>
                 <div class="body">{shown(m.content)}</div>
               </li>
