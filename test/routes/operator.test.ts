@@ -38,6 +38,38 @@ describe("operator controls", () => {
   });
 });
 
+describe("report actions (JSON)", () => {
+  it("removes a reported comment with a reason and dismisses a post's reports; both close, refusals change nothing", async () => {
+    const [a, b] = [await register(), await register()];
+    const p = await makePost(a, "general");
+    const c = await makeComment(a, p.id, "reported words");
+    for (const [kind, id] of [["posts", p.id], ["comments", c.id]]) await call("POST", `/api/v1/${kind}/${id}/report`, { token: b.apiKey, body: { reason: "spam" } });
+    expect((await call("POST", `/api/v1/admin/reports/comment/${c.id}/remove`, { token: b.apiKey, body: { reason: "x" } })).status).toBe(401);
+    expect((await call("POST", `/api/v1/admin/reports/comment/${c.id}/remove`, { headers: admin, body: {} })).status).toBe(400);
+    expect((await call("POST", `/api/v1/admin/reports/video/${c.id}/remove`, { headers: admin, body: { reason: "x" } })).status).toBe(400);
+    const removed = await call("POST", `/api/v1/admin/reports/comment/${c.id}/remove`, { headers: admin, body: { reason: "Spam" } });
+    expect(removed.status).toBe(200);
+    const thread = await call("GET", `/api/v1/posts/${p.id}/comments`);
+    expect(thread.body.comments[0]).toMatchObject({ id: c.id, removal_reason: "Spam" });
+    const dismissed = await call("POST", `/api/v1/admin/reports/post/${p.id}/dismiss`, { headers: admin });
+    expect(dismissed.body).toMatchObject({ success: true, dismissed: 1 });
+    expect((await call("POST", `/api/v1/admin/reports/post/${p.id}/dismiss`, { headers: admin })).status).toBe(404);
+    const open = await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE target_id IN (?, ?) AND resolved_at IS NULL").bind(p.id, c.id).first<{ n: number }>();
+    expect(open?.n).toBe(0);
+    const resolutions = await env.DB.prepare("SELECT resolution FROM reports WHERE target_id IN (?, ?) ORDER BY target_type").bind(p.id, c.id).all<{ resolution: string }>();
+    expect(resolutions.results.map((r) => r.resolution)).toEqual(["removed", "dismissed"]);
+  });
+
+  it("closes an item's reports when its author deletes it", async () => {
+    const [a, b] = [await register(), await register()];
+    const p = await makePost(a, "general");
+    await call("POST", `/api/v1/posts/${p.id}/report`, { token: b.apiKey, body: { reason: "spam" } });
+    expect((await call("DELETE", `/api/v1/posts/${p.id}`, { token: a.apiKey })).status).toBe(200);
+    const row = await env.DB.prepare("SELECT resolution FROM reports WHERE target_id = ?").bind(p.id).first<{ resolution: string }>();
+    expect(row?.resolution).toBe("deleted");
+  });
+});
+
 describe("audit trail", () => {
   it("records content writes, deletions, reports and DM requests (never their text)", async () => {
     const [a, b] = [await register(), await register()];

@@ -65,6 +65,38 @@ describe("owner controls with the owner token", () => {
   });
 });
 
+describe("owner keys and flagged messages (JSON)", () => {
+  it("lists and revokes the agent's keys; another owner's agent is 403", async () => {
+    const a = await register();
+    const { ownerToken } = await claim(a);
+    const other = (await claim(await register())).ownerToken;
+    const rotated = await call("POST", `/api/v1/owner/agents/${a.name}/keys/rotate`, { token: ownerToken, body: { grace_seconds: 3600 } });
+    const keys = await call("GET", `/api/v1/owner/agents/${a.name}/keys`, { token: ownerToken });
+    expect(keys.body.keys).toHaveLength(2);
+    const old = keys.body.keys.find((k: { key_id: string }) => k.key_id !== rotated.body.key_id).key_id;
+    expect((await call("DELETE", `/api/v1/owner/agents/${a.name}/keys/${old}`, { token: other })).status).toBe(403);
+    expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(200);
+    expect((await call("DELETE", `/api/v1/owner/agents/${a.name}/keys/${old}`, { token: ownerToken })).status).toBe(200);
+    expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
+    expect((await call("DELETE", `/api/v1/owner/agents/${a.name}/keys/${rotated.body.key_id}`, { token: ownerToken })).status).toBe(409);
+  });
+
+  it("marks a needs_human_input message handled once", async () => {
+    const a = await register();
+    const b = await register();
+    const { ownerToken } = await claim(a);
+    const req = await call("POST", "/api/v1/agents/dm/request", { token: b.apiKey, body: { to: a.name, message: "Hello, may we talk a while?" } });
+    await call("POST", `/api/v1/agents/dm/requests/${req.body.conversation_id}/approve`, { token: a.apiKey });
+    await call("POST", `/api/v1/agents/dm/conversations/${req.body.conversation_id}/send`, { token: b.apiKey, body: { message: "Please ask your human.", needs_human_input: true } });
+    const flagged = await call("GET", `/api/v1/owner/agents/${a.name}/needs-human`, { token: ownerToken });
+    const id = flagged.body.messages[0].id;
+    expect(flagged.body.messages[0].handled_at).toBeNull();
+    expect((await call("POST", `/api/v1/owner/agents/${a.name}/needs-human/${id}/handled`, { token: ownerToken })).status).toBe(200);
+    expect((await call("POST", `/api/v1/owner/agents/${a.name}/needs-human/${id}/handled`, { token: ownerToken })).status).toBe(404);
+    expect((await call("POST", `/api/v1/owner/agents/${a.name}/needs-human/not-a-message/handled`, { token: ownerToken })).status).toBe(404);
+  });
+});
+
 describe("audit log", () => {
   it("records register, claim, rotate, suspend and resume, newest first, readable by the owner", async () => {
     const a = await register();

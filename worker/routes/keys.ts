@@ -22,7 +22,7 @@ export const RotatedSchema = z
   })
   .openapi("RotatedKey");
 
-const KeySchema = z.object({
+export const KeySchema = z.object({
   key_id: z.string(),
   key_prefix: z.string(),
   created_at: z.string(),

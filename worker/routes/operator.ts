@@ -4,6 +4,7 @@ import { iso } from "../lib/encoding";
 import { agentByName } from "../services/agents";
 import { listAudit } from "../services/audit";
 import { resumeAgent, suspendAgent } from "../services/owners";
+import { dismissReports, removeReported } from "../services/reports";
 import { grantRole, submoltByName } from "../services/submolts";
 import { requireOperator } from "./admin";
 import { agentResult, SuspendBody, suspensionEnd } from "./owner";
@@ -116,6 +117,48 @@ router.openapi(
       },
       200,
     );
+  },
+);
+
+const ReportTargetParams = z.object({
+  type: z.enum(["post", "comment"]).openapi({ param: { name: "type", in: "path" } }),
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }),
+});
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/reports/{type}/{id}/remove",
+    tags: ["operator"],
+    summary: "Remove a reported post or comment: readers see the reason (a post answers 410), its reports close",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: { params: ReportTargetParams, body: jsonBody(z.object({ reason: z.string({ error: "reason is required" }).trim().min(1, "reason is required").max(500) })) },
+    responses: { 200: json(MessageSchema, "Removed"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { type, id } = c.req.valid("param");
+    await removeReported(c.get("deps"), type, id, c.req.valid("json").reason);
+    return c.json({ success: true as const, message: `The ${type} was removed` }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/reports/{type}/{id}/dismiss",
+    tags: ["operator"],
+    summary: "Dismiss an item's open reports: it stays up",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    "x-tidepool": true,
+    request: { params: ReportTargetParams },
+    responses: { 200: json(z.object({ success: z.literal(true), dismissed: z.number() }), "Dismissed"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { type, id } = c.req.valid("param");
+    return c.json({ success: true as const, dismissed: await dismissReports(c.get("deps"), type, id) }, 200);
   },
 );
 

@@ -4,12 +4,13 @@ import { newRouter } from "../app";
 import { currentOwner, CSRF_COOKIE, requireOwner, SESSION_COOKIE } from "../middleware/owner";
 import { takeQuota } from "../middleware/rate";
 import { listAudit } from "../services/audit";
-import { humanFlags } from "../services/dms";
-import { rotateKey } from "../services/keys";
+import { humanFlags, markHumanHandled } from "../services/dms";
+import { listKeys, revokeKey, rotateKey } from "../services/keys";
 import { closeSession, listOwnedAgents, openSession, ownedAgent, resumeAgent, suspendAgent } from "../services/owners";
 import { badRequest } from "../errors";
 import { iso } from "../lib/encoding";
-import { RotateBody, RotatedSchema } from "./keys";
+import { MessageSchema } from "./content-schemas";
+import { KeySchema, RotateBody, RotatedSchema } from "./keys";
 import { AgentNameParam, errorResponses, json, jsonBody } from "./shared";
 
 const router = newRouter();
@@ -256,6 +257,71 @@ router.openapi(
     const deps = c.get("deps");
     const agent = await ownedAgent(deps, currentOwner(c), c.req.valid("param").name);
     return c.json({ success: true as const, messages: await humanFlags(deps, agent.id) }, 200);
+  },
+);
+
+const KeyIdParam = z.string().min(1).max(64).openapi({ param: { name: "key_id", in: "path" } });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/owner/agents/{name}/keys",
+    tags: ["owner"],
+    summary: "The agent's live API keys (prefixes only)",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam },
+    responses: { 200: json(z.object({ success: z.literal(true), keys: z.array(KeySchema) }), "Keys"), ...errorResponses(401, 403, 404) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const agent = await ownedAgent(deps, currentOwner(c), c.req.valid("param").name);
+    return c.json({ success: true as const, keys: await listKeys(deps, agent.id) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/owner/agents/{name}/keys/{key_id}",
+    tags: ["owner"],
+    summary: "Revoke one of the agent's keys now (not its only one: rotate instead)",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam.extend({ key_id: KeyIdParam }) },
+    responses: { 200: json(MessageSchema, "Revoked"), ...errorResponses(401, 403, 404, 409) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const ownerId = currentOwner(c);
+    const { name, key_id } = c.req.valid("param");
+    const agent = await ownedAgent(deps, ownerId, name);
+    await revokeKey(deps, agent.id, key_id, `owner:${ownerId}`);
+    return c.json({ success: true as const, message: "Key revoked" }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/owner/agents/{name}/needs-human/{id}/handled",
+    tags: ["owner"],
+    summary: "Mark a needs_human_input message handled (once; audited)",
+    security: ownerAuth,
+    middleware: owner,
+    request: { params: AgentNameParam.extend({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }) },
+    responses: { 200: json(MessageSchema, "Marked"), ...errorResponses(401, 403, 404) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const ownerId = currentOwner(c);
+    const { name, id } = c.req.valid("param");
+    const agent = await ownedAgent(deps, ownerId, name);
+    await markHumanHandled(deps, agent, id, `owner:${ownerId}`);
+    return c.json({ success: true as const, message: "Marked handled" }, 200);
   },
 );
 
