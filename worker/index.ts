@@ -8,6 +8,8 @@ import { backfillNearDuplicates, pruneNearDuplicates } from "./services/near-dup
 import { sweepReadNotifications } from "./services/notifications";
 import { drainOutbox } from "./services/search-index";
 import { recordCronRun } from "./services/server-state";
+import { sweepOperatorSessions } from "./services/operator-sessions";
+import { sweepOwnerSessions } from "./services/owners";
 import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson, wellFormedText } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
@@ -154,6 +156,7 @@ export default {
       }),
       notification_sweep: task("notification sweep", () => sweepReadNotifications(deps)),
       near_duplicates: task("near-duplicate upkeep", () => pruneNearDuplicates(deps).then(() => backfillNearDuplicates(deps))),
+      session_sweep: task("session sweep", () => Promise.all([sweepOwnerSessions(deps), sweepOperatorSessions(deps)])),
     };
     ctx.waitUntil(
       (async () => {

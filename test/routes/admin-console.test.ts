@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { browser, csrfIn, signedIn } from "../console";
-import { call, fakeClock, makeComment, makePost, makeSubmolt, register, withEnv } from "../helpers";
+import { call, claim, fakeClock, makeComment, makePost, makeSubmolt, register, withEnv } from "../helpers";
 
 const ADMIN = env.ADMIN_TOKEN as string;
 
@@ -158,8 +158,14 @@ describe("operator console: agents and submolts", () => {
     expect((await b.post("/admin/submolts/announcements/moderators", { csrf, agent_name: "nobody_like_this" })).status).toBe(404);
   });
 
-  it("shows the cron's last run once it has run", async () => {
+  it("shows the cron's last run once it has run; the cron forgets sessions that ended over a day ago", async () => {
     const b = await signedIn("/admin", ADMIN);
+    const { ownerId } = await claim(await register());
+    const old = Date.now() - 2 * 86_400_000;
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO operator_sessions (id, hash, csrf_hash, created_at, expires_at) VALUES ('old-op', 'old-op-hash', 'x', ?1, ?1)").bind(old),
+      env.DB.prepare("INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at, expires_at) VALUES ('old-owner', ?1, 'session', 'old-owner-hash', ?2, ?2)").bind(ownerId, old),
+    ]);
     await env.DB.prepare("DELETE FROM server_state").run();
     expect((await b.get("/admin")).text).toContain("has not run yet");
     const { default: worker } = await import("../../worker/index");
@@ -170,5 +176,10 @@ describe("operator console: agents and submolts", () => {
     const page = await b.get("/admin");
     expect(page.text).toContain("Last run started");
     expect(page.text).toContain("notification sweep");
+    expect(page.text).toContain("session sweep");
+    const left = await env.DB.prepare("SELECT (SELECT count(*) FROM operator_sessions WHERE id = 'old-op') + (SELECT count(*) FROM owner_credentials WHERE id = 'old-owner') AS n").first<{ n: number }>();
+    expect(left?.n).toBe(0);
+    // The live session that read the page is kept.
+    expect((await b.get("/admin")).status).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { operatorSessions } from "../../schema";
 import type { Deps } from "../app";
 import { unauthorized } from "../errors";
@@ -57,4 +57,10 @@ export async function operatorFromSession(deps: Deps, expected: string, raw: str
 
 export async function closeOperatorSession(deps: Deps, id: string) {
   await deps.db.update(operatorSessions).set({ revokedAt: deps.clock.now() }).where(eq(operatorSessions.id, id));
+}
+
+/** The cron forgets sessions a day after they ended (expired or signed out): nothing can use them. */
+export async function sweepOperatorSessions(deps: Deps) {
+  const before = deps.clock.now() - 86_400_000;
+  await deps.db.delete(operatorSessions).where(lt(operatorSessions.expiresAt, before));
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { agents, ownerCredentials, owners, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { agentStatus } from "../converters/agent";
@@ -133,4 +133,10 @@ export async function resumeAgent(deps: Deps, actor: string, agent: AgentRow) {
   ]);
   await gateAfter(deps, agent.id, (g) => g.resume());
   return ownerAgentJson(rows[0]!, now);
+}
+
+/** The cron forgets browser sessions a day after they expired; owner tokens are kept. */
+export async function sweepOwnerSessions(deps: Deps) {
+  const before = deps.clock.now() - 86_400_000;
+  await deps.db.delete(ownerCredentials).where(and(eq(ownerCredentials.kind, "session"), lt(ownerCredentials.expiresAt, before)));
 }
