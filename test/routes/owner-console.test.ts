@@ -100,7 +100,10 @@ describe("owner dashboard: signing in and out", () => {
     const b = await signedIn("/owner", ownerToken, send);
     const csrf = csrfIn((await b.get("/owner")).text);
     clock.advance(12 * 3_600_000 + 1000);
-    expect((await b.get(agentPage(agent.name))).status).toBe(303);
+    const page = await b.get(agentPage(agent.name));
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/owner?done=expired");
+    expect((await b.get("/owner?done=expired")).text).toContain("Your session ended; sign in again.");
     expect((await b.post(`${agentPage(agent.name)}/suspend`, { csrf })).status).toBe(401);
   });
 });

@@ -87,7 +87,12 @@ export function consolePage<Q extends z.ZodObject>(
       const csrf = getCookie(c, kind.csrfCookie) ?? null;
       const found = await current(c, kind, csrf);
       const base = CONSOLE_BASE[kind.name];
-      if (!found?.csrfOk) return path === base ? kind.signInPage(c, { notice: signedOutNotice(c.req.query("done")) }) : c.redirect(base, 303);
+      if (!found?.csrfOk) {
+        // A cookie that no longer opens a session: it expired or was signed out elsewhere; say so.
+        const ended = getCookie(c, kind.cookie) !== undefined;
+        if (path !== base) return c.redirect(ended ? `${base}?done=expired` : base, 303);
+        return kind.signInPage(c, { notice: signedOutNotice(c.req.query("done") ?? (ended ? "expired" : undefined)) });
+      }
       const session = { principal: found.principal, csrf: csrf! };
       try {
         const valid = (c.req.valid as unknown as (target: "query") => z.infer<Q>).bind(c.req);
