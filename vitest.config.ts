@@ -32,6 +32,8 @@ export default defineConfig(async () => {
             PAGE_CACHE_SECONDS: "0",
             // Anonymous API first pages too; test/routes/api-cache.test.ts turns it on.
             API_CACHE_SECONDS: "0",
+            // One JSON line per request would bury the test output; test/routes/request-log.test.ts turns it on.
+            REQUEST_LOG: "off",
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),

@@ -30,7 +30,7 @@ export interface Deps {
    * bookmark. Requests start on one by method; requireAgent re-anchors on what the agent's Gate says.
    */
   anchored(this: Deps, constraintOrBookmark: string): Deps;
-  /** Benchmark servers only: the D1 calls this request has made so far. */
+  /** The D1 calls this request has made so far (when the request log or a benchmark counts them). */
   d1Calls?: () => number;
   /** The latest bookmark of this deps' D1 session: null before its first query, or without a session. */
   bookmark: () => string | null;

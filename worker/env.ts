@@ -72,6 +72,11 @@ const ConfigSchema = z.object({
   PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Seconds an anonymous first page of a public API listing may be served from the edge cache (0 = off). */
   API_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** One JSON log line per request (route pattern, status, duration, D1 calls; never a secret or body). */
+  REQUEST_LOG: z
+    .string()
+    .default("on")
+    .transform((v) => !["off", "false", "0", "no"].includes(v.trim().toLowerCase())),
   /** Storage-baseline routes for npm run bench (/api/v1/bench/*); never on in production. */
   BENCH_ROUTES: flag,
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),

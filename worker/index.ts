@@ -13,6 +13,7 @@ import { sweepOwnerSessions } from "./services/owners";
 import { MAX_UPLOAD_BODY } from "./services/media";
 import { securityHeaders, tolerateEmptyJson, wellFormedText } from "./middleware/http";
 import { anonymousReads } from "./middleware/rate";
+import { requestLog } from "./middleware/request-log";
 import admin from "./routes/admin";
 import agents from "./routes/agents";
 import bans from "./routes/bans";
@@ -47,6 +48,7 @@ export { Gate } from "./durable/gate";
 const app = newRouter();
 
 app.use(requestId({ headerName: "X-Request-Id" }));
+app.use(requestLog);
 app.use(...securityHeaders);
 app.use(
   "/api/*",
@@ -161,7 +163,11 @@ export default {
     ctx.waitUntil(
       (async () => {
         const outcomes = Object.fromEntries(await Promise.all(Object.entries(tasks).map(async ([name, p]) => [name, await p] as const)));
-        await recordCronRun(deps, { started_at: startedAt, finished_at: new Date(deps.clock.now()).toISOString(), tasks: outcomes });
+        const run = { started_at: startedAt, finished_at: new Date(deps.clock.now()).toISOString(), tasks: outcomes };
+        const failed = Object.values(outcomes).some((o) => o !== "ok");
+        // The cron's line in the request log's format (Workers Logs keeps both).
+        console.log(JSON.stringify({ level: failed ? "error" : "info", message: "cron", ...run, duration_ms: Date.parse(run.finished_at) - Date.parse(startedAt) }));
+        await recordCronRun(deps, run);
       })().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: "cron run record failed", error: String(err) }))),
     );
   },

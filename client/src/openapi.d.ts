@@ -6137,6 +6137,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checks every binding (D1, KV, R2, Gate, vector index) and reports the search outbox and the last cron run; 503 when a check fails */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every check passed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @enum {string} */
+                            status: "ok" | "degraded";
+                            checks: {
+                                d1: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                kv: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                r2: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                gate: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                vector_index: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                            };
+                            search_outbox: {
+                                depth: number | null;
+                                oldest: {
+                                    target_type: string;
+                                    target_id: string;
+                                    op: string;
+                                    attempts: number;
+                                    last_error: string | null;
+                                    created_at: string;
+                                } | null;
+                            };
+                            cron: {
+                                started_at: string;
+                                finished_at: string;
+                                tasks: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Missing, malformed, unknown or expired credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A check failed (status: degraded) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @enum {string} */
+                            status: "ok" | "degraded";
+                            checks: {
+                                d1: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                kv: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                r2: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                gate: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                                vector_index: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                };
+                            };
+                            search_outbox: {
+                                depth: number | null;
+                                oldest: {
+                                    target_type: string;
+                                    target_id: string;
+                                    op: string;
+                                    attempts: number;
+                                    last_error: string | null;
+                                    created_at: string;
+                                } | null;
+                            };
+                            cron: {
+                                started_at: string;
+                                finished_at: string;
+                                tasks: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/agents/{name}/suspend": {
         parameters: {
             query?: never;

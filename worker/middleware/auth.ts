@@ -193,7 +193,7 @@ export function requireAgent(opts: AuthOptions = {}) {
     }
     c.set("agent", agent);
     // Benchmark servers say what authentication cost, so a route's own calls can be told apart.
-    if (deps.d1Calls) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
+    if (deps.d1Calls && deps.config.BENCH_ROUTES) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
     // The rest of the request reads where the agent's own writes are (its Gate knows where that is).
     c.set("deps", deps.anchored(admission?.readFrom ?? "first-primary"));
     const take = admission?.take;

@@ -69,8 +69,16 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   const origin = new URL(c.req.url).origin;
   // Benchmark servers report each request's D1 statement count, so the report can say why a route
   // costs what it does (BENCH_ROUTES is never on in production).
-  if (!loadConfig(c.env).BENCH_ROUTES) {
-    c.set("deps", buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method)));
+  const config = loadConfig(c.env);
+  if (!config.BENCH_ROUTES) {
+    if (!config.REQUEST_LOG) {
+      c.set("deps", buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method)));
+      return next();
+    }
+    // The request log reports each request's D1 calls (rows are not metered: that costs a second run).
+    let calls = 0;
+    const counted = interceptD1(c.env.DB, { before: () => void calls++ });
+    c.set("deps", { ...buildDeps(c.env, origin, clock, counted, firstSession(c.req.method)), d1Calls: () => calls });
     return next();
   }
   const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0 };

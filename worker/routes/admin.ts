@@ -5,6 +5,10 @@ import { AppError, unauthorized } from "../errors";
 import { bearer } from "../middleware/auth";
 import { adminToken, isAdminToken } from "../services/operator-sessions";
 import { drainOutbox, queueReindex } from "../services/search-index";
+import { checkBindings } from "../services/binding-checks";
+import { outboxState } from "../services/health";
+import { lastCronRun } from "../services/server-state";
+import { iso } from "../lib/encoding";
 import { errorResponses, json } from "./shared";
 
 const router = newRouter();
@@ -56,6 +60,44 @@ router.openapi(
   async (c) => {
     const r = await drainOutbox(c.get("deps"), c.req.valid("query").batch);
     return c.json({ success: true as const, ...r, remaining: (await remaining(c.env.DB))?.n ?? 0 }, 200);
+  },
+);
+
+const Check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
+const HealthSchema = z.object({
+  success: z.literal(true),
+  status: z.enum(["ok", "degraded"]),
+  checks: z.object({ d1: Check, kv: Check, r2: Check, gate: Check, vector_index: Check }),
+  search_outbox: z.object({
+    depth: z.number().nullable(),
+    oldest: z.object({ target_type: z.string(), target_id: z.string(), op: z.string(), attempts: z.number(), last_error: z.string().nullable(), created_at: z.string() }).nullable(),
+  }),
+  cron: z.object({ started_at: z.string(), finished_at: z.string(), tasks: z.record(z.string(), z.string()) }).nullable(),
+});
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/health",
+    tags: ["operator"],
+    summary: "Checks every binding (D1, KV, R2, Gate, vector index) and reports the search outbox and the last cron run; 503 when a check fails",
+    security: [{ operator: [] }],
+    middleware: [requireOperator],
+    responses: { 200: json(HealthSchema, "Every check passed"), 503: json(HealthSchema, "A check failed (status: degraded)"), ...errorResponses(401, 404) },
+    "x-tidepool": true,
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const [checks, outbox, cron] = await Promise.all([
+      checkBindings(deps, c.env),
+      // The outbox lives in D1: when D1 is down its check says so and this part is left unknown.
+      outboxState(deps).catch(() => ({ depth: null, oldest: null })),
+      lastCronRun(deps).catch(() => null),
+    ]);
+    const ok = Object.values(checks).every((r) => r.ok);
+    c.header("Cache-Control", "no-store");
+    const oldest = outbox.oldest && { ...outbox.oldest, created_at: iso(outbox.oldest.created_at)! };
+    return c.json({ success: true as const, status: ok ? ("ok" as const) : ("degraded" as const), checks, search_outbox: { depth: outbox.depth, oldest }, cron }, ok ? 200 : 503);
   },
 );
 

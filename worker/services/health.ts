@@ -12,26 +12,24 @@ export interface OutboxItem {
   created_at: number;
 }
 
-/**
- * What the operator looks at first: the /stats figures, the search outbox (depth and its oldest
- * item: a stuck embedder shows as an old item with attempts and an error), open reports, the cron.
- */
+/** The search outbox: how much waits, and its oldest item (a stuck embedder shows as an old item with attempts and an error). */
+export async function outboxState(deps: Deps) {
+  const [depth, oldest] = await deps.d1.batch([
+    deps.d1.prepare("SELECT count(*) AS n FROM search_outbox"),
+    deps.d1.prepare("SELECT target_type, target_id, op, attempts, last_error, created_at FROM search_outbox ORDER BY id LIMIT 1"),
+  ]);
+  return { depth: (depth!.results[0] as { n: number }).n, oldest: (oldest!.results[0] as OutboxItem | undefined) ?? null };
+}
+
+/** What the operator looks at first: the /stats figures, the search outbox, open reports, the cron. */
 export async function operatorHealth(deps: Deps) {
-  const [stats, [depth, oldest, reports], cron] = await Promise.all([
+  const [stats, outbox, reports, cron] = await Promise.all([
     networkStats(deps, 7),
-    deps.d1.batch([
-      deps.d1.prepare("SELECT count(*) AS n FROM search_outbox"),
-      deps.d1.prepare("SELECT target_type, target_id, op, attempts, last_error, created_at FROM search_outbox ORDER BY id LIMIT 1"),
-      deps.d1.prepare("SELECT count(*) AS n FROM reports WHERE resolved_at IS NULL"),
-    ]),
+    outboxState(deps),
+    deps.d1.prepare("SELECT count(*) AS n FROM reports WHERE resolved_at IS NULL").first<{ n: number }>(),
     lastCronRun(deps),
   ]);
-  return {
-    stats,
-    outbox: { depth: (depth!.results[0] as { n: number }).n, oldest: (oldest!.results[0] as OutboxItem | undefined) ?? null },
-    openReports: (reports!.results[0] as { n: number }).n,
-    cron,
-  };
+  return { stats, outbox, openReports: reports?.n ?? 0, cron };
 }
 
 export type OperatorHealth = Awaited<ReturnType<typeof operatorHealth>>;
