@@ -1,0 +1,78 @@
+// One way to run SQL against Tidepool's D1 for the backup and restore scripts: the local database
+// file (`sqlite3`, as `npm run dev` keeps it) or the deployed one (`wrangler d1 execute --remote`).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { localDatabaseFile } from "./local-d1.mjs";
+
+const MAX_BUFFER = 512 * 1024 * 1024;
+
+/**
+ * `rows(sql)`: the first column of every row, as text. `exec(sqlText)`: runs statements (a file's
+ * worth), failing loudly. `describe`: where it points, for messages.
+ */
+export function openD1({ root, remote = false, persistTo }) {
+  if (remote) {
+    const wrangler = process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler");
+    const run = (args) => {
+      const r = spawnSync(wrangler, ["d1", "execute", "DB", "--remote", ...args], {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: MAX_BUFFER,
+        env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
+      });
+      if (r.status !== 0) throw new Error(`wrangler d1 execute failed:\n${r.stderr || r.stdout}`);
+      return r.stdout;
+    };
+    return {
+      describe: "the deployed D1 (wrangler d1 execute --remote)",
+      rows(sql) {
+        const out = JSON.parse(run(["--json", "--command", sql]));
+        return (out[0]?.results ?? []).map((r) => String(Object.values(r)[0]));
+      },
+      exec(sqlText) {
+        const dir = mkdtempSync(path.join(tmpdir(), "tidepool-d1-"));
+        try {
+          const file = path.join(dir, "batch.sql");
+          writeFileSync(file, sqlText);
+          run(["--file", file, "--yes"]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  }
+  const file = localDatabaseFile(root, persistTo);
+  if (!existsSync(file)) throw new Error(`no local database at ${file}`);
+  const sqlite = (args, input) => {
+    const r = spawnSync("sqlite3", ["-bail", ...args, file], { input, encoding: "utf8", maxBuffer: MAX_BUFFER });
+    if (r.error) throw new Error(`sqlite3 could not run (${r.error.message}): apt-get install sqlite3`);
+    if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  return {
+    describe: `the local D1 (${path.relative(root, file)})`,
+    rows(sql) {
+      // -list with no header: one line per row; our queries return one JSON text column, newlines escaped.
+      const out = sqlite(["-noheader", "-list"], `${sql};\n`);
+      return out.split("\n").filter((l) => l !== "");
+    },
+    exec(sqlText) {
+      sqlite([], sqlText);
+    },
+  };
+}
+
+/** Quotes a JS value as an SQL literal: text with '' doubled, blobs as X'…', big integers exact. */
+export function sqlLiteral(v) {
+  if (v === null || v === undefined) return "NULL";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`cannot store ${v}`);
+    return String(v);
+  }
+  if (typeof v === "object" && typeof v.$hex === "string") return `X'${v.$hex}'`;
+  if (typeof v === "object" && typeof v.$int === "string" && /^-?\d+$/.test(v.$int)) return v.$int;
+  if (typeof v === "string") return `'${v.replaceAll("'", "''")}'`;
+  throw new Error(`unexpected value ${JSON.stringify(v)}`);
+}

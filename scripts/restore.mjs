@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// npm run restore -- DIR [--remote] [--persist-to DIR] [--reindex]
+// Loads a backup made by `npm run backup` into an empty Tidepool database: applies the migrations,
+// checks every file against the manifest before writing anything, loads the rows with the triggers
+// set aside (the backup already holds what they computed: tallies, daily stats), puts the triggers
+// back, rebuilds the FTS5 keyword indexes from the restored rows and checks every table's row count.
+// --reindex also queues every live post and comment for re-embedding (a new Vectorize index).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { FORMAT, sqlString } from "./lib/backup-format.mjs";
+import { argv, flag, option } from "./lib/args.mjs";
+import { openD1, sqlLiteral } from "./lib/d1-access.mjs";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const ROWS_PER_INSERT = 100;
+const SQL_PER_CALL = 2 * 1024 * 1024;
+
+function fail(message) {
+  console.error(`✗ ${message}`);
+  process.exit(1);
+}
+
+const dir = argv.find((a, i) => !a.startsWith("--") && !/^--(persist-to)$/.test(argv[i - 1] ?? "")) ?? fail("usage: npm run restore -- DIR [--remote] [--persist-to DIR] [--reindex]");
+const manifestFile = path.join(dir, "manifest.json");
+if (!existsSync(manifestFile)) fail(`${manifestFile} not found: is ${dir} a backup made by npm run backup?`);
+const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+if (manifest.format !== FORMAT) fail(`${dir} is a ${manifest.format ?? "unknown"} backup; this restore reads ${FORMAT}`);
+
+// 1. Every file as the manifest says, before anything is written.
+const data = new Map();
+for (const t of manifest.tables) {
+  let text = "";
+  try {
+    text = gunzipSync(readFileSync(path.join(dir, t.file))).toString("utf8");
+  } catch (err) {
+    fail(`${t.file} cannot be read (${err.code ?? err.message}): the backup is damaged`);
+  }
+  const sha = createHash("sha256").update(text).digest("hex");
+  const lines = text === "" ? [] : text.slice(0, -1).split("\n");
+  if (sha !== t.sha256 || lines.length !== t.rows) fail(`${t.file} does not match the manifest (${lines.length} rows, sha256 ${sha.slice(0, 12)}…): the backup is damaged`);
+  data.set(t.name, lines);
+}
+
+// 2. The schema, at the backup's migration level.
+const remote = flag("remote");
+const persistTo = option("persist-to");
+const wrangler = process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler");
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", remote ? "--remote" : "--local", ...(persistTo && !remote ? ["--persist-to", persistTo] : [])], {
+  cwd: root,
+  encoding: "utf8",
+  env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
+});
+if (migrate.status !== 0) fail(`applying migrations failed:\n${migrate.stderr || migrate.stdout}`);
+const d1 = openD1({ root, remote, persistTo });
+const level = d1.rows("SELECT json_quote(name) FROM d1_migrations ORDER BY id DESC LIMIT 1").map((l) => JSON.parse(l))[0] ?? null;
+if (level !== manifest.migration) {
+  fail(`the backup is at migration ${manifest.migration}, this checkout's schema at ${level}: restore with the checkout the backup was made with, then upgrade`);
+}
+const count = (table) => Number(d1.rows(`SELECT count(*) FROM "${table}"`)[0]);
+for (const table of ["agents", "posts", "comments"]) {
+  if (count(table) > 0) fail(`${d1.describe} already holds ${table}: restore goes into an empty database`);
+}
+console.log(`Restoring ${dir} (${manifest.created_at}, ${manifest.tables.length} tables) into ${d1.describe}`);
+
+// 3. Parents before children, so foreign keys hold row by row.
+const parents = new Map(manifest.tables.map((t) => [t.name, d1.rows(`SELECT json_quote("table") FROM pragma_foreign_key_list(${sqlString(t.name)})`).map((l) => JSON.parse(l))]));
+const order = [];
+const visit = (name, seen = new Set()) => {
+  if (order.includes(name) || seen.has(name)) return;
+  seen.add(name);
+  for (const p of parents.get(name) ?? []) if (p !== name && parents.has(p)) visit(p, seen);
+  order.push(name);
+};
+manifest.tables.map((t) => t.name).sort().forEach((n) => visit(n));
+
+// 4. Triggers aside, seed rows out, backup rows in, triggers back.
+const triggers = d1.rows("SELECT json_array(name, sql) FROM sqlite_master WHERE type = 'trigger' ORDER BY name").map((l) => JSON.parse(l));
+const statements = [...triggers.map(([name]) => `DROP TRIGGER IF EXISTS "${name}";`), ...[...order].reverse().map((t) => `DELETE FROM "${t}";`)];
+for (const name of order) {
+  const t = manifest.tables.find((x) => x.name === name);
+  const cols = t.columns.map((c) => `"${c}"`).join(", ");
+  const lines = data.get(name);
+  for (let i = 0; i < lines.length; i += ROWS_PER_INSERT) {
+    const values = lines.slice(i, i + ROWS_PER_INSERT).map((l) => `(${JSON.parse(l).map(sqlLiteral).join(", ")})`);
+    statements.push(`INSERT INTO "${name}" (${cols}) VALUES ${values.join(", ")};`);
+  }
+}
+const restoreTriggers = triggers.map(([, sql]) => `${sql};`);
+const fts = d1.rows("SELECT json_quote(name) FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'").map((l) => JSON.parse(l));
+
+function run(list) {
+  let chunk = "";
+  for (const s of list) {
+    if (chunk.length + s.length > SQL_PER_CALL && chunk) {
+      d1.exec(`PRAGMA defer_foreign_keys = on;\n${chunk}`);
+      chunk = "";
+    }
+    chunk += `${s}\n`;
+  }
+  if (chunk) d1.exec(`PRAGMA defer_foreign_keys = on;\n${chunk}`);
+}
+
+try {
+  run(statements);
+} catch (err) {
+  // Never leave the database without its triggers (they keep tallies and guard the audit log).
+  run(restoreTriggers);
+  fail(`loading rows failed; the triggers are back, the rows loaded so far stay:\n${err.message}`);
+}
+run([
+  ...restoreTriggers,
+  ...fts.map((t) => `INSERT INTO "${t}"("${t}") VALUES('rebuild');`),
+  ...(flag("reindex")
+    ? [
+        `INSERT INTO search_outbox (target_id, target_type, op, created_at) SELECT id, 'post', 'upsert', ${Date.now()} FROM posts WHERE is_deleted = 0;`,
+        `INSERT INTO search_outbox (target_id, target_type, op, created_at) SELECT id, 'comment', 'upsert', ${Date.now()} FROM comments WHERE is_deleted = 0;`,
+      ]
+    : []),
+]);
+
+// 5. Every table holds what the manifest says.
+const wrong = manifest.tables.filter((t) => count(t.name) !== t.rows).map((t) => t.name);
+if (wrong.length) fail(`row counts differ from the manifest in: ${wrong.join(", ")}`);
+console.log(`✓ ${manifest.tables.reduce((n, t) => n + t.rows, 0)} rows in ${manifest.tables.length} tables; keyword indexes rebuilt (${fts.join(", ")})${flag("reindex") ? "; every live post and comment queued for re-embedding" : ""}.`);
