@@ -70,10 +70,31 @@ app.use(
     maxAge: 86400,
   }),
 );
+/** Cloudflare's edge refuses larger bodies itself (Free and Pro plans), so no refused body is longer. */
+const DRAIN_LIMIT = 100 * 1024 * 1024;
+
+/**
+ * Reads what is left of a refused body (up to DRAIN_LIMIT) before answering: a server that answers
+ * while the client is still sending resets the connection (workerd does), and the reset throws the
+ * 413 away — the client saw a dropped connection (a 502 through `npm run dev`) instead of the reason.
+ */
+async function drain(body: ReadableStream<Uint8Array> | null) {
+  if (!body || body.locked) return;
+  const reader = body.getReader();
+  let read = 0;
+  while (read <= DRAIN_LIMIT) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    read += value.byteLength;
+  }
+  await reader.cancel();
+}
+
 const limitBody = (maxSize: number, hint: string) =>
   bodyLimit({
     maxSize,
-    onError: () => {
+    onError: async (c) => {
+      await drain(c.req.raw.body).catch(() => undefined);
       throw new AppError("PAYLOAD_TOO_LARGE", "Request body too large", hint);
     },
   });

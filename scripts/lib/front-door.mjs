@@ -27,6 +27,8 @@ function answer(res, status, error, hint) {
   res.end(body);
 }
 
+const EDGE_BODY_LIMIT = 100 * 1024 * 1024;
+
 function unavailable(res, err) {
   if (res.headersSent) return res.destroy(err);
   answer(res, 502, "The local Worker runtime did not answer", `${err.code ?? err.message}; npm run dev's output says why. The request may or may not have been carried out.`);
@@ -51,6 +53,11 @@ export async function openFrontDoor({ host, port, target }) {
   const server = http.createServer(async (req, res) => {
     // workerd's own handler triggers (the local cron) are for the launcher, never for clients.
     if (req.url?.startsWith("/cdn-cgi/")) return answer(res, 404, "Not found", "/cdn-cgi/ paths belong to the runtime, not to clients.");
+    // Cloudflare's edge answers 413 itself past 100 MB (Free and Pro plans); so does the door.
+    if (Number(req.headers["content-length"] ?? 0) > EDGE_BODY_LIMIT) {
+      res.once("finish", () => req.destroy());
+      return answer(res, 413, "Request body too large", "Cloudflare's edge refuses bodies over 100 MB before they reach the Worker.");
+    }
     while (held) await held;
     inside++;
     let left = false;

@@ -2,7 +2,7 @@
 // keeps new ones waiting instead of refusing them, and sends them to whichever runtime the target
 // names once the hold ends; headers cross as Cloudflare's edge would pass them.
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openFrontDoor } from "../../scripts/lib/front-door.mjs";
 
@@ -92,6 +92,21 @@ describe("front door", () => {
     // A client cannot claim another address; hop-by-hop headers stay on their own connection.
     expect(got.headers["cf-connecting-ip"]).toBe("127.0.0.1");
     expect(got.headers["keep-alive"]).toBeUndefined();
+  });
+
+  it("answers 413 itself, as Cloudflare's edge does, for a body over 100 MB, without reaching the runtime", async () => {
+    const before = seen.length;
+    const head = await new Promise<string>((resolve, reject) => {
+      // A raw socket: the client announces 200 MB and sends a little of it, as a slow uploader would.
+      const socket = connect(PORT, "127.0.0.1", () => socket.write("POST /api/v1/agents/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200000000\r\n\r\n{\"name\":"));
+      let text = "";
+      socket.on("data", (d) => (text += d));
+      socket.on("close", () => resolve(text));
+      socket.on("error", (err) => (text ? resolve(text) : reject(err)));
+    });
+    expect(head.split("\r\n")[0]).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(head).toContain('"error":"Request body too large"');
+    expect(seen.length).toBe(before);
   });
 
   it("refuses workerd's handler triggers (/cdn-cgi/…): only the launcher's own cron calls them", async () => {

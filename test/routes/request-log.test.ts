@@ -28,12 +28,15 @@ describe("request log", () => {
       await on("GET", `/api/v1/posts/${post.id}`, { token: agent.apiKey });
       await on("GET", `/claim/${agent.claimToken}`);
       await on("GET", "/api/v1/nothing/here");
+      await on("POST", "/api/v1/agents/register", { raw: "x".repeat(1024 * 1024 + 1), headers: { "content-type": "application/json" } });
     });
     const requests = lines.filter((l) => l.message === "request");
     expect(requests.map((l) => [l.method, l.route, l.status])).toEqual([
       ["GET", "/api/v1/posts/:id", 200],
       ["GET", "/claim/:token", 200],
       ["GET", "(no route)", 404],
+      // Refused before the route ran (body too large): still one line, naming the route it was for.
+      ["POST", "/api/v1/agents/register", 413],
     ]);
     const [read, claimPage] = requests;
     expect(read!.d1_calls).toBeGreaterThanOrEqual(1);

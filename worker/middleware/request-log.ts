@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app";
+import { loadConfig } from "../env";
 import { hashSecret } from "../lib/secrets";
 
 /**
@@ -12,6 +13,14 @@ export function routeOf(c: Context<AppEnv>): string {
   const handlers = matchedRoutes(c).filter((r) => r.method !== "ALL");
   return handlers.at(-1)?.path ?? "(no route)";
 }
+
+const configOrNull = (c: Context<AppEnv>) => {
+  try {
+    return loadConfig(c.env);
+  } catch {
+    return null;
+  }
+};
 
 /** An agent as the log knows it: a keyed hash, the same on every line and in no table. */
 const agentTag = async (pepper: string, agentId: string) => (await hashSecret(pepper, "log_agent", agentId)).slice(0, 16);
@@ -25,7 +34,9 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   await next();
   const deps = c.get("deps");
-  if (!deps?.config.REQUEST_LOG) return;
+  // Refused before the services were built (an oversized body): the config still says whether to log.
+  const config = deps?.config ?? configOrNull(c);
+  if (!config?.REQUEST_LOG) return;
   const agent = c.get("agent");
   const status = c.res.status;
   const line = {
@@ -37,8 +48,8 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     status,
     // Workers clocks advance only across I/O: this is the time spent waiting, which is what a request costs here.
     duration_ms: Date.now() - started,
-    d1_calls: deps.d1Calls?.() ?? null,
-    agent: agent ? await agentTag(deps.config.HASH_PEPPER, agent.id) : null,
+    d1_calls: deps?.d1Calls?.() ?? null,
+    agent: agent ? await agentTag(config.HASH_PEPPER, agent.id) : null,
     colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo ?? null,
   };
   console.log(JSON.stringify(line));
