@@ -85,8 +85,10 @@ async function openKv() {
   return { env: proxy.env, dispose: async () => (await proxy.dispose(), rmSync(dir, { recursive: true, force: true })) };
 }
 
+/** The project's wrangler, or TIDEPOOL_WRANGLER with TIDEPOOL_WRANGLER_CONFIG (npm run deploy's generated config). */
 function wrangler(args) {
-  return spawnSync(path.join(root, "node_modules", ".bin", "wrangler"), args, {
+  const config = process.env.TIDEPOOL_WRANGLER_CONFIG ? ["--config", process.env.TIDEPOOL_WRANGLER_CONFIG] : [];
+  return spawnSync(process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler"), [...args, ...config], {
     cwd: root,
     encoding: "utf8",
     env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
