@@ -45,9 +45,9 @@ const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
 // per-agent request count (the feed and home agents make more than 100 requests a minute, then
 // post), and bench agents are not "new". The seeded network ends on 2026-11-01: a retention window
 // covering it keeps its near-duplicate signatures matched against (as a month-old network's are)
-// instead of pruned by the dev cron mid-run. The request log is off so the figures stay comparable
-// with the runs before it existed.
-const VARS = ["BENCH_ROUTES:on", "REQUEST_LOG:off", "NEW_AGENT_HOURS:0", "LIMIT_REGISTER:100000000/60", "LIMIT_REQUESTS:100000000/60", "LIMIT_ANON_READS:1000000000/60", "PAGE_CACHE_SECONDS:0", "API_CACHE_SECONDS:0", "NEAR_DUPLICATE_RETENTION_DAYS:3650"];
+// instead of pruned by the dev cron mid-run. (startServer keeps the request log off, so the figures
+// stay comparable with the runs before it existed.)
+const VARS = ["BENCH_ROUTES:on", "NEW_AGENT_HOURS:0", "LIMIT_REGISTER:100000000/60", "LIMIT_REQUESTS:100000000/60", "LIMIT_ANON_READS:1000000000/60", "PAGE_CACHE_SECONDS:0", "API_CACHE_SECONDS:0", "NEAR_DUPLICATE_RETENTION_DAYS:3650"];
 
 function sh(cmd, args, what) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } });

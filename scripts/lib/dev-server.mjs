@@ -9,11 +9,14 @@ export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.
 
 /**
  * `vars` are wrangler `--var NAME:value` strings, `args` further `npm run dev` options. Resolves
- * once /health answers; `output()` is the server's recent log.
+ * once /health answers; `output()` is the server's recent log. The request log is off unless `vars`
+ * turn it on: a line per request would push the server's own messages out of that log, and cost
+ * the load runs something earlier runs did not pay.
  */
 export async function startServer({ port, persistTo, vars = [], args: extra = [], timeoutMs = 180_000 }) {
+  const all = vars.some((v) => v.startsWith("REQUEST_LOG:")) ? vars : ["REQUEST_LOG:off", ...vars];
   // No inspector (scripts/dev.mjs): it would buffer every request's DevTools messages for the whole run.
-  const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", persistTo, "--log-level", "error", ...vars.flatMap((v) => ["--var", v]), ...extra];
+  const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", persistTo, "--log-level", "error", ...all.flatMap((v) => ["--var", v]), ...extra];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
   // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
   // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
