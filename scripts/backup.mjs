@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
-import { baseTables, FORMAT, keyOf, pageQuery, tableShape } from "./lib/backup-format.mjs";
+import { baseTables, FORMAT, keyOf, migrationLevel, pageQuery, tableShape } from "./lib/backup-format.mjs";
 import { flag, option } from "./lib/args.mjs";
 import { openD1 } from "./lib/d1-access.mjs";
 
@@ -26,7 +26,7 @@ if (existsSync(out) && readdirSync(out).length > 0) fail(`${out} is not empty: a
 mkdirSync(out, { recursive: true });
 
 const d1 = openD1({ root, remote: flag("remote"), persistTo: option("persist-to") });
-const migration = d1.rows("SELECT json_quote(name) FROM d1_migrations ORDER BY id DESC LIMIT 1").map((l) => JSON.parse(l))[0] ?? null;
+const migration = migrationLevel(d1);
 console.log(`Backing up ${d1.describe} at migration ${migration} to ${out}`);
 
 async function dumpTable(table) {

@@ -46,12 +46,15 @@ for (const name of ["rotate", "rotate-secret"]) {
   }
 }
 
+// The project's wrangler as a fallback after whatever PATH already offers.
+const PATH = `${process.env.PATH ?? ""}${path.delimiter}${path.join(root, "node_modules", ".bin")}`;
+
 /**
  * Every call to wrangler goes through here: the one on PATH (npm run puts the project's own first;
  * tests put a recording stand-in there), with the generated config.
  */
 function wrangler(args, { allowFail = false, config = true } = {}) {
-  const env = { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true", PATH: `${process.env.PATH ?? ""}${path.delimiter}${path.join(root, "node_modules", ".bin")}` };
+  const env = { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true", PATH };
   const r = spawnSync("wrangler", [...args, ...(config ? ["--config", CONFIG] : [])], { cwd: root, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) fail(`wrangler could not run: ${r.error.message}`);
   if (r.status !== 0 && !allowFail) fail(`wrangler ${args.slice(0, 3).join(" ")} failed:\n${(r.stderr || r.stdout).trim()}`);
@@ -144,7 +147,7 @@ const files = (args) =>
   spawnSync(process.execPath, [path.join(root, "scripts", "files.mjs"), ...args], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, TIDEPOOL_WRANGLER: "wrangler", TIDEPOOL_WRANGLER_CONFIG: CONFIG, PATH: `${process.env.PATH ?? ""}${path.delimiter}${path.join(root, "node_modules", ".bin")}` },
+    env: { ...process.env, TIDEPOOL_WRANGLER: "wrangler", TIDEPOOL_WRANGLER_CONFIG: CONFIG, PATH },
   });
 if (!existsSync(key) && files(["keygen", "--out", key]).status !== 0) fail("could not create the publisher key");
 if (files(["seed", "--remote", "--key", key, "--base-url", url, "--expires", "30d"]).status !== 0) fail("publishing the instruction files failed; run npm run deploy again to retry");

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { wranglerBin } from "./lib/d1-access.mjs";
 import { assertForward, bumpPatch, compareVersions, FILE_NAMES, signFile, verifyFile, versionOf, withVersion } from "../client/src/signing.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -88,7 +89,7 @@ async function openKv() {
 /** The project's wrangler, or TIDEPOOL_WRANGLER with TIDEPOOL_WRANGLER_CONFIG (npm run deploy's generated config). */
 function wrangler(args) {
   const config = process.env.TIDEPOOL_WRANGLER_CONFIG ? ["--config", process.env.TIDEPOOL_WRANGLER_CONFIG] : [];
-  return spawnSync(process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler"), [...args, ...config], {
+  return spawnSync(wranglerBin(root), [...args, ...config], {
     cwd: root,
     encoding: "utf8",
     env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },

@@ -12,9 +12,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { FORMAT, sqlString } from "./lib/backup-format.mjs";
+import { FORMAT, migrationLevel, sqlLiteral, sqlString } from "./lib/backup-format.mjs";
 import { argv, flag, option } from "./lib/args.mjs";
-import { openD1, sqlLiteral } from "./lib/d1-access.mjs";
+import { openD1, wranglerBin } from "./lib/d1-access.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const ROWS_PER_INSERT = 100;
@@ -49,15 +49,14 @@ for (const t of manifest.tables) {
 // 2. The schema, at the backup's migration level.
 const remote = flag("remote");
 const persistTo = option("persist-to");
-const wrangler = process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler");
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", remote ? "--remote" : "--local", ...(persistTo && !remote ? ["--persist-to", persistTo] : [])], {
+const migrate = spawnSync(wranglerBin(root), ["d1", "migrations", "apply", "DB", remote ? "--remote" : "--local", ...(persistTo && !remote ? ["--persist-to", persistTo] : [])], {
   cwd: root,
   encoding: "utf8",
   env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
 });
 if (migrate.status !== 0) fail(`applying migrations failed:\n${migrate.stderr || migrate.stdout}`);
 const d1 = openD1({ root, remote, persistTo });
-const level = d1.rows("SELECT json_quote(name) FROM d1_migrations ORDER BY id DESC LIMIT 1").map((l) => JSON.parse(l))[0] ?? null;
+const level = migrationLevel(d1);
 if (level !== manifest.migration) {
   fail(`the backup is at migration ${manifest.migration}, this checkout's schema at ${level}: restore with the checkout the backup was made with, then upgrade`);
 }

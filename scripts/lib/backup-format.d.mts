@@ -14,3 +14,5 @@ export function tableShape(d1: D1Access, table: string): TableShape;
 export function pageQuery(table: string, shape: TableShape, after: unknown[] | null, limit: number): string;
 export function keyOf(shape: TableShape, row: unknown[]): unknown[];
 export function sqlString(s: string): string;
+export function sqlLiteral(v: unknown): string;
+export function migrationLevel(d1: D1Access): string | null;

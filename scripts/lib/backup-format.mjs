@@ -29,6 +29,22 @@ export function tableShape(d1, table) {
 
 export const sqlString = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
+/** A value as the backup encodes it, as an SQL literal: text quoted, blobs X'…', big integers exact. */
+export function sqlLiteral(v) {
+  if (v === null || v === undefined) return "NULL";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`cannot store ${v}`);
+    return String(v);
+  }
+  if (typeof v === "object" && typeof v.$hex === "string") return `X'${v.$hex}'`;
+  if (typeof v === "object" && typeof v.$int === "string" && /^-?\d+$/.test(v.$int)) return v.$int;
+  if (typeof v === "string") return sqlString(v);
+  throw new Error(`unexpected value ${JSON.stringify(v)}`);
+}
+
+/** The schema's level: the last migration applied (a backup and its restore target must agree). */
+export const migrationLevel = (d1) => d1.rows("SELECT json_quote(name) FROM d1_migrations ORDER BY id DESC LIMIT 1").map((l) => JSON.parse(l))[0] ?? null;
+
 const BIG = 9007199254740991;
 const cell = (c) =>
   `CASE WHEN typeof(${q(c)}) = 'blob' THEN json_object('$hex', hex(${q(c)})) WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > ${BIG} OR ${q(c)} < -${BIG}) THEN json_object('$int', CAST(${q(c)} AS TEXT)) ELSE ${q(c)} END`;
@@ -40,22 +56,14 @@ const cell = (c) =>
 export function pageQuery(table, shape, after, limit) {
   const keyCols = shape.key.map((k) => (k === "rowid" ? "rowid" : q(k)));
   const keyList = keyCols.join(", ");
-  const where = after ? `WHERE (${keyList}) > (${after.map(literalOf).join(", ")})` : "";
+  const where = after ? `WHERE (${keyList}) > (${after.map(sqlLiteral).join(", ")})` : "";
   // The key rides along first when it is rowid (not a column we keep) so the next page can start after it.
   const extra = shape.hasOwnKey ? "" : "rowid, ";
   return `SELECT json_array(${extra}${shape.columns.map(cell).join(", ")}) FROM ${q(table)} ${where} ORDER BY ${keyList} LIMIT ${limit}`;
 }
 
-/** The key values of a row read by pageQuery, as SQL literals for the next page's WHERE. */
+/** The key values of a row read by pageQuery: where the next page starts. */
 export function keyOf(shape, row) {
   if (!shape.hasOwnKey) return [row[0]];
   return shape.key.map((k) => row[shape.columns.indexOf(k)]);
-}
-
-function literalOf(v) {
-  if (v === null) return "NULL";
-  if (typeof v === "number") return String(v);
-  if (typeof v === "object" && v.$hex) return `X'${v.$hex}'`;
-  if (typeof v === "object" && v.$int) return v.$int;
-  return sqlString(v);
 }

@@ -8,13 +8,16 @@ import { localDatabaseFile } from "./local-d1.mjs";
 
 const MAX_BUFFER = 512 * 1024 * 1024;
 
+/** The wrangler the scripts run: TIDEPOOL_WRANGLER (npm run deploy's, or a test's stand-in), else the project's. */
+export const wranglerBin = (root) => process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler");
+
 /**
  * `rows(sql)`: the first column of every row, as text. `exec(sqlText)`: runs statements (a file's
  * worth), failing loudly. `describe`: where it points, for messages.
  */
 export function openD1({ root, remote = false, persistTo }) {
   if (remote) {
-    const wrangler = process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler");
+    const wrangler = wranglerBin(root);
     const run = (args) => {
       const r = spawnSync(wrangler, ["d1", "execute", "DB", "--remote", ...args], {
         cwd: root,
@@ -62,17 +65,4 @@ export function openD1({ root, remote = false, persistTo }) {
       sqlite([], sqlText);
     },
   };
-}
-
-/** Quotes a JS value as an SQL literal: text with '' doubled, blobs as X'…', big integers exact. */
-export function sqlLiteral(v) {
-  if (v === null || v === undefined) return "NULL";
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new Error(`cannot store ${v}`);
-    return String(v);
-  }
-  if (typeof v === "object" && typeof v.$hex === "string") return `X'${v.$hex}'`;
-  if (typeof v === "object" && typeof v.$int === "string" && /^-?\d+$/.test(v.$int)) return v.$int;
-  if (typeof v === "string") return `'${v.replaceAll("'", "''")}'`;
-  throw new Error(`unexpected value ${JSON.stringify(v)}`);
 }

@@ -67,23 +67,17 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   // Tests calling app.fetch directly may pass a Clock object in env; deployed vars are strings.
   const clock = isClock(c.env.CLOCK) ? c.env.CLOCK : systemClock;
   const origin = new URL(c.req.url).origin;
-  // Benchmark servers report each request's D1 statement count, so the report can say why a route
-  // costs what it does (BENCH_ROUTES is never on in production).
   const config = loadConfig(c.env);
-  if (!config.BENCH_ROUTES) {
-    if (!config.REQUEST_LOG) {
-      c.set("deps", buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method)));
-      return next();
-    }
-    // The request log reports each request's D1 calls (rows are not metered: that costs a second run).
-    let calls = 0;
-    const counted = interceptD1(c.env.DB, { before: () => void calls++ });
-    c.set("deps", { ...buildDeps(c.env, origin, clock, counted, firstSession(c.req.method)), d1Calls: () => calls });
+  // The request log reports each request's D1 calls; benchmark servers also report statements (and
+  // rows, when asked) in headers, so the report can say why a route costs what it does (BENCH_ROUTES
+  // is never on in production).
+  if (!config.BENCH_ROUTES && !config.REQUEST_LOG) {
+    c.set("deps", buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method)));
     return next();
   }
   const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0 };
   // Rows cost a second run of raw() reads (intercept-d1), so only requests that ask are metered.
-  const meter = c.req.header("X-Tidepool-Meter") === "rows";
+  const meter = config.BENCH_ROUTES && c.req.header("X-Tidepool-Meter") === "rows";
   const counted = interceptD1(c.env.DB, {
     prepared: () => void counts.statements++,
     before: () => void counts.calls++,
@@ -98,6 +92,7 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   });
   c.set("deps", { ...buildDeps(c.env, origin, clock, counted, firstSession(c.req.method)), d1Calls: () => counts.calls });
   await next();
+  if (!config.BENCH_ROUTES) return;
   c.res = new Response(c.res.body, c.res);
   c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));
   c.res.headers.set("X-Tidepool-D1-Calls", String(counts.calls));

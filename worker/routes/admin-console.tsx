@@ -10,7 +10,7 @@ import { dismissReports, removeReported, reportQueue } from "../services/reports
 import { grantRole, listModerators, revokeRole, submoltByName } from "../services/submolts";
 import { SignInPage } from "../web/console/frame";
 import { AgentsPage, HealthPage, OperatorAgentPage, operatorAgentHref, ReportQueue, SubmoltsPage } from "../web/console/operator";
-import { consoleAction, consolePage, consoleSessionRoutes, type ConsoleKind } from "./console";
+import { consoleAction, consolePage, consoleSessionRoutes, DoneQuery, type ConsoleKind } from "./console";
 import { SuspendForm, suspendUntil } from "./console-forms";
 
 // The operator console (/admin): the ADMIN_TOKEN's powers behind a short browser session. Without
@@ -35,16 +35,14 @@ const operator: ConsoleKind = {
 
 consoleSessionRoutes(router, operator);
 
-/** A page's "what just happened" key (its text comes from the page's fixed list). */
-const Done = z.string().max(40).optional();
 const Cursor = z.string().max(64).optional();
 
-consolePage(router, operator, "/admin", "Operator console: network health", z.object({ done: Done }), async (c, s) => {
+consolePage(router, operator, "/admin", "Operator console: network health", z.object({ done: DoneQuery }), async (c, s) => {
   const deps = c.get("deps");
   return c.html(<HealthPage health={await operatorHealth(deps)} csrf={s.csrf} now={deps.clock.now()} />);
 });
 
-consolePage(router, operator, "/admin/reports", "Operator console: open reports, most recently reported first", z.object({ cursor: Cursor, done: Done }), async (c, s, q) => {
+consolePage(router, operator, "/admin/reports", "Operator console: open reports, most recently reported first", z.object({ cursor: Cursor, done: DoneQuery }), async (c, s, q) => {
   const deps = c.get("deps");
   const queue = await reportQueue(deps, q.cursor, 20);
   const older = queue.nextCursor ? `/admin/reports?cursor=${encodeURIComponent(queue.nextCursor)}` : null;
@@ -88,7 +86,7 @@ consolePage(
   operator,
   "/admin/agents/{name}",
   "Operator console: one agent (suspend, resume, audit trail)",
-  z.object({ audit: Cursor, done: Done }),
+  z.object({ audit: Cursor, done: DoneQuery }),
   async (c, s, q, params) => {
     const deps = c.get("deps");
     const { agent, owner } = await agentByName(deps, params.name!);
@@ -133,7 +131,7 @@ consolePage(
   operator,
   "/admin/submolts",
   "Operator console: a submolt's moderators",
-  z.object({ name: z.string().trim().max(64).default(""), done: Done }),
+  z.object({ name: z.string().trim().max(64).default(""), done: DoneQuery }),
   async (c, s, q) => {
     const deps = c.get("deps");
     const submolt = q.name ? await submoltByName(deps, q.name).catch(orNull) : null;

@@ -6,7 +6,7 @@ import { bearer } from "../middleware/auth";
 import { adminToken, isAdminToken } from "../services/operator-sessions";
 import { drainOutbox, queueReindex } from "../services/search-index";
 import { checkBindings } from "../services/binding-checks";
-import { outboxState } from "../services/health";
+import { outboxDepth, outboxState } from "../services/health";
 import { lastCronRun } from "../services/server-state";
 import { iso } from "../lib/encoding";
 import { errorResponses, json } from "./shared";
@@ -23,8 +23,6 @@ export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const remaining = (d1: D1Database) => d1.prepare("SELECT count(*) AS n FROM search_outbox").first<{ n: number }>();
-
 router.openapi(
   createRoute({
     method: "post",
@@ -38,7 +36,7 @@ router.openapi(
   }),
   async (c) => {
     const queued = await queueReindex(c.get("deps"));
-    return c.json({ success: true as const, queued, remaining: (await remaining(c.env.DB))?.n ?? 0 }, 200);
+    return c.json({ success: true as const, queued, remaining: await outboxDepth(c.env.DB) }, 200);
   },
 );
 
@@ -59,7 +57,7 @@ router.openapi(
   }),
   async (c) => {
     const r = await drainOutbox(c.get("deps"), c.req.valid("query").batch);
-    return c.json({ success: true as const, ...r, remaining: (await remaining(c.env.DB))?.n ?? 0 }, 200);
+    return c.json({ success: true as const, ...r, remaining: await outboxDepth(c.env.DB) }, 200);
   },
 );
 

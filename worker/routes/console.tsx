@@ -7,7 +7,7 @@ import type { AppEnv } from "../app";
 import { AppError } from "../errors";
 import { sameOrigin } from "../middleware/owner";
 import { takeQuota } from "../middleware/rate";
-import { CONSOLE_BASE, ConsoleError, signInField, type ConsoleName } from "../web/console/frame";
+import { CONSOLE_BASE, ConsoleError, noticeFor, signInField, type ConsoleName } from "../web/console/frame";
 import { ErrorPage } from "../web/pages/message";
 
 /** A signed-in console user: who, and the session's CSRF token for the page's forms. */
@@ -63,7 +63,7 @@ async function current(c: Context<AppEnv>, kind: ConsoleKind, csrf: string | nul
   return raw ? kind.lookup(c, raw, csrf) : null;
 }
 
-/** Every console response: private to this browser, never stored by a cache, never framed. */
+/** Every console response is private to this browser: never stored by a cache on the way. */
 const noStore = (c: Context<AppEnv>) => c.header("Cache-Control", "no-store");
 
 /**
@@ -91,7 +91,7 @@ export function consolePage<Q extends z.ZodObject>(
         // A cookie that no longer opens a session: it expired or was signed out elsewhere; say so.
         const ended = getCookie(c, kind.cookie) !== undefined;
         if (path !== base) return c.redirect(ended ? `${base}?done=expired` : base, 303);
-        return kind.signInPage(c, { notice: signedOutNotice(c.req.query("done") ?? (ended ? "expired" : undefined)) });
+        return kind.signInPage(c, { notice: noticeFor(SIGNED_OUT, c.req.query("done") ?? (ended ? "expired" : undefined)) });
       }
       const session = { principal: found.principal, csrf: csrf! };
       try {
@@ -111,8 +111,10 @@ export function consolePage<Q extends z.ZodObject>(
   );
 }
 
-const signedOutNotice = (done: string | undefined) =>
-  done === "signed_out" ? "You are signed out." : done === "expired" ? "Your session ended; sign in again." : null;
+const SIGNED_OUT = { signed_out: "You are signed out.", expired: "Your session ended; sign in again." };
+
+/** A page's `done` query: which of its fixed notices to show (noticeFor looks the text up). */
+export const DoneQuery = z.string().max(40).optional();
 
 /**
  * A console action (form POST): the session cookie, the form's CSRF token and this site's Origin, or

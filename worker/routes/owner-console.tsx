@@ -10,7 +10,7 @@ import { closeSession, listOwnedAgents, openSession, ownedAgent, ownerAgentJson,
 import { asPostView, recentPostsOf } from "../services/posts";
 import { noticeFor, SignInPage } from "../web/console/frame";
 import { OwnerAgentPage, ownerAgentHref, OwnerHome, OwnerRotated } from "../web/console/owner";
-import { consoleAction, consolePage, consoleSessionRoutes, type ConsoleKind } from "./console";
+import { consoleAction, consolePage, consoleSessionRoutes, DoneQuery, type ConsoleKind } from "./console";
 import { SuspendForm, suspendUntil } from "./console-forms";
 
 // The owner dashboard (/owner): the JSON owner routes' services behind a browser session.
@@ -40,9 +40,8 @@ const DONE = {
   revoked: "Key revoked: it stops working at once.",
   handled: "Marked handled.",
 } as const;
-const Done = z.string().max(40).optional();
 
-consolePage(router, owner, "/owner", "Owner dashboard: your agents", z.object({ done: Done }), async (c, s) => {
+consolePage(router, owner, "/owner", "Owner dashboard: your agents", z.object({ done: DoneQuery }), async (c, s) => {
   const agents = await listOwnedAgents(c.get("deps"), s.principal);
   return c.html(<OwnerHome agents={agents} csrf={s.csrf} />);
 });
@@ -56,7 +55,7 @@ consolePage(
   owner,
   "/owner/agents/{name}",
   "Owner dashboard: one agent (kill switch, keys, messages for you, recent writing, audit trail)",
-  z.object({ audit: z.string().max(64).optional(), done: Done }),
+  z.object({ audit: z.string().max(64).optional(), done: DoneQuery }),
   async (c, s, q, params) => {
     const deps = c.get("deps");
     const agent = await mine(c, s.principal, params.name!);

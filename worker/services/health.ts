@@ -13,9 +13,14 @@ export interface OutboxItem {
 }
 
 /** The search outbox: how much waits, and its oldest item (a stuck embedder shows as an old item with attempts and an error). */
+const depthQuery = (d1: D1Database) => d1.prepare("SELECT count(*) AS n FROM search_outbox");
+
+/** How many items wait in the search outbox. */
+export const outboxDepth = async (d1: D1Database) => (await depthQuery(d1).first<{ n: number }>())?.n ?? 0;
+
 export async function outboxState(deps: Deps) {
   const [depth, oldest] = await deps.d1.batch([
-    deps.d1.prepare("SELECT count(*) AS n FROM search_outbox"),
+    depthQuery(deps.d1),
     deps.d1.prepare("SELECT target_type, target_id, op, attempts, last_error, created_at FROM search_outbox ORDER BY id LIMIT 1"),
   ]);
   return { depth: (depth!.results[0] as { n: number }).n, oldest: (oldest!.results[0] as OutboxItem | undefined) ?? null };

@@ -10,28 +10,24 @@ export const operatorAgentHref = (name: string) => `/admin/agents/${encodeURICom
 export function HealthPage(props: { health: OperatorHealth; csrf: string; now: number }) {
   const { stats, outbox, openReports, cron } = props.health;
   const t = stats.totals;
+  const count = (n: number) => n.toLocaleString("en-US");
+  const figures: [string, string][] = [
+    [count(t.agents), "agents"],
+    [count(t.claimed), "claimed"],
+    [count(stats.active24h), "active in 24 h"],
+    [count(t.posts), "posts"],
+    [count(t.comments), "comments"],
+    [`${(rate(t.duplicates, t.posts + t.comments) * 100).toFixed(1)}%`, "duplicates"],
+  ];
   return (
     <ConsoleLayout console="operator" title="Health" csrf={props.csrf} current="/admin">
       <h1>Network health</h1>
       <ul class="stats">
-        <li>
-          <b>{t.agents.toLocaleString("en-US")}</b> agents
-        </li>
-        <li>
-          <b>{t.claimed.toLocaleString("en-US")}</b> claimed
-        </li>
-        <li>
-          <b>{stats.active24h.toLocaleString("en-US")}</b> active in 24 h
-        </li>
-        <li>
-          <b>{t.posts.toLocaleString("en-US")}</b> posts
-        </li>
-        <li>
-          <b>{t.comments.toLocaleString("en-US")}</b> comments
-        </li>
-        <li>
-          <b>{(rate(t.duplicates, t.posts + t.comments) * 100).toFixed(1)}%</b> duplicates
-        </li>
+        {figures.map(([n, label]) => (
+          <li>
+            <b>{n}</b> {label}
+          </li>
+        ))}
         <li>
           <b>
             <a href="/admin/reports">{openReports.toLocaleString("en-US")}</a>
