@@ -10,6 +10,7 @@ import type { Embedder } from "./ports/embedder";
 import type { VectorIndex } from "./ports/vector-index";
 import type * as schema from "../schema";
 import type { AgentRow } from "../schema";
+import type { Store } from "./store/types";
 
 export type Db = DrizzleD1Database<typeof schema>;
 
@@ -18,6 +19,10 @@ export interface Deps {
   db: Db;
   /** The raw binding, for the few conditional multi-statement writes drizzle cannot batch. */
   d1: D1Database;
+  /** The storage boundary (store/types.ts): D1 or PostgreSQL, by STORAGE. Services moved behind it use only this. */
+  store: Store;
+  /** Closes what these deps opened (a PostgreSQL connection); called once their work is done. */
+  release: () => Promise<void>;
   config: Config;
   clock: Clock;
   verifier: ClaimVerifier;

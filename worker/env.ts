@@ -8,6 +8,8 @@ export interface Bindings {
   FILES: KVNamespace;
   MEDIA: R2Bucket;
   GATE: DurableObjectNamespace<Gate>;
+  /** PostgreSQL through Hyperdrive (STORAGE=postgres); absent on D1 deployments. */
+  HYPERDRIVE?: Hyperdrive;
   [name: string]: unknown;
 }
 
@@ -57,6 +59,8 @@ const ConfigSchema = z.object({
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
   NOTIFICATION_RETENTION_DAYS: positiveInt(30),
+  /** Where the network's data lives: D1 (default) or PostgreSQL through the HYPERDRIVE binding (README "Past one D1"). */
+  STORAGE: z.enum(["d1", "postgres"]).default("d1"),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
   /** The local vector index's in-isolate sketch cache, in MB (~2,600 items per MB); older items are found by keywords only. */
   LOCAL_VECTOR_CACHE_MB: z.coerce.number().int().min(1).max(512).default(48),

@@ -17,6 +17,7 @@ const STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  NOT_IMPLEMENTED: 501,
   SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
@@ -89,7 +90,9 @@ function dependencyOf(err: unknown, depth = 0): Dependency | null {
   return dependencyOf(err.cause, depth + 1);
 }
 
-export const isUniqueViolation = (err: unknown) => String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
+/** D1 (SQLite) and PostgreSQL (SQLSTATE 23505) say a unique index refused a row differently. */
+export const isUniqueViolation = (err: unknown) =>
+  (err as { code?: unknown })?.code === "23505" || String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
 
 export function errorResponse(c: Context, err: AppError): Response {
   if (err.code === "RATE_LIMITED" || err.code === "SERVICE_UNAVAILABLE") c.header("Retry-After", String(err.extra.retry_after_seconds ?? 60));

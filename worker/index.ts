@@ -189,7 +189,9 @@ export default {
         // The cron's line in the request log's format (Workers Logs keeps both).
         console.log(JSON.stringify({ level: failed ? "error" : "info", message: "cron", ...run, duration_ms: Date.parse(run.finished_at) - Date.parse(startedAt) }));
         await recordCronRun(deps, run);
-      })().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: "cron run record failed", error: String(err) }))),
+      })()
+        .catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: "cron run record failed", error: String(err) })))
+        .finally(deps.release),
     );
   },
 } satisfies ExportedHandler<Cloudflare.Env>;

@@ -1,4 +1,3 @@
-import { is, SQL, sql } from "drizzle-orm";
 import {
   bigint,
   customType,
@@ -8,12 +7,12 @@ import {
   type PgColumnBuilderBase,
   pgTable,
   primaryKey,
-  smallint,
   text,
   uniqueIndex,
   type PgTableWithColumns,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import { getTableColumns, is, SQL, sql } from "drizzle-orm";
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 
 // The PostgreSQL tables are derived from the D1 (SQLite) tables in schema/, never written twice:
@@ -30,6 +29,12 @@ export type DerivedTable = PgTableWithColumns<any>;
 
 /** drizzle's pg-core has no bytea builder; the column is raw bytes as on D1. */
 const bytea = customType<{ data: Uint8Array }>({ dataType: () => "bytea" });
+/** A D1 boolean-mode integer: 0/1 in the table, true/false in rows read through drizzle, as on D1. */
+const flag = customType<{ data: boolean; driverData: number }>({
+  dataType: () => "smallint",
+  toDriver: (v) => (v ? 1 : 0),
+  fromDriver: (v) => Number(v) === 1,
+});
 
 const registry = new Map<SQLiteTable, DerivedTable>();
 
@@ -43,7 +48,7 @@ function columnBuilder(c: SQLiteColumn, table: string, singlePk: boolean): PgCol
       b = text(c.name);
       break;
     case "SQLiteBoolean":
-      b = smallint(c.name);
+      b = flag(c.name);
       break;
     case "SQLiteInteger":
     case "SQLiteTimestamp":
@@ -88,9 +93,10 @@ export function derive(source: SQLiteTable): DerivedTable {
   if (existing) return existing;
   const config = getTableConfig(source);
   const singlePk = config.primaryKeys.length === 0;
-  const columns = Object.fromEntries(config.columns.map((c) => [c.name, columnBuilder(c, config.name, singlePk)]));
+  // The D1 table's property names: rows read through drizzle have the same shape on both stores.
+  const columns = Object.fromEntries(Object.entries(getTableColumns(source)).map(([key, c]) => [key, columnBuilder(c, config.name, singlePk)]));
   const table = pgTable(config.name, columns, (t) => {
-    const cols = t as unknown as Record<string, AnyPgColumn>;
+    const cols = Object.fromEntries(Object.values(t as unknown as Record<string, AnyPgColumn>).map((c) => [c.name, c]));
     const pick = (cs: SQLiteColumn[]) => cs.map((c) => cols[c.name]!) as [AnyPgColumn, ...AnyPgColumn[]];
     return [
       ...config.primaryKeys.map((pk) => primaryKey({ columns: pick(pk.columns) })),
@@ -101,7 +107,7 @@ export function derive(source: SQLiteTable): DerivedTable {
       }),
       ...config.foreignKeys.map((fk) => {
         const ref = fk.reference();
-        const target = derive(ref.foreignTable) as unknown as Record<string, AnyPgColumn>;
+        const target = Object.fromEntries(Object.values(getTableColumns(derive(ref.foreignTable)) as Record<string, AnyPgColumn>).map((c) => [c.name, c]));
         return foreignKey({
           name: fk.getName(),
           columns: pick(ref.columns),

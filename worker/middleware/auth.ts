@@ -183,7 +183,8 @@ export function requireAgent(opts: AuthOptions = {}) {
       if (expiresAt) c.header("Tidepool-Key-Expires", iso(expiresAt)!);
       if (keyTouchDue(r.lastUsedAt, now)) {
         // After the response and on deps of its own: an advisory stamp, not part of the request (nor of its D1 count).
-        c.executionCtx.waitUntil(touchKey(buildDeps(c.env, deps.origin, deps.clock), r.keyId!).catch(() => undefined));
+        const own = buildDeps(c.env, deps.origin, deps.clock);
+        c.executionCtx.waitUntil(touchKey(own, r.keyId!).catch(() => undefined).finally(own.release));
         r.lastUsedAt = now;
       }
     }

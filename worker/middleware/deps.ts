@@ -1,4 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as schema from "../../schema";
 import type { AppEnv, Deps, SearchPorts } from "../app";
@@ -8,6 +9,10 @@ import { pickClaimVerifier } from "../ports/claim-verifier";
 import { systemClock, type Clock } from "../ports/clock";
 import { pickEmbedder } from "../ports/embedder";
 import { pickVectorIndex } from "../ports/vector-index";
+import { AppError } from "../errors";
+import { d1Store } from "../store/d1";
+import { pgStore } from "../store/pg";
+import { PgConnection } from "../store/pg/client";
 
 const isClock = (v: unknown): v is Clock => typeof (v as Clock | undefined)?.now === "function";
 
@@ -28,10 +33,19 @@ const sessionDatabase = (session: D1DatabaseSession, base: D1Database): D1Databa
 export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB, session?: string): Deps {
   const config = loadConfig(env);
   let search: SearchPorts | undefined;
+  const common = {
+    config,
+    clock,
+    verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
+    origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
+    gate: (agentId: string) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
+    search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
+  };
+  if (config.STORAGE === "postgres") return postgresDeps(env, common);
   const on = (constraint: string | undefined) => {
     const s = constraint !== undefined && typeof d1.withSession === "function" ? d1.withSession(constraint) : null;
     const bound = s ? sessionDatabase(s, d1) : d1;
-    return { db: drizzle(bound, { schema }), d1: bound, bookmark: () => s?.getBookmark() ?? null };
+    return { db: drizzle(bound, { schema }), d1: bound, store: d1Store(bound), bookmark: () => s?.getBookmark() ?? null };
   };
   const deps: Deps = {
     ...on(session),
@@ -39,14 +53,38 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     anchored(this: Deps, constraint: string) {
       return { ...this, ...on(constraint) };
     },
-    config,
-    clock,
-    verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
-    origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
-    gate: (agentId) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
-    search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
+    release: async () => {},
+    ...common,
   };
   return deps;
+}
+
+/**
+ * Deps on PostgreSQL: one connection for these deps, opened on first use, closed by release().
+ * No read replicas to anchor to (a replica set behind Hyperdrive is the operator's choice), so
+ * anchored() is the same deps. A service not yet behind the store refuses with 501 instead of
+ * reading a D1 that does not hold this network's data.
+ */
+function postgresDeps(env: Bindings, common: Omit<Deps, "db" | "d1" | "store" | "release" | "anchored" | "bookmark">): Deps {
+  if (!env.HYPERDRIVE) throw new Error("Tidepool configuration is invalid: STORAGE=postgres needs a HYPERDRIVE binding (README \"Past one D1\")");
+  const connection = new PgConnection(env.HYPERDRIVE.connectionString);
+  // Proxies, not getters: deps are spread ({ ...deps }), which must not touch them.
+  const notYet = new Proxy({} as never, {
+    get() {
+      throw new AppError("NOT_IMPLEMENTED", "Not available on PostgreSQL yet", "This server runs STORAGE=postgres, which does not serve this route yet; run it with STORAGE=d1.");
+    },
+  });
+  return {
+    ...common,
+    db: notYet,
+    d1: notYet,
+    store: pgStore(connection),
+    release: () => connection.end(),
+    anchored(this: Deps) {
+      return this;
+    },
+    bookmark: () => null,
+  };
 }
 
 /** Where a request's reads start before anyone is authenticated: reads anywhere, writes at the primary. */
@@ -62,6 +100,17 @@ interface D1Counts {
   rowsWritten: number;
 }
 
+/** Closes the request's connections once the response is out (Workers keep the isolate for waitUntil). */
+function release(c: Context<AppEnv>, deps: Deps) {
+  if (deps.store.kind === "d1") return;
+  const closing = deps.release().catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", message: "closing the PostgreSQL connection failed", error: String(err) })));
+  try {
+    c.executionCtx.waitUntil(closing);
+  } catch {
+    // app.fetch called without an execution context (some unit tests): closing runs on its own.
+  }
+}
+
 /** Builds the services' dependencies once per request. */
 export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   // Tests calling app.fetch directly may pass a Clock object in env; deployed vars are strings.
@@ -72,8 +121,13 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   // rows, when asked) in headers, so the report can say why a route costs what it does (BENCH_ROUTES
   // is never on in production).
   if (!config.BENCH_ROUTES && !config.REQUEST_LOG) {
-    c.set("deps", buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method)));
-    return next();
+    const deps = buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method));
+    c.set("deps", deps);
+    try {
+      return await next();
+    } finally {
+      release(c, deps);
+    }
   }
   const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0 };
   // Rows cost a second run of raw() reads (intercept-d1), so only requests that ask are metered.
@@ -90,8 +144,13 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
         }
       : {}),
   });
-  c.set("deps", { ...buildDeps(c.env, origin, clock, counted, firstSession(c.req.method)), d1Calls: () => counts.calls });
-  await next();
+  const deps = buildDeps(c.env, origin, clock, counted, firstSession(c.req.method));
+  c.set("deps", { ...deps, d1Calls: () => counts.calls });
+  try {
+    await next();
+  } finally {
+    release(c, deps);
+  }
   if (!config.BENCH_ROUTES) return;
   c.res = new Response(c.res.body, c.res);
   c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));

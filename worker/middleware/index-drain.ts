@@ -23,6 +23,7 @@ function drainSoon(c: Context<AppEnv>) {
         const deps = again;
         again = null;
         await drainOutbox(deps).catch(() => undefined);
+        await deps.release().catch(() => undefined);
       }
     })().finally(() => {
       running = null;

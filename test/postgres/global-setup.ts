@@ -1,0 +1,18 @@
+// The PostgreSQL test project's own throwaway cluster: a fresh data directory on its own port,
+// migrated once before the suites run and removed after them (never Debian's system cluster).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { clusterDir, ensureCluster, migratePostgres, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
+import { TEST_PG_DATABASE, TEST_PG_PORT } from "./cluster.ts";
+
+export default async function setup() {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "tidepool-pg-test-")), "cluster");
+  const url = await ensureCluster({ dir, port: TEST_PG_PORT, database: TEST_PG_DATABASE });
+  await migratePostgres(url);
+  return () => {
+    stopCluster(dir);
+    rmSync(clusterDir(dir), { recursive: true, force: true });
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,34 @@
+import postgres from "postgres";
+
+export type PgSql = postgres.Sql;
+
+/**
+ * A PostgreSQL connection for one request (or one cron run): Workers cannot share a socket across
+ * requests, and Hyperdrive pools the real connections, so each request opens its own client on
+ * first use and `end()` closes it after the response (ctx.waitUntil).
+ */
+export class PgConnection {
+  #sql: PgSql | null = null;
+  constructor(private readonly url: string) {}
+
+  /** The client, opened on first use. */
+  get sql(): PgSql {
+    return (this.#sql ??= postgres(this.url, {
+      // A request's parallel reads (Promise.all) each get a connection, up to this many.
+      max: 5,
+      // No type lookup round trip on connect; the types we read are the built-in ones.
+      fetch_types: false,
+      onnotice: () => {},
+      types: {
+        // bigint columns hold epoch milliseconds and counters: JS numbers, as D1 returns them.
+        bigint: { to: 20, from: [20], serialize: (v: number | bigint) => String(v), parse: (v: string) => Number(v) },
+      },
+    }));
+  }
+
+  async end(): Promise<void> {
+    const open = this.#sql;
+    this.#sql = null;
+    await open?.end({ timeout: 5 });
+  }
+}

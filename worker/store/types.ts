@@ -1,0 +1,12 @@
+// The storage boundary: what the services need from a database, said in the domain's terms. Two
+// adapters implement it: D1 (store/d1, the default and the offline first run) and PostgreSQL through
+// Hyperdrive (store/pg), chosen by STORAGE. A write that is one D1 batch is one PostgreSQL
+// transaction; SQL stays inside the adapters.
+import type { VoteStore } from "./votes";
+
+export type StorageKind = "d1" | "postgres";
+
+export interface Store {
+  readonly kind: StorageKind;
+  readonly votes: VoteStore;
+}
