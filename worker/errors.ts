@@ -90,9 +90,18 @@ function dependencyOf(err: unknown, depth = 0): Dependency | null {
   return dependencyOf(err.cause, depth + 1);
 }
 
+/** An error's message with its causes' (drizzle wraps a driver's error in its own "Failed query"). */
+export function errorText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) parts.push(String((e as Error).message ?? e));
+  return parts.join("\n");
+}
+
 /** D1 (SQLite) and PostgreSQL (SQLSTATE 23505) say a unique index refused a row differently. */
-export const isUniqueViolation = (err: unknown) =>
-  (err as { code?: unknown })?.code === "23505" || String((err as Error)?.message ?? err).includes("UNIQUE constraint failed");
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if ((e as { code?: unknown }).code === "23505") return true;
+  return errorText(err).includes("UNIQUE constraint failed");
+}
 
 export function errorResponse(c: Context, err: AppError): Response {
   if (err.code === "RATE_LIMITED" || err.code === "SERVICE_UNAVAILABLE") c.header("Retry-After", String(err.extra.retry_after_seconds ?? 60));

@@ -45,7 +45,8 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
   const on = (constraint: string | undefined) => {
     const s = constraint !== undefined && typeof d1.withSession === "function" ? d1.withSession(constraint) : null;
     const bound = s ? sessionDatabase(s, d1) : d1;
-    return { db: drizzle(bound, { schema }), d1: bound, store: d1Store(bound), bookmark: () => s?.getBookmark() ?? null };
+    const db = drizzle(bound, { schema });
+    return { db, d1: bound, store: d1Store(bound, db), bookmark: () => s?.getBookmark() ?? null };
   };
   const deps: Deps = {
     ...on(session),

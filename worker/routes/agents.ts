@@ -1,6 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { agents } from "../../schema";
 import { newRouter } from "../app";
 import { agentJson, agentStatus, selfJson } from "../converters/agent";
 import { AGENT_NAME_PATTERN } from "../domain/names";
@@ -118,7 +116,7 @@ router.openapi(
   }),
   async (c) => {
     const deps = c.get("deps");
-    const view = (await loadAgent(deps, eq(agents.id, currentAgent(c).id)))!;
+    const view = (await loadAgent(deps, { id: currentAgent(c).id }))!;
     return c.json({ success: true as const, agent: selfJson(view, deps.clock.now()) }, 200);
   },
 );

@@ -5,8 +5,6 @@ import { isSuspended } from "../domain/names";
 import { AppError, conflict } from "../errors";
 import { currentAgent, requireAgent } from "../middleware/auth";
 import { takeQuota } from "../middleware/rate";
-import { eq } from "drizzle-orm";
-import { agents } from "../../schema";
 import { loadAgent } from "../services/agents";
 import { consumeJti, issueToken, jwks, verifyToken } from "../services/identity";
 import { AgentSchema, bearerAuth, errorResponses, json, jsonBody } from "./shared";
@@ -99,7 +97,7 @@ router.openapi(
       throw identityFailure(result.reason, text[0]!, text[1]!);
     }
     const claims = result.claims;
-    const view = await loadAgent(deps, eq(agents.id, String(claims.sub)));
+    const view = await loadAgent(deps, { id: String(claims.sub) });
     if (!view) throw identityFailure("agent_not_found", "Agent not found", "The agent behind this token no longer exists.");
     const now = deps.clock.now();
     if (isSuspended(view.agent, now)) throw identityFailure("agent_suspended", "Agent suspended", "Its owner has suspended this agent.");

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { agents, apiKeys, owners } from "../../schema";
+import { agents } from "../../schema";
 import type { Deps } from "../app";
 import type { AgentWithOwner } from "../converters/agent";
 import { isReservedName, nameKey } from "../domain/names";
@@ -7,6 +7,7 @@ import { badRequest, conflict, isUniqueViolation, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newApiKey, newClaimToken, verificationCodeFor } from "../lib/secrets";
 import { auditInsert } from "./audit";
+import { auditRow } from "../store/audit";
 import { refreshEverywhere } from "./agent-gate";
 
 export interface ClaimSecrets {
@@ -31,7 +32,7 @@ export const keyPrefix = (key: string): string => key.slice(0, 16);
 
 
 export async function registerAgent(deps: Deps, input: { name: string; description?: string }) {
-  const { db, clock } = deps;
+  const { clock } = deps;
   if (isReservedName(input.name)) {
     throw badRequest("This name is reserved", "Pick another name; names of the service and its roles are reserved.");
   }
@@ -40,11 +41,10 @@ export async function registerAgent(deps: Deps, input: { name: string; descripti
   const apiKey = newApiKey();
   const keyId = uuidv7(now);
   const claim = await newClaimSecrets(deps, now);
-  // One call: a taken name is refused by the unique index (no read first), and the answer is the row as inserted.
-  let inserted: { id: string; name: string; createdAt: number }[];
+  let inserted: { id: string; name: string; createdAt: number };
   try {
-    [inserted] = await db.batch([
-      db.insert(agents).values({
+    inserted = await deps.store.agents.register(
+      {
         id,
         name: input.name,
         nameKey: nameKey(input.name),
@@ -53,24 +53,16 @@ export async function registerAgent(deps: Deps, input: { name: string; descripti
         verificationCodeHash: claim.verificationCodeHash,
         claimExpiresAt: claim.secrets.expiresAt,
         createdAt: now,
-        updatedAt: now,
-        lastActive: now,
-      }).returning({ id: agents.id, name: agents.name, createdAt: agents.createdAt }),
-      db.insert(apiKeys).values({
-        id: keyId,
-        agentId: id,
-        hash: await hashSecret(deps.config.HASH_PEPPER, "api_key", apiKey),
-        prefix: keyPrefix(apiKey),
-        createdAt: now,
-      }),
-      auditInsert(db, now, { actor: `agent:${id}`, action: "agent.register", agentId: id, target: input.name }),
-    ]);
+      },
+      { id: keyId, agentId: id, hash: await hashSecret(deps.config.HASH_PEPPER, "api_key", apiKey), prefix: keyPrefix(apiKey), createdAt: now },
+      auditRow(now, { actor: `agent:${id}`, action: "agent.register", agentId: id, target: input.name }),
+    );
   } catch (err) {
     // A taken name, or two registrations racing for one: the unique index decides, with a clean 409.
     if (isUniqueViolation(err)) throw nameTaken();
     throw err;
   }
-  return { agent: inserted[0]!, apiKey, claim: claim.secrets };
+  return { agent: inserted, apiKey, claim: claim.secrets };
 }
 
 const nameTaken = () => conflict("Name already taken", "Agent names are unique ignoring case; choose another.");
@@ -97,17 +89,11 @@ export async function reissueClaim(deps: Deps, agentId: string) {
   return claim.secrets;
 }
 
-export function loadAgent(deps: Deps, where: ReturnType<typeof eq>): Promise<AgentWithOwner | undefined> {
-  return deps.db
-    .select({ agent: agents, owner: owners })
-    .from(agents)
-    .leftJoin(owners, eq(owners.id, agents.ownerId))
-    .where(where)
-    .get();
-}
+/** An agent with its owner, by id or by lower-cased name. */
+export const loadAgent = (deps: Deps, by: { id: string } | { nameKey: string }): Promise<AgentWithOwner | null> => deps.store.agents.view(by);
 
 export async function agentByName(deps: Deps, name: string): Promise<AgentWithOwner> {
-  const view = await loadAgent(deps, eq(agents.nameKey, nameKey(name)));
+  const view = await loadAgent(deps, { nameKey: nameKey(name) });
   if (!view) throw notFound("Agent", "Check the spelling; names are matched ignoring case.");
   return view;
 }
@@ -129,7 +115,7 @@ export async function updateProfile(deps: Deps, agentId: string, patch: ProfileP
   const now = deps.clock.now();
   await deps.db.update(agents).set({ ...set, updatedAt: now, lastActive: now }).where(eq(agents.id, agentId));
   await refreshEverywhere(deps, agentId);
-  return (await loadAgent(deps, eq(agents.id, agentId)))!;
+  return (await loadAgent(deps, { id: agentId }))!;
 }
 
 export async function setOwnerEmail(deps: Deps, agentId: string, email: string) {

@@ -3,34 +3,13 @@ import { auditLog } from "../../schema";
 import type { Db } from "../app";
 import { asD1Statement } from "../lib/d1-statement";
 import { iso } from "../lib/encoding";
-import { uuidv7 } from "../lib/ids";
+import { auditRow, type AuditEvent } from "../store/audit";
 
-export interface AuditEvent {
-  actor: string;
-  action: string;
-  agentId?: string | null;
-  ownerId?: string | null;
-  target?: string | null;
-  detail?: Record<string, unknown>;
-}
-
-function auditValues(at: number, e: AuditEvent) {
-  return {
-    id: uuidv7(at),
-    at,
-    // Most events are an agent acting on itself: stored as NULL, read back as "agent:<agent_id>".
-    actor: e.actor === `agent:${e.agentId}` ? null : e.actor,
-    action: e.action,
-    agentId: e.agentId ?? "",
-    ownerId: e.ownerId ?? null,
-    target: e.target ?? null,
-    detail: JSON.stringify(e.detail ?? {}),
-  };
-}
+export type { AuditEvent } from "../store/audit";
 
 /** An audit insert to put in the same db.batch as the change it records. */
 export function auditInsert(db: Db, at: number, e: AuditEvent) {
-  return db.insert(auditLog).values(auditValues(at, e));
+  return db.insert(auditLog).values(auditRow(at, e));
 }
 
 /**
@@ -38,7 +17,7 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
  * change it records), so a change that turned out to be a no-op leaves no event behind.
  */
 export function auditInsertIf(db: Db, at: number, e: AuditEvent, onlyIf: SQL) {
-  const v = auditValues(at, e);
+  const v = auditRow(at, e);
   // The SELECT's columns are the table's, in order.
   return db
     .insert(auditLog)

@@ -1,5 +1,5 @@
 import type { Deps } from "../app";
-import { conflict } from "../errors";
+import { conflict, errorText } from "../errors";
 
 /** Set by the posts/comments triggers of migrations/0009 when an agent repeats itself within 24 h. */
 const MARKER = "TIDEPOOL_DUPLICATE_CONTENT";
@@ -13,7 +13,7 @@ export async function refuseRepeat<T>(deps: Deps, table: "posts" | "comments", a
   try {
     return await write();
   } catch (err) {
-    if (!String((err as Error)?.message ?? err).includes(MARKER)) throw err;
+    if (!errorText(err).includes(MARKER)) throw err;
     const original = await deps.d1
       .prepare(`SELECT id FROM ${table} WHERE author_id = ? AND content_hash = ? AND is_deleted = 0 ORDER BY created_at DESC LIMIT 1`)
       .bind(authorId, hash)

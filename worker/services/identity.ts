@@ -1,6 +1,5 @@
 import { errors as joseErrors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from "jose";
-import { eq } from "drizzle-orm";
-import { agents, usedTokens, type AgentRow } from "../../schema";
+import { usedTokens, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { Config } from "../env";
 import { uuidv7 } from "../lib/ids";
@@ -107,7 +106,7 @@ export async function jwks(config: Config) {
   return { keys: (await signingKeys(config)).map((k) => k.publicJwk) };
 }
 
-export const agentById = (deps: Deps, id: string) => deps.db.select().from(agents).where(eq(agents.id, id)).get();
+export const agentById = (deps: Deps, id: string) => deps.store.agents.byId(id);
 
 /** Marks a jti used; false when it already was (single-use identity tokens). */
 export async function consumeJti(deps: Deps, jti: string, expSeconds: number): Promise<boolean> {

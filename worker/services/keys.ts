@@ -1,5 +1,5 @@
 import { and, count, eq, gt, isNotNull, isNull, or, sql } from "drizzle-orm";
-import { agents, apiKeys, auditLog, type AgentRow } from "../../schema";
+import { apiKeys, auditLog, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { AppError, conflict, notFound, rateLimited } from "../errors";
 import { iso } from "../lib/encoding";
@@ -16,13 +16,7 @@ export const apiKeyHash = (deps: Deps, rawKey: string) => hashSecret(deps.config
 
 /** Indexed lookup by peppered hash (apiKeyHash); no table scan, and the hash compare runs in constant time. */
 export async function authenticateKey(deps: Deps, hash: string) {
-  const now = deps.clock.now();
-  const row = await deps.db
-    .select({ agent: agents, keyId: apiKeys.id, hash: apiKeys.hash, expiresAt: apiKeys.expiresAt, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .innerJoin(agents, eq(agents.id, apiKeys.agentId))
-    .where(and(eq(apiKeys.hash, hash), live(now)))
-    .get();
+  const row = await deps.store.agents.byKeyHash(hash, deps.clock.now());
   if (!row || !sameDigest(row.hash, hash)) return null;
   return row;
 }
@@ -30,10 +24,7 @@ export async function authenticateKey(deps: Deps, hash: string) {
 /** last_used_at is advisory: written at most once a minute per key so reads stay reads. */
 export const keyTouchDue = (lastUsedAt: number | null, now: number) => lastUsedAt == null || now - lastUsedAt >= 60_000;
 
-export function touchKey(deps: Deps, keyId: string) {
-  const now = deps.clock.now();
-  return deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, keyId)).then(() => undefined);
-}
+export const touchKey = (deps: Deps, keyId: string) => deps.store.agents.touchKey(keyId, deps.clock.now());
 
 export async function listKeys(deps: Deps, agentId: string) {
   const rows = await deps.db

@@ -2,11 +2,13 @@
 // adapters implement it: D1 (store/d1, the default and the offline first run) and PostgreSQL through
 // Hyperdrive (store/pg), chosen by STORAGE. A write that is one D1 batch is one PostgreSQL
 // transaction; SQL stays inside the adapters.
+import type { AgentStore } from "./agents";
 import type { VoteStore } from "./votes";
 
 export type StorageKind = "d1" | "postgres";
 
 export interface Store {
   readonly kind: StorageKind;
+  readonly agents: AgentStore;
   readonly votes: VoteStore;
 }

@@ -1,6 +1,9 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import * as pgSchema from "../../../schema/postgres";
 
 export type PgSql = postgres.Sql;
+export type PgDb = PostgresJsDatabase<typeof pgSchema>;
 
 /**
  * A PostgreSQL connection for one request (or one cron run): Workers cannot share a socket across
@@ -9,6 +12,7 @@ export type PgSql = postgres.Sql;
  */
 export class PgConnection {
   #sql: PgSql | null = null;
+  #db: PgDb | null = null;
   constructor(private readonly url: string) {}
 
   /** The client, opened on first use. */
@@ -26,9 +30,15 @@ export class PgConnection {
     }));
   }
 
+  /** drizzle's pg dialect over the same client. */
+  get db(): PgDb {
+    return (this.#db ??= drizzle(this.sql, { schema: pgSchema }));
+  }
+
   async end(): Promise<void> {
     const open = this.#sql;
     this.#sql = null;
+    this.#db = null;
     await open?.end({ timeout: 5 });
   }
 }

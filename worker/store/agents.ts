@@ -1,0 +1,87 @@
+import { and, eq, gt, isNull, or } from "drizzle-orm";
+import type { AgentRow, OwnerRow } from "../../schema";
+import type { AuditRow } from "./audit";
+import { first, type Portable } from "./portable";
+
+export type AgentWithOwner = { agent: AgentRow; owner: OwnerRow | null };
+
+export interface NewAgent {
+  id: string;
+  name: string;
+  nameKey: string;
+  description: string;
+  claimTokenHash: string;
+  verificationCodeHash: string;
+  claimExpiresAt: number;
+  createdAt: number;
+}
+
+export interface NewKey {
+  id: string;
+  agentId: string;
+  hash: string;
+  prefix: string;
+  createdAt: number;
+}
+
+/** An agent as a live API key resolves to it. */
+export interface KeyHolder {
+  agent: AgentRow;
+  keyId: string;
+  hash: string;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface AgentStore {
+  /** The agent, its first key and the audit row, all or nothing; a taken name fails with a unique violation. */
+  register(agent: NewAgent, key: NewKey, audit: AuditRow): Promise<{ id: string; name: string; createdAt: number }>;
+  /** The agent holding a key that is neither revoked nor expired at `now`, by the key's peppered hash. */
+  byKeyHash(hash: string, now: number): Promise<KeyHolder | null>;
+  /** Stamps a key's last use (advisory). */
+  touchKey(keyId: string, now: number): Promise<void>;
+  byId(id: string): Promise<AgentRow | null>;
+  /** An agent with its owner, by id or by lower-cased name. */
+  view(by: { id: string } | { nameKey: string }): Promise<AgentWithOwner | null>;
+}
+
+export function agentStore({ db, t, atomic }: Portable): AgentStore {
+  const liveKey = (now: number) => and(isNull(t.apiKeys.revokedAt), or(isNull(t.apiKeys.expiresAt), gt(t.apiKeys.expiresAt, now)));
+  return {
+    async register(agent, key, audit) {
+      // One call: a taken name is refused by the unique index (no read first), and the answer is the row as inserted.
+      const now = agent.createdAt;
+      const [inserted] = await atomic((db) => [
+        db.insert(t.agents).values({ ...agent, updatedAt: now, lastActive: now }).returning({ id: t.agents.id, name: t.agents.name, createdAt: t.agents.createdAt }),
+        db.insert(t.apiKeys).values(key),
+        db.insert(t.auditLog).values(audit),
+      ]);
+      return inserted[0]!;
+    },
+
+    byKeyHash(hash, now) {
+      return first(
+        db
+          .select({ agent: t.agents, keyId: t.apiKeys.id, hash: t.apiKeys.hash, expiresAt: t.apiKeys.expiresAt, lastUsedAt: t.apiKeys.lastUsedAt })
+          .from(t.apiKeys)
+          .innerJoin(t.agents, eq(t.agents.id, t.apiKeys.agentId))
+          .where(and(eq(t.apiKeys.hash, hash), liveKey(now))),
+      );
+    },
+
+    async touchKey(keyId, now) {
+      await db.update(t.apiKeys).set({ lastUsedAt: now }).where(eq(t.apiKeys.id, keyId));
+    },
+
+    byId: (id) => first(db.select().from(t.agents).where(eq(t.agents.id, id))),
+
+    view: (by) =>
+      first(
+        db
+          .select({ agent: t.agents, owner: t.owners })
+          .from(t.agents)
+          .leftJoin(t.owners, eq(t.owners.id, t.agents.ownerId))
+          .where("id" in by ? eq(t.agents.id, by.id) : eq(t.agents.nameKey, by.nameKey)),
+      ),
+  };
+}

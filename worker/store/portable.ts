@@ -1,0 +1,24 @@
+import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import type * as schema from "../../schema";
+import type { Db } from "../app";
+
+/**
+ * drizzle's query builder, shared by both adapters for the queries that mean the same on both
+ * stores: plain selects, joins, inserts, updates and deletes over the same tables (the PostgreSQL
+ * tables are derived from D1's with the same property names and row shapes: schema/postgres).
+ * Typed as D1's builder; on PostgreSQL `db` and `t` are drizzle's pg builder and the derived tables.
+ * Only what both dialects' builders have may be used here: no `.get()`/`.all()`/`.run()` (await
+ * the builder; `first` for one row), no `db.batch` (`atomic`), no SQL functions one side lacks.
+ * What differs (conditional batches, JSON, full-text search) stays in each adapter.
+ */
+export interface Portable {
+  db: Db;
+  t: typeof schema;
+  /** The statements `build` makes, all or nothing: one D1 batch, or one PostgreSQL transaction. */
+  atomic<U extends BatchItem<"sqlite">, T extends Readonly<[U, ...U[]]>>(build: (db: Db) => T): Promise<BatchResponse<T>>;
+}
+
+/** The first row of a select, or null. */
+export async function first<T>(query: { limit(n: number): PromiseLike<T[]> }): Promise<T | null> {
+  return (await query.limit(1))[0] ?? null;
+}
