@@ -117,7 +117,9 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
   const dependency = dependencyOf(err);
   if (dependency) return errorResponse(c, unavailable(dependency, err));
-  console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(err), stack: err.stack }));
+  // The cause is the driver's own error (drizzle's "Failed query" wraps it): the line an operator needs.
+  const cause = (err as { cause?: unknown }).cause;
+  console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(err), ...(cause ? { cause: String(cause) } : {}), stack: err.stack }));
   return errorResponse(
     c,
     new AppError("INTERNAL_ERROR", "Internal server error", "Something failed on our side; retry later. If it persists, report the X-Request-Id header."),

@@ -18,7 +18,7 @@ export function randomBytes(n: number): Uint8Array {
 export const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
 
 /** D1 returns BLOBs as ArrayBuffer in production and as byte arrays under some local runtimes. */
-export function bytes(blob: ArrayBuffer | number[]): Uint8Array {
+export function bytes(blob: ArrayBuffer | number[] | Uint8Array): Uint8Array {
   return blob instanceof ArrayBuffer ? new Uint8Array(blob) : Uint8Array.from(blob);
 }
 

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import { agents, comments, posts, submolts, votes, type AgentRow, type CommentRow } from "../../schema";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { agents, comments, posts, type AgentRow, type CommentRow } from "../../schema";
+import type { CommentSort } from "../store/comments";
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
@@ -9,39 +10,21 @@ import { uuidv7 } from "../lib/ids";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
-import { auditInsert } from "./audit";
-import { banOf, bannedFrom } from "./bans";
-import { mentionsQuery, moderationEvent, notifyStatements } from "./notifications";
-import { asPostView, authorColumns, authorJsonOf, fileReport, getPostView, postNotFound, postViewQuery, readPost } from "./posts";
+import { bannedFrom } from "./bans";
+import { mentionNames, moderationEvent, notificationRows } from "./notifications";
+import { auditRow } from "../store/audit";
+import { authorColumns, authorJsonOf, fileReport, getPostView, postNotFound, readPost } from "./posts";
 import { viewerOf } from "./submolts";
-import { removedByOf, resolveReports, takeDownActor, type TakeDown } from "./takedown";
+import { removedByOf, takeDownActor, type TakeDown } from "./takedown";
 
 export const MAX_COMMENT_DEPTH = 10;
-/** Upper bound of comments read for one thread; deeper pages come from the roots cursor. */
-const THREAD_CAP = 2000;
 
-export type CommentSort = "best" | "top" | "new" | "old" | "controversial";
-
-const ORDER = {
-  best: [desc(comments.score), asc(comments.createdAt)],
-  top: [desc(comments.score), asc(comments.createdAt)],
-  new: [desc(comments.createdAt)],
-  old: [asc(comments.createdAt)],
-  controversial: [desc(comments.controversy), asc(comments.createdAt)],
-} as const;
+export type { CommentSort } from "../store/comments";
 
 const commentNotFound = () => notFound("Comment", "The comment does not exist.");
 
-function selectComments(deps: Deps, viewerId: string | null) {
-  return deps.db
-    .select({ comment: comments, author: authorColumns, userVote: votes.value })
-    .from(comments)
-    .innerJoin(agents, eq(agents.id, comments.authorId))
-    .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, comments.id)));
-}
-
 export async function getCommentView(deps: Deps, id: string, viewerId: string | null): Promise<CommentView> {
-  const row = await selectComments(deps, viewerId).where(eq(comments.id, id)).get();
+  const row = await deps.store.comments.view(id, viewerId);
   if (!row) throw commentNotFound();
   return row;
 }
@@ -64,47 +47,28 @@ export interface CommentPlan {
  */
 export async function planComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, o: { publish: boolean }): Promise<CommentPlan> {
   await refuseCredentials(deps, agent, "comment", { content: input.content });
-  const { db } = deps;
   const assessment = assessContent(deps, "comment", input.content);
-  const mentions = o.publish ? mentionsQuery(deps, input.content) : null;
-  const post = db
-    .select({
-      id: posts.id,
-      submoltId: posts.submoltId,
-      authorId: posts.authorId,
-      isLocked: posts.isLocked,
-      ban: banOf(posts.submoltId, agent.id),
-      submoltName: sql<string>`(SELECT ${submolts.name} FROM ${submolts} WHERE ${submolts.id} = ${posts.submoltId})`,
-    })
-    .from(posts)
-    .where(and(eq(posts.id, postId), sql`${posts.isDeleted} = 0`));
-  const parent = db
-    .select({ postId: comments.postId, depth: comments.depth, isDeleted: comments.isDeleted, authorId: comments.authorId })
-    .from(comments)
-    .where(eq(comments.id, input.parentId ?? ""));
-  const extra = [...(input.parentId ? [parent] : []), ...(o.publish ? assessment.queries : []), ...(mentions ? [mentions] : [])];
-  const [found, ...rest] = await db.batch([post, ...extra]);
-  const p = found[0];
-  if (!p) throw postNotFound();
-  if (p.ban !== null) throw bannedFrom(p.submoltName, (JSON.parse(p.ban) as { reason: string | null }).reason);
+  const checks = { near: o.publish ? assessment.near : null, mentions: o.publish ? mentionNames(input.content) : [] };
+  const place = await deps.store.comments.place(postId, agent.id, input.parentId ?? null, checks);
+  if (!place) throw postNotFound();
+  const { post: p } = place;
+  if (p.ban !== null) throw bannedFrom(p.submoltName, p.ban.reason);
   if (p.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
   let depth = 0;
   let parentAuthorId: string | null = null;
   if (input.parentId) {
-    const parentRow = (rest.shift() as { postId: string; depth: number; isDeleted: boolean; authorId: string }[])[0];
+    const parentRow = place.parent;
     if (!parentRow || parentRow.postId !== p.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
     depth = parentRow.depth + 1;
     if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
     parentAuthorId = parentRow.isDeleted ? null : parentRow.authorId;
   }
-  const candidates = o.publish && assessment.queries.length ? rest.shift() : undefined;
-  const mentioned = mentions ? (rest.shift() as { id: string }[]).map((m) => m.id) : [];
   return {
     postId: p.id,
     submoltId: p.submoltId,
     depth,
-    notify: { parentAuthorId, postAuthorId: p.authorId, mentioned },
-    assessed: assessment.judge(candidates as Parameters<typeof assessment.judge>[0]),
+    notify: { parentAuthorId, postAuthorId: p.authorId, mentioned: place.mentioned },
+    assessed: assessment.judge(place.candidates),
   };
 }
 
@@ -113,22 +77,20 @@ export async function planComment(deps: Deps, agent: AgentRow, postId: string, i
  * inserted and the author as updated. `preassignedId` is set when it was held for a verification challenge.
  */
 export async function createComment(deps: Deps, agent: AgentRow, plan: CommentPlan, input: CommentInput, preassignedId?: string): Promise<CommentView> {
-  const { db } = deps;
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.content);
   const { assessed } = plan;
   const about = { actorId: agent.id, postId: plan.postId, commentId: id };
   // Most specific first: a reply to the post author's own comment is a reply, not also a comment.
-  const notify = notifyStatements(deps, [
+  const notifications = notificationRows([
     ...(plan.notify.parentAuthorId ? [{ ...about, type: "reply_to_comment" as const, recipientId: plan.notify.parentAuthorId }] : []),
     { ...about, type: "comment_on_post" as const, recipientId: plan.notify.postAuthorId },
     ...plan.notify.mentioned.map((recipientId) => ({ ...about, type: "mention" as const, recipientId })),
   ], now);
-  const [inserted, , , author] = await refuseRepeat(deps, "comments", agent.id, contentHash, () => db.batch([
-    db
-      .insert(comments)
-      .values({
+  const { comment, author } = await refuseRepeat(deps, "comments", agent.id, contentHash, () =>
+    deps.store.comments.create(
+      {
         id,
         postId: plan.postId,
         parentId: input.parentId ?? null,
@@ -140,19 +102,16 @@ export async function createComment(deps: Deps, agent: AgentRow, plan: CommentPl
         depth: plan.depth,
         createdAt: now,
         updatedAt: now,
-      })
-      .returning(),
-    db.update(posts).set({ commentCount: sql`${posts.commentCount} + 1` }).where(eq(posts.id, plan.postId)),
-    db.update(submolts).set({ lastActivityAt: now }).where(eq(submolts.id, plan.submoltId)),
-    db.update(agents).set({ commentsCount: sql`${agents.commentsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)).returning(authorColumns),
-    ...(input.parentId
-      ? [db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId))]
-      : []),
-    ...assessed.indexRows(id, now),
-    ...notify,
-    auditInsert(db, now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: plan.postId } }),
-  ]));
-  return { comment: inserted[0]!, author: author[0]!, userVote: null };
+      },
+      plan.submoltId,
+      {
+        nearIndex: assessed.nearIndex(id, now),
+        notifications,
+        audit: auditRow(now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: plan.postId } }),
+      },
+    ),
+  );
+  return { comment, author, userVote: null };
 }
 
 /**
@@ -175,39 +134,24 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string, rea
 
 /** Takes a comment down (the caller has checked that `who` may): counts drop once, the author is told, open reports close. */
 export async function takeDownComment(deps: Deps, comment: CommentRow, who: TakeDown, reason: string, ownerId: string | null = null) {
-  const { db } = deps;
   const now = deps.clock.now();
   const byAuthor = who.by === "author";
-  const id = comment.id;
-  await db.batch([
-    db
-      .update(comments)
-      .set({ isDeleted: true, removedBy: removedByOf(who), removalReason: byAuthor ? null : reason || null, updatedAt: now })
-      .where(and(eq(comments.id, id), eq(comments.isDeleted, false))),
-    db
-      .update(posts)
-      .set({ commentCount: sql`${posts.commentCount} - 1` })
-      .where(and(eq(posts.id, comment.postId), sql`changes() = 1`)),
-    db
-      .update(agents)
-      .set({ commentsCount: sql`${agents.commentsCount} - 1` })
-      .where(and(eq(agents.id, comment.authorId), sql`changes() = 1`)),
-    ...notifyStatements(
-      deps,
-      byAuthor ? [] : [moderationEvent(who.by === "moderator" ? who.agentId : null, comment.authorId, comment.postId, "removed", "comment", reason, id)],
-      now,
-      sql`changes() = 1`,
-    ),
-    resolveReports(db, id, who, now),
-    auditInsert(db, now, {
+  await deps.store.comments.takeDown({
+    comment,
+    removedBy: removedByOf(who),
+    removalReason: byAuthor ? null : reason || null,
+    resolution: byAuthor ? "deleted" : "removed",
+    notifications: notificationRows(byAuthor ? [] : [moderationEvent(who.by === "moderator" ? who.agentId : null, comment.authorId, comment.postId, "removed", "comment", reason, comment.id)], now),
+    audit: auditRow(now, {
       actor: takeDownActor(who, comment.authorId),
       action: byAuthor ? "comment.delete" : "comment.remove",
       agentId: comment.authorId,
       ownerId,
-      target: id,
+      target: comment.id,
       ...(byAuthor ? {} : { detail: { reason } }),
     }),
-  ]);
+    now,
+  });
 }
 
 export async function reportComment(deps: Deps, agent: AgentRow, id: string, reason: string) {
@@ -222,31 +166,19 @@ export async function reportComment(deps: Deps, agent: AgentRow, id: string, rea
  */
 type ThreadOptions = { sort: CommentSort; limit: number; cursor?: string; offset: number; viewerId: string | null };
 
-/** The thread's shape: ids only, in the requested order, up to the cap. */
-const shapeQuery = (deps: Deps, postId: string, sort: CommentSort) =>
-  deps.db
-    .select({ id: comments.id, parentId: comments.parentId })
-    .from(comments)
-    .where(eq(comments.postId, postId))
-    .orderBy(...ORDER[sort])
-    .limit(THREAD_CAP);
-
 /** A page of a live post's comments: the post's existence and the thread's shape in one call, the page's comments in another. */
 export async function listThread(deps: Deps, postId: string, o: ThreadOptions) {
-  const [exists, shape] = await deps.db.batch([
-    deps.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), sql`${posts.isDeleted} = 0`)),
-    shapeQuery(deps, postId, o.sort),
-  ]);
-  if (exists.length === 0) throw postNotFound();
+  const shape = await deps.store.comments.shape(postId, o.sort);
+  if (!shape) throw postNotFound();
   return threadPage(deps, shape, o);
 }
 
 /** A post with the first page of its comments (best first), in two calls: the post with the thread's shape, then the page's comments. */
 export async function postWithThread(deps: Deps, id: string, viewerId: string | null) {
-  const [found, shape] = await deps.db.batch([postViewQuery(deps, id, viewerId), shapeQuery(deps, id, "best")]);
+  const found = await deps.store.comments.postWithShape(id, viewerId, "best");
   // Missing or removed: readPost says which (404, or 410 with the moderators' reason).
-  const view = asPostView(found[0]) ?? (await readPost(deps, id, viewerId));
-  return { view, thread: await threadPage(deps, shape, { sort: "best", limit: 35, offset: 0, viewerId }) };
+  const view = found.view ?? (await readPost(deps, id, viewerId));
+  return { view, thread: await threadPage(deps, found.shape, { sort: "best", limit: 35, offset: 0, viewerId }) };
 }
 
 /**
@@ -271,10 +203,7 @@ async function threadPage(deps: Deps, shape: { id: string; parentId: string | nu
     for (const child of childrenOf.get(id) ?? []) collect(child);
   };
   pageRoots.forEach(collect);
-  // One bound parameter holds every id (D1 allows 100 parameters per statement).
-  const rows = wanted.length
-    ? await selectComments(deps, o.viewerId).where(sql`${comments.id} IN (SELECT value FROM json_each(${JSON.stringify(wanted)}))`)
-    : [];
+  const rows = await deps.store.comments.views(wanted, o.viewerId);
   const byId = new Map(rows.map((row) => [row.comment.id, row]));
   const attach = (id: string): CommentJson[] => {
     const row = byId.get(id);

@@ -14,10 +14,7 @@ export async function refuseRepeat<T>(deps: Deps, table: "posts" | "comments", a
     return await write();
   } catch (err) {
     if (!errorText(err).includes(MARKER)) throw err;
-    const original = await deps.d1
-      .prepare(`SELECT id FROM ${table} WHERE author_id = ? AND content_hash = ? AND is_deleted = 0 ORDER BY created_at DESC LIMIT 1`)
-      .bind(authorId, hash)
-      .first<string>("id");
+    const original = await deps.store.posts.repeatOf(table, authorId, hash);
     const what = table === "posts" ? "post" : "comment";
     throw conflict(`You already wrote this ${what} in the last 24 hours`, `Exact repeats are refused; link to or build on your earlier ${what} instead, or say something new.`, {
       code: "DUPLICATE_CONTENT",

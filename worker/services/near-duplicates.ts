@@ -1,9 +1,13 @@
 import { sql } from "drizzle-orm";
-import { nearBackfill, nearBands, nearSignatures } from "../../schema";
+import * as schema from "../../schema";
+import { nearBackfill } from "../../schema";
+import { nearIndexStatements } from "../store/d1/posts";
+import { d1Portable } from "../store/d1";
+import { candidatesQuery, type CandidateRow, type ContentChecks, type NearIndexRow } from "../store/posts";
 import type { Deps } from "../app";
 import { flagContent } from "../domain/flags";
 import { bandKeys, ITEM_TYPES, itemTypeCode, signature, similarity, type ItemType } from "../domain/minhash";
-import { bytes, bytesToUuid, uuidToBytes } from "../lib/encoding";
+import { bytes, bytesToUuid } from "../lib/encoding";
 
 /** Candidates read per write: the LSH buckets already make these the likeliest look-alikes. */
 const CANDIDATES = 50;
@@ -12,41 +16,21 @@ const CANDIDATES = 50;
 // time, 64 bytes) and 12 band keys in a WITHOUT ROWID table of integers. An item older than the
 // window is no longer matched; the cron prunes it a chunk at a time.
 
-/** The signature row and its band keys, as statements for the write's own batch. */
+/** The signature row and its band keys, as statements for a D1 write's own batch. */
 function indexStatements(deps: Deps, type: ItemType, sig: Uint8Array, itemId: string, createdAt: number) {
-  return [
-    deps.db.insert(nearSignatures).values({ itemType: itemTypeCode(type), itemId: sql`${uuidToBytes(itemId)}`, createdAt, signature: sql`${sig}` }),
-    // The signature just inserted has the highest id (ids only grow, and the batch is one transaction).
-    deps.db.insert(nearBands).values(bandKeys(type, sig).map((key) => ({ key, signatureId: sql`(SELECT max(id) FROM near_signatures)` }))),
-  ];
+  return nearIndexStatements(schema, deps.db, { itemType: itemTypeCode(type), itemId, createdAt, signature: sig, bandKeys: bandKeys(type, sig) });
 }
 
-type CandidateRow = { item_id: ArrayBuffer | number[]; signature: ArrayBuffer | number[]; created_at: number };
-
 /**
- * Everything a new post or comment is checked for at write time, in two halves: `queries` (the
- * near-duplicate candidates, from the LSH buckets within the retention window) go into the write's
- * one batch of checks, and `judge` turns their rows into the item's flags — near_duplicate when an
- * earlier item by any agent reaches NEAR_DUPLICATE_THRESHOLD — and the index rows for the item's
- * own write batch.
+ * Everything a new post or comment is checked for at write time, in two halves: `near` (which LSH
+ * buckets to read, within the retention window) goes into the write's checks, and `judge` turns the
+ * candidate rows read into the item's flags — near_duplicate when an earlier item by any agent
+ * reaches NEAR_DUPLICATE_THRESHOLD — and its index entry for the item's own write.
+ * `queries` is the same read on D1's builder, for the services not yet behind the store.
  */
 export function assessContent(deps: Deps, type: ItemType, text: string, url?: string | null) {
   const sig = signature(text);
-  const queries = sig
-    ? [
-        deps.db
-          // Raw bytes, as bytes() reads them (no column decoding).
-          .select({ item_id: sql<CandidateRow["item_id"]>`${nearSignatures.itemId}`, signature: sql<CandidateRow["signature"]>`${nearSignatures.signature}`, created_at: nearSignatures.createdAt })
-          .from(nearBands)
-          .innerJoin(nearSignatures, sql`${nearSignatures.id} = ${nearBands.signatureId}`)
-          .where(
-            sql`${nearBands.key} IN (SELECT value FROM json_each(${JSON.stringify(bandKeys(type, sig))})) AND ${nearSignatures.createdAt} >= ${deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000}`,
-          )
-          .groupBy(nearSignatures.id)
-          .orderBy(sql`count(*) DESC`, nearSignatures.id)
-          .limit(CANDIDATES),
-      ]
-    : [];
+  const near: ContentChecks["near"] = sig ? { bandKeys: bandKeys(type, sig), since: deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000, limit: CANDIDATES } : null;
   const judge = (candidates: CandidateRow[] = []) => {
     const report = flagContent(text, url);
     const threshold = deps.config.NEAR_DUPLICATE_THRESHOLD;
@@ -58,10 +42,18 @@ export function assessContent(deps: Deps, type: ItemType, text: string, url?: st
     return {
       flags: JSON.stringify(report.flags),
       flagDetails: JSON.stringify(report.details),
+      nearIndex: (itemId: string, createdAt: number): NearIndexRow | null => (sig ? { itemType: itemTypeCode(type), itemId, createdAt, signature: sig, bandKeys: bandKeys(type, sig) } : null),
       indexRows: (itemId: string, createdAt: number) => (sig ? indexStatements(deps, type, sig, itemId, createdAt) : []),
     };
   };
-  return { queries, judge };
+  return {
+    near,
+    judge,
+    // Built on first use: deps.db exists only on D1.
+    get queries() {
+      return near ? [candidatesQuery(d1Portable(deps), deps.db, near)] : [];
+    },
+  };
 }
 
 /** The text a post or comment is compared by: what the write path passes to assessContent. */

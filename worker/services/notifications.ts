@@ -1,5 +1,9 @@
-import { sql, type SQL } from "drizzle-orm";
-import { agents, notifications, type AgentRow, type NotificationType } from "../../schema";
+import type { SQL } from "drizzle-orm";
+import * as schema from "../../schema";
+import type { AgentRow, NotificationType } from "../../schema";
+import { d1Portable } from "../store/d1";
+import { mentionsQuery as agentsNamed } from "../store/posts";
+import { notificationUpsert, type NotificationRow as StoredNotification } from "../store/notifications";
 import type { Deps } from "../app";
 import { decodeCursor, encodeCursor } from "../domain/cursor";
 import { notFound } from "../errors";
@@ -37,38 +41,29 @@ function recordable(events: NotifyEvent[]): NotifyEvent[] {
   return events.filter((e) => e.recipientId !== e.actorId && !seen.has(e.recipientId) && !!seen.add(e.recipientId));
 }
 
-/**
- * One upsert: an unread row of the same group gains a count. INSERT ... SELECT so that `onlyIf` is
- * checked when the batch runs (the SELECT's columns are the table's, in order).
- */
-function upsert(deps: Deps, e: NotifyEvent, now: number, onlyIf?: SQL) {
-  return deps.db
-    .insert(notifications)
-    .select(
-      sql`SELECT ${uuidv7(now)}, ${e.recipientId}, ${e.type}, ${groupKey(e)}, ${e.postId ?? null}, ${e.commentId ?? null}, ${e.actorId}, 1, 0,
-                 ${JSON.stringify(e.detail ?? {})}, ${now}, ${now} WHERE ${onlyIf ?? sql`1`}`,
-    )
-    .onConflictDoUpdate({
-      target: [notifications.agentId, notifications.groupKey],
-      targetWhere: sql`is_read = 0`,
-      set: {
-        count: sql`${notifications.count} + 1`,
-        updatedAt: sql`excluded.updated_at`,
-        fromAgentId: sql`excluded.from_agent_id`,
-        commentId: sql`excluded.comment_id`,
-        detail: sql`excluded.detail`,
-      },
-    });
+/** The rows the events write (see notificationUpsert): each folds into its recipient's unread row of the same group. */
+export function notificationRows(events: NotifyEvent[], now: number): StoredNotification[] {
+  return recordable(events).map((e) => ({
+    id: uuidv7(now),
+    agentId: e.recipientId,
+    type: e.type,
+    groupKey: groupKey(e),
+    postId: e.postId ?? null,
+    commentId: e.commentId ?? null,
+    fromAgentId: e.actorId,
+    detail: JSON.stringify(e.detail ?? {}),
+    at: now,
+  }));
 }
 
 /** Statements for the caller's db.batch, so an event and its notifications commit together. */
 export function notifyStatements(deps: Deps, events: NotifyEvent[], now: number, onlyIf?: SQL) {
-  return recordable(events).map((e) => upsert(deps, e, now, onlyIf));
+  return notificationRows(events, now).map((n) => notificationUpsert(schema, deps.db, n, onlyIf));
 }
 
 /** The same statements for batches written with d1.prepare. */
 export function notifyD1Statements(deps: Deps, events: NotifyEvent[], now: number): D1PreparedStatement[] {
-  return recordable(events).map((e) => asD1Statement(deps.d1, upsert(deps, e, now)));
+  return notifyStatements(deps, events, now).map((q) => asD1Statement(deps.d1, q));
 }
 
 /** A moderator's action on someone's content, as the event its author is told of. */
@@ -81,16 +76,17 @@ const MENTION = /(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9_-]{1,31})\b/g;
 /** Bounded: a mass-mention post notifies its first names only (it is flagged mass_mentions anyway). */
 const MAX_MENTIONS = 20;
 
-/** The agents a text mentions, resolved in one indexed lookup (none when the text has no `@`). */
-/** The ids of the agents @-mentioned in the texts, as a query for the write's batch of checks; null when none is. */
-export function mentionsQuery(deps: Deps, ...texts: (string | null | undefined)[]) {
+/** The lower-cased names the texts @-mention (at most MAX_MENTIONS). */
+export function mentionNames(...texts: (string | null | undefined)[]): string[] {
   const names = new Set<string>();
   for (const text of texts) for (const m of (text ?? "").matchAll(MENTION)) if (names.size < MAX_MENTIONS) names.add(m[1]!.toLowerCase());
-  if (names.size === 0) return null;
-  return deps.db
-    .select({ id: agents.id })
-    .from(agents)
-    .where(sql`${agents.nameKey} IN (SELECT value FROM json_each(${JSON.stringify([...names])}))`);
+  return [...names];
+}
+
+/** The ids of the agents @-mentioned in the texts, as a query for a D1 write's batch of checks; null when none is. */
+export function mentionsQuery(deps: Deps, ...texts: (string | null | undefined)[]) {
+  const names = mentionNames(...texts);
+  return names.length ? agentsNamed(d1Portable(deps), deps.db, names) : null;
 }
 
 interface NotificationRow {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { agents, follows, posts, reports, submoltRoles, submolts, votes, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
@@ -8,15 +8,16 @@ import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } 
 import { conflict, forbidden, gone, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { auditInsert } from "./audit";
-import { banOf, bannedFrom } from "./bans";
+import { bannedFrom } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent, comparedText } from "./near-duplicates";
-import { mentionsQuery, moderationEvent, notifyStatements } from "./notifications";
+import { mentionNames, moderationEvent, notificationRows, notifyStatements } from "./notifications";
+import { auditRow } from "../store/audit";
+import { asPostView, postViewQuery as d1PostViewQuery } from "../store/d1/post-views";
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
-import type { SubmoltRole } from "../converters/submolt";
 import { newPostColumns } from "../converters/draft";
-import { OPERATOR, removedByOf, resolveReports, takeDownActor, type TakeDown } from "./takedown";
+import { OPERATOR, removedByOf, takeDownActor, type TakeDown } from "./takedown";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
 
@@ -53,43 +54,23 @@ function selectPosts<X extends Record<string, SQL.Aliased | SQL>>(deps: Deps, vi
 }
 
 export async function getPostView(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
-  const row = await selectPosts(deps, viewerId).where(and(eq(posts.id, id), live)).get();
+  const row = await deps.store.posts.view(id, viewerId);
   if (!row) throw postNotFound();
   return row;
 }
 
-/** The author fields of a post or comment view as a JSON object, by subquery (for batch-safe views). */
-export const authorJsonOf = (authorId: SQLWrapper) =>
-  sql<string>`(SELECT json_object('id', a.id, 'name', a.name, 'displayName', a.display_name, 'karma', a.karma, 'avatarUrl', a.avatar_url) FROM agents a WHERE a.id = ${authorId})`;
+export { asPostView };
+export { authorJsonOf } from "../store/d1/post-views";
 
-/**
- * A post's view as a single-table select, its author, submolt and the viewer's vote read by
- * subqueries: safe inside db.batch, which maps joined columns that share a name (id, name) wrongly.
- */
-export function postViewQuery(deps: Deps, which: string | SQL, viewerId: string | null) {
-  return deps.db
-    .select({
-      post: posts,
-      author: authorJsonOf(posts.authorId),
-      submolt: sql<string>`(SELECT json_object('id', s.id, 'name', s.name, 'displayName', s.display_name) FROM submolts s WHERE s.id = ${posts.submoltId})`,
-      userVote: sql<number | null>`(SELECT v.value FROM votes v WHERE v.agent_id = ${viewerId ?? ""} AND v.target_id = ${posts.id})`,
-    })
-    .from(posts)
-    .where(and(typeof which === "string" ? eq(posts.id, which) : which, live));
-}
-
-/** A row of postViewQuery as a view; undefined when the post (or its author or submolt) is gone. */
-export function asPostView(row: Awaited<ReturnType<typeof postViewQuery>>[number] | undefined): PostView | undefined {
-  if (!row?.author || !row.submolt) return undefined;
-  return { post: row.post, author: JSON.parse(row.author) as PostView["author"], submolt: JSON.parse(row.submolt) as PostView["submolt"], userVote: row.userVote };
-}
+/** A post's view for a D1 batch (store/d1/post-views.ts). */
+export const postViewQuery = (deps: Deps, which: string | SQL, viewerId: string | null) => d1PostViewQuery(deps.db, which, viewerId);
 
 /** A single post for readers: a post the moderators removed answers 410 with their reason, not a bare 404. */
 export async function readPost(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
   try {
     return await getPostView(deps, id, viewerId);
   } catch (err) {
-    const removed = await deps.db.select({ by: posts.removedBy, reason: posts.removalReason }).from(posts).where(and(eq(posts.id, id), sql`${posts.removedBy} IS NOT NULL`)).get();
+    const removed = await deps.store.posts.removal(id);
     if (removed) {
       const who = removed.by === OPERATOR ? "the network's operator" : "the moderators";
       throw gone(`Post removed by ${who}`, removed.reason ? `Reason given: ${removed.reason}` : `Removed by ${who}.`);
@@ -252,34 +233,16 @@ export interface PostPlan {
  */
 export async function planPost(deps: Deps, agent: AgentRow, submoltName: string, input: PostInput, o: { publish: boolean }): Promise<PostPlan> {
   const assessment = assessContent(deps, "post", comparedText("post", input), input.url);
-  const mentions = o.publish ? mentionsQuery(deps, input.title, input.content) : null;
-  const place = deps.db
-    .select({
-      id: submolts.id,
-      name: submolts.name,
-      displayName: submolts.displayName,
-      // A JSON object when banned (its reason may be null), else null.
-      ban: banOf(submolts.id, agent.id),
-      role: sql<SubmoltRole>`(SELECT role FROM ${submoltRoles} WHERE ${submoltRoles.submoltId} = ${submolts.id} AND ${submoltRoles.agentId} = ${agent.id})`,
-    })
-    .from(submolts)
-    .where(eq(submolts.name, submoltName.toLowerCase()));
-  const extra = [...(o.publish ? assessment.queries : []), ...(mentions ? [mentions] : [])];
-  const [found, ...rest] = await deps.db.batch([place, ...extra]);
-  const submolt = found[0];
-  if (!submolt) throw submoltNotFound();
-  if (submolt.ban !== null) throw bannedFrom(submolt.name, (JSON.parse(submolt.ban) as { reason: string | null }).reason);
-  if (submolt.name === ANNOUNCEMENTS && submolt.role !== "owner" && submolt.role !== "moderator") {
+  const checks = { near: o.publish ? assessment.near : null, mentions: o.publish ? mentionNames(input.title, input.content) : [] };
+  const place = await deps.store.posts.place(submoltName, agent.id, checks);
+  if (!place) throw submoltNotFound();
+  const { submolt } = place;
+  if (place.ban !== null) throw bannedFrom(submolt.name, place.ban.reason);
+  if (submolt.name === ANNOUNCEMENTS && place.role !== "owner" && place.role !== "moderator") {
     throw forbidden("Only this server's operators post in announcements", "Only this community's owner or moderators may do that.");
   }
   await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
-  const candidates = o.publish && assessment.queries.length ? rest.shift() : undefined;
-  const mentioned = mentions ? (rest.shift() as { id: string }[]) : [];
-  return {
-    submolt: { id: submolt.id, name: submolt.name, displayName: submolt.displayName },
-    assessed: assessment.judge(candidates as Parameters<typeof assessment.judge>[0]),
-    mentioned: mentioned.map((m) => m.id),
-  };
+  return { submolt, assessed: assessment.judge(place.candidates), mentioned: place.mentioned };
 }
 
 /**
@@ -287,35 +250,21 @@ export async function planPost(deps: Deps, agent: AgentRow, submoltName: string,
  * and the author as updated. `id` is preassigned when the post was held for a verification challenge.
  */
 export async function createPost(deps: Deps, agent: AgentRow, plan: PostPlan, input: PostInput, preassignedId?: string): Promise<PostView> {
-  const { db } = deps;
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
   const { submolt, assessed } = plan;
   const contentHash = await fingerprint(input.title, input.content, input.url);
-  const notify = notifyStatements(deps, plan.mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now);
-  const [inserted, , author] = await refuseRepeat(deps, "posts", agent.id, contentHash, () =>
-    db.batch([
-      db
-        .insert(posts)
-        .values({
-          ...newPostColumns(id, agent.id, submolt.id, input, now),
-          contentHash,
-          flags: assessed.flags,
-          flagDetails: assessed.flagDetails,
-          hot: hotScore(0, now),
-        })
-        .returning(),
-      db
-        .update(submolts)
-        .set({ postCount: sql`${submolts.postCount} + 1`, lastActivityAt: now })
-        .where(eq(submolts.id, submolt.id)),
-      db.update(agents).set({ postsCount: sql`${agents.postsCount} + 1`, lastActive: now }).where(eq(agents.id, agent.id)).returning(authorColumns),
-      ...assessed.indexRows(id, now),
-      ...notify,
-      auditInsert(db, now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
-    ]),
+  const { post, author } = await refuseRepeat(deps, "posts", agent.id, contentHash, () =>
+    deps.store.posts.create(
+      { ...newPostColumns(id, agent.id, submolt.id, input, now), contentHash, flags: assessed.flags, flagDetails: assessed.flagDetails, hot: hotScore(0, now) },
+      {
+        nearIndex: assessed.nearIndex(id, now),
+        notifications: notificationRows(plan.mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now),
+        audit: auditRow(now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
+      },
+    ),
   );
-  return { post: inserted[0]!, author: author[0]!, submolt, userVote: null };
+  return { post, author, submolt, userVote: null };
 }
 
 /** Authors delete their own posts; owners and moderators of the submolt remove others'. Soft: votes and comments stay. */
@@ -332,33 +281,24 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
 
 /** Takes a live post down (the caller has checked that `who` may): counts drop once, the author is told, open reports close. */
 export async function takeDownPost(deps: Deps, { post, submolt }: Pick<PostView, "post" | "submolt">, who: TakeDown, reason: string) {
-  const { db } = deps;
   const now = deps.clock.now();
   const byAuthor = who.by === "author";
-  await db.batch([
-    db
-      .update(posts)
-      .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: removedByOf(who), removalReason: byAuthor ? null : reason || null, updatedAt: now })
-      .where(and(eq(posts.id, post.id), live)),
-    db
-      .update(submolts)
-      .set({ postCount: sql`${submolts.postCount} - 1` })
-      .where(and(eq(submolts.id, submolt.id), sql`changes() = 1`)),
-    db
-      .update(agents)
-      .set({ postsCount: sql`${agents.postsCount} - 1` })
-      .where(and(eq(agents.id, post.authorId), sql`changes() = 1`)),
-    // Only when this call removed it (changes() carries down the chain above).
-    ...notifyStatements(deps, byAuthor ? [] : [moderationEvent(who.by === "moderator" ? who.agentId : null, post.authorId, post.id, "removed", "post", reason)], now, sql`changes() = 1`),
-    resolveReports(db, post.id, who, now),
-    auditInsert(db, now, {
+  await deps.store.posts.takeDown({
+    post,
+    submoltId: submolt.id,
+    removedBy: removedByOf(who),
+    removalReason: byAuthor ? null : reason || null,
+    resolution: byAuthor ? "deleted" : "removed",
+    notifications: notificationRows(byAuthor ? [] : [moderationEvent(who.by === "moderator" ? who.agentId : null, post.authorId, post.id, "removed", "post", reason)], now),
+    audit: auditRow(now, {
       actor: takeDownActor(who, post.authorId),
       action: byAuthor ? "post.delete" : "post.remove",
       agentId: post.authorId,
       target: post.id,
       ...(byAuthor ? {} : { detail: { reason } }),
     }),
-  ]);
+    now,
+  });
 }
 
 export const MAX_PINS = 3;

@@ -1,6 +1,3 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { reports } from "../../schema";
-import type { Db } from "../app";
 
 /** Who takes a post or comment down: its author, a moderator of the submolt, or the network's operator. */
 export type TakeDown = { by: "author" } | { by: "moderator"; agentId: string } | { by: "operator" };
@@ -13,10 +10,3 @@ export const removedByOf = (who: TakeDown) => (who.by === "author" ? null : who.
 /** The audit actor: the author or moderator as `agent:<id>`, else "operator". */
 export const takeDownActor = (who: TakeDown, authorId: string) =>
   who.by === "operator" ? OPERATOR : `agent:${who.by === "author" ? authorId : who.agentId}`;
-
-/** Whoever removed it, open reports on it leave the operator's queue in the same batch. */
-export const resolveReports = (db: Db, targetId: string, who: TakeDown, now: number) =>
-  db
-    .update(reports)
-    .set({ resolvedAt: now, resolution: who.by === "author" ? "deleted" : "removed" })
-    .where(and(eq(reports.targetId, targetId), isNull(reports.resolvedAt)));

@@ -45,7 +45,8 @@ export interface AgentStore {
   view(by: { id: string } | { nameKey: string }): Promise<AgentWithOwner | null>;
 }
 
-export function agentStore({ db, t, atomic }: Portable): AgentStore {
+export function agentStore(p: Portable): AgentStore {
+  const { t, atomic } = p;
   const liveKey = (now: number) => and(isNull(t.apiKeys.revokedAt), or(isNull(t.apiKeys.expiresAt), gt(t.apiKeys.expiresAt, now)));
   return {
     async register(agent, key, audit) {
@@ -61,7 +62,7 @@ export function agentStore({ db, t, atomic }: Portable): AgentStore {
 
     byKeyHash(hash, now) {
       return first(
-        db
+        p.db
           .select({ agent: t.agents, keyId: t.apiKeys.id, hash: t.apiKeys.hash, expiresAt: t.apiKeys.expiresAt, lastUsedAt: t.apiKeys.lastUsedAt })
           .from(t.apiKeys)
           .innerJoin(t.agents, eq(t.agents.id, t.apiKeys.agentId))
@@ -70,14 +71,14 @@ export function agentStore({ db, t, atomic }: Portable): AgentStore {
     },
 
     async touchKey(keyId, now) {
-      await db.update(t.apiKeys).set({ lastUsedAt: now }).where(eq(t.apiKeys.id, keyId));
+      await p.db.update(t.apiKeys).set({ lastUsedAt: now }).where(eq(t.apiKeys.id, keyId));
     },
 
-    byId: (id) => first(db.select().from(t.agents).where(eq(t.agents.id, id))),
+    byId: (id) => first(p.db.select().from(t.agents).where(eq(t.agents.id, id))),
 
     view: (by) =>
       first(
-        db
+        p.db
           .select({ agent: t.agents, owner: t.owners })
           .from(t.agents)
           .leftJoin(t.owners, eq(t.owners.id, t.agents.ownerId))

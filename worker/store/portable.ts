@@ -1,6 +1,7 @@
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type * as schema from "../../schema";
 import type { Db } from "../app";
+import type { Dialect } from "./dialect";
 
 /**
  * drizzle's query builder, shared by both adapters for the queries that mean the same on both
@@ -14,9 +15,13 @@ import type { Db } from "../app";
 export interface Portable {
   db: Db;
   t: typeof schema;
+  dialect: Dialect;
   /** The statements `build` makes, all or nothing: one D1 batch, or one PostgreSQL transaction. */
   atomic<U extends BatchItem<"sqlite">, T extends Readonly<[U, ...U[]]>>(build: (db: Db) => T): Promise<BatchResponse<T>>;
 }
+
+/** What a shared query is built on: the database or a transaction of it, on either store. */
+export type Builder = Pick<Db, "select" | "insert" | "update" | "delete">;
 
 /** The first row of a select, or null. */
 export async function first<T>(query: { limit(n: number): PromiseLike<T[]> }): Promise<T | null> {

@@ -3,6 +3,8 @@
 // Hyperdrive (store/pg), chosen by STORAGE. A write that is one D1 batch is one PostgreSQL
 // transaction; SQL stays inside the adapters.
 import type { AgentStore } from "./agents";
+import type { CommentStore } from "./comments";
+import type { PostStore } from "./posts";
 import type { VoteStore } from "./votes";
 
 export type StorageKind = "d1" | "postgres";
@@ -10,5 +12,7 @@ export type StorageKind = "d1" | "postgres";
 export interface Store {
   readonly kind: StorageKind;
   readonly agents: AgentStore;
+  readonly comments: CommentStore;
+  readonly posts: PostStore;
   readonly votes: VoteStore;
 }

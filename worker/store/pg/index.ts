@@ -2,7 +2,10 @@ import type * as schema from "../../../schema";
 import * as pgSchema from "../../../schema/postgres";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { pgComments } from "./comments";
+import { pgPosts } from "./posts";
 import type { Portable } from "../portable";
+import { postgres } from "../dialect";
 import type { Store } from "../types";
 import type { PgConnection } from "./client";
 import { pgVotes } from "./votes";
@@ -15,6 +18,7 @@ export function pgStore(connection: PgConnection): Store {
       return connection.db as unknown as Db;
     },
     t: pgSchema as unknown as typeof schema,
+    dialect: postgres,
     atomic: (build) =>
       connection.db.transaction(async (tx) => {
         const results: unknown[] = [];
@@ -22,5 +26,5 @@ export function pgStore(connection: PgConnection): Store {
         return results;
       }) as never,
   };
-  return { kind: "postgres", agents: agentStore(portable), votes: pgVotes(sql) };
+  return { kind: "postgres", agents: agentStore(portable), comments: pgComments(portable), posts: pgPosts(portable), votes: pgVotes(sql) };
 }

@@ -1,0 +1,63 @@
+import { and, eq, sql } from "drizzle-orm";
+import { candidatesQuery, mentionsQuery, authorFields, portablePosts } from "../posts";
+import { placeQueries, portableComments, shapeQuery, toCommentPlace, type CommentStore } from "../comments";
+import { notificationUpsert } from "../notifications";
+import type { Portable } from "../portable";
+import { insertNearIndex } from "./posts";
+
+/** Comments on PostgreSQL: each write one transaction; reads side by side. */
+export function pgComments(p: Portable): CommentStore {
+  const { t } = p;
+  const comments = portableComments(p);
+  return {
+    ...comments,
+
+    async place(postId, agentId, parentId, checks) {
+      const q = placeQueries(p, p.db, postId, agentId, parentId);
+      const [found, parent, candidates, mentioned] = await Promise.all([
+        q.post,
+        parentId ? q.parent : [],
+        checks.near ? candidatesQuery(p, p.db, checks.near) : [],
+        checks.mentions.length ? mentionsQuery(p, p.db, checks.mentions) : [],
+      ]);
+      return toCommentPlace(found[0], parent[0], candidates, mentioned);
+    },
+
+    create(comment, submoltId, writes) {
+      const now = comment.createdAt;
+      return p.db.transaction(async (tx) => {
+        const [inserted] = await tx.insert(t.comments).values(comment).returning();
+        await tx.update(t.posts).set({ commentCount: sql`${t.posts.commentCount} + 1` }).where(eq(t.posts.id, comment.postId));
+        await tx.update(t.submolts).set({ lastActivityAt: now }).where(eq(t.submolts.id, submoltId));
+        const [author] = await tx.update(t.agents).set({ commentsCount: sql`${t.agents.commentsCount} + 1`, lastActive: now }).where(eq(t.agents.id, comment.authorId)).returning(authorFields(p));
+        if (comment.parentId) await tx.update(t.comments).set({ replyCount: sql`${t.comments.replyCount} + 1` }).where(eq(t.comments.id, comment.parentId));
+        if (writes.nearIndex) await insertNearIndex(tx, writes.nearIndex);
+        for (const n of writes.notifications) await notificationUpsert(t, tx, n);
+        await tx.insert(t.auditLog).values(writes.audit);
+        return { comment: inserted!, author: author! };
+      });
+    },
+
+    takeDown(d) {
+      return p.db.transaction(async (tx) => {
+        const removed = await tx
+          .update(t.comments)
+          .set({ isDeleted: true, removedBy: d.removedBy, removalReason: d.removalReason, updatedAt: d.now })
+          .where(and(eq(t.comments.id, d.comment.id), eq(t.comments.isDeleted, false)))
+          .returning({ id: t.comments.id });
+        if (removed.length === 1) {
+          await tx.update(t.posts).set({ commentCount: sql`${t.posts.commentCount} - 1` }).where(eq(t.posts.id, d.comment.postId));
+          await tx.update(t.agents).set({ commentsCount: sql`${t.agents.commentsCount} - 1` }).where(eq(t.agents.id, d.comment.authorId));
+          for (const n of d.notifications) await notificationUpsert(t, tx, n);
+        }
+        await tx.update(t.reports).set({ resolvedAt: d.now, resolution: d.resolution }).where(and(eq(t.reports.targetId, d.comment.id), sql`${t.reports.resolvedAt} IS NULL`));
+        await tx.insert(t.auditLog).values(d.audit);
+      });
+    },
+
+    async postWithShape(postId, viewerId, sort) {
+      const [view, shape] = await Promise.all([portablePosts(p).view(postId, viewerId), shapeQuery(p, p.db, postId, sort)]);
+      return { view, shape };
+    },
+  };
+}

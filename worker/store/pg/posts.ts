@@ -1,0 +1,64 @@
+import { and, eq, sql } from "drizzle-orm";
+import { uuidToBytes } from "../../lib/encoding";
+import { pgArray } from "../dialect";
+import { notificationUpsert } from "../notifications";
+import type { Builder, Portable } from "../portable";
+import type { PgDb } from "./client";
+import { authorFields, candidatesQuery, mentionsQuery, placeQuery, portablePosts, toPlace, type NearIndexRow, type PostStore } from "../posts";
+
+/**
+ * A near-duplicate index entry in one statement: the band rows take the signature's own id
+ * (RETURNING), where D1's single writer could read max(id).
+ */
+export function insertNearIndex(db: Builder, row: NearIndexRow) {
+  return (db as unknown as PgDb).execute(sql`WITH s AS (INSERT INTO near_signatures (item_type, item_id, created_at, signature)
+                    VALUES (${row.itemType}, ${uuidToBytes(row.itemId)}, ${row.createdAt}, ${row.signature}) RETURNING id)
+                    INSERT INTO near_bands (key, signature_id) SELECT k, s.id FROM s, unnest(${pgArray(row.bandKeys)}::bigint[]) k`);
+}
+
+/** Posts on PostgreSQL: each write one transaction; the checks of a new post run side by side. */
+export function pgPosts(p: Portable): PostStore {
+  const { t } = p;
+  return {
+    ...portablePosts(p),
+
+    async place(submoltName, agentId, checks) {
+      const [found, candidates, mentioned] = await Promise.all([
+        placeQuery(p, p.db, submoltName, agentId),
+        checks.near ? candidatesQuery(p, p.db, checks.near) : [],
+        checks.mentions.length ? mentionsQuery(p, p.db, checks.mentions) : [],
+      ]);
+      return toPlace(found[0], candidates, mentioned);
+    },
+
+    create(post, writes) {
+      const now = post.createdAt;
+      return p.db.transaction(async (tx) => {
+        const [inserted] = await tx.insert(t.posts).values(post).returning();
+        await tx.update(t.submolts).set({ postCount: sql`${t.submolts.postCount} + 1`, lastActivityAt: now }).where(eq(t.submolts.id, post.submoltId));
+        const [author] = await tx.update(t.agents).set({ postsCount: sql`${t.agents.postsCount} + 1`, lastActive: now }).where(eq(t.agents.id, post.authorId)).returning(authorFields(p));
+        if (writes.nearIndex) await insertNearIndex(tx, writes.nearIndex);
+        for (const n of writes.notifications) await notificationUpsert(t, tx, n);
+        await tx.insert(t.auditLog).values(writes.audit);
+        return { post: inserted!, author: author! };
+      });
+    },
+
+    takeDown(d) {
+      return p.db.transaction(async (tx) => {
+        const removed = await tx
+          .update(t.posts)
+          .set({ isDeleted: true, isPinned: false, pinnedAt: null, removedBy: d.removedBy, removalReason: d.removalReason, updatedAt: d.now })
+          .where(and(eq(t.posts.id, d.post.id), sql`${t.posts.isDeleted} = 0`))
+          .returning({ id: t.posts.id });
+        if (removed.length === 1) {
+          await tx.update(t.submolts).set({ postCount: sql`${t.submolts.postCount} - 1` }).where(eq(t.submolts.id, d.submoltId));
+          await tx.update(t.agents).set({ postsCount: sql`${t.agents.postsCount} - 1` }).where(eq(t.agents.id, d.post.authorId));
+          for (const n of d.notifications) await notificationUpsert(t, tx, n);
+        }
+        await tx.update(t.reports).set({ resolvedAt: d.now, resolution: d.resolution }).where(and(eq(t.reports.targetId, d.post.id), sql`${t.reports.resolvedAt} IS NULL`));
+        await tx.insert(t.auditLog).values(d.audit);
+      });
+    },
+  };
+}
