@@ -5,7 +5,8 @@
 // process; scripts/lib/local-runtime.mjs says why not `wrangler dev`). --port, --ip, --persist-to,
 // --var, --log-level and --inspector-port work as in `wrangler dev`; --restart-above-mb N (default
 // 1024) is the memory bound past which workerd is restarted behind the port with no request dropped.
-// With any other option the whole command goes to `wrangler dev` itself.
+// --storage postgres serves the network from PostgreSQL (a local cluster under .wrangler/postgres,
+// or DATABASE_URL). With any other option the whole command goes to `wrangler dev` itself.
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -103,6 +104,8 @@ function ownOptions() {
         "log-level": { type: "string" },
         "inspector-port": { type: "string" },
         "restart-above-mb": { type: "string" },
+        storage: { type: "string" },
+        "pg-port": { type: "string" },
       },
     }).values;
   } catch {
@@ -124,13 +127,51 @@ function varBindings(vars = []) {
   );
 }
 
+const PG_PORT = 54329;
+
+/**
+ * `--storage postgres`: the network in PostgreSQL instead of D1. DATABASE_URL names an existing
+ * database; otherwise a cluster of our own under .wrangler/postgres is started (or reused) on
+ * --pg-port (default 54329). Migrations (migrations/postgres) are applied either way.
+ */
+async function postgresStorage(opts) {
+  const { clusterRunning, ensureCluster, migratePostgres, stopCluster } = await import("./lib/pg-cluster.mjs");
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    const port = opts["pg-port"] === undefined ? PG_PORT : Number(opts["pg-port"]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--pg-port takes a port number, got "${opts["pg-port"]}"`);
+    const dir = path.join(root, ".wrangler", "postgres");
+    const reused = clusterRunning(dir, port);
+    url = await ensureCluster({ dir, port });
+    // A cluster this command started stops with it; one that was already running is left running.
+    if (!reused) process.once("exit", () => stopCluster(dir));
+    console.log(`PostgreSQL: ${reused ? "reusing the" : "started a"} local cluster on 127.0.0.1:${port} (data in .wrangler/postgres; pass DATABASE_URL to use another).`);
+  }
+  await migratePostgres(url);
+  console.warn("STORAGE=postgres: agents, posts, comments and votes are served from PostgreSQL; routes not yet moved behind the store answer 501 (issue 26).");
+  return url;
+}
+
 async function serve(opts) {
+  const storage = opts.storage ?? "d1";
+  if (storage !== "d1" && storage !== "postgres") {
+    console.error(`--storage takes d1 or postgres, got "${storage}"`);
+    process.exit(2);
+  }
+  const hyperdrive =
+    storage === "postgres"
+      ? await postgresStorage(opts).catch((err) => {
+          console.error(String(err.message ?? err));
+          process.exit(1);
+        })
+      : undefined;
   const server = await serveLocal({
+    hyperdrive,
     root,
     port: opts.port === undefined ? 8787 : Number(opts.port),
     host: opts.ip,
     persistTo: opts["persist-to"],
-    vars: varBindings(opts.var),
+    vars: { ...varBindings(opts.var), ...(hyperdrive ? { STORAGE: "postgres" } : {}) },
     logLevel: opts["log-level"],
     inspectorPort: opts["inspector-port"] ? Number(opts["inspector-port"]) : undefined,
     restartAboveMb: opts["restart-above-mb"] === undefined ? undefined : Number(opts["restart-above-mb"]),

@@ -51,7 +51,7 @@ function build(root, outdir) {
  * @example
  * const server = await serveLocal({ root, port: 8787, vars: { RATE_LIMITS: "off" } });
  */
-export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persistTo, vars = {}, logLevel = "log", inspectorPort, restartAboveMb = 1024 }) {
+export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persistTo, vars = {}, hyperdrive, logLevel = "log", inspectorPort, restartAboveMb = 1024 }) {
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level takes one of ${LOG_LEVELS.join(", ")}`);
   if (!(restartAboveMb > 0)) throw new Error("--restart-above-mb takes a positive number of megabytes");
   const { miniflare, wrangler } = wranglerModules(root);
@@ -77,6 +77,8 @@ export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persis
       scriptPath: path.join(outdir, "index.js"),
       modulesRoot: outdir,
       bindings: { ...workerOptions.bindings, ...vars },
+      // STORAGE=postgres: the HYPERDRIVE binding straight to a local PostgreSQL (no Hyperdrive offline).
+      ...(hyperdrive ? { hyperdrives: { HYPERDRIVE: hyperdrive } } : {}),
       defaultPersistRoot: path.join(path.resolve(root, persistTo ?? path.join(".wrangler", "state")), "v3"),
       // Request.cf from a built-in default: the real one would be downloaded from Cloudflare.
       cf: false,

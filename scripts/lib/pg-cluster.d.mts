@@ -4,3 +4,4 @@ export function ensureCluster(options: { dir: string; port: number; database?: s
 export function stopCluster(dir: string): void;
 export function clusterDir(preferred: string): string;
 export function migratePostgres(url: string): Promise<void>;
+export function clusterRunning(dir: string, port: number): boolean;

@@ -47,6 +47,11 @@ function isReady(bin, dir, port) {
   return spawnSync(path.join(bin, "pg_isready"), ["-q", "-h", "127.0.0.1", "-p", String(port)]).status === 0 && existsSync(path.join(dir, "postmaster.pid"));
 }
 
+/** Whether the cluster in `dir` is running on `port` (ensureCluster would reuse it). */
+export function clusterRunning(dir, port) {
+  return isReady(postgresBin(), clusterDir(dir), port);
+}
+
 /**
  * Starts (or reuses) the cluster in `dir` on `port` and returns a connection URL for `database`,
  * creating that database when missing. Text sorts bytewise (locale C), as SQLite's does on D1.
