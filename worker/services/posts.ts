@@ -1,7 +1,10 @@
 import { and, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
-import { agents, follows, posts, reports, submoltRoles, submolts, votes, type AgentRow } from "../../schema";
+import { follows, posts, reports, submoltRoles, submolts, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
+import { SORT_COLUMNS, type PostFilter } from "../store/listings";
+import { authorColumns, selectPosts } from "../store/d1/listings";
+export { authorColumns };
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
@@ -23,35 +26,10 @@ export const postNotFound = () => notFound("Post", "The post does not exist or w
 
 export type PostSort = "hot" | "new" | "top" | "rising";
 
-export interface PostFilter {
-  submoltId?: string;
-  /** The submolt by name, looked up inside the listing's own statement. */
-  submoltName?: string;
-  authorId?: string;
-  /** Posts from the agent's subscriptions and follows ("all") or follows only. */
-  feedOf?: { agentId: string; filter: "all" | "following" };
-}
+export type { PostFilter } from "../store/listings";
 
 // Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes.
 const live = sql`${posts.isDeleted} = 0`;
-
-/** The author fields every post and comment view carries. */
-export const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
-
-function selectPosts<X extends Record<string, SQL.Aliased | SQL>>(deps: Deps, viewerId: string | null, extra?: X) {
-  return deps.db
-    .select({
-      post: posts,
-      author: authorColumns,
-      submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName },
-      userVote: votes.value,
-      ...(extra as X),
-    })
-    .from(posts)
-    .innerJoin(agents, eq(agents.id, posts.authorId))
-    .innerJoin(submolts, eq(submolts.id, posts.submoltId))
-    .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, posts.id)));
-}
 
 export async function getPostView(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
   const row = await deps.store.posts.view(id, viewerId);
@@ -79,74 +57,6 @@ export async function readPost(deps: Deps, id: string, viewerId: string | null):
   }
 }
 
-function filterClause(f: PostFilter): SQL | undefined {
-  if (f.submoltId) return eq(posts.submoltId, f.submoltId);
-  if (f.submoltName) return sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${f.submoltName.toLowerCase()})`;
-  if (f.authorId) return eq(posts.authorId, f.authorId);
-  return undefined;
-}
-
-// Sort key columns per sort, all descending, id last as the tie-break.
-const SORT_KEYS = {
-  hot: [posts.hot, posts.id],
-  new: [posts.createdAt, posts.id],
-  top: [posts.score, posts.createdAt, posts.id],
-} as const;
-
-type KeyedSort = keyof typeof SORT_KEYS;
-/** A sort's key columns as `alias.column, …`, optionally with DESC: for the merged listings' raw SQL. */
-const keysOf = (sort: KeyedSort, alias: string, suffix = "") => sql.raw(SORT_KEYS[sort].map((c) => `${alias}.${c.name}${suffix}`).join(", "));
-/** Bound values as a row value's elements. */
-const valuesOf = (values: unknown[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
-
-/** What one source's range of a merged listing keeps (alias y): live posts, in the window, after the cursor. */
-function sourceRange(sort: KeyedSort, since: number | null, after: unknown[] | null): SQL {
-  const range: SQL[] = [sql`y.is_deleted = 0`];
-  if (since !== null) range.push(sql`y.created_at > ${since}`);
-  if (after) range.push(sql`(${keysOf(sort, "y")}) < (${valuesOf(after)})`);
-  return sql.join(range, sql` AND `);
-}
-
-/**
- * The posts a feed page can come from: the first `take` posts, in the sort's order, of each source
- * (subscribed submolt, followed author), each read from that source's own index range
- * (posts_submolt_* / posts_author_*). The page's top N is within the union of each source's top N,
- * so a feed reads about sources × N rows however many posts the network holds, where filtering
- * the global sort index read every post when the sources were quiet.
- */
-function feedCandidates(feedOf: NonNullable<PostFilter["feedOf"]>, sort: KeyedSort, take: number, since: number | null, after: unknown[] | null): SQL {
-  // Each source's top `take` as JSON arrays of its sort keys and id, read from the index alone: the
-  // page is then chosen among them without visiting a post row (pickFromCandidates).
-  const top = (source: string) =>
-    sql`json_each((SELECT json_group_array(json_array(${keysOf(sort, "y")})) FROM (SELECT ${keysOf(sort, "y")} FROM posts y WHERE y.${sql.raw(source)} AND ${sourceRange(sort, since, after)} ORDER BY ${keysOf(sort, "y", " DESC")} LIMIT ${take}) y))`;
-  const followed = sql`SELECT j.value AS v FROM follows f, ${top("author_id = f.followee_id")} j WHERE f.follower_id = ${feedOf.agentId}`;
-  if (feedOf.filter === "following") return followed;
-  return sql`SELECT j.value AS v FROM subscriptions s, ${top("submolt_id = s.submolt_id")} j WHERE s.agent_id = ${feedOf.agentId} UNION ${followed}`;
-}
-
-/**
- * The ids of the first `take` candidates in the sort's order, ordered by the keys the candidates
- * carry. A few more than `take`: JSON keeps a REAL to 15 significant digits, so two hot ranks equal
- * to that precision could swap at the edge; the caller orders the picked rows by their stored keys.
- */
-function pickFromCandidates(candidates: SQL, sort: KeyedSort, take: number): SQL {
-  const n = SORT_KEYS[sort].length;
-  const order = sql.raw(SORT_KEYS[sort].map((_, i) => `c.v ->> ${i} DESC`).join(", "));
-  return sql`SELECT c.v ->> ${sql.raw(String(n - 1))} FROM (${candidates}) c ORDER BY ${order} LIMIT ${take + 4}`;
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * Top posts of a window (`t=hour|day|…`): the first `take` of each UTC day in it, each read from
- * that day's range of posts_day_top_idx. Rows read are bounded by days × page (plus the first,
- * partly covered day), however many posts the network holds outside the window.
- */
-function windowCandidates(since: number, now: number, take: number, after: unknown[] | null): SQL {
-  return sql`WITH RECURSIVE days(d) AS (SELECT ${Math.floor(since / DAY_MS)} UNION ALL SELECT d + 1 FROM days WHERE d < ${Math.floor(now / DAY_MS)})
-    SELECT c.id FROM days, posts c WHERE c.id IN (SELECT y.id FROM posts y WHERE y.created_at / 86400000 = days.d AND ${sourceRange("top", since, after)} ORDER BY ${keysOf("top", "y", " DESC")} LIMIT ${take})`;
-}
-
 export interface ListOptions {
   sort: PostSort;
   t: TopWindow;
@@ -157,28 +67,12 @@ export interface ListOptions {
 }
 
 export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions): Promise<Page<PostView>> {
-  if (o.sort === "rising") return listRising(deps, filter, o);
-  const keys = SORT_KEYS[o.sort];
-  const conds: (SQL | undefined)[] = [live, filterClause(filter)];
-  const since = o.sort === "top" && o.t !== "all" ? deps.clock.now() - TOP_WINDOWS[o.t] : null;
-  if (since !== null) conds.push(gt(posts.createdAt, since));
-  const after = o.cursor ? decodeCursor(o.cursor, keys.length) : null;
-  if (after) {
-    // Row-value comparison: one range condition the index can seek to.
-    conds.push(sql`(${sql.join([...keys], sql`, `)}) < (${valuesOf(after)})`);
-  }
-  // Merged listings pick the page's rows among their candidates first, so authors, submolts and
-  // votes are joined for the page only, not for every candidate.
-  const take = (o.cursor ? 0 : o.offset) + o.limit + 1;
-  const sort = o.sort;
-  const pick = (candidates: SQL) => sql`${posts.id} IN (SELECT p.id FROM posts p WHERE p.id IN (${candidates}) ORDER BY ${keysOf(sort, "p", " DESC")} LIMIT ${take})`;
-  if (filter.feedOf) conds.push(sql`${posts.id} IN (${pickFromCandidates(feedCandidates(filter.feedOf, sort, take, since, after), sort, take)})`);
-  else if (since !== null && !filter.submoltId && !filter.submoltName && !filter.authorId) conds.push(pick(windowCandidates(since, deps.clock.now(), take, after)));
-  const rows = await selectPosts(deps, o.viewerId)
-    .where(and(...conds))
-    .orderBy(...keys.map((k) => desc(k)))
-    .limit(o.limit + 1)
-    .offset(o.cursor ? 0 : o.offset);
+  const now = deps.clock.now();
+  if (o.sort === "rising") return listRising(deps, filter, o, now);
+  const keyCount = SORT_COLUMNS[o.sort].length;
+  const since = o.sort === "top" && o.t !== "all" ? now - TOP_WINDOWS[o.t] : null;
+  const after = o.cursor ? decodeCursor(o.cursor, keyCount) : null;
+  const rows = await deps.store.listings.page({ filter, sort: o.sort, since, after, limit: o.limit, offset: o.cursor ? 0 : o.offset, viewerId: o.viewerId, now });
   const items = rows.slice(0, o.limit);
   const last = items.at(-1);
   const hasMore = rows.length > o.limit;
@@ -189,14 +83,8 @@ export async function listPosts(deps: Deps, filter: PostFilter, o: ListOptions):
 const RISING_CANDIDATES = 500;
 
 /** Rising depends on "now", so it ranks the newest posts of the last 48 h in memory (index scan by created_at). */
-async function listRising(deps: Deps, filter: PostFilter, o: ListOptions): Promise<Page<PostView>> {
-  const now = deps.clock.now();
-  const since = now - RISING_WINDOW_MS;
-  const feed = filter.feedOf ? sql`${posts.id} IN (SELECT c.v ->> 1 FROM (${feedCandidates(filter.feedOf, "new", RISING_CANDIDATES, since, null)}) c)` : undefined;
-  const rows = await selectPosts(deps, o.viewerId)
-    .where(and(live, filterClause(filter), feed, gt(posts.createdAt, since)))
-    .orderBy(desc(posts.createdAt), desc(posts.id))
-    .limit(RISING_CANDIDATES);
+async function listRising(deps: Deps, filter: PostFilter, o: ListOptions, now: number): Promise<Page<PostView>> {
+  const rows = await deps.store.listings.recent({ filter, since: now - RISING_WINDOW_MS, limit: RISING_CANDIDATES, viewerId: o.viewerId });
   rows.sort((a, b) => risingScore(b.post.score, b.post.createdAt, now) - risingScore(a.post.score, a.post.createdAt, now));
   const start = o.cursor ? decodeOffsetCursor(o.cursor) : o.offset;
   const items = rows.slice(start, start + o.limit);
@@ -204,16 +92,10 @@ async function listRising(deps: Deps, filter: PostFilter, o: ListOptions): Promi
   return { items, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
 }
 
-/**
- * A submolt's pinned posts with the submolt itself, in one call (a batch of single-table reads):
- * the submolt listing reads its page beside it, so a feed page costs two calls.
- */
+/** A submolt with (on a first page) its pinned posts, in one call: the listing reads its page beside it. */
 export async function submoltWithPins(deps: Deps, name: string, viewerId: string | null, withPins: boolean) {
-  const submolt = deps.db.select().from(submolts).where(eq(submolts.name, name.toLowerCase()));
-  if (!withPins) return { submolt: (await submolt)[0], pinned: [] };
-  const pins = postViewQuery(deps, sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${name.toLowerCase()}) AND ${posts.isPinned} = 1`, viewerId).orderBy(posts.pinnedAt);
-  const [found, pinned] = await deps.db.batch([submolt, pins]);
-  return { submolt: found[0], pinned: pinned.map(asPostView).filter((v): v is PostView => v !== undefined) };
+  const { submolt, pinned } = await deps.store.submolts.withPins(name, viewerId, withPins);
+  return { submolt: submolt ?? undefined, pinned };
 }
 
 export type PostInput = { title: string; content?: string; url?: string };
@@ -379,7 +261,7 @@ export async function homePosts(deps: Deps, agentId: string, now: number) {
     5,
   );
   const hot = ids(and(live, sql`${posts.authorId} <> ${agentId}`), [desc(posts.hot), desc(posts.id)], 3);
-  const rows = await selectPosts(deps, agentId, {
+  const rows = await selectPosts(deps.db, agentId, {
     inAnnouncement: sql<number>`${posts.id} IN ${announcement}`,
     inFollowed: sql<number>`${posts.id} IN ${followed}`,
     inHot: sql<number>`${posts.id} IN ${hot}`,

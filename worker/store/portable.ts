@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type * as schema from "../../schema";
 import type { Db } from "../app";
@@ -18,6 +19,15 @@ export interface Portable {
   dialect: Dialect;
   /** The statements `build` makes, all or nothing: one D1 batch, or one PostgreSQL transaction. */
   atomic<U extends BatchItem<"sqlite">, T extends Readonly<[U, ...U[]]>>(build: (db: Db) => T): Promise<BatchResponse<T>>;
+  /** Independent reads in one call: one D1 batch, or side by side on PostgreSQL's connections. */
+  reads<U extends BatchItem<"sqlite">, T extends Readonly<[U, ...U[]]>>(build: (db: Db) => T): Promise<BatchResponse<T>>;
+  /**
+   * `first` (a write with RETURNING), then `rest` only if `first` changed exactly one row; answers
+   * whether it did. One D1 batch whose later statements carry `onlyIf` (`changes() = 1`, so each of
+   * them must change one row, as the one before it did), or one PostgreSQL transaction that stops
+   * after `first` (`onlyIf` undefined). For idempotent writes whose counters move only on a change.
+   */
+  chain(first: (db: Builder) => BatchItem<"sqlite">, rest: (db: Builder, onlyIf: SQL | undefined) => BatchItem<"sqlite">[]): Promise<boolean>;
 }
 
 /** What a shared query is built on: the database or a transaction of it, on either store. */

@@ -74,23 +74,25 @@ export interface PostStore {
 /** The author fields every post and comment view carries. */
 export const authorFields = (p: Portable) => ({ id: p.t.agents.id, name: p.t.agents.name, displayName: p.t.agents.displayName, karma: p.t.agents.karma, avatarUrl: p.t.agents.avatarUrl });
 
+/** Posts as readers see them (author, submolt, the viewer's vote), to be narrowed by the caller's WHERE. */
+export function viewSelect(p: Portable, viewerId: string | null) {
+  const { posts, agents, submolts, votes } = p.t;
+  return p.db
+    .select({ post: posts, author: authorFields(p), submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName }, userVote: votes.value })
+    .from(posts)
+    .innerJoin(agents, eq(agents.id, posts.authorId))
+    .innerJoin(submolts, eq(submolts.id, posts.submoltId))
+    .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, posts.id)));
+}
+
+/** Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes. */
+export const livePosts = (p: Portable) => sql`${p.t.posts.isDeleted} = 0`;
+
 /** The reads both stores spell the same. */
 export function portablePosts(p: Portable): Pick<PostStore, "view" | "removal" | "repeatOf"> {
-  const { posts, agents, submolts, votes } = p.t;
+  const { posts } = p.t;
   return {
-    async view(id, viewerId) {
-      const row = await first(
-        p.db
-          .select({ post: posts, author: authorFields(p), submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName }, userVote: votes.value })
-          .from(posts)
-          .innerJoin(agents, eq(agents.id, posts.authorId))
-          .innerJoin(submolts, eq(submolts.id, posts.submoltId))
-          .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, posts.id)))
-          // Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes.
-          .where(and(eq(posts.id, id), sql`${posts.isDeleted} = 0`)),
-      );
-      return row;
-    },
+    view: (id, viewerId) => first(viewSelect(p, viewerId).where(and(eq(posts.id, id), livePosts(p)))),
     async repeatOf(table, authorId, contentHash) {
       const t = p.t[table];
       const row = await first(

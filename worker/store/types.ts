@@ -4,7 +4,10 @@
 // transaction; SQL stays inside the adapters.
 import type { AgentStore } from "./agents";
 import type { CommentStore } from "./comments";
+import type { FollowStore } from "./follows";
+import type { ListingStore } from "./listings";
 import type { PostStore } from "./posts";
+import type { SubmoltStore } from "./submolts";
 import type { VoteStore } from "./votes";
 
 export type StorageKind = "d1" | "postgres";
@@ -13,6 +16,9 @@ export interface Store {
   readonly kind: StorageKind;
   readonly agents: AgentStore;
   readonly comments: CommentStore;
+  readonly follows: FollowStore;
   readonly posts: PostStore;
+  readonly listings: ListingStore;
+  readonly submolts: SubmoltStore;
   readonly votes: VoteStore;
 }

@@ -1,18 +1,44 @@
+import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../../schema";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { followStore } from "../follows";
 import { d1Comments } from "./comments";
 import { d1Posts } from "./posts";
 import type { Portable } from "../portable";
 import { sqlite } from "../dialect";
 import type { Store } from "../types";
+import { d1Page, d1Recent } from "./listings";
 import { d1Votes } from "./votes";
+import { submoltStore } from "../submolts";
+import { asPostView, postViewQuery } from "./post-views";
+import type { PostView } from "../../converters/post";
 
 /** D1's side of the shared builder (store/portable.ts). */
-export const d1Portable = ({ db }: { db: Db }): Portable => ({ db, t: schema, dialect: sqlite, atomic: (build) => db.batch(build(db)) });
+export const d1Portable = ({ db }: { db: Db }): Portable => ({
+  db,
+  t: schema,
+  dialect: sqlite,
+  atomic: (build) => db.batch(build(db)),
+  reads: (build) => db.batch(build(db)),
+  async chain(first, rest) {
+    const [changed] = await db.batch([first(db), ...rest(db, sql`changes() = 1`)]);
+    return (changed as unknown[]).length === 1;
+  },
+});
 
 export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
   const portable = d1Portable({ db });
-  return { kind: "d1", agents: agentStore(portable), comments: d1Comments(portable), posts: d1Posts(portable), votes: d1Votes(d1) };
+  const { posts, submolts } = schema;
+  // A submolt's pinned posts with the submolt, in one call (a batch of single-table reads).
+  const pins = async (name: string, viewerId: string | null) => {
+    const key = name.toLowerCase();
+    const [found, pinned] = await db.batch([
+      db.select().from(submolts).where(eq(submolts.name, key)),
+      postViewQuery(db, sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${key}) AND ${posts.isPinned} = 1`, viewerId).orderBy(posts.pinnedAt),
+    ]);
+    return { submolt: found[0] ?? null, pinned: pinned.map(asPostView).filter((v): v is PostView => v !== undefined) };
+  };
+  return { kind: "d1", agents: agentStore(portable), follows: followStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

@@ -2,16 +2,22 @@ import type * as schema from "../../../schema";
 import * as pgSchema from "../../../schema/postgres";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { followStore } from "../follows";
 import { pgComments } from "./comments";
 import { pgPosts } from "./posts";
 import type { Portable } from "../portable";
 import { postgres } from "../dialect";
 import type { Store } from "../types";
 import type { PgConnection } from "./client";
+import { pgListings } from "./listings";
 import { pgVotes } from "./votes";
+import { submoltStore } from "../submolts";
+import { livePosts, viewSelect } from "../posts";
+import type { PostView } from "../../converters/post";
+import { and, asc, eq, sql } from "drizzle-orm";
 
 export function pgStore(connection: PgConnection): Store {
-  const sql = () => connection.sql;
+  const client = () => connection.sql;
   // drizzle's pg builder over the derived tables, seen through D1's types (store/portable.ts says what may be used).
   const portable: Portable = {
     get db() {
@@ -25,6 +31,26 @@ export function pgStore(connection: PgConnection): Store {
         for (const statement of build(tx as unknown as Db)) results.push(await statement);
         return results;
       }) as never,
+    reads: (build) => Promise.all(build(connection.db as unknown as Db)) as never,
+    chain: (first, rest) =>
+      connection.db.transaction(async (tx) => {
+        const db = tx as unknown as Db;
+        const changed = (await (first(db) as unknown as Promise<unknown[]>));
+        if (changed.length !== 1) return false;
+        for (const statement of rest(db, undefined)) await statement;
+        return true;
+      }),
   };
-  return { kind: "postgres", agents: agentStore(portable), comments: pgComments(portable), posts: pgPosts(portable), votes: pgVotes(sql) };
+  const { posts, submolts } = portable.t;
+  const pins = async (name: string, viewerId: string | null) => {
+    const key = name.toLowerCase();
+    const [found, pinned] = await Promise.all([
+      portable.db.select().from(submolts).where(eq(submolts.name, key)).limit(1),
+      viewSelect(portable, viewerId)
+        .where(and(sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${key})`, sql`${posts.isPinned} = 1`, livePosts(portable)))
+        .orderBy(asc(posts.pinnedAt)),
+    ]);
+    return { submolt: found[0] ?? null, pinned: pinned as PostView[] };
+  };
+  return { kind: "postgres", agents: agentStore(portable), follows: followStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }
