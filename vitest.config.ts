@@ -15,7 +15,7 @@ function identityKey(kid: string): string {
  * The HTTP-level suites that run on PostgreSQL too (STORAGE=postgres through a Hyperdrive binding to
  * the project's own cluster, test/postgres/global-setup.ts), as the services move behind the store.
  */
-const POSTGRES_SUITES = ["test/store/**/*.test.ts"];
+const POSTGRES_SUITES = ["test/store/**/*.test.ts", "test/postgres/**/*.test.ts"];
 
 /** Closing a postgres.js client leaves this rejection behind in workerd (HYPERDRIVE.md); it is not a failure. */
 const CLOSED_STREAM = "Stream was cancelled.";
@@ -57,7 +57,7 @@ export default defineConfig(async () => {
     // A hang guard, not a speed check: a loaded 2-core CI machine can take seconds for a write-heavy test.
     test:
       storage === "d1"
-        ? { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/node/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 }
+        ? { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/node/**", "test/postgres/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 }
         : { name: "postgres", include: POSTGRES_SUITES, setupFiles: ["./test/setup.ts"], globalSetup: ["./test/postgres/global-setup.ts"], testTimeout: 30_000 },
   });
   // Real Chromium against `wrangler dev` (test/browser): Node, not workerd.

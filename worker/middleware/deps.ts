@@ -68,7 +68,9 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
  */
 function postgresDeps(env: Bindings, common: Omit<Deps, "db" | "d1" | "store" | "release" | "anchored" | "bookmark">): Deps {
   if (!env.HYPERDRIVE) throw new Error("Tidepool configuration is invalid: STORAGE=postgres needs a HYPERDRIVE binding (README \"Past one D1\")");
-  const connection = new PgConnection(env.HYPERDRIVE.connectionString);
+  // A test may pass a function here to see each statement (like CLOCK, never a deployed var).
+  const log = typeof env.PG_QUERY_LOG === "function" ? (env.PG_QUERY_LOG as (sql: string, params: unknown[]) => void) : undefined;
+  const connection = new PgConnection(env.HYPERDRIVE.connectionString, log);
   // Proxies, not getters: deps are spread ({ ...deps }), which must not touch them.
   const notYet = new Proxy({} as never, {
     get() {

@@ -13,7 +13,11 @@ export type PgDb = PostgresJsDatabase<typeof pgSchema>;
 export class PgConnection {
   #sql: PgSql | null = null;
   #db: PgDb | null = null;
-  constructor(private readonly url: string) {}
+  /** `onQuery` sees each statement drizzle sends, with its parameters (the query-plan tests record them). */
+  constructor(
+    private readonly url: string,
+    private readonly onQuery?: (sql: string, params: unknown[]) => void,
+  ) {}
 
   /** The client, opened on first use. */
   get sql(): PgSql {
@@ -32,7 +36,8 @@ export class PgConnection {
 
   /** drizzle's pg dialect over the same client. */
   get db(): PgDb {
-    return (this.#db ??= drizzle(this.sql, { schema: pgSchema }));
+    const onQuery = this.onQuery;
+    return (this.#db ??= drizzle(this.sql, { schema: pgSchema, ...(onQuery ? { logger: { logQuery: onQuery } } : {}) }));
   }
 
   async end(): Promise<void> {

@@ -1,0 +1,104 @@
+// PostgreSQL's plans for the reads every listing makes: each must be an index range scan, never a
+// walk of posts or comments. The planner is told sequential scans (and, for keyed listings, sorts)
+// cost too much, so one appears only where no index can serve the query: small test tables cannot
+// otherwise tell "chose not to use the index" from "has no index to use".
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../worker/app";
+import { buildDeps } from "../../worker/middleware/deps";
+import { listThread } from "../../worker/services/comments";
+import { listPosts, submoltWithPins, type PostSort } from "../../worker/services/posts";
+import { listSubmolts } from "../../worker/services/submolts";
+import { PgConnection } from "../../worker/store/pg/client";
+import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
+
+interface Recorded {
+  sql: string;
+  params: unknown[];
+}
+
+async function recording<T>(run: (deps: Deps) => Promise<T>): Promise<Recorded[]> {
+  const recorded: Recorded[] = [];
+  const deps = buildDeps({ ...env, PG_QUERY_LOG: (sql: string, params: unknown[]) => recorded.push({ sql, params }) }, "https://tidepool.test");
+  try {
+    await run(deps);
+  } finally {
+    await deps.release();
+  }
+  return recorded.filter((q) => /^\s*(select|with)/i.test(q.sql));
+}
+
+async function plan(q: Recorded, noSorts: boolean): Promise<string[]> {
+  const connection = new PgConnection((env.HYPERDRIVE as Hyperdrive).connectionString);
+  try {
+    return await connection.sql.begin(async (tx) => {
+      await tx.unsafe("SET LOCAL enable_seqscan = off");
+      if (noSorts) await tx.unsafe("SET LOCAL enable_sort = off");
+      const rows = await tx.unsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${q.sql}`, q.params as never[]);
+      return rows.map((r) => r["QUERY PLAN"]);
+    });
+  } finally {
+    await connection.end();
+  }
+}
+
+const seqScans = (lines: string[]) => lines.filter((l) => /Seq Scan on (posts|comments)\b/.test(l));
+
+/** Keyed listings: index order, so neither a walk of posts nor a sort of them. */
+async function expectIndexOrder(run: (deps: Deps) => Promise<unknown>) {
+  const queries = await recording(run);
+  expect(queries.length).toBeGreaterThan(0);
+  for (const q of queries) {
+    const lines = await plan(q, true);
+    expect(seqScans(lines), `${q.sql}\n${lines.join("\n")}`).toEqual([]);
+    if (/from "posts"/i.test(q.sql)) expect(lines.filter((l) => /\bSort\b/.test(l) && !/Sort Key: .*pinned/.test(l)), `${q.sql}\n${lines.join("\n")}`).toEqual([]);
+  }
+}
+
+/** Merged listings sort only their candidates, each source read as a range of its own index. */
+async function expectMerged(run: (deps: Deps) => Promise<unknown>, source: RegExp) {
+  const queries = await recording(run);
+  for (const q of queries) {
+    const lines = await plan(q, false);
+    expect(seqScans(lines), `${q.sql}\n${lines.join("\n")}`).toEqual([]);
+    expect(lines.some((l) => source.test(l)), `${q.sql}\n${lines.join("\n")}`).toBe(true);
+  }
+}
+
+let author: Registered;
+let reader: Registered;
+let submolt: string;
+let postId: string;
+
+beforeAll(async () => {
+  author = await register();
+  reader = await register();
+  submolt = (await makeSubmolt(author)).name;
+  for (let i = 0; i < 3; i++) postId = (await makePost(author, submolt)).id;
+  await makeComment(reader, postId);
+  await call("POST", `/api/v1/submolts/${submolt}/subscribe`, { token: reader.apiKey });
+  await call("POST", `/api/v1/agents/${author.name}/follow`, { token: reader.apiKey });
+});
+
+describe("PostgreSQL plans are index range scans", () => {
+  const sorts: PostSort[] = ["hot", "new", "top"];
+  for (const sort of sorts) {
+    it(`lists ${sort} across the network, in a submolt and by author`, async () => {
+      const o = { sort, t: "all" as const, limit: 10, offset: 0, viewerId: reader.id };
+      await expectIndexOrder((deps) => listPosts(deps, {}, o));
+      await expectIndexOrder((deps) => listPosts(deps, { submoltName: submolt }, o));
+      await expectIndexOrder((deps) => listPosts(deps, { authorId: author.id }, o));
+    });
+    it(`merges the personal feed (${sort}) from its sources' index ranges`, async () => {
+      await expectMerged((deps) => listPosts(deps, { feedOf: { agentId: reader.id, filter: "all" } }, { sort, t: "all", limit: 10, offset: 0, viewerId: reader.id }), /Index (Only )?Scan using posts_(submolt|author)_(hot|new|top)_idx on posts y/);
+    });
+  }
+  it("ranks top of a window from each day's range of posts_day_top_idx", async () => {
+    await expectMerged((deps) => listPosts(deps, {}, { sort: "top", t: "week", limit: 10, offset: 0, viewerId: null }), /Index (Only )?Scan using posts_day_top_idx on posts y/);
+  });
+  it("reads a thread, a submolt with its pins and the submolt directory from indexes", async () => {
+    await expectIndexOrder((deps) => listThread(deps, postId, { sort: "best", limit: 10, offset: 0, viewerId: null }));
+    await expectIndexOrder((deps) => submoltWithPins(deps, submolt, null, true));
+    await expectIndexOrder((deps) => listSubmolts(deps, "popular", 10, 0));
+  });
+});
