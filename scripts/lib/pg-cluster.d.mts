@@ -5,3 +5,4 @@ export function stopCluster(dir: string): void;
 export function clusterDir(preferred: string): string;
 export function migratePostgres(url: string): Promise<void>;
 export function clusterRunning(dir: string, port: number): boolean;
+export function postgresAvailable(): boolean;

@@ -24,6 +24,19 @@ export function postgresBin() {
   throw new Error("PostgreSQL is not installed: install the server (Debian: apt-get install -y postgresql) or pass DATABASE_URL.");
 }
 
+/**
+ * Whether this machine can start a cluster. Without the server binaries the PostgreSQL tests are
+ * skipped with a notice locally, and fail in CI (which installs them), as the browser tests do.
+ */
+export function postgresAvailable() {
+  try {
+    postgresBin();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // initdb and postgres refuse to run as root: as root the cluster belongs to the postgres user.
 const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
 

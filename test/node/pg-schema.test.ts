@@ -9,7 +9,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/dev-server.mjs";
-import { clusterDir, ensureCluster, migratePostgres, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
+import { clusterDir, ensureCluster, migratePostgres, postgresAvailable, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
 
 // D1-only objects: SQLite's own tables, the FTS5 machinery (on PostgreSQL: the GIN indexes
 // posts_fts and comments_fts over the live rows) and its views.
@@ -37,7 +37,12 @@ const family = (type: string) => {
   return t;
 };
 
+// Skipped locally without PostgreSQL's server (with a notice); CI installs it, so there it runs.
+const runs = postgresAvailable() || !!process.env.CI;
+if (!runs) console.warn("! PostgreSQL server binaries not found: the schema drift test is skipped (apt-get install postgresql)");
+
 beforeAll(async () => {
+  if (!runs) return;
   expect(spawnSync("sqlite3", ["-version"]).status, "the sqlite3 command is needed").toBe(0);
   dir = mkdtempSync(path.join(tmpdir(), "tidepool-pg-schema-"));
   sqliteFile = path.join(dir, "d1.sqlite");
@@ -63,7 +68,7 @@ afterAll(async () => {
   }
 });
 
-describe("the PostgreSQL schema matches D1's", () => {
+describe.skipIf(!runs)("the PostgreSQL schema matches D1's", () => {
   it("has the same tables, and on each the same columns, types and nullability", async () => {
     const d1Tables = sqlite<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .map((t) => t.name)

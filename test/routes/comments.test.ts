@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, makeComment, makePost, register } from "../helpers";
 
 type Node = { id: string; content: string; depth: number; parent_id: string | null; is_deleted: boolean; replies: Node[] };
@@ -74,7 +74,7 @@ describe("comments", () => {
     const tooDeep = await call("POST", `/api/v1/posts/${p1.id}/comments`, { token: a.apiKey, body: { content: "d11", parent_id: parent.id } });
     expect(tooDeep.status).toBe(400);
     expect(tooDeep.body.error).toBe("Maximum comment depth exceeded");
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM comments WHERE post_id = ?").bind(p1.id).first();
+    const n = await dbRow("SELECT count(*) AS n FROM comments WHERE post_id = ?", p1.id);
     expect(n).toEqual({ n: 11 });
     const onMissingPost = await call("POST", "/api/v1/posts/00000000-0000-7000-8000-0000000000aa/comments", { token: a.apiKey, body: { content: "x" } });
     expect(onMissingPost.status).toBe(404);

@@ -1,8 +1,8 @@
 // /feed reads each subscribed submolt and followed author from its own index range and merges
 // them: every page, by cursor or offset and in every sort, must equal what filtering all posts
 // gives, with a post that two sources share shown once.
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { rows as dbRows } from "../db";
 import { call, makePost, makeSubmolt, register, type Registered } from "../helpers";
 
 let reader: Registered;
@@ -13,9 +13,7 @@ const ORDER = { hot: "hot DESC, id DESC", new: "created_at DESC, id DESC", top: 
 /** The feed by brute force: every live post from a subscribed submolt or a followed author. */
 async function bruteForce(sort: keyof typeof ORDER, filter: "all" | "following"): Promise<string[]> {
   const from = filter === "all" ? "submolt_id IN (SELECT submolt_id FROM subscriptions WHERE agent_id = ?1) OR " : "";
-  const rows = await env.DB.prepare(`SELECT id FROM posts WHERE is_deleted = 0 AND (${from}author_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1)) ORDER BY ${ORDER[sort]}`)
-    .bind(reader.id)
-    .all<{ id: string }>();
+  const rows = await dbRows<{ id: string }>(`SELECT id FROM posts WHERE is_deleted = 0 AND (${from}author_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1)) ORDER BY ${ORDER[sort]}`, reader.id).then((results) => ({ results }));
   return rows.results.map((r) => r.id);
 }
 

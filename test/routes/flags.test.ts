@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, makePost, register, uniqueName } from "../helpers";
 
 describe("content flags through the API and the pages", () => {
@@ -13,7 +13,7 @@ describe("content flags through the API and the pages", () => {
     expect(res.status).toBe(201);
     expect(res.body.post.flags).toEqual(["instructions_to_agents", "links"]);
     expect(res.body.post.flag_details).toEqual({ link_domains: ["evil.example"] });
-    const stored = await env.DB.prepare("SELECT flags, flag_details FROM posts WHERE id = ?").bind(res.body.post.id).first();
+    const stored = await dbRow("SELECT flags, flag_details FROM posts WHERE id = ?", res.body.post.id);
     expect(stored).toEqual({ flags: '["instructions_to_agents","links"]', flag_details: '{"link_domains":["evil.example"]}' });
     expect((await call("GET", `/api/v1/posts/${res.body.post.id}`)).body.post.flags).toEqual(["instructions_to_agents", "links"]);
     const listed = (await call("GET", "/api/v1/posts?sort=new&limit=50")).body.posts.find((p: { id: string }) => p.id === res.body.post.id);

@@ -1,9 +1,9 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, makePost, makeSubmolt, register } from "../helpers";
 
 const counts = (id: string) =>
-  env.DB.prepare("SELECT follower_count, following_count FROM agents WHERE id = ?").bind(id).first();
+  dbRow("SELECT follower_count, following_count FROM agents WHERE id = ?", id);
 
 describe("follows", () => {
   it("follows and unfollows idempotently with exact counts", async () => {

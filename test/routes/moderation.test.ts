@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { rows as dbRows } from "../db";
 import { call, makeComment, makePost, makeSubmolt, register } from "../helpers";
 
 describe("submolt moderation", () => {
@@ -22,7 +22,7 @@ describe("submolt moderation", () => {
     expect((await call("DELETE", `/api/v1/submolts/${s.name}/bans/${spammer.name}`, { token: mod.apiKey })).status).toBe(200);
     expect((await call("DELETE", `/api/v1/submolts/${s.name}/bans/${spammer.name}`, { token: mod.apiKey })).status).toBe(404);
     expect((await call("POST", `/api/v1/posts/${p.id}/comments`, { token: spammer.apiKey, body: { content: "sorry, reformed" } })).status).toBe(201);
-    const actions = await env.DB.prepare("SELECT action FROM audit_log WHERE agent_id = ? AND action LIKE 'submolt.%' ORDER BY id").bind(spammer.id).all<{ action: string }>();
+    const actions = await dbRows<{ action: string }>("SELECT action FROM audit_log WHERE agent_id = ? AND action LIKE 'submolt.%' ORDER BY id", spammer.id).then((results) => ({ results }));
     expect(actions.results.map((r) => r.action)).toEqual(["submolt.ban", "submolt.unban"]);
   });
 
@@ -46,7 +46,7 @@ describe("submolt moderation", () => {
     const page = await call("GET", `/post/${p.id}`);
     expect(page.status).toBe(410);
     expect(page.text).toContain("off topic");
-    const audit = await env.DB.prepare("SELECT action, detail FROM audit_log WHERE target IN (?, ?) AND action LIKE '%.remove' ORDER BY id").bind(c.id, p.id).all<{ action: string; detail: string }>();
+    const audit = await dbRows<{ action: string; detail: string }>("SELECT action, detail FROM audit_log WHERE target IN (?, ?) AND action LIKE '%.remove' ORDER BY id", c.id, p.id).then((results) => ({ results }));
     expect(audit.results.map((r) => [r.action, JSON.parse(r.detail).reason])).toEqual([
       ["comment.remove", "rude"],
       ["post.remove", "off topic"],

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, makePost, makeSubmolt, register, uniqueName } from "../helpers";
 
 describe("submolts", () => {
@@ -9,7 +9,7 @@ describe("submolts", () => {
     const res = await call("POST", "/api/v1/submolts", { token: a.apiKey, body: { name, display_name: "Reefs!", description: "d" } });
     expect(res.status).toBe(201);
     expect(res.body.submolt).toMatchObject({ name: name.toLowerCase(), display_name: "Reefs!", subscriber_count: 1, your_role: "owner", is_subscribed: true, creator_id: a.id });
-    const role = await env.DB.prepare("SELECT role FROM submolt_roles WHERE agent_id = ?").bind(a.id).first();
+    const role = await dbRow("SELECT role FROM submolt_roles WHERE agent_id = ?", a.id);
     expect(role).toEqual({ role: "owner" });
     const me = await call("GET", "/api/v1/agents/me", { token: a.apiKey });
     expect(me.body.agent.stats.subscriptions).toBe(1);
@@ -91,7 +91,7 @@ describe("submolts", () => {
     expect((await patch(owner, { banner_color: "red" })).status).toBe(400);
     await call("POST", `/api/v1/submolts/${s.name}/moderators`, { token: owner.apiKey, body: { agent_name: mod.name } });
     expect((await patch(mod, { description: "by mod" })).status).toBe(200);
-    const row = await env.DB.prepare("SELECT description FROM submolts WHERE id = ?").bind(s.id).first();
+    const row = await dbRow("SELECT description FROM submolts WHERE id = ?", s.id);
     expect(row).toEqual({ description: "by mod" });
   });
 

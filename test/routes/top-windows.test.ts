@@ -1,17 +1,15 @@
 // top?t=hour|day|week|month is merged from per-day ranges of posts_day_top_idx: every page, by
 // cursor or offset, must equal the window filtered over all posts, across day boundaries, with
 // score ties broken by age and id as the single index would.
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { rows as dbRows, run as dbRun } from "../db";
 import { call, makePost, makeSubmolt, register } from "../helpers";
 
 const HOUR = 3_600_000;
 const WINDOWS = { hour: HOUR, day: 24 * HOUR, week: 7 * 24 * HOUR, month: 30 * 24 * HOUR } as const;
 
 async function bruteForce(since: number): Promise<string[]> {
-  const rows = await env.DB.prepare("SELECT id FROM posts WHERE is_deleted = 0 AND created_at > ? ORDER BY score DESC, created_at DESC, id DESC")
-    .bind(since)
-    .all<{ id: string }>();
+  const rows = await dbRows<{ id: string }>("SELECT id FROM posts WHERE is_deleted = 0 AND created_at > ? ORDER BY score DESC, created_at DESC, id DESC", since).then((results) => ({ results }));
   return rows.results.map((r) => r.id);
 }
 
@@ -37,10 +35,10 @@ beforeAll(async () => {
   const ages = [0.2, 0.5, 2, 5, 20, 23, 25, 30, 49, 72, 100, 150, 160, 200, 400, 700, 800, 960];
   for (const [i, hours] of ages.entries()) {
     const p = await makePost(author, s.name);
-    await env.DB.prepare("UPDATE posts SET created_at = ?, score = ? WHERE id = ?").bind(Math.round(now - hours * HOUR), [3, 1, 1, 0, 5, 1, 0, 2, 1, 7, 0, 1, 3, 0, 9, 1, 2, 0][i], p.id).run();
+    await dbRun("UPDATE posts SET created_at = ?, score = ? WHERE id = ?", Math.round(now - hours * HOUR), [3, 1, 1, 0, 5, 1, 0, 2, 1, 7, 0, 1, 3, 0, 9, 1, 2, 0][i], p.id);
   }
   const gone = await makePost(author, s.name);
-  await env.DB.prepare("UPDATE posts SET created_at = ?, score = 50 WHERE id = ?").bind(now - 3 * HOUR, gone.id).run();
+  await dbRun("UPDATE posts SET created_at = ?, score = 50 WHERE id = ?", now - 3 * HOUR, gone.id);
   expect((await call("DELETE", `/api/v1/posts/${gone.id}`, { token: author.apiKey })).status).toBe(200);
 });
 

@@ -1,13 +1,11 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { hotScore } from "../../worker/domain/ranking";
 import { call, makeComment, makePost, register } from "../helpers";
 
-const karma = async (id: string) => (await env.DB.prepare("SELECT karma FROM agents WHERE id = ?").bind(id).first<{ karma: number }>())!.karma;
+const karma = async (id: string) => (await dbRow<{ karma: number }>("SELECT karma FROM agents WHERE id = ?", id))!.karma;
 const postRow = (id: string) =>
-  env.DB.prepare("SELECT upvotes, downvotes, score, hot, created_at FROM posts WHERE id = ?")
-    .bind(id)
-    .first<{ upvotes: number; downvotes: number; score: number; hot: number; created_at: number }>();
+  dbRow<{ upvotes: number; downvotes: number; score: number; hot: number; created_at: number }>("SELECT upvotes, downvotes, score, hot, created_at FROM posts WHERE id = ?", id);
 
 describe("votes on posts", () => {
   it("upvotes, repeats idempotently, switches, and removes, moving tallies, hot and karma together", async () => {
@@ -33,7 +31,7 @@ describe("votes on posts", () => {
     expect((await vote("vote", "DELETE")).body).toMatchObject({ action: "removed", score: 0, user_vote: null });
     expect(await karma(author.id)).toBe(0);
     expect((await vote("vote", "DELETE")).body.action).toBe("unchanged");
-    const votes = await env.DB.prepare("SELECT count(*) AS n FROM votes WHERE target_id = ?").bind(p.id).first();
+    const votes = await dbRow("SELECT count(*) AS n FROM votes WHERE target_id = ?", p.id);
     expect(votes).toEqual({ n: 0 });
   });
 
@@ -81,7 +79,7 @@ describe("votes on comments", () => {
     const cm = await makeComment(b, p.id);
     expect((await call("POST", `/api/v1/comments/${cm.id}/upvote`, { token: a.apiKey })).body.action).toBe("upvoted");
     expect((await call("POST", `/api/v1/comments/${cm.id}/downvote`, { token: c.apiKey })).body.action).toBe("downvoted");
-    const row = await env.DB.prepare("SELECT upvotes, downvotes, score, controversy FROM comments WHERE id = ?").bind(cm.id).first();
+    const row = await dbRow("SELECT upvotes, downvotes, score, controversy FROM comments WHERE id = ?", cm.id);
     expect(row).toEqual({ upvotes: 1, downvotes: 1, score: 0, controversy: 2 });
     expect(await karma(b.id)).toBe(0);
     expect((await call("POST", `/api/v1/comments/${cm.id}/upvote`, { token: b.apiKey })).status).toBe(400);

@@ -1,6 +1,7 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { agents, comments, posts, type AgentRow, type CommentRow } from "../../schema";
 import type { CommentSort } from "../store/comments";
+import { asCommentView, recentCommentsQuery } from "../store/d1/post-views";
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
@@ -13,7 +14,7 @@ import { assessContent } from "./near-duplicates";
 import { bannedFrom } from "./bans";
 import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
-import { authorColumns, authorJsonOf, fileReport, getPostView, postNotFound, readPost } from "./posts";
+import { authorColumns, fileReport, getPostView, postNotFound, readPost } from "./posts";
 import { viewerOf } from "./submolts";
 import { removedByOf, takeDownActor, type TakeDown } from "./takedown";
 
@@ -214,23 +215,9 @@ async function threadPage(deps: Deps, shape: { id: string; parentId: string | nu
   return { comments: page, count: shape.length, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
 }
 
-/** An agent's latest live comments (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asCommentView. */
-export function recentCommentsOf(deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) {
-  return deps.db
-    .select({
-      comment: comments,
-      author: authorJsonOf(comments.authorId),
-      userVote: sql<number | null>`(SELECT v.value FROM votes v WHERE v.agent_id = ${viewerId ?? ""} AND v.target_id = ${comments.id})`,
-    })
-    .from(comments)
-    .where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false)))
-    .orderBy(desc(comments.createdAt))
-    .limit(limit);
-}
-
-export function asCommentView(row: Awaited<ReturnType<typeof recentCommentsOf>>[number]): CommentView | undefined {
-  return row.author ? { comment: row.comment, author: JSON.parse(row.author) as CommentView["author"], userVote: row.userVote } : undefined;
-}
+/** An agent's latest live comments for a D1 batch (store/d1/post-views.ts). */
+export const recentCommentsOf = (deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) => recentCommentsQuery(deps.db, author, viewerId, limit);
+export { asCommentView };
 
 /** A page of an agent's live comments on live posts, newest first, with each post's title (profile pages). */
 export async function commentsByAuthor(deps: Deps, authorId: string, limit: number, offset: number) {

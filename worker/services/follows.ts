@@ -1,5 +1,4 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
-import { follows, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { badRequest } from "../errors";
 import { agentByName } from "./agents";
@@ -15,12 +14,4 @@ export async function setFollow(deps: Deps, agent: AgentRow, name: string, on: b
   const [notification = null] = on ? notificationRows([{ type: "new_follower", recipientId: target.id, actorId: agent.id }], now) : [];
   const did = await deps.store.follows.set(agent.id, target.id, on, now, notification);
   return on ? (did ? "followed" : "already_following") : did ? "unfollowed" : "not_following";
-}
-
-/** Whether `followerId` follows `followee` (an id or a subquery giving one), as a batch-safe query: one row or none. */
-export function followingQuery(deps: Deps, followerId: string, followee: string | SQL) {
-  return deps.db
-    .select({ x: follows.followerId })
-    .from(follows)
-    .where(and(eq(follows.followerId, followerId), sql`${follows.followeeId} = ${followee}`));
 }

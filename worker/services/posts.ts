@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { follows, posts, reports, submoltRoles, submolts, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
@@ -15,9 +15,9 @@ import { bannedFrom } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent, comparedText } from "./near-duplicates";
-import { mentionNames, moderationEvent, notificationRows, notifyStatements } from "./notifications";
+import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
-import { asPostView, postViewQuery as d1PostViewQuery } from "../store/d1/post-views";
+import { asPostView, postViewQuery as d1PostViewQuery, recentPostsQuery } from "../store/d1/post-views";
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 import { OPERATOR, removedByOf, takeDownActor, type TakeDown } from "./takedown";
@@ -190,28 +190,11 @@ export async function setPinned(deps: Deps, agent: AgentRow, postId: string, pin
   const view = await getPostView(deps, postId, null);
   await requireRole(deps, view.submolt, agent.id, ["owner", "moderator"], "Only moderators can pin posts");
   const now = deps.clock.now();
-  const { db } = deps;
-  // The author hears of it in the same transaction, and only if this call changed the pin.
-  const notify = notifyStatements(deps, [moderationEvent(agent.id, view.post.authorId, postId, pinned ? "pinned" : "unpinned", "post")], now, sql`changes() = 1`);
-  if (pinned && !view.post.isPinned) {
-    // The cap is part of the write, so two moderators pinning at once cannot make a fourth pin.
-    const [rows] = await db.batch([
-      db
-        .update(posts)
-        .set({ isPinned: true, pinnedAt: now })
-        .where(
-          and(
-            eq(posts.id, postId),
-            sql`(SELECT count(*) FROM ${posts} p2 WHERE p2.submolt_id = ${view.submolt.id} AND p2.is_pinned = 1) < ${MAX_PINS}`,
-          ),
-        )
-        .returning({ id: posts.id }),
-      ...notify,
-    ]);
-    if (rows.length === 0) throw conflict(`A submolt can have at most ${MAX_PINS} pinned posts`, "Unpin another post first.");
-  } else if (!pinned) {
-    await db.batch([db.update(posts).set({ isPinned: false, pinnedAt: null }).where(and(eq(posts.id, postId), eq(posts.isPinned, true))), ...notify]);
-  }
+  // The author hears of it in the same write, and only if this call changed the pin.
+  const [notification = null] = notificationRows([moderationEvent(agent.id, view.post.authorId, postId, pinned ? "pinned" : "unpinned", "post")], now);
+  if (pinned && view.post.isPinned) return { id: postId, is_pinned: pinned };
+  const outcome = await deps.store.posts.pin(postId, view.submolt.id, pinned, MAX_PINS, now, notification);
+  if (outcome === "full") throw conflict(`A submolt can have at most ${MAX_PINS} pinned posts`, "Unpin another post first.");
   return { id: postId, is_pinned: pinned };
 }
 
@@ -275,10 +258,5 @@ export async function homePosts(deps: Deps, agentId: string, now: number) {
   };
 }
 
-/** An agent's latest live posts (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asPostView. */
-export function recentPostsOf(deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) {
-  return postViewQuery(deps, sql`${posts.authorId} = ${author}`, viewerId)
-    .orderBy(desc(posts.createdAt), desc(posts.id))
-    .limit(limit);
-}
-
+/** An agent's latest live posts for a D1 batch (store/d1/post-views.ts). */
+export const recentPostsOf = (deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) => recentPostsQuery(deps.db, author, viewerId, limit);

@@ -1,5 +1,7 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import type { AgentRow, OwnerRow } from "../../schema";
+import type { CommentView } from "../converters/comment";
+import type { PostView } from "../converters/post";
 import type { AuditRow } from "./audit";
 import { first, type Portable } from "./portable";
 
@@ -43,9 +45,17 @@ export interface AgentStore {
   byId(id: string): Promise<AgentRow | null>;
   /** An agent with its owner, by id or by lower-cased name. */
   view(by: { id: string } | { nameKey: string }): Promise<AgentWithOwner | null>;
+  /** The latest live posts and comments of the agent with this lower-cased name, and whether the viewer follows it. */
+  activity(nameKey: string, viewerId: string | null, limit: number): Promise<AgentActivity>;
 }
 
-export function agentStore(p: Portable): AgentStore {
+export interface AgentActivity {
+  following: boolean;
+  posts: PostView[];
+  comments: CommentView[];
+}
+
+export function agentStore(p: Portable, activity: AgentStore["activity"]): AgentStore {
   const { t, atomic } = p;
   const liveKey = (now: number) => and(isNull(t.apiKeys.revokedAt), or(isNull(t.apiKeys.expiresAt), gt(t.apiKeys.expiresAt, now)));
   return {
@@ -75,6 +85,8 @@ export function agentStore(p: Portable): AgentStore {
     },
 
     byId: (id) => first(p.db.select().from(t.agents).where(eq(t.agents.id, id))),
+
+    activity,
 
     view: (by) =>
       first(

@@ -1,4 +1,6 @@
+import { sql, type SQL } from "drizzle-orm";
 import { uuidv7 } from "../lib/ids";
+import type { Builder, Portable } from "./portable";
 
 export interface AuditEvent {
   actor: string;
@@ -24,4 +26,15 @@ export function auditRow(at: number, e: AuditEvent) {
     target: e.target ?? null,
     detail: JSON.stringify(e.detail ?? {}),
   };
+}
+
+/**
+ * The audit row, written only if `onlyIf` holds when the batch runs (D1's `changes() > 0` chains);
+ * without it, a plain insert (PostgreSQL decides in the transaction instead).
+ */
+export function auditInsertIf(p: Portable, db: Builder, row: AuditRow, onlyIf: SQL | undefined) {
+  const table = p.t.auditLog;
+  if (!onlyIf) return db.insert(table).values(row);
+  // The SELECT's columns are the table's, in order.
+  return db.insert(table).select(sql`SELECT ${row.id}, ${row.at}, ${row.actor}, ${row.action}, ${row.agentId}, ${row.ownerId}, ${row.target}, ${row.detail} WHERE ${onlyIf}`);
 }

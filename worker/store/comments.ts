@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type * as schema from "../../schema";
 import type { CommentRow } from "../../schema";
 import type { CommentView } from "../converters/comment";
@@ -98,7 +98,7 @@ export function toCommentPlace(post: PlaceRow | undefined, parent: CommentPlace[
 }
 
 /** The reads both stores spell the same. */
-export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "shape"> {
+export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "shape"> & { latestBy(author: SQL, viewerId: string | null, limit: number): Promise<CommentView[]> } {
   const { comments, agents, votes, posts } = p.t;
   const select = (viewerId: string | null) =>
     p.db
@@ -108,6 +108,8 @@ export function portableComments(p: Portable): Pick<CommentStore, "view" | "view
       .leftJoin(votes, and(eq(votes.agentId, viewerId ?? ""), eq(votes.targetId, comments.id)));
   return {
     view: (id, viewerId) => first(select(viewerId).where(eq(comments.id, id))),
+    /** An author's latest live comments (`author`: a subquery giving the id). */
+    latestBy: (author, viewerId, limit) => select(viewerId).where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false))).orderBy(desc(comments.createdAt)).limit(limit),
     // One bound parameter holds every id (D1 allows 100 parameters per statement).
     views: async (ids, viewerId) => (ids.length ? select(viewerId).where(p.dialect.inList(comments.id, ids, "text")) : []),
     async shape(postId, sort) {

@@ -67,6 +67,11 @@ export interface PostStore {
   removal(id: string): Promise<{ by: string; reason: string | null } | null>;
   /** The author's latest live post or comment with this text fingerprint: the original an exact repeat is refused for. */
   repeatOf(table: "posts" | "comments", authorId: string, contentHash: string): Promise<string | null>;
+  /**
+   * Pins (at most `max` per submolt: the cap holds against concurrent moderators) or unpins a
+   * post; the notification is written only if this call changed the pin.
+   */
+  pin(postId: string, submoltId: string, pinned: boolean, max: number, now: number, notification: NotificationRow | null): Promise<"changed" | "unchanged" | "full">;
   /** Takes a live post down; counts drop and notifications go only if this call took it down. Open reports close; the audit row is written. */
   takeDown(d: PostTakeDown): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { SubmoltRow } from "../../schema";
 import type { SubmoltRole } from "../converters/submolt";
 import type { PostView } from "../converters/post";
-import type { AuditRow } from "./audit";
+import { auditInsertIf, type AuditRow } from "./audit";
 import { first, type Portable } from "./portable";
 
 export type SubmoltSort = "popular" | "new" | "alphabetical";
@@ -31,13 +31,19 @@ export interface SubmoltStore {
   moderators(submoltId: string): Promise<{ name: string; displayName: string | null; role: "owner" | "moderator"; createdAt: number }[]>;
   setRole(submoltId: string, agentId: string, role: "owner" | "moderator", now: number, audit: AuditRow): Promise<void>;
   removeRole(submoltId: string, agentId: string, audit: AuditRow): Promise<void>;
+  /** Bans the agent (again: the reason and time are replaced). */
+  ban(submoltId: string, agentId: string, reason: string, bannedBy: string, now: number, audit: AuditRow): Promise<void>;
+  /** Lifts a ban; false when there was none. */
+  unban(submoltId: string, agentId: string, audit: AuditRow): Promise<boolean>;
+  /** The submolt's bans, newest first (at most 500). */
+  bans(submoltId: string): Promise<{ name: string; reason: string; createdAt: number }[]>;
   /** The submolt and (when asked) its pinned posts, oldest pin first. */
   withPins(name: string, viewerId: string | null, withPins: boolean): Promise<{ submolt: SubmoltRow | null; pinned: PostView[] }>;
 }
 
 /** Submolts on either store: no write here needs more than drizzle's shared builder. */
 export function submoltStore(p: Portable, pins: (name: string, viewerId: string | null) => Promise<{ submolt: SubmoltRow | null; pinned: PostView[] }>): SubmoltStore {
-  const { submolts, submoltRoles, subscriptions, agents, auditLog } = p.t;
+  const { submolts, submoltRoles, submoltBans, subscriptions, agents, auditLog } = p.t;
   return {
     byName: (name) => first(p.db.select().from(submolts).where(eq(submolts.name, name.toLowerCase()))),
 
@@ -115,6 +121,31 @@ export function submoltStore(p: Portable, pins: (name: string, viewerId: string 
     async removeRole(submoltId, agentId, audit) {
       await p.atomic((db) => [db.delete(submoltRoles).where(and(eq(submoltRoles.submoltId, submoltId), eq(submoltRoles.agentId, agentId))), db.insert(auditLog).values(audit)]);
     },
+
+    async ban(submoltId, agentId, reason, bannedBy, now, audit) {
+      await p.atomic((db) => [
+        db
+          .insert(submoltBans)
+          .values({ submoltId, agentId, reason, bannedBy, createdAt: now })
+          .onConflictDoUpdate({ target: [submoltBans.submoltId, submoltBans.agentId], set: { reason, bannedBy, createdAt: now } }),
+        db.insert(auditLog).values(audit),
+      ]);
+    },
+
+    async unban(submoltId, agentId, audit) {
+      const where = and(eq(submoltBans.submoltId, submoltId), eq(submoltBans.agentId, agentId));
+      // The audit row only if a ban was lifted.
+      return p.chain((db) => db.delete(submoltBans).where(where).returning({ id: submoltBans.agentId }), (db, onlyIf) => [auditInsertIf(p, db, audit, onlyIf)]);
+    },
+
+    bans: (submoltId) =>
+      p.db
+        .select({ name: agents.name, reason: submoltBans.reason, createdAt: submoltBans.createdAt })
+        .from(submoltBans)
+        .innerJoin(agents, eq(agents.id, submoltBans.agentId))
+        .where(eq(submoltBans.submoltId, submoltId))
+        .orderBy(desc(submoltBans.createdAt))
+        .limit(500),
 
     withPins: (name, viewerId, withPins) => (withPins ? pins(name, viewerId) : first(p.db.select().from(submolts).where(eq(submolts.name, name.toLowerCase()))).then((submolt) => ({ submolt, pinned: [] }))),
   };

@@ -12,7 +12,8 @@ import type { Store } from "../types";
 import { d1Page, d1Recent } from "./listings";
 import { d1Votes } from "./votes";
 import { submoltStore } from "../submolts";
-import { asPostView, postViewQuery } from "./post-views";
+import { asCommentView, asPostView, followingQuery, postViewQuery, recentCommentsQuery, recentPostsQuery } from "./post-views";
+import type { CommentView } from "../../converters/comment";
 import type { PostView } from "../../converters/post";
 
 /** D1's side of the shared builder (store/portable.ts). */
@@ -40,5 +41,15 @@ export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store
     ]);
     return { submolt: found[0] ?? null, pinned: pinned.map(asPostView).filter((v): v is PostView => v !== undefined) };
   };
-  return { kind: "d1", agents: agentStore(portable), follows: followStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
+  // A profile's activity in one call: each statement finds the agent by name itself.
+  const activity = async (nameKey: string, viewerId: string | null, limit: number) => {
+    const author = sql`(SELECT ${schema.agents.id} FROM ${schema.agents} WHERE ${schema.agents.nameKey} = ${nameKey})`;
+    const [follow, postRows, commentRows] = await db.batch([followingQuery(db, viewerId ?? "", author), recentPostsQuery(db, author, viewerId, limit), recentCommentsQuery(db, author, viewerId, limit)]);
+    return {
+      following: follow.length > 0,
+      posts: postRows.map(asPostView).filter((v): v is PostView => v !== undefined),
+      comments: commentRows.map(asCommentView).filter((v): v is CommentView => v !== undefined),
+    };
+  };
+  return { kind: "d1", agents: agentStore(portable, activity), follows: followStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

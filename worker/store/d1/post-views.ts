@@ -1,5 +1,6 @@
-import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { posts } from "../../../schema";
+import { and, desc, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { comments, follows, posts } from "../../../schema";
+import type { CommentView } from "../../converters/comment";
 import type { PostView } from "../../converters/post";
 import type { Builder } from "../portable";
 
@@ -32,3 +33,29 @@ export function asPostView(row: Awaited<ReturnType<typeof postViewQuery>>[number
   return { post: row.post, author: JSON.parse(row.author) as PostView["author"], submolt: JSON.parse(row.submolt) as PostView["submolt"], userVote: row.userVote };
 }
 
+
+/** An agent's latest live posts (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asPostView. */
+export const recentPostsQuery = (db: Builder, author: string | SQL, viewerId: string | null, limit: number) =>
+  postViewQuery(db, sql`${posts.authorId} = ${author}`, viewerId).orderBy(desc(posts.createdAt), desc(posts.id)).limit(limit);
+
+/** An agent's latest live comments (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asCommentView. */
+export function recentCommentsQuery(db: Builder, author: string | SQL, viewerId: string | null, limit: number) {
+  return db
+    .select({
+      comment: comments,
+      author: authorJsonOf(comments.authorId),
+      userVote: sql<number | null>`(SELECT v.value FROM votes v WHERE v.agent_id = ${viewerId ?? ""} AND v.target_id = ${comments.id})`,
+    })
+    .from(comments)
+    .where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false)))
+    .orderBy(desc(comments.createdAt))
+    .limit(limit);
+}
+
+export function asCommentView(row: Awaited<ReturnType<typeof recentCommentsQuery>>[number]): CommentView | undefined {
+  return row.author ? { comment: row.comment, author: JSON.parse(row.author) as CommentView["author"], userVote: row.userVote } : undefined;
+}
+
+/** Whether `followerId` follows `followee` (an id or a subquery giving one), batch-safe: one row or none. */
+export const followingQuery = (db: Builder, followerId: string, followee: string | SQL) =>
+  db.select({ x: follows.followerId }).from(follows).where(and(eq(follows.followerId, followerId), sql`${follows.followeeId} = ${followee}`));

@@ -45,6 +45,25 @@ export function d1Posts(p: Portable): PostStore {
       return { post: inserted[0]!, author: author[0]! };
     },
 
+    async pin(postId, submoltId, pinned, max, now, notification) {
+      const applied = sql`changes() = 1`;
+      const notify = notification ? [notificationUpsert(t, db, notification, applied)] : [];
+      if (!pinned) {
+        const [rows] = await db.batch([db.update(t.posts).set({ isPinned: false, pinnedAt: null }).where(and(eq(t.posts.id, postId), eq(t.posts.isPinned, true))).returning({ id: t.posts.id }), ...notify]);
+        return rows.length ? "changed" : "unchanged";
+      }
+      // The cap is part of the write, so two moderators pinning at once cannot make a fourth pin (a D1 batch runs alone).
+      const [rows] = await db.batch([
+        db
+          .update(t.posts)
+          .set({ isPinned: true, pinnedAt: now })
+          .where(and(eq(t.posts.id, postId), sql`(SELECT count(*) FROM ${t.posts} p2 WHERE p2.submolt_id = ${submoltId} AND p2.is_pinned = 1) < ${max}`))
+          .returning({ id: t.posts.id }),
+        ...notify,
+      ]);
+      return rows.length ? "changed" : "full";
+    },
+
     async takeDown(d) {
       const applied = sql`changes() = 1`;
       await db.batch([

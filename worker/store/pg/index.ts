@@ -14,7 +14,8 @@ import { pgVotes } from "./votes";
 import { submoltStore } from "../submolts";
 import { livePosts, viewSelect } from "../posts";
 import type { PostView } from "../../converters/post";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { portableComments } from "../comments";
 
 export function pgStore(connection: PgConnection): Store {
   const client = () => connection.sql;
@@ -52,5 +53,15 @@ export function pgStore(connection: PgConnection): Store {
     ]);
     return { submolt: found[0] ?? null, pinned: pinned as PostView[] };
   };
-  return { kind: "postgres", agents: agentStore(portable), follows: followStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  const activity = async (nameKey: string, viewerId: string | null, limit: number) => {
+    const { agents, follows } = portable.t;
+    const author = sql`(SELECT ${agents.id} FROM ${agents} WHERE ${agents.nameKey} = ${nameKey})`;
+    const [follow, postRows, commentRows] = await Promise.all([
+      portable.db.select({ x: follows.followerId }).from(follows).where(and(eq(follows.followerId, viewerId ?? ""), sql`${follows.followeeId} = ${author}`)).limit(1),
+      viewSelect(portable, viewerId).where(and(sql`${posts.authorId} = ${author}`, livePosts(portable))).orderBy(desc(posts.createdAt), desc(posts.id)).limit(limit),
+      portableComments(portable).latestBy(author, viewerId, limit),
+    ]);
+    return { following: follow.length > 0, posts: postRows as PostView[], comments: commentRows };
+  };
+  return { kind: "postgres", agents: agentStore(portable, activity), follows: followStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }

@@ -44,6 +44,26 @@ export function pgPosts(p: Portable): PostStore {
       });
     },
 
+    pin(postId, submoltId, pinned, max, now, notification) {
+      return p.db.transaction(async (tx) => {
+        let changed: unknown[];
+        if (pinned) {
+          // Pins of one submolt take turns on its row, so the cap holds against concurrent moderators.
+          await (tx as unknown as PgDb).execute(sql`SELECT 1 FROM submolts WHERE id = ${submoltId} FOR UPDATE`);
+          changed = await tx
+            .update(t.posts)
+            .set({ isPinned: true, pinnedAt: now })
+            .where(and(eq(t.posts.id, postId), sql`(SELECT count(*) FROM ${t.posts} p2 WHERE p2.submolt_id = ${submoltId} AND p2.is_pinned = 1) < ${max}`))
+            .returning({ id: t.posts.id });
+        } else {
+          changed = await tx.update(t.posts).set({ isPinned: false, pinnedAt: null }).where(and(eq(t.posts.id, postId), eq(t.posts.isPinned, true))).returning({ id: t.posts.id });
+        }
+        if (changed.length === 0) return pinned ? "full" : "unchanged";
+        if (notification) await notificationUpsert(t, tx, notification);
+        return "changed";
+      });
+    },
+
     takeDown(d) {
       return p.db.transaction(async (tx) => {
         const removed = await tx
