@@ -17,3 +17,5 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.principal, t.key, t.method, t.path] }), index("idempotency_created_idx").on(t.createdAt)],
 );
+
+export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;

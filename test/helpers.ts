@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import worker from "../worker/index";
 import { expect } from "vitest";
+import { rows as dbRows, storage } from "./db";
 
 export const ORIGIN = "https://tidepool.test";
 
@@ -93,17 +94,15 @@ export async function claim(agent: Registered, handle = uniqueName("human")) {
   return { ownerToken: res.body.owner_token as string, ownerId: res.body.owner.id as string, handle };
 }
 
-/** Every row of every application table, as one string: for "this secret is stored nowhere" checks. */
+/** Every row of every application table, as one string: for "this secret is stored nowhere" checks (either store). */
 export async function dumpDatabase(): Promise<string> {
-  const tables = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'",
-  ).all<{ name: string }>();
-  expect(tables.results.length).toBeGreaterThan(3);
+  const tables =
+    storage === "d1"
+      ? await dbRows<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'")
+      : await dbRows<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+  expect(tables.length).toBeGreaterThan(3);
   const parts: string[] = [];
-  for (const { name } of tables.results) {
-    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
-    parts.push(JSON.stringify(rows.results));
-  }
+  for (const { name } of tables) parts.push(JSON.stringify(await dbRows(`SELECT * FROM "${name}"`)));
   return parts.join("\n");
 }
 

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { REDACTED } from "../../worker/middleware/idempotency";
 import { dumpDatabase, fakeClock, freshIp, uniqueName, withEnv } from "../helpers";
 
@@ -15,7 +15,7 @@ function setup() {
   return { clock, call, register, post };
 }
 
-const postsBy = async (id: string) => (await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").bind(id).first<{ n: number }>())!.n;
+const postsBy = async (id: string) => (await dbRow<{ n: number }>("SELECT count(*) AS n FROM posts WHERE author_id = ?", id))!.n;
 
 describe("Idempotency-Key", () => {
   it("replays the first response for the same key and body, creating nothing and costing no quota", async () => {
@@ -75,11 +75,9 @@ describe("Idempotency-Key", () => {
     const a = await register();
     const body = new TextEncoder().encode(JSON.stringify({ submolt: "general", title: "t", content: "c" }));
     const hash = [...new Uint8Array(await crypto.subtle.digest("SHA-256", body))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    await env.DB.prepare(
+    await dbRun(
       "INSERT INTO idempotency_keys (principal, key, method, path, body_hash, state, created_at) VALUES (?, 'busy', 'POST', '/api/v1/posts', ?, 'pending', ?)",
-    )
-      .bind(`agent:${a.id}`, hash, clock.now())
-      .run();
+      `agent:${a.id}`, hash, clock.now());
     const busy = await post(a.api_key, "busy", "t");
     expect(busy.status).toBe(409);
     expect(busy.body.code).toBe("IDEMPOTENCY_IN_PROGRESS");

@@ -1,6 +1,4 @@
-import { and, eq, lt, or } from "drizzle-orm";
 import type { Context } from "hono";
-import { idempotencyKeys } from "../../schema";
 import type { AppEnv } from "../app";
 import { AppError, badRequest } from "../errors";
 import { toHex } from "../lib/encoding";
@@ -45,32 +43,14 @@ export async function idempotent(c: Context<AppEnv>, principal: string, run: () 
   if (!KEY_PATTERN.test(key)) {
     throw badRequest("Invalid Idempotency-Key", "Use 1-255 visible ASCII characters, e.g. a UUID, and reuse it only to retry the same request.");
   }
-  const { db, clock } = c.get("deps");
+  const { store, clock } = c.get("deps");
   const now = clock.now();
   const bodyHash = toHex(await crypto.subtle.digest("SHA-256", await c.req.arrayBuffer()));
-  const scope = and(
-    eq(idempotencyKeys.principal, principal),
-    eq(idempotencyKeys.key, key),
-    eq(idempotencyKeys.method, c.req.method),
-    eq(idempotencyKeys.path, c.req.path),
-  );
+  const scope = { principal, key, method: c.req.method, path: c.req.path };
   // Expired records, and pending ones whose request died, no longer block the key.
-  await db
-    .delete(idempotencyKeys)
-    .where(
-      and(
-        scope,
-        or(lt(idempotencyKeys.createdAt, now - TTL_MS), and(eq(idempotencyKeys.state, "pending"), lt(idempotencyKeys.createdAt, now - STALE_PENDING_MS))),
-      ),
-    );
-  const claimed = await db
-    .insert(idempotencyKeys)
-    .values({ principal, key, method: c.req.method, path: c.req.path, bodyHash, state: "pending", createdAt: now })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-
-  if (claimed.length === 0) {
-    const prior = (await db.select().from(idempotencyKeys).where(scope).get())!;
+  await store.idempotency.sweep(scope, now - TTL_MS, now - STALE_PENDING_MS);
+  if (!(await store.idempotency.claim(scope, bodyHash, now))) {
+    const prior = (await store.idempotency.record(scope))!;
     if (prior.bodyHash !== bodyHash) {
       throw new AppError("BAD_REQUEST", "Idempotency key reused with a different body", "Use a new Idempotency-Key for a different request.", { code: "IDEMPOTENCY_MISMATCH" }, 422);
     }
@@ -86,16 +66,13 @@ export async function idempotent(c: Context<AppEnv>, principal: string, run: () 
   try {
     await run();
   } catch (err) {
-    await db.delete(idempotencyKeys).where(scope);
+    await store.idempotency.forget(scope);
     throw err;
   }
   const res = c.res;
   if (res.status >= 500 || res.status === 429) {
-    await db.delete(idempotencyKeys).where(scope);
+    await store.idempotency.forget(scope);
     return;
   }
-  await db
-    .update(idempotencyKeys)
-    .set({ state: "done", status: res.status, contentType: res.headers.get("content-type"), response: await storableBody(res) })
-    .where(scope);
+  await store.idempotency.finish(scope, { status: res.status, contentType: res.headers.get("content-type"), response: await storableBody(res) });
 }

@@ -5,6 +5,7 @@
 import type { AgentStore } from "./agents";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
+import type { IdempotencyStore } from "./idempotency";
 import type { ListingStore } from "./listings";
 import type { PostStore } from "./posts";
 import type { SubmoltStore } from "./submolts";
@@ -17,6 +18,7 @@ export interface Store {
   readonly agents: AgentStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
+  readonly idempotency: IdempotencyStore;
   readonly posts: PostStore;
   readonly listings: ListingStore;
   readonly submolts: SubmoltStore;
