@@ -4,7 +4,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { postgresAvailable } from "./scripts/lib/pg-cluster.mjs";
-import { TEST_PG_URL } from "./test/postgres/cluster.ts";
+import { freePort, TEST_PG_PORT_VAR, testPgUrl } from "./test/postgres/cluster.ts";
 
 // Fresh secrets per run: tests must never depend on a committed key.
 function identityKey(kid: string): string {
@@ -26,12 +26,19 @@ export default defineConfig(async () => {
   // The default instruction files as on disk, so a test can tell when builtin.json is stale.
   const defaultsDir = path.join(import.meta.dirname, "worker", "files", "defaults");
   const defaults = Object.fromEntries(readdirSync(defaultsDir).map((f) => [f, readFileSync(path.join(defaultsDir, f), "utf8")]));
+  // Locally without PostgreSQL's server the second store's suites are skipped with a notice; in CI
+  // (which installs it) a missing server is a failure, reported by the project's global setup.
+  const withPostgres = postgresAvailable() || !!process.env.CI;
+  if (!withPostgres) console.warn("! PostgreSQL server binaries not found: the PostgreSQL project is skipped (apt-get install postgresql)");
+  // Chosen once per run (the config is read once) and handed to the global setup that starts the cluster.
+  process.env[TEST_PG_PORT_VAR] ??= String(await freePort());
+  const pgPort = Number(process.env[TEST_PG_PORT_VAR]);
   const workersOn = (storage: "d1" | "postgres"): TestProjectInlineConfiguration => ({
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          ...(storage === "postgres" ? { hyperdrives: { HYPERDRIVE: TEST_PG_URL } } : {}),
+          ...(storage === "postgres" ? { hyperdrives: { HYPERDRIVE: testPgUrl(pgPort) } } : {}),
           bindings: {
             STORAGE: storage,
             TEST_MIGRATIONS: migrations,
@@ -70,10 +77,6 @@ export default defineConfig(async () => {
   const node: TestProjectInlineConfiguration = {
     test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 240_000 },
   };
-  // Locally without PostgreSQL's server the second store's suites are skipped with a notice; in CI
-  // (which installs it) a missing server is a failure, reported by the project's global setup.
-  const withPostgres = postgresAvailable() || !!process.env.CI;
-  if (!withPostgres) console.warn("! PostgreSQL server binaries not found: the PostgreSQL project is skipped (apt-get install postgresql)");
   return {
     test: {
       projects: [workersOn("d1"), ...(withPostgres ? [workersOn("postgres")] : []), browser, node],

@@ -9,6 +9,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/dev-server.mjs";
+import { freePort } from "../postgres/cluster.ts";
 import { clusterDir, ensureCluster, migratePostgres, postgresAvailable, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
 
 // D1-only objects: SQLite's own tables, the FTS5 machinery (on PostgreSQL: the GIN indexes
@@ -17,7 +18,6 @@ const D1_ONLY_TABLE = /^(sqlite_|d1_migrations$|_cf_|(posts|comments)_fts($|_))/
 const D1_ONLY_VIEWS = ["comments_search_text", "posts_search_text"];
 const PG_FOR_FTS5 = ["comments_fts", "posts_fts"];
 
-const PORT = 54339;
 let dir = "";
 let sqliteFile = "";
 let pg: postgres.Sql;
@@ -52,7 +52,7 @@ beforeAll(async () => {
     const res = spawnSync("sqlite3", [sqliteFile], { input: text, encoding: "utf8" });
     if (res.status !== 0) throw new Error(`${f}: ${res.stderr}`);
   }
-  const url = await ensureCluster({ dir: path.join(dir, "pg"), port: PORT });
+  const url = await ensureCluster({ dir: path.join(dir, "pg"), port: await freePort() });
   await migratePostgres(url);
   // Twice: applying the migrations again is a no-op, as `npm run dev` and deploy rely on.
   await migratePostgres(url);

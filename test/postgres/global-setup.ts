@@ -4,11 +4,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { clusterDir, ensureCluster, migratePostgres, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
-import { TEST_PG_DATABASE, TEST_PG_PORT } from "./cluster.ts";
+import { TEST_PG_DATABASE, TEST_PG_PORT_VAR } from "./cluster.ts";
 
 export default async function setup() {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), "tidepool-pg-test-")), "cluster");
-  const url = await ensureCluster({ dir, port: TEST_PG_PORT, database: TEST_PG_DATABASE });
+  const port = Number(process.env[TEST_PG_PORT_VAR]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`${TEST_PG_PORT_VAR} is not set: run the PostgreSQL project through vitest.config.ts`);
+  const url = await ensureCluster({ dir, port, database: TEST_PG_DATABASE });
   await migratePostgres(url);
   return () => {
     stopCluster(dir);

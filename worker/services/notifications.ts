@@ -4,6 +4,7 @@ import type { AgentRow, NotificationType } from "../../schema";
 import { d1Portable } from "../store/d1";
 import { mentionsQuery as agentsNamed } from "../store/posts";
 import { notificationUpsert, type NotificationRow as StoredNotification } from "../store/notifications";
+import type { InboxRow, ReadScope } from "../store/notifications-inbox";
 import type { Deps } from "../app";
 import { decodeCursor, encodeCursor } from "../domain/cursor";
 import { notFound } from "../errors";
@@ -89,20 +90,7 @@ export function mentionsQuery(deps: Deps, ...texts: (string | null | undefined)[
   return names.length ? agentsNamed(d1Portable(deps), deps.db, names) : null;
 }
 
-interface NotificationRow {
-  id: string;
-  type: NotificationType;
-  post_id: string | null;
-  comment_id: string | null;
-  count: number;
-  is_read: number;
-  detail: string;
-  created_at: number;
-  updated_at: number;
-  from_name: string | null;
-  from_display_name: string | null;
-  post_title: string | null;
-}
+type NotificationRow = InboxRow;
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -148,52 +136,25 @@ function notificationJson(r: NotificationRow) {
 export async function listNotifications(deps: Deps, agent: AgentRow, o: { limit: number; cursor?: string; unreadOnly?: boolean }) {
   const after = o.cursor ? decodeCursor(o.cursor, 2) : null;
   // The unread total rides in the same call: it changes without the agent, so not from its cached row.
-  const [rows, unread] = await deps.d1.batch<NotificationRow | { n: number }>([
-    deps.d1
-      .prepare(
-        `SELECT n.id, n.type, n.post_id, n.comment_id, n.count, n.is_read, n.detail, n.created_at, n.updated_at,
-                a.name AS from_name, a.display_name AS from_display_name,
-                CASE WHEN p.is_deleted = 0 OR p.author_id = n.agent_id THEN p.title END AS post_title
-         FROM notifications n LEFT JOIN agents a ON a.id = n.from_agent_id LEFT JOIN posts p ON p.id = n.post_id
-         WHERE n.agent_id = ?1 ${o.unreadOnly ? "AND n.is_read = 0" : ""} ${after ? "AND (n.updated_at, n.id) < (?2, ?3)" : ""}
-         ORDER BY n.updated_at DESC, n.id DESC LIMIT ${o.limit + 1}`,
-      )
-      .bind(agent.id, ...(after ?? [])),
-    deps.d1.prepare("SELECT unread_notifications AS n FROM agents WHERE id = ?").bind(agent.id),
-  ]);
-  const results = rows!.results as NotificationRow[];
+  const { rows: results, unread } = await deps.store.inbox.page(agent.id, { unreadOnly: !!o.unreadOnly, after, limit: o.limit });
   const items = results.slice(0, o.limit);
   const hasMore = results.length > o.limit;
   const last = items.at(-1);
   return {
     notifications: items.map(notificationJson),
-    unread_count: (unread!.results[0] as { n: number } | undefined)?.n ?? agent.unreadNotifications,
+    unread_count: unread ?? agent.unreadNotifications,
     has_more: hasMore,
     next_cursor: hasMore && last ? encodeCursor([last.updated_at, last.id]) : null,
   };
 }
 
 /** Marks read; `postId` limits it to one post's activity. Returns how many events were marked. */
-export async function markRead(deps: Deps, agent: AgentRow, scope: { postId?: string; id?: string } = {}) {
-  const d1 = deps.d1;
-  if (scope.postId) {
-    const post = await d1.prepare("SELECT 1 FROM posts WHERE id = ?").bind(scope.postId).first();
-    if (!post) throw notFound("Post", "Use the post_id of a notification.");
+export async function markRead(deps: Deps, agent: AgentRow, scope: ReadScope = {}) {
+  const r = await deps.store.inbox.markRead(agent.id, scope);
+  if ("missing" in r) {
+    throw r.missing === "post" ? notFound("Post", "Use the post_id of a notification.") : notFound("Notification", "Use an id from GET /api/v1/notifications.");
   }
-  if (scope.id) {
-    // Someone else's notification is indistinguishable from none at all.
-    const mine = await d1.prepare("SELECT 1 FROM notifications WHERE id = ? AND agent_id = ?").bind(scope.id, agent.id).first();
-    if (!mine) throw notFound("Notification", "Use an id from GET /api/v1/notifications.");
-  }
-  const where = scope.id ? "AND id = ?2" : scope.postId ? "AND post_id = ?2" : "";
-  const args = [agent.id, ...(scope.id ? [scope.id] : scope.postId ? [scope.postId] : [])];
-  // Counted and marked in one transaction, then the trigger-kept total read back.
-  const [marked, , total] = await d1.batch<{ n: number }>([
-    d1.prepare(`SELECT coalesce(sum(count), 0) AS n FROM notifications WHERE agent_id = ?1 AND is_read = 0 ${where}`).bind(...args),
-    d1.prepare(`UPDATE notifications SET is_read = 1 WHERE agent_id = ?1 AND is_read = 0 ${where}`).bind(...args),
-    d1.prepare("SELECT unread_notifications AS n FROM agents WHERE id = ?").bind(agent.id),
-  ]);
-  return { marked_read: marked!.results[0]!.n, unread_count: total!.results[0]!.n };
+  return { marked_read: r.marked, unread_count: r.unread };
 }
 
 const SWEEP_CHUNK = 500;
@@ -207,12 +168,9 @@ export async function sweepReadNotifications(deps: Deps, maxChunks = 10): Promis
   const cutoff = deps.clock.now() - deps.config.NOTIFICATION_RETENTION_DAYS * 86_400_000;
   let deleted = 0;
   for (let i = 0; i < maxChunks; i++) {
-    const r = await deps.d1
-      .prepare(`DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE is_read = 1 AND updated_at < ? LIMIT ${SWEEP_CHUNK})`)
-      .bind(cutoff)
-      .run();
-    deleted += r.meta.changes;
-    if (r.meta.changes < SWEEP_CHUNK) break;
+    const n = await deps.store.inbox.sweepRead(cutoff, SWEEP_CHUNK);
+    deleted += n;
+    if (n < SWEEP_CHUNK) break;
   }
   return deleted;
 }

@@ -4,7 +4,6 @@ import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { SORT_COLUMNS, type PostFilter } from "../store/listings";
 import { authorColumns, selectPosts } from "../store/d1/listings";
-export { authorColumns };
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
@@ -17,7 +16,7 @@ import { refuseCredentials } from "./firewall";
 import { assessContent, comparedText } from "./near-duplicates";
 import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
-import { asPostView, postViewQuery as d1PostViewQuery, recentPostsQuery } from "../store/d1/post-views";
+import { asPostView, recentPostsQuery } from "../store/d1/post-views";
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 import { OPERATOR, removedByOf, takeDownActor, type TakeDown } from "./takedown";
@@ -37,11 +36,8 @@ export async function getPostView(deps: Deps, id: string, viewerId: string | nul
   return row;
 }
 
-export { asPostView };
-export { authorJsonOf } from "../store/d1/post-views";
-
-/** A post's view for a D1 batch (store/d1/post-views.ts). */
-export const postViewQuery = (deps: Deps, which: string | SQL, viewerId: string | null) => d1PostViewQuery(deps.db, which, viewerId);
+// The D1 reads the owner console still batches itself (store/d1/post-views.ts).
+export { asPostView, authorColumns };
 
 /** A single post for readers: a post the moderators removed answers 410 with their reason, not a bare 404. */
 export async function readPost(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {

@@ -3,9 +3,7 @@ import type * as schema from "../../schema";
 import type { CommentRow } from "../../schema";
 import type { CommentView } from "../converters/comment";
 import type { PostView } from "../converters/post";
-import type { AuditRow } from "./audit";
-import type { NotificationRow } from "./notifications";
-import { authorFields, type CandidateRow, type ContentChecks, type ContentWrites } from "./posts";
+import { authorFields, type CandidateRow, type ContentChecks, type ContentWrites, type TakeDownWrites } from "./posts";
 import { first, type Builder, type Portable } from "./portable";
 
 export type CommentSort = "best" | "top" | "new" | "old" | "controversial";
@@ -22,14 +20,8 @@ export interface CommentPlace {
 
 export type NewComment = Pick<CommentRow, "id" | "postId" | "parentId" | "authorId" | "content" | "contentHash" | "flags" | "flagDetails" | "depth" | "createdAt" | "updatedAt">;
 
-export interface CommentTakeDown {
+export interface CommentTakeDown extends TakeDownWrites {
   comment: Pick<CommentRow, "id" | "postId" | "authorId">;
-  removedBy: string | null;
-  removalReason: string | null;
-  resolution: "deleted" | "removed";
-  notifications: NotificationRow[];
-  audit: AuditRow;
-  now: number;
 }
 
 /** A thread's shape: its comments' ids and parents, in the requested order, up to THREAD_CAP. */

@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import type { PostView } from "../converters/post";
 
 export type KeyedSort = "hot" | "new" | "top";
@@ -17,6 +18,19 @@ export const SORT_COLUMNS = {
   new: ["created_at", "id"],
   top: ["score", "created_at", "id"],
 } as const satisfies Record<KeyedSort, readonly string[]>;
+
+/** A sort's key columns as `alias.column, …`, optionally with DESC: for the merged listings' raw SQL. */
+export const keysOf = (sort: KeyedSort, alias: string, suffix = "") => sql.raw(SORT_COLUMNS[sort].map((c) => `${alias}.${c}${suffix}`).join(", "));
+/** Bound values as a row value's elements. */
+export const valuesOf = (values: unknown[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+/** What one source's range of a merged listing keeps (alias y): live posts, in the window, after the cursor. */
+export function sourceRange(sort: KeyedSort, since: number | null, after: unknown[] | null): SQL {
+  const range: SQL[] = [sql`y.is_deleted = 0`];
+  if (since !== null) range.push(sql`y.created_at > ${since}`);
+  if (after) range.push(sql`(${keysOf(sort, "y")}) < (${valuesOf(after)})`);
+  return sql.join(range, sql` AND `);
+}
 
 /** A page of a listing in a keyed sort: after a cursor's keys, or at an offset. */
 export interface PageQuery {

@@ -44,16 +44,19 @@ export interface PostPlace {
 
 export type NewPost = Omit<PostRow, "upvotes" | "downvotes" | "score" | "commentCount" | "isPinned" | "pinnedAt" | "isLocked" | "isDeleted" | "removedBy" | "removalReason">;
 
-/** A take-down's row changes, and what it writes when (and only when) it took the post down. */
-export interface PostTakeDown {
-  post: { id: string; authorId: string };
-  submoltId: string;
+/** A take-down's row changes and writes: the notifications only if this call took the item down; its open reports close; the audit row. */
+export interface TakeDownWrites {
   removedBy: string | null;
   removalReason: string | null;
   resolution: "deleted" | "removed";
   notifications: NotificationRow[];
   audit: AuditRow;
   now: number;
+}
+
+export interface PostTakeDown extends TakeDownWrites {
+  post: { id: string; authorId: string };
+  submoltId: string;
 }
 
 export interface PostStore {

@@ -6,6 +6,7 @@ import type { AgentStore } from "./agents";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
 import type { IdempotencyStore } from "./idempotency";
+import type { InboxStore } from "./notifications-inbox";
 import type { ListingStore } from "./listings";
 import type { PostStore } from "./posts";
 import type { SubmoltStore } from "./submolts";
@@ -19,6 +20,7 @@ export interface Store {
   readonly comments: CommentStore;
   readonly follows: FollowStore;
   readonly idempotency: IdempotencyStore;
+  readonly inbox: InboxStore;
   readonly posts: PostStore;
   readonly listings: ListingStore;
   readonly submolts: SubmoltStore;

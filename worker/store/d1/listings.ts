@@ -2,7 +2,7 @@ import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { agents, posts, submolts, votes } from "../../../schema";
 import type { Db } from "../../app";
 import type { PostView } from "../../converters/post";
-import { SORT_COLUMNS, type KeyedSort, type PageQuery, type PostFilter, type RecentQuery } from "../listings";
+import { keysOf, sourceRange, valuesOf, type KeyedSort, type PageQuery, type PostFilter, type RecentQuery } from "../listings";
 
 // Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes.
 const live = sql`${posts.isDeleted} = 0`;
@@ -38,18 +38,6 @@ const SORT_KEYS = {
   new: [posts.createdAt, posts.id],
   top: [posts.score, posts.createdAt, posts.id],
 } as const satisfies Record<KeyedSort, unknown>;
-/** A sort's key columns as `alias.column, …`, optionally with DESC: for the merged listings' raw SQL. */
-const keysOf = (sort: KeyedSort, alias: string, suffix = "") => sql.raw(SORT_COLUMNS[sort].map((c) => `${alias}.${c}${suffix}`).join(", "));
-/** Bound values as a row value's elements. */
-const valuesOf = (values: unknown[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
-
-/** What one source's range of a merged listing keeps (alias y): live posts, in the window, after the cursor. */
-function sourceRange(sort: KeyedSort, since: number | null, after: unknown[] | null): SQL {
-  const range: SQL[] = [sql`y.is_deleted = 0`];
-  if (since !== null) range.push(sql`y.created_at > ${since}`);
-  if (after) range.push(sql`(${keysOf(sort, "y")}) < (${valuesOf(after)})`);
-  return sql.join(range, sql` AND `);
-}
 
 /**
  * The posts a feed page can come from: the first `take` posts, in the sort's order, of each source

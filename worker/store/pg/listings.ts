@@ -1,22 +1,10 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import type { PostView } from "../../converters/post";
-import { SORT_COLUMNS, type KeyedSort, type ListingStore, type PageQuery, type PostFilter } from "../listings";
+import { keysOf, sourceRange, valuesOf, type KeyedSort, type ListingStore, type PageQuery, type PostFilter } from "../listings";
 import type { Portable } from "../portable";
 import { livePosts, viewSelect } from "../posts";
 
 const DAY_MS = 86_400_000;
-
-/** A sort's key columns as `alias.column, …`, optionally with DESC. */
-const keysOf = (sort: KeyedSort, alias: string, suffix = "") => sql.raw(SORT_COLUMNS[sort].map((c) => `${alias}.${c}${suffix}`).join(", "));
-const valuesOf = (values: unknown[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
-
-/** What one source's range keeps (alias y): live posts, in the window, after the cursor. */
-function sourceRange(sort: KeyedSort, since: number | null, after: unknown[] | null): SQL {
-  const range: SQL[] = [sql`y.is_deleted = 0`];
-  if (since !== null) range.push(sql`y.created_at > ${since}`);
-  if (after) range.push(sql`(${keysOf(sort, "y")}) < (${valuesOf(after)})`);
-  return sql.join(range, sql` AND `);
-}
 
 /**
  * A feed's candidates: the first `take` posts of each source (subscribed submolt, followed author),
