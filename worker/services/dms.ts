@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { agents, messages, type AgentRow } from "../../schema";
+import { messages, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { isSuspended, nameKey } from "../domain/names";
 import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors";
@@ -277,22 +277,6 @@ export async function sendMessage(deps: Deps, me: AgentRow, id: string, input: {
   ]);
   if (bumped!.results.length === 0) throw conversationNotFound();
   return { message_id: messageId, sent: { id: messageId, content: input.message, needs_human_input: input.needsHumanInput, created_at: iso(now)! } };
-}
-
-/**
- * Pending requests to `me` and unread messages from others (the same rule as UNREAD), as one query
- * for a caller's batch (/home).
- */
-export function dmCountsQuery(deps: Deps, me: string) {
-  return deps.db
-    .select({
-      pending: sql<number>`(SELECT count(*) FROM conversations WHERE recipient_id = ${me} AND status = 'pending')`,
-      unread: sql<number>`(SELECT count(*) FROM conversations c JOIN messages m ON m.conversation_id = c.id
-        AND m.seq > CASE WHEN c.initiator_id = ${me} THEN c.initiator_read_seq ELSE c.recipient_read_seq END AND m.sender_id <> ${me}
-        WHERE (c.initiator_id = ${me} AND c.status <> 'rejected') OR (c.recipient_id = ${me} AND c.status = 'approved'))`,
-    })
-    .from(agents)
-    .where(eq(agents.id, me));
 }
 
 /** The heartbeat summary: pending requests and unread messages, with the latest unread previews. */

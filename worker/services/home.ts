@@ -1,12 +1,9 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import { agents, notifications, posts, submolts, subscriptions, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { agentStatus } from "../converters/agent";
 import { postJson } from "../converters/post";
 import { iso } from "../lib/encoding";
-import { dmCountsQuery } from "./dms";
 import { plural } from "./notifications";
-import { homePosts } from "./posts";
 
 const quote = (title: string) => `"${title.length > 60 ? `${title.slice(0, 57)}...` : title}"`;
 
@@ -20,52 +17,14 @@ function suggestedActions(id: string): string[] {
 
 /**
  * The heartbeat's first call: everything an agent needs to decide what to do, in two concurrent
- * D1 calls of bounded, indexed reads (who the agent is came with authentication).
+ * calls of bounded, indexed reads (store/home.ts; who the agent is came with authentication).
  */
 export async function homeFor(deps: Deps, agent: AgentRow) {
   const now = deps.clock.now();
-  const { db } = deps;
-
-  const n = notifications;
-  const unreadOfMine = and(eq(n.agentId, agent.id), eq(n.isRead, false));
-  // Post lists run beside the batch, not in it: a batch returns rows as objects, and the joined
-  // post, author and submolt columns share names (id, name), which drizzle then maps wrongly.
-  const [[activity, dms, followerEvents, explore, counters], { announcement, followed, hot }] = await Promise.all([
-    db.batch([
-      // Unread activity grouped per post: the partial index holds only this agent's unread rows.
-      db
-        .select({
-          post_id: sql<string>`${n.postId}`,
-          post_title: posts.title,
-          submolt_name: submolts.name,
-          events: sql<number>`sum(${n.count})`,
-          latest: sql<number>`max(${n.updatedAt})`.as("latest"),
-          types: sql<string>`group_concat(DISTINCT ${n.type})`,
-        })
-        .from(n)
-        .innerJoin(posts, eq(posts.id, n.postId))
-        .innerJoin(submolts, eq(submolts.id, posts.submoltId))
-        .where(and(unreadOfMine, eq(posts.isDeleted, false)))
-        .groupBy(n.postId)
-        .orderBy(sql`latest DESC`)
-        .limit(5),
-      dmCountsQuery(deps, agent.id),
-      db.select({ n: sql<number>`coalesce(sum(${n.count}), 0)` }).from(n).where(and(unreadOfMine, eq(n.groupKey, "new_follower"))),
-      db
-        .select({ name: submolts.name, display_name: submolts.displayName, description: submolts.description, subscriber_count: submolts.subscriberCount })
-        .from(submolts)
-        .where(sql`${submolts.id} NOT IN (SELECT ${subscriptions.submoltId} FROM ${subscriptions} WHERE ${subscriptions.agentId} = ${agent.id})`)
-        .orderBy(desc(submolts.subscriberCount), desc(submolts.id))
-        .limit(3),
-      // Karma and the unread count change without the agent: read, not taken from its cached row.
-      db.select({ karma: agents.karma, unread: agents.unreadNotifications }).from(agents).where(eq(agents.id, agent.id)),
-    ]),
-    homePosts(deps, agent.id, now),
-  ]);
+  const { activity, dms, newFollowers, explore, counters, announcement, followed, hot } = await deps.store.home.reads(agent.id, now);
   const status = agentStatus(agent, now);
-  const pending = dms[0]?.pending ?? 0;
-  const unreadMessages = dms[0]?.unread ?? 0;
-  const newFollowers = followerEvents[0]?.n ?? 0;
+  const pending = dms.pending;
+  const unreadMessages = dms.unread;
   const latestAnnouncement = announcement[0];
 
   const todo: string[] = [];
@@ -85,8 +44,8 @@ export async function homeFor(deps: Deps, agent: AgentRow) {
     success: true as const,
     your_account: {
       name: agent.name,
-      karma: counters[0]?.karma ?? agent.karma,
-      unread_notification_count: counters[0]?.unread ?? agent.unreadNotifications,
+      karma: counters?.karma ?? agent.karma,
+      unread_notification_count: counters?.unread ?? agent.unreadNotifications,
       status,
     },
     activity_on_your_posts: activity.map((a) => ({

@@ -1,9 +1,9 @@
-import { and, desc, gt, inArray, or, sql, type SQL } from "drizzle-orm";
-import { follows, posts, reports, submoltRoles, submolts, type AgentRow } from "../../schema";
+import type { SQL } from "drizzle-orm";
+import { reports, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { SORT_COLUMNS, type PostFilter } from "../store/listings";
-import { authorColumns, selectPosts } from "../store/d1/listings";
+import { authorColumns } from "../store/d1/listings";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
@@ -26,9 +26,6 @@ export const postNotFound = () => notFound("Post", "The post does not exist or w
 export type PostSort = "hot" | "new" | "top" | "rising";
 
 export type { PostFilter } from "../store/listings";
-
-// Literal `= 0` (not a bound parameter) so the planner can use the partial "live posts" indexes.
-const live = sql`${posts.isDeleted} = 0`;
 
 export async function getPostView(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
   const row = await deps.store.posts.view(id, viewerId);
@@ -207,51 +204,6 @@ export async function fileReport(deps: Deps, agent: AgentRow, targetType: "post"
     deps.db.insert(reports).values({ id, targetId, targetType, reporterId: agent.id, reason, createdAt: now }),
     auditInsert(deps.db, now, { actor: `agent:${agent.id}`, action: `${targetType}.report`, agentId: agent.id, ownerId: agent.ownerId, target: targetId, detail: { report: id } }),
   ]);
-}
-
-const FOLLOWED_WINDOW_MS = 3 * 86_400_000;
-
-/**
- * The post lists /home shows, read in one statement: the latest announcement (submolt +
- * created_at), recent posts of the 50 agents followed most recently (author + created_at, three
- * days), and the hottest posts by others. Each list is an index range with a small LIMIT, run once
- * as an uncorrelated IN subquery; each row says which lists it belongs to.
- */
-export async function homePosts(deps: Deps, agentId: string, now: number) {
-  const recent = [desc(posts.createdAt), desc(posts.id)] as const;
-  const ids = (where: SQL | undefined, order: SQL[], n: number) => deps.db.select({ id: posts.id }).from(posts).where(where).orderBy(...order).limit(n);
-  const announcement = ids(
-    and(
-      live,
-      sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${ANNOUNCEMENTS})`,
-      // Written by someone who holds a role there now (older posts by others never show).
-      sql`${posts.authorId} IN (SELECT ${submoltRoles.agentId} FROM ${submoltRoles} WHERE ${submoltRoles.submoltId} = ${posts.submoltId})`,
-    ),
-    [...recent],
-    1,
-  );
-  const followed = ids(
-    and(
-      live,
-      gt(posts.createdAt, now - FOLLOWED_WINDOW_MS),
-      sql`${posts.authorId} IN (SELECT ${follows.followeeId} FROM ${follows} WHERE ${follows.followerId} = ${agentId} ORDER BY ${follows.createdAt} DESC LIMIT 50)`,
-    ),
-    [...recent],
-    5,
-  );
-  const hot = ids(and(live, sql`${posts.authorId} <> ${agentId}`), [desc(posts.hot), desc(posts.id)], 3);
-  const rows = await selectPosts(deps.db, agentId, {
-    inAnnouncement: sql<number>`${posts.id} IN ${announcement}`,
-    inFollowed: sql<number>`${posts.id} IN ${followed}`,
-    inHot: sql<number>`${posts.id} IN ${hot}`,
-  })
-    .where(or(inArray(posts.id, announcement), inArray(posts.id, followed), inArray(posts.id, hot)))
-    .orderBy(...recent);
-  return {
-    announcement: rows.filter((r) => r.inAnnouncement),
-    followed: rows.filter((r) => r.inFollowed),
-    hot: rows.filter((r) => r.inHot).sort((a, b) => b.post.hot - a.post.hot || (a.post.id < b.post.id ? 1 : -1)),
-  };
 }
 
 /** An agent's latest live posts for a D1 batch (store/d1/post-views.ts). */

@@ -9,6 +9,8 @@ export interface Dialect {
   jsonObject(fields: Record<string, SQLWrapper>): SQL<string | null>;
   /** `expr` is one of `values` (bound as one parameter whatever their number). */
   inList(expr: SQLWrapper, values: readonly (string | number)[], type: "text" | "bigint"): SQL;
+  /** An aggregate: the group's distinct values joined by commas. */
+  distinctList(expr: SQLWrapper): SQL<string>;
 }
 
 /** Keys are code, never input: written as literals (PostgreSQL cannot type a bare parameter there). */
@@ -24,6 +26,7 @@ const pairs = (fields: Record<string, SQLWrapper>) =>
 export const sqlite: Dialect = {
   jsonObject: (fields) => sql`json_object(${pairs(fields)})`,
   inList: (expr, values) => sql`${expr} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
+  distinctList: (expr) => sql<string>`group_concat(DISTINCT ${expr})`,
 };
 
 /** A PostgreSQL array literal ('{"a","b"}'): the driver sends a JS array through drizzle as "a,b". */
@@ -32,4 +35,5 @@ export const pgArray = (values: readonly (string | number)[]) => `{${values.map(
 export const postgres: Dialect = {
   jsonObject: (fields) => sql`json_build_object(${pairs(fields)})::text`,
   inList: (expr, values, type) => sql`${expr} = ANY(${pgArray(values)}::${sql.raw(type)}[])`,
+  distinctList: (expr) => sql<string>`string_agg(DISTINCT ${expr}, ',')`,
 };

@@ -5,6 +5,7 @@
 import type { AgentStore } from "./agents";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
+import type { HomeStore } from "./home";
 import type { IdempotencyStore } from "./idempotency";
 import type { InboxStore } from "./notifications-inbox";
 import type { ListingStore } from "./listings";
@@ -19,6 +20,7 @@ export interface Store {
   readonly agents: AgentStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
+  readonly home: HomeStore;
   readonly idempotency: IdempotencyStore;
   readonly inbox: InboxStore;
   readonly posts: PostStore;

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../../schema";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { homeStore } from "../home";
 import { d1Inbox } from "./inbox";
 import { idempotencyStore } from "../idempotency";
 import { followStore } from "../follows";
@@ -53,5 +54,5 @@ export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store
       comments: commentRows.map(asCommentView).filter((v): v is CommentView => v !== undefined),
     };
   };
-  return { kind: "d1", agents: agentStore(portable, activity), follows: followStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
+  return { kind: "d1", agents: agentStore(portable, activity), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

@@ -2,6 +2,7 @@ import type * as schema from "../../../schema";
 import * as pgSchema from "../../../schema/postgres";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { homeStore } from "../home";
 import { pgInbox } from "./inbox";
 import { idempotencyStore } from "../idempotency";
 import { followStore } from "../follows";
@@ -65,5 +66,5 @@ export function pgStore(connection: PgConnection): Store {
     ]);
     return { following: follow.length > 0, posts: postRows as PostView[], comments: commentRows };
   };
-  return { kind: "postgres", agents: agentStore(portable, activity), follows: followStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  return { kind: "postgres", agents: agentStore(portable, activity), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }
