@@ -66,7 +66,16 @@ export default defineConfig(async () => {
     test:
       storage === "d1"
         ? { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/node/**", "test/postgres/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 }
-        : { name: "postgres", include: POSTGRES_SUITES, setupFiles: ["./test/setup.ts"], globalSetup: ["./test/postgres/global-setup.ts"], testTimeout: 30_000 },
+        : {
+            name: "postgres",
+            include: POSTGRES_SUITES,
+            setupFiles: ["./test/setup.ts"],
+            globalSetup: ["./test/postgres/global-setup.ts"],
+            testTimeout: 30_000,
+            // One database for every file (D1 gives each file its own): files run one after another,
+            // so a suite that compares the API with the whole network is not raced by another file's writes.
+            fileParallelism: false,
+          },
   });
   // Real Chromium against `wrangler dev` (test/browser): Node, not workerd.
   const browser: TestProjectInlineConfiguration = {
