@@ -1,9 +1,10 @@
-import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import * as schema from "../../schema";
 import { auditLog } from "../../schema";
 import type { Db } from "../app";
 import { asD1Statement } from "../lib/d1-statement";
 import { iso } from "../lib/encoding";
-import { auditRow, type AuditEvent } from "../store/audit";
+import { auditInsertIf as storedAuditIf, auditRow, type AuditEvent } from "../store/audit";
 
 export type { AuditEvent } from "../store/audit";
 
@@ -17,11 +18,7 @@ export function auditInsert(db: Db, at: number, e: AuditEvent) {
  * change it records), so a change that turned out to be a no-op leaves no event behind.
  */
 export function auditInsertIf(db: Db, at: number, e: AuditEvent, onlyIf: SQL) {
-  const v = auditRow(at, e);
-  // The SELECT's columns are the table's, in order.
-  return db
-    .insert(auditLog)
-    .select(sql`SELECT ${v.id}, ${v.at}, ${v.actor}, ${v.action}, ${v.agentId}, ${v.ownerId}, ${v.target}, ${v.detail} WHERE ${onlyIf}`);
+  return storedAuditIf({ t: schema }, db, auditRow(at, e), onlyIf);
 }
 
 /** The same audit row as a raw D1 statement, for batches written with d1.prepare. */

@@ -1,11 +1,11 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
-import type { AgentRow, OwnerRow } from "../../schema";
+import type { AgentRow } from "../../schema";
+import type { AgentWithOwner } from "../converters/agent";
 import type { CommentView } from "../converters/comment";
 import type { PostView } from "../converters/post";
 import type { AuditRow } from "./audit";
 import { first, type Portable } from "./portable";
 
-export type AgentWithOwner = { agent: AgentRow; owner: OwnerRow | null };
 
 export interface NewAgent {
   id: string;

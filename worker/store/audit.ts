@@ -32,7 +32,7 @@ export function auditRow(at: number, e: AuditEvent) {
  * The audit row, written only if `onlyIf` holds when the batch runs (D1's `changes() > 0` chains);
  * without it, a plain insert (PostgreSQL decides in the transaction instead).
  */
-export function auditInsertIf(p: Portable, db: Builder, row: AuditRow, onlyIf: SQL | undefined) {
+export function auditInsertIf(p: Pick<Portable, "t">, db: Builder, row: AuditRow, onlyIf: SQL | undefined) {
   const table = p.t.auditLog;
   if (!onlyIf) return db.insert(table).values(row);
   // The SELECT's columns are the table's, in order.

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../../schema";
 import type { Db } from "../../app";
@@ -15,9 +15,7 @@ import type { Store } from "../types";
 import { d1Page, d1Recent } from "./listings";
 import { d1Votes } from "./votes";
 import { submoltStore } from "../submolts";
-import { asCommentView, asPostView, followingQuery, postViewQuery, recentCommentsQuery, recentPostsQuery } from "./post-views";
-import type { CommentView } from "../../converters/comment";
-import type { PostView } from "../../converters/post";
+import { d1Views } from "./views";
 
 /** D1's side of the shared builder (store/portable.ts). */
 export const d1Portable = ({ db }: { db: Db }): Portable => ({
@@ -34,25 +32,6 @@ export const d1Portable = ({ db }: { db: Db }): Portable => ({
 
 export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
   const portable = d1Portable({ db });
-  const { posts, submolts } = schema;
-  // A submolt's pinned posts with the submolt, in one call (a batch of single-table reads).
-  const pins = async (name: string, viewerId: string | null) => {
-    const key = name.toLowerCase();
-    const [found, pinned] = await db.batch([
-      db.select().from(submolts).where(eq(submolts.name, key)),
-      postViewQuery(db, sql`${posts.submoltId} = (SELECT ${submolts.id} FROM ${submolts} WHERE ${submolts.name} = ${key}) AND ${posts.isPinned} = 1`, viewerId).orderBy(posts.pinnedAt),
-    ]);
-    return { submolt: found[0] ?? null, pinned: pinned.map(asPostView).filter((v): v is PostView => v !== undefined) };
-  };
-  // A profile's activity in one call: each statement finds the agent by name itself.
-  const activity = async (nameKey: string, viewerId: string | null, limit: number) => {
-    const author = sql`(SELECT ${schema.agents.id} FROM ${schema.agents} WHERE ${schema.agents.nameKey} = ${nameKey})`;
-    const [follow, postRows, commentRows] = await db.batch([followingQuery(db, viewerId ?? "", author), recentPostsQuery(db, author, viewerId, limit), recentCommentsQuery(db, author, viewerId, limit)]);
-    return {
-      following: follow.length > 0,
-      posts: postRows.map(asPostView).filter((v): v is PostView => v !== undefined),
-      comments: commentRows.map(asCommentView).filter((v): v is CommentView => v !== undefined),
-    };
-  };
+  const { pins, activity } = d1Views(db);
   return { kind: "d1", agents: agentStore(portable, activity), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

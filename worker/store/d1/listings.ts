@@ -10,14 +10,13 @@ const live = sql`${posts.isDeleted} = 0`;
 /** The author fields every post and comment view carries. */
 export const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
 
-export function selectPosts<X extends Record<string, SQL.Aliased | SQL>>(db: Db, viewerId: string | null, extra?: X) {
+export function selectPosts(db: Db, viewerId: string | null) {
   return db
     .select({
       post: posts,
       author: authorColumns,
       submolt: { id: submolts.id, name: submolts.name, displayName: submolts.displayName },
       userVote: votes.value,
-      ...(extra as X),
     })
     .from(posts)
     .innerJoin(agents, eq(agents.id, posts.authorId))
