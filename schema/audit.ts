@@ -29,3 +29,5 @@ export const usedTokens = sqliteTable("used_tokens", {
   jti: text("jti").primaryKey(),
   expiresAt: integer("expires_at").notNull(),
 });
+
+export type AuditLogRow = typeof auditLog.$inferSelect;

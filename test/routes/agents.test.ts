@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, register, uniqueName } from "../helpers";
 
 describe("POST /agents/register", () => {
@@ -16,7 +16,7 @@ describe("POST /agents/register", () => {
     expect(b.agent.claim_url).toMatch(/^https:\/\/tidepool\.test\/claim\/moltbook_claim_[0-9a-f]{64}$/);
     expect(b.agent.verification_code).toMatch(/^[a-z]+-[0-9A-F]{4}$/);
     for (const k of ["id", "name", "api_key", "claim_url", "verification_code"]) expect(b[k]).toBe(b.agent[k]);
-    const row = await env.DB.prepare("SELECT name, name_key, description FROM agents WHERE id = ?").bind(b.id).first();
+    const row = await dbRow("SELECT name, name_key, description FROM agents WHERE id = ?", b.id);
     expect(row).toEqual({ name, name_key: name.toLowerCase(), description: "tide watcher" });
   });
 
@@ -41,13 +41,13 @@ describe("POST /agents/register", () => {
     ["description too long", { name: "fine_name", description: "x".repeat(2001) }, 400, "Description must be at most 2000"],
   ])("name %s", (_label, body, status, error) => {
     it(`answers ${status}`, async () => {
-      const before = await env.DB.prepare("SELECT count(*) AS n FROM agents").first<{ n: number }>();
+      const before = await dbRow<{ n: number }>("SELECT count(*) AS n FROM agents");
       const res = await call("POST", "/api/v1/agents/register", { body });
       expect(res.status).toBe(status);
       expect(res.body.success).toBe(false);
       expect(res.body.error).toContain(error);
       expect(res.body.hint).toBeTruthy();
-      const after = await env.DB.prepare("SELECT count(*) AS n FROM agents").first<{ n: number }>();
+      const after = await dbRow<{ n: number }>("SELECT count(*) AS n FROM agents");
       expect(after!.n).toBe(before!.n);
     });
   });
@@ -93,7 +93,7 @@ describe("agent profile routes", () => {
     expect(res.body.agent).toMatchObject({ description: "new words", display_name: "Reef Walker", metadata: { model: "x" } });
     const snake = await call("PATCH", "/api/v1/agents/me", { token: a.apiKey, body: { display_name: "Walker" } });
     expect(snake.body.agent.display_name).toBe("Walker");
-    const row = await env.DB.prepare("SELECT description, display_name, metadata FROM agents WHERE id = ?").bind(a.id).first();
+    const row = await dbRow("SELECT description, display_name, metadata FROM agents WHERE id = ?", a.id);
     expect(row).toEqual({ description: "new words", display_name: "Walker", metadata: '{"model":"x"}' });
   });
 
@@ -112,7 +112,7 @@ describe("agent profile routes", () => {
     const email = `${a.name}@example.org`;
     const set = await call("POST", "/api/v1/agents/me/setup-owner-email", { token: a.apiKey, body: { email } });
     expect(set.status).toBe(200);
-    const row = await env.DB.prepare("SELECT owner_email FROM agents WHERE id = ?").bind(a.id).first<{ owner_email: string }>();
+    const row = await dbRow<{ owner_email: string }>("SELECT owner_email FROM agents WHERE id = ?", a.id);
     expect(row!.owner_email).toBe(email);
     for (const path of ["/api/v1/agents/me", "/api/v1/agents/status", `/api/v1/agents/profile?name=${a.name}`]) {
       const res = await call("GET", path, { token: a.apiKey });

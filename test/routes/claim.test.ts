@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { call, claim, register, uniqueName } from "../helpers";
 
 const proof = (handle: string) => ({ proof_url: "https://x.com/someone/status/42", owner_handle: handle });
@@ -29,9 +29,7 @@ describe("claim flow", () => {
     const profile = await call("GET", `/api/v1/agents/profile?name=${a.name}`);
     expect(profile.body.agent).toMatchObject({ is_claimed: true, owner: { x_handle: handle, x_verified: false } });
 
-    const row = await env.DB.prepare("SELECT a.claimed_at, a.claim_verified_by, o.handle FROM agents a JOIN owners o ON o.id = a.owner_id WHERE a.id = ?")
-      .bind(a.id)
-      .first<{ claimed_at: number; claim_verified_by: string; handle: string }>();
+    const row = await dbRow<{ claimed_at: number; claim_verified_by: string; handle: string }>("SELECT a.claimed_at, a.claim_verified_by, o.handle FROM agents a JOIN owners o ON o.id = a.owner_id WHERE a.id = ?", a.id);
     expect(row).toMatchObject({ claim_verified_by: "local", handle });
   });
 
@@ -41,20 +39,20 @@ describe("claim flow", () => {
     const again = await call("POST", `/api/v1/claim/${a.claimToken}`, { body: proof("mallory") });
     expect(again.status).toBe(409);
     expect(again.body.error).toBe("Agent already claimed");
-    const owner = await env.DB.prepare("SELECT owner_id FROM agents WHERE id = ?").bind(a.id).first<{ owner_id: string }>();
+    const owner = await dbRow<{ owner_id: string }>("SELECT owner_id FROM agents WHERE id = ?", a.id);
     expect(owner!.owner_id).toBe(first.ownerId);
-    const mallory = await env.DB.prepare("SELECT count(*) AS n FROM owners WHERE handle_key = 'mallory'").first<{ n: number }>();
+    const mallory = await dbRow<{ n: number }>("SELECT count(*) AS n FROM owners WHERE handle_key = 'mallory'");
     expect(mallory!.n).toBe(0);
   });
 
   it("expires: an old link answers 410 and writes nothing", async () => {
     const a = await register();
-    await env.DB.prepare("UPDATE agents SET claim_expires_at = ? WHERE id = ?").bind(Date.now() - 1, a.id).run();
+    await dbRun("UPDATE agents SET claim_expires_at = ? WHERE id = ?", Date.now() - 1, a.id);
     const res = await call("POST", `/api/v1/claim/${a.claimToken}`, { body: proof(uniqueName("h")) });
     expect(res.status).toBe(410);
     expect(res.body.code).toBe("GONE");
     expect((await call("GET", `/api/v1/claim/${a.claimToken}`)).body.status).toBe("expired");
-    const row = await env.DB.prepare("SELECT claimed_at FROM agents WHERE id = ?").bind(a.id).first();
+    const row = await dbRow("SELECT claimed_at FROM agents WHERE id = ?", a.id);
     expect(row).toEqual({ claimed_at: null });
   });
 
@@ -88,7 +86,7 @@ describe("claim flow", () => {
     const res = await call("POST", `/api/v1/claim/${sixth.claimToken}`, { body: proof(handle) });
     expect(res.status).toBe(429);
     expect(res.body.error).toBe("Owner agent limit reached");
-    const row = await env.DB.prepare("SELECT claimed_at FROM agents WHERE id = ?").bind(sixth.id).first();
+    const row = await dbRow("SELECT claimed_at FROM agents WHERE id = ?", sixth.id);
     expect(row).toEqual({ claimed_at: null });
   });
 

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { run as dbRun } from "../db";
 import { call, claim, gateOf, register } from "../helpers";
 
 // Every route that takes an agent credential, with a request that would succeed given a good one.
@@ -79,7 +79,7 @@ it("a timed suspension ends by itself", async () => {
   const s = await call("POST", `/api/v1/owner/agents/${a.name}/suspend`, { token: ownerToken, body: { until } });
   expect(s.body.agent).toMatchObject({ status: "suspended", suspended_until: until });
   expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(403);
-  await env.DB.prepare("UPDATE agents SET suspended_until = ? WHERE id = ?").bind(Date.now() - 1000, a.id).run();
+  await dbRun("UPDATE agents SET suspended_until = ? WHERE id = ?", Date.now() - 1000, a.id);
   await gateOf(a.id).suspend(Date.now() - 1000);
   expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(200);
 });

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, rows as dbRows } from "../db";
 import { call, claim, register, uniqueName, withEnv, type Registered } from "../helpers";
 
 async function request(from: Registered, to: Registered, message = "Hello there, shall we talk about tides?") {
@@ -72,8 +72,8 @@ describe("direct messages", () => {
     await Promise.all([send(a, id, "three"), send(a, id, "four"), send(a, id, "five")]);
     expect(await unreadOf(b, id)).toBe(3);
     expect(await unreadOf(a, id)).toBe(1);
-    const seqs = await env.DB.prepare("SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq").bind(id).all<{ seq: number }>();
-    expect(seqs.results.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const seqs = await dbRows<{ seq: number }>("SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq", id);
+    expect(seqs.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it("answers 404 to a third agent on every endpoint, and shows it nothing", async () => {
@@ -101,9 +101,9 @@ describe("direct messages", () => {
       expect(res.text).not.toContain(pending);
       expect(res.text).not.toContain(id);
     }
-    const row = await env.DB.prepare("SELECT status FROM conversations WHERE id = ?").bind(pending).first();
+    const row = await dbRow("SELECT status FROM conversations WHERE id = ?", pending);
     expect(row).toEqual({ status: "pending" });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM messages WHERE content = 'let me in'").first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM messages WHERE content = 'let me in'")).toEqual({ n: 0 });
   });
 
   it("refuses requests from a blocked sender; a plain rejection can be asked again", async () => {

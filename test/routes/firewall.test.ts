@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { row as dbRow, rows as dbRows } from "../db";
 import { call, dumpDatabase, makePost, register } from "../helpers";
 
 const k = (...parts: string[]) => parts.join("");
@@ -23,10 +23,10 @@ describe("credential firewall", () => {
     expect(res.body).toMatchObject({ success: false, code: "SECRET_DETECTED" });
     expect(res.body.detected).toEqual([{ kind: "openai_api_key", description: expect.any(String), field: "content", start: 25, end: 25 + OPENAI.length }]);
     expect(res.text).not.toContain(OPENAI);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE title = ?").bind(title).first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM posts WHERE title = ?", title)).toEqual({ n: 0 });
     expect(await dumpDatabase()).not.toContain(OPENAI.slice(8));
     expect(logs.join("\n")).not.toContain(OPENAI.slice(8));
-    const audit = await env.DB.prepare("SELECT detail FROM audit_log WHERE agent_id = ? AND action = 'content.credential_refused'").bind(a.id).first<{ detail: string }>();
+    const audit = await dbRow<{ detail: string }>("SELECT detail FROM audit_log WHERE agent_id = ? AND action = 'content.credential_refused'", a.id);
     expect(JSON.parse(audit!.detail)).toEqual({ what: "post", detected: [{ kind: "openai_api_key", field: "content" }] });
   });
 
@@ -36,7 +36,7 @@ describe("credential firewall", () => {
     const comment = await call("POST", `/api/v1/posts/${post.id}/comments`, { token: b.apiKey, body: { content: `here you go:\n${PRIVATE}` } });
     expect(comment.status).toBe(422);
     expect(comment.body.detected[0]).toMatchObject({ kind: "private_key", field: "content" });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM comments WHERE post_id = ?").bind(post.id).first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM comments WHERE post_id = ?", post.id)).toEqual({ n: 0 });
 
     const request = await call("POST", "/api/v1/agents/dm/request", { token: a.apiKey, body: { to: b.name, message: `db password: Tr0ub4dor&3xyz` } });
     expect(request.status).toBe(422);
@@ -61,8 +61,8 @@ describe("credential firewall", () => {
     expect(fresh).toMatch(/^moltbook_sk_/);
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
     expect((await call("GET", "/api/v1/agents/me", { token: fresh })).status).toBe(200);
-    const actions = await env.DB.prepare("SELECT action, coalesce(actor, 'agent:' || agent_id) AS actor FROM audit_log WHERE agent_id = ? AND action IN ('key.leaked', 'content.credential_refused') ORDER BY id").bind(a.id).all();
-    expect(actions.results).toEqual([
+    const actions = await dbRows("SELECT action, coalesce(actor, 'agent:' || agent_id) AS actor FROM audit_log WHERE agent_id = ? AND action IN ('key.leaked', 'content.credential_refused') ORDER BY id", a.id);
+    expect(actions).toEqual([
       { action: "key.leaked", actor: "system:credential-firewall" },
       { action: "content.credential_refused", actor: `agent:${a.id}` },
     ]);

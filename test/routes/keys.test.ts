@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { call, gateOf, register } from "../helpers";
 
 const rotate = (token: string, body: unknown = {}) => call("POST", "/api/v1/agents/me/keys/rotate", { token, body });
@@ -22,7 +22,7 @@ describe("key rotation", () => {
     expect((await call("GET", "/api/v1/agents/me", { token: res.body.api_key })).status).toBe(200);
 
     // The grace period runs out (moved into the past rather than waited for).
-    await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, res.body.previous_key.key_id).run();
+    await dbRun("UPDATE api_keys SET expires_at = ? WHERE id = ?", Date.now() - 1, res.body.previous_key.key_id);
     await gateOf(a.id).endKeys([{ keyId: res.body.previous_key.key_id, at: Date.now() - 1 }], Date.now());
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
     expect((await call("GET", "/api/v1/agents/me", { token: res.body.api_key })).status).toBe(200);
@@ -96,7 +96,7 @@ describe("key listing and revocation", () => {
     expect(res.body.keys).toHaveLength(1);
     expect(res.body.keys[0].key_prefix).toBe(a.apiKey.slice(0, 16));
     expect(res.text).not.toContain(a.apiKey);
-    const { hash } = (await env.DB.prepare("SELECT hash FROM api_keys WHERE agent_id = ?").bind(a.id).first<{ hash: string }>())!;
+    const { hash } = (await dbRow<{ hash: string }>("SELECT hash FROM api_keys WHERE agent_id = ?", a.id))!;
     expect(res.text).not.toContain(hash);
   });
 
@@ -109,7 +109,7 @@ describe("key listing and revocation", () => {
     const res = await call("DELETE", `/api/v1/agents/me/keys/${only}`, { token: next.body.api_key });
     expect(res.status).toBe(200);
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).status).toBe(401);
-    const row = await env.DB.prepare("SELECT revoked_at FROM api_keys WHERE id = ?").bind(only).first<{ revoked_at: number }>();
+    const row = await dbRow<{ revoked_at: number }>("SELECT revoked_at FROM api_keys WHERE id = ?", only);
     expect(row!.revoked_at).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { browser, csrfIn, signedIn } from "../console";
 import { call, claim, fakeClock, freshIp, makePost, makeSubmolt, ORIGIN, register, withEnv } from "../helpers";
 
@@ -228,7 +228,7 @@ describe("owner dashboard: keys, messages, writing", () => {
     const csrf = csrfIn(page.text);
     expect((await b.post(`${agentPage(agent.name)}/messages/${id}/handled`, { csrf })).status).toBe(303);
     expect((await b.post(`${agentPage(agent.name)}/messages/${id}/handled`, { csrf })).status).toBe(404);
-    const row = await env.DB.prepare("SELECT human_handled_at FROM messages WHERE id = ?").bind(id).first<{ human_handled_at: number | null }>();
+    const row = await dbRow<{ human_handled_at: number | null }>("SELECT human_handled_at FROM messages WHERE id = ?", id);
     expect(row?.human_handled_at).toBeGreaterThan(0);
     const flagged = await call("GET", `/api/v1/owner/agents/${agent.name}/needs-human`, { token: ownerToken });
     expect(flagged.body.messages[0].handled_at).not.toBeNull();

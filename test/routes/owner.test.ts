@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { call, claim, ORIGIN, register } from "../helpers";
 
 describe("owner controls with the owner token", () => {
@@ -122,9 +122,9 @@ describe("audit log", () => {
 
   it("is append-only at the database", async () => {
     const a = await register();
-    await expect(env.DB.prepare("UPDATE audit_log SET action = 'x' WHERE agent_id = ?").bind(a.id).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE agent_id = ?").bind(a.id).run()).rejects.toThrow(/append-only/);
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE agent_id = ?").bind(a.id).first<{ n: number }>();
+    await expect(dbRun("UPDATE audit_log SET action = 'x' WHERE agent_id = ?", a.id)).rejects.toThrow(/append-only/);
+    await expect(dbRun("DELETE FROM audit_log WHERE agent_id = ?", a.id)).rejects.toThrow(/append-only/);
+    const n = await dbRow<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE agent_id = ?", a.id);
     expect(n!.n).toBe(1);
   });
 });

@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../worker/app";
 import { buildDeps } from "../../worker/middleware/deps";
-import { listThread, recentCommentsOf } from "../../worker/services/comments";
+import { commentsByAuthor, listThread } from "../../worker/services/comments";
 import { profileOf } from "../../worker/services/profile";
-import { listPosts, recentPostsOf, submoltWithPins, type PostSort } from "../../worker/services/posts";
+import { listPosts, submoltWithPins, type PostSort } from "../../worker/services/posts";
 import { nameMatches, search } from "../../worker/services/search";
 import { networkStats } from "../../worker/services/stats";
 import { drainOutbox } from "../../worker/services/search-index";
@@ -134,8 +134,7 @@ describe("every listing query is an index range scan", () => {
   cases.push(["/posts sort=rising", (d) => listPosts(d, {}, { sort: "rising", t: "all", limit: 25, offset: 0, viewerId: null })]);
   feeds.push(["/feed sort=rising", (d) => listPosts(d, { feedOf: { agentId: reader.id, filter: "all" } }, { sort: "rising", t: "all", limit: 25, offset: 0, viewerId: null })]);
   cases.push(["pinned posts", (d) => submoltWithPins(d, "general", null, true)]);
-  cases.push(["profile posts", (d) => recentPostsOf(d, author.id, null)]);
-  cases.push(["profile comments", (d) => recentCommentsOf(d, reader.id, null)]);
+  cases.push(["profile page's comments tab", (d) => commentsByAuthor(d, reader.id, 25, 0)]);
   cases.push(["profile", (d) => profileOf(d, author.name, reader.id)]);
   for (const sort of ["best", "top", "new", "old", "controversial"] as const) {
     cases.push([`comments sort=${sort}`, (d) => listThread(d, postId, { sort, limit: 35, offset: 0, viewerId: reader.id })]);

@@ -90,7 +90,7 @@ consolePage(
   async (c, s, q, params) => {
     const deps = c.get("deps");
     const { agent, owner } = await agentByName(deps, params.name!);
-    const audit = await listAudit(deps.db, agent.id, q.audit, 25);
+    const audit = await listAudit(deps, agent.id, q.audit, 25);
     return c.html(
       <OperatorAgentPage
         agent={ownerAgentJson(agent, deps.clock.now())}

@@ -180,7 +180,7 @@ router.openapi(
     const deps = c.get("deps");
     const { agent } = await agentByName(deps, c.req.valid("param").name);
     const { limit, cursor } = c.req.valid("query");
-    return c.json({ success: true as const, ...(await listAudit(deps.db, agent.id, cursor, limit)) }, 200);
+    return c.json({ success: true as const, ...(await listAudit(deps, agent.id, cursor, limit)) }, 200);
   },
 );
 

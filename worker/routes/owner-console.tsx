@@ -1,13 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { newRouter, type AppEnv } from "../app";
-import { asCommentView, recentCommentsOf } from "../services/comments";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../middleware/owner";
 import { listAudit } from "../services/audit";
 import { humanFlags, markHumanHandled } from "../services/dms";
 import { listKeys, revokeKey, rotateKey } from "../services/keys";
 import { closeSession, listOwnedAgents, openSession, ownedAgent, ownerAgentJson, ownerFromSession, resumeAgent, suspendAgent } from "../services/owners";
-import { asPostView, recentPostsOf } from "../services/posts";
 import { noticeFor, SignInPage } from "../web/console/frame";
 import { OwnerAgentPage, ownerAgentHref, OwnerHome, OwnerRotated } from "../web/console/owner";
 import { consoleAction, consolePage, consoleSessionRoutes, DoneQuery, type ConsoleKind } from "./console";
@@ -60,20 +58,19 @@ consolePage(
     const deps = c.get("deps");
     const agent = await mine(c, s.principal, params.name!);
     const now = deps.clock.now();
-    const [keys, flagged, posts, comments, audit] = await Promise.all([
+    const [keys, flagged, { posts, comments }, audit] = await Promise.all([
       listKeys(deps, agent.id),
       humanFlags(deps, agent.id),
-      recentPostsOf(deps, agent.id, null, 5),
-      recentCommentsOf(deps, agent.id, null, 5),
-      listAudit(deps.db, agent.id, q.audit, 25),
+      deps.store.agents.activity(agent.nameKey, null, 5),
+      listAudit(deps, agent.id, q.audit, 25),
     ]);
     return c.html(
       <OwnerAgentPage
         agent={ownerAgentJson(agent, now)}
         keys={keys}
         flagged={flagged}
-        posts={posts.map(asPostView).filter((v) => v !== undefined)}
-        comments={comments.map(asCommentView).filter((v) => v !== undefined)}
+        posts={posts}
+        comments={comments}
         audit={audit.events}
         olderAudit={audit.next_cursor}
         csrf={s.csrf}

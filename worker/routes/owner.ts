@@ -218,7 +218,7 @@ router.openapi(
     const deps = c.get("deps");
     const agent = await ownedAgent(deps, currentOwner(c), c.req.valid("param").name);
     const { cursor, limit } = c.req.valid("query");
-    return c.json({ success: true as const, ...(await listAudit(deps.db, agent.id, cursor, limit)) }, 200);
+    return c.json({ success: true as const, ...(await listAudit(deps, agent.id, cursor, limit)) }, 200);
   },
 );
 

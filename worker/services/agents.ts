@@ -1,12 +1,9 @@
-import { eq } from "drizzle-orm";
-import { agents } from "../../schema";
 import type { Deps } from "../app";
 import type { AgentWithOwner } from "../converters/agent";
 import { isReservedName, nameKey } from "../domain/names";
 import { badRequest, conflict, isUniqueViolation, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newApiKey, newClaimToken, verificationCodeFor } from "../lib/secrets";
-import { auditInsert } from "./audit";
 import { auditRow } from "../store/audit";
 import { refreshEverywhere } from "./agent-gate";
 
@@ -69,23 +66,15 @@ const nameTaken = () => conflict("Name already taken", "Agent names are unique i
 
 /** Replaces a lost or expired claim link; the previous one stops working. */
 export async function reissueClaim(deps: Deps, agentId: string) {
-  const { db, clock } = deps;
-  const now = clock.now();
+  const now = deps.clock.now();
   const claim = await newClaimSecrets(deps, now);
-  const [updated] = await db.batch([
-    db
-      .update(agents)
-      .set({
-        claimTokenHash: claim.claimTokenHash,
-        verificationCodeHash: claim.verificationCodeHash,
-        claimExpiresAt: claim.secrets.expiresAt,
-        updatedAt: now,
-      })
-      .where(eq(agents.id, agentId))
-      .returning({ claimedAt: agents.claimedAt }),
-    auditInsert(db, now, { actor: `agent:${agentId}`, action: "claim.reissue", agentId }),
-  ]);
-  if (updated[0]?.claimedAt) throw conflict("Agent already claimed", "A claimed agent has no claim link.");
+  const updated = await deps.store.agents.reissueClaim(
+    agentId,
+    { claimTokenHash: claim.claimTokenHash, verificationCodeHash: claim.verificationCodeHash, claimExpiresAt: claim.secrets.expiresAt },
+    now,
+    auditRow(now, { actor: `agent:${agentId}`, action: "claim.reissue", agentId }),
+  );
+  if (updated?.claimedAt) throw conflict("Agent already claimed", "A claimed agent has no claim link.");
   return claim.secrets;
 }
 
@@ -105,7 +94,7 @@ export interface ProfilePatch {
 }
 
 export async function updateProfile(deps: Deps, agentId: string, patch: ProfilePatch) {
-  const set: Partial<typeof agents.$inferInsert> = {};
+  const set: { description?: string; displayName?: string; metadata?: string } = {};
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.displayName !== undefined) set.displayName = patch.displayName;
   if (patch.metadata !== undefined) set.metadata = JSON.stringify(patch.metadata);
@@ -113,15 +102,12 @@ export async function updateProfile(deps: Deps, agentId: string, patch: ProfileP
     throw badRequest("No valid fields to update", "Send at least one of description, display_name, metadata.");
   }
   const now = deps.clock.now();
-  await deps.db.update(agents).set({ ...set, updatedAt: now, lastActive: now }).where(eq(agents.id, agentId));
+  await deps.store.agents.updateProfile(agentId, set, now);
   await refreshEverywhere(deps, agentId);
   return (await loadAgent(deps, { id: agentId }))!;
 }
 
 export async function setOwnerEmail(deps: Deps, agentId: string, email: string) {
   const now = deps.clock.now();
-  await deps.db.batch([
-    deps.db.update(agents).set({ ownerEmail: email, updatedAt: now }).where(eq(agents.id, agentId)),
-    auditInsert(deps.db, now, { actor: `agent:${agentId}`, action: "agent.owner_email", agentId }),
-  ]);
+  await deps.store.agents.setOwnerEmail(agentId, email, now, auditRow(now, { actor: `agent:${agentId}`, action: "agent.owner_email", agentId }));
 }

@@ -1,8 +1,7 @@
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import * as schema from "../../schema";
 import { auditLog } from "../../schema";
-import type { Db } from "../app";
-import { asD1Statement } from "../lib/d1-statement";
+import type { Db, Deps } from "../app";
 import { iso } from "../lib/encoding";
 import { auditInsertIf as storedAuditIf, auditRow, type AuditEvent } from "../store/audit";
 
@@ -21,18 +20,11 @@ export function auditInsertIf(db: Db, at: number, e: AuditEvent, onlyIf: SQL) {
   return storedAuditIf({ t: schema }, db, auditRow(at, e), onlyIf);
 }
 
-/** The same audit row as a raw D1 statement, for batches written with d1.prepare. */
-export function auditStatement(db: Db, d1: D1Database, at: number, e: AuditEvent): D1PreparedStatement {
-  return asD1Statement(d1, auditInsert(db, at, e));
-}
+/** Records an event that changes nothing else (on either store). */
+export const recordAudit = (deps: Deps, e: AuditEvent) => deps.store.audit.record(auditRow(deps.clock.now(), e));
 
-export async function listAudit(db: Db, agentId: string, cursor: string | undefined, limit: number) {
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(cursor ? and(eq(auditLog.agentId, agentId), lt(auditLog.id, cursor)) : eq(auditLog.agentId, agentId))
-    .orderBy(desc(auditLog.id))
-    .limit(limit + 1);
+export async function listAudit(deps: Deps, agentId: string, cursor: string | undefined, limit: number) {
+  const rows = await deps.store.audit.trail(agentId, cursor, limit + 1);
   const page = rows.slice(0, limit);
   return {
     events: page.map((r) => ({

@@ -1,5 +1,4 @@
-import { count, eq } from "drizzle-orm";
-import { agents, owners } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { isSuspended } from "../domain/names";
 import { AppError, badRequest, conflict, gone, notFound } from "../errors";
@@ -11,12 +10,12 @@ const claimNotFound = () => notFound("Claim", "Check the claim link; it must be 
 
 async function agentForToken(deps: Deps, token: string) {
   const hash = await hashSecret(deps.config.HASH_PEPPER, "claim", token);
-  const agent = await deps.db.select().from(agents).where(eq(agents.claimTokenHash, hash)).get();
+  const agent = await deps.store.owners.agentByClaimHash(hash);
   if (!agent) throw claimNotFound();
   return { agent, hash };
 }
 
-function assertClaimable(agent: typeof agents.$inferSelect, now: number) {
+function assertClaimable(agent: AgentRow, now: number) {
   if (agent.claimedAt) throw conflict("Agent already claimed", "A claim link works once; this agent already has an owner.");
   if ((agent.claimExpiresAt ?? 0) <= now) {
     throw gone("Claim link expired", "Ask the agent for a fresh link: POST /api/v1/agents/me/claim-link.");
@@ -49,7 +48,7 @@ export const normalizeHandle = (h: string) => h.trim().replace(/^@/, "");
  * later statement is conditioned on the attach having happened, so a lost race writes nothing.
  */
 export async function completeClaim(deps: Deps, token: string, input: { proofUrl: string; ownerHandle: string }) {
-  const { db, clock, config } = deps;
+  const { clock, config } = deps;
   const { agent, hash } = await agentForToken(deps, token);
   const now = clock.now();
   assertClaimable(agent, now);
@@ -68,41 +67,29 @@ export async function completeClaim(deps: Deps, token: string, input: { proofUrl
 
   const ownerToken = newOwnerToken();
   const ownerTokenHash = await hashSecret(config.HASH_PEPPER, "owner_token", ownerToken);
-  const ownerId = "(SELECT id FROM owners WHERE handle_key = ?1)";
-  // ?1 handle key, ?2 agent id, ?3 now, ?4 claim token hash
-  const claimable = "EXISTS (SELECT 1 FROM agents WHERE id = ?2 AND claimed_at IS NULL AND claim_token_hash = ?4 AND claim_expires_at > ?3)";
-  const attached = `EXISTS (SELECT 1 FROM agents WHERE id = ?2 AND claimed_at = ?3 AND owner_id = ${ownerId})`;
-  const d1 = deps.d1;
-  const results = await d1.batch([
-    d1
-      .prepare(`INSERT INTO owners (id, handle, handle_key, created_at) SELECT ?5, ?6, ?1, ?3 WHERE ${claimable} ON CONFLICT (handle_key) DO NOTHING`)
-      .bind(handleKey, agent.id, now, hash, uuidv7(now), handle),
-    d1
-      .prepare(
-        `UPDATE agents SET owner_id = ${ownerId}, claimed_at = ?3, claim_verified_by = ?5, updated_at = ?3
-         WHERE id = ?2 AND claimed_at IS NULL AND claim_token_hash = ?4 AND claim_expires_at > ?3
-           AND (SELECT count(*) FROM agents WHERE owner_id = ${ownerId}) < ?6 RETURNING id`,
-      )
-      .bind(handleKey, agent.id, now, hash, verdict.verifiedBy, config.OWNER_MAX_AGENTS),
-    d1
-      .prepare(`INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at) SELECT ?4, ${ownerId}, 'token', ?5, ?3 WHERE ${attached}`)
-      .bind(handleKey, agent.id, now, uuidv7(now), ownerTokenHash),
-    d1
-      .prepare(
-        `INSERT INTO audit_log (id, at, actor, action, agent_id, owner_id, target, detail)
-         SELECT ?4, ?3, 'owner:' || ${ownerId}, 'agent.claim', ?2, ${ownerId}, ?5, ?6 WHERE ${attached}`,
-      )
-      .bind(handleKey, agent.id, now, uuidv7(now), agent.name, JSON.stringify({ verified_by: verdict.verifiedBy, proof_url: input.proofUrl })),
-  ]);
-  const updated = results[1]?.results ?? [];
-  if (updated.length === 0) {
+  const attached = await deps.store.owners.claim({
+    agentId: agent.id,
+    agentName: agent.name,
+    claimTokenHash: hash,
+    handle,
+    handleKey,
+    verifiedBy: verdict.verifiedBy,
+    maxAgents: config.OWNER_MAX_AGENTS,
+    now,
+    ownerId: uuidv7(now),
+    credentialId: uuidv7(now),
+    auditId: uuidv7(now),
+    ownerTokenHash,
+    auditDetail: JSON.stringify({ verified_by: verdict.verifiedBy, proof_url: input.proofUrl }),
+  });
+  if (!attached) {
     const fresh = await agentForToken(deps, token);
     assertClaimable(fresh.agent, now);
     await assertUnderCap(deps, handleKey);
     throw conflict("Claim failed", "The agent changed while claiming; reload the claim page and retry.");
   }
   await refreshEverywhere(deps, agent.id);
-  const owner = (await db.select().from(owners).where(eq(owners.handleKey, handleKey)).get())!;
+  const owner = (await deps.store.owners.byHandle(handleKey))!;
   return {
     agent: { name: agent.name, status: "claimed" as const },
     owner: { id: owner.id, handle: owner.handle },
@@ -112,13 +99,7 @@ export async function completeClaim(deps: Deps, token: string, input: { proofUrl
 }
 
 async function assertUnderCap(deps: Deps, handleKey: string) {
-  const row = await deps.db
-    .select({ n: count() })
-    .from(agents)
-    .innerJoin(owners, eq(owners.id, agents.ownerId))
-    .where(eq(owners.handleKey, handleKey))
-    .get();
-  if ((row?.n ?? 0) >= deps.config.OWNER_MAX_AGENTS) {
+  if ((await deps.store.owners.claimedCount(handleKey)) >= deps.config.OWNER_MAX_AGENTS) {
     throw new AppError(
       "RATE_LIMITED",
       "Owner agent limit reached",

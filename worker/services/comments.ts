@@ -1,7 +1,5 @@
-import { and, desc, eq, type SQL } from "drizzle-orm";
-import { agents, comments, posts, type AgentRow, type CommentRow } from "../../schema";
+import type { AgentRow, CommentRow } from "../../schema";
 import type { CommentSort } from "../store/comments";
-import { asCommentView, recentCommentsQuery } from "../store/d1/post-views";
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
@@ -14,7 +12,7 @@ import { assessContent } from "./near-duplicates";
 import { bannedFrom } from "./bans";
 import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
-import { authorColumns, fileReport, getPostView, postNotFound, readPost } from "./posts";
+import { fileReport, getPostView, postNotFound, readPost } from "./posts";
 import { viewerOf } from "./submolts";
 import { removedByOf, takeDownActor, type TakeDown } from "./takedown";
 
@@ -215,20 +213,8 @@ async function threadPage(deps: Deps, shape: { id: string; parentId: string | nu
   return { comments: page, count: shape.length, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
 }
 
-/** An agent's latest live comments for a D1 batch (store/d1/post-views.ts). */
-export const recentCommentsOf = (deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) => recentCommentsQuery(deps.db, author, viewerId, limit);
-export { asCommentView };
-
 /** A page of an agent's live comments on live posts, newest first, with each post's title (profile pages). */
 export async function commentsByAuthor(deps: Deps, authorId: string, limit: number, offset: number) {
-  const rows = await deps.db
-    .select({ comment: comments, author: authorColumns, postTitle: posts.title })
-    .from(comments)
-    .innerJoin(agents, eq(agents.id, comments.authorId))
-    .innerJoin(posts, eq(posts.id, comments.postId))
-    .where(and(eq(comments.authorId, authorId), eq(comments.isDeleted, false), eq(posts.isDeleted, false)))
-    .orderBy(desc(comments.createdAt))
-    .limit(limit + 1)
-    .offset(offset);
+  const rows = await deps.store.comments.byAuthor(authorId, limit + 1, offset);
   return { items: rows.slice(0, limit).map((r) => ({ ...r, userVote: null })), hasMore: rows.length > limit };
 }

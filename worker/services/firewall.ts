@@ -2,7 +2,7 @@ import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { findCredentials } from "../domain/credentials";
 import { AppError } from "../errors";
-import { auditInsert } from "./audit";
+import { recordAudit } from "./audit";
 import { apiKeyHash, authenticateKey, replaceLeakedKey } from "./keys";
 
 /**
@@ -24,7 +24,7 @@ export async function refuseCredentials(deps: Deps, agent: AgentRow, what: strin
     }
   }
   const detected = findings.map(({ kind, description, field, start, end }) => ({ kind, description, field, start, end }));
-  await auditInsert(deps.db, deps.clock.now(), {
+  await recordAudit(deps, {
     actor: `agent:${agent.id}`,
     action: "content.credential_refused",
     agentId: agent.id,

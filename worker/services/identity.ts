@@ -1,5 +1,5 @@
 import { errors as joseErrors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from "jose";
-import { usedTokens, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { Config } from "../env";
 import { uuidv7 } from "../lib/ids";
@@ -109,11 +109,4 @@ export async function jwks(config: Config) {
 export const agentById = (deps: Deps, id: string) => deps.store.agents.byId(id);
 
 /** Marks a jti used; false when it already was (single-use identity tokens). */
-export async function consumeJti(deps: Deps, jti: string, expSeconds: number): Promise<boolean> {
-  const rows = await deps.db
-    .insert(usedTokens)
-    .values({ jti, expiresAt: expSeconds * 1000 })
-    .onConflictDoNothing()
-    .returning({ jti: usedTokens.jti });
-  return rows.length === 1;
-}
+export const consumeJti = (deps: Deps, jti: string, expSeconds: number): Promise<boolean> => deps.store.agents.consumeJti(jti, expSeconds * 1000);

@@ -8,7 +8,6 @@ import type { InboxRow, ReadScope } from "../store/notifications-inbox";
 import type { Deps } from "../app";
 import { decodeCursor, encodeCursor } from "../domain/cursor";
 import { notFound } from "../errors";
-import { asD1Statement } from "../lib/d1-statement";
 import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 
@@ -60,11 +59,6 @@ export function notificationRows(events: NotifyEvent[], now: number): StoredNoti
 /** Statements for the caller's db.batch, so an event and its notifications commit together. */
 export function notifyStatements(deps: Deps, events: NotifyEvent[], now: number, onlyIf?: SQL) {
   return notificationRows(events, now).map((n) => notificationUpsert(schema, deps.db, n, onlyIf));
-}
-
-/** The same statements for batches written with d1.prepare. */
-export function notifyD1Statements(deps: Deps, events: NotifyEvent[], now: number): D1PreparedStatement[] {
-  return notifyStatements(deps, events, now).map((q) => asD1Statement(deps.d1, q));
 }
 
 /** A moderator's action on someone's content, as the event its author is told of. */

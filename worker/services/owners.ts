@@ -1,5 +1,4 @@
-import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
-import { agents, ownerCredentials, owners, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { agentStatus } from "../converters/agent";
 import { nameKey } from "../domain/names";
@@ -8,18 +7,11 @@ import { iso } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret, newOpaqueToken, sameDigest } from "../lib/secrets";
 import { gateAfter, gateFirst } from "./agent-gate";
-import { auditInsert } from "./audit";
-
-const usable = (now: number) =>
-  and(isNull(ownerCredentials.revokedAt), or(isNull(ownerCredentials.expiresAt), gt(ownerCredentials.expiresAt, now)));
+import { auditRow } from "../store/audit";
 
 async function findCredential(deps: Deps, kind: "token" | "session", raw: string) {
   const hash = await hashSecret(deps.config.HASH_PEPPER, `owner_${kind}`, raw);
-  const row = await deps.db
-    .select()
-    .from(ownerCredentials)
-    .where(and(eq(ownerCredentials.hash, hash), eq(ownerCredentials.kind, kind), usable(deps.clock.now())))
-    .get();
+  const row = await deps.store.owners.credential(hash, kind, deps.clock.now());
   return row && sameDigest(row.hash, hash) ? row : null;
 }
 
@@ -43,7 +35,7 @@ export async function openSession(deps: Deps, ownerToken: string) {
   const csrf = newOpaqueToken();
   const expiresAt = now + deps.config.OWNER_SESSION_HOURS * 3_600_000;
   const pepper = deps.config.HASH_PEPPER;
-  await deps.db.insert(ownerCredentials).values({
+  await deps.store.owners.addCredential({
     id: uuidv7(now),
     ownerId,
     kind: "session",
@@ -51,14 +43,15 @@ export async function openSession(deps: Deps, ownerToken: string) {
     csrfHash: await hashSecret(pepper, "owner_csrf", csrf),
     createdAt: now,
     expiresAt,
+    revokedAt: null,
   });
-  const owner = await deps.db.select({ handle: owners.handle }).from(owners).where(eq(owners.id, ownerId)).get();
+  const owner = await deps.store.owners.byId(ownerId);
   return { ownerId, handle: owner?.handle ?? "", session, csrf, expiresAt };
 }
 
 export async function closeSession(deps: Deps, raw: string) {
   const hash = await hashSecret(deps.config.HASH_PEPPER, "owner_session", raw);
-  await deps.db.update(ownerCredentials).set({ revokedAt: deps.clock.now() }).where(eq(ownerCredentials.hash, hash));
+  await deps.store.owners.revokeCredential(hash, deps.clock.now());
 }
 
 /**
@@ -66,7 +59,7 @@ export async function closeSession(deps: Deps, raw: string) {
  * dashboard (`hide`) with the same 404 as a made-up name, so it tells nobody which names are claimed.
  */
 export async function ownedAgent(deps: Deps, ownerId: string, name: string, o: { hide?: boolean } = {}): Promise<AgentRow> {
-  const agent = await deps.db.select().from(agents).where(eq(agents.nameKey, nameKey(name))).get();
+  const agent = await deps.store.agents.byNameKey(nameKey(name));
   if (!agent || (o.hide && agent.ownerId !== ownerId)) throw notFound("Agent", o.hide ? "Your agents are listed on your dashboard." : "List your agents with GET /api/v1/owner/agents.");
   if (agent.ownerId !== ownerId) throw forbidden("This agent is not yours", "Only the owner who claimed an agent controls it.");
   return agent;
@@ -86,7 +79,7 @@ export function ownerAgentJson(agent: AgentRow, now: number) {
 }
 
 export async function listOwnedAgents(deps: Deps, ownerId: string) {
-  const rows = await deps.db.select().from(agents).where(eq(agents.ownerId, ownerId)).orderBy(agents.createdAt);
+  const rows = await deps.store.owners.agents(ownerId);
   return rows.map((a) => ownerAgentJson(a, deps.clock.now()));
 }
 
@@ -96,47 +89,24 @@ export async function listOwnedAgents(deps: Deps, ownerId: string) {
  */
 export async function suspendAgent(deps: Deps, actor: string, agent: AgentRow, reason: string | null, until: number | null) {
   const now = deps.clock.now();
-  const [rows] = await gateFirst(
+  const audit = auditRow(now, { actor, action: "agent.suspend", agentId: agent.id, ownerId: agent.ownerId, target: agent.name, detail: { reason, until: iso(until) } });
+  const row = await gateFirst(
     deps,
     agent.id,
     (g) => g.suspend(until),
-    () =>
-      deps.db.batch([
-        deps.db
-          .update(agents)
-          .set({ suspendedUntil: until, suspendedIndefinitely: until == null, suspendReason: reason, updatedAt: now })
-          .where(eq(agents.id, agent.id))
-          .returning(),
-        auditInsert(deps.db, now, {
-          actor,
-          action: "agent.suspend",
-          agentId: agent.id,
-          ownerId: agent.ownerId,
-          target: agent.name,
-          detail: { reason, until: iso(until) },
-        }),
-      ]),
+    () => deps.store.owners.suspend(agent.id, { suspendedUntil: until, suspendedIndefinitely: until == null, suspendReason: reason }, now, audit),
     (g, before) => g.resume(before),
   );
-  return ownerAgentJson(rows[0]!, now);
+  return ownerAgentJson(row, now);
 }
 
 export async function resumeAgent(deps: Deps, actor: string, agent: AgentRow) {
   const now = deps.clock.now();
-  const [rows] = await deps.db.batch([
-    deps.db
-      .update(agents)
-      .set({ suspendedUntil: null, suspendedIndefinitely: false, suspendReason: null, updatedAt: now })
-      .where(eq(agents.id, agent.id))
-      .returning(),
-    auditInsert(deps.db, now, { actor, action: "agent.resume", agentId: agent.id, ownerId: agent.ownerId, target: agent.name }),
-  ]);
+  const audit = auditRow(now, { actor, action: "agent.resume", agentId: agent.id, ownerId: agent.ownerId, target: agent.name });
+  const row = await deps.store.owners.suspend(agent.id, { suspendedUntil: null, suspendedIndefinitely: false, suspendReason: null }, now, audit);
   await gateAfter(deps, agent.id, (g) => g.resume());
-  return ownerAgentJson(rows[0]!, now);
+  return ownerAgentJson(row, now);
 }
 
 /** The cron forgets browser sessions a day after they expired; owner tokens are kept. */
-export async function sweepOwnerSessions(deps: Deps) {
-  const before = deps.clock.now() - 86_400_000;
-  await deps.db.delete(ownerCredentials).where(and(eq(ownerCredentials.kind, "session"), lt(ownerCredentials.expiresAt, before)));
-}
+export const sweepOwnerSessions = (deps: Deps) => deps.store.owners.sweepSessions(deps.clock.now() - 86_400_000);

@@ -1,9 +1,7 @@
-import type { SQL } from "drizzle-orm";
 import { reports, type AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { SORT_COLUMNS, type PostFilter } from "../store/listings";
-import { authorColumns } from "../store/d1/listings";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, type Page } from "../domain/cursor";
 import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
@@ -16,7 +14,6 @@ import { refuseCredentials } from "./firewall";
 import { assessContent, comparedText } from "./near-duplicates";
 import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
-import { asPostView, recentPostsQuery } from "../store/d1/post-views";
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 import { OPERATOR, removedByOf, takeDownActor, type TakeDown } from "./takedown";
@@ -33,8 +30,6 @@ export async function getPostView(deps: Deps, id: string, viewerId: string | nul
   return row;
 }
 
-// The D1 reads the owner console still batches itself (store/d1/post-views.ts).
-export { asPostView, authorColumns };
 
 /** A single post for readers: a post the moderators removed answers 410 with their reason, not a bare 404. */
 export async function readPost(deps: Deps, id: string, viewerId: string | null): Promise<PostView> {
@@ -207,4 +202,3 @@ export async function fileReport(deps: Deps, agent: AgentRow, targetType: "post"
 }
 
 /** An agent's latest live posts for a D1 batch (store/d1/post-views.ts). */
-export const recentPostsOf = (deps: Deps, author: string | SQL, viewerId: string | null, limit = 10) => recentPostsQuery(deps.db, author, viewerId, limit);

@@ -43,6 +43,14 @@ export interface AgentStore {
   /** Stamps a key's last use (advisory). */
   touchKey(keyId: string, now: number): Promise<void>;
   byId(id: string): Promise<AgentRow | null>;
+  byNameKey(nameKey: string): Promise<AgentRow | null>;
+  /** Stores a new claim link's hashes with the audit row; the agent's claimed_at (a claimed agent keeps no link). */
+  reissueClaim(agentId: string, claim: { claimTokenHash: string; verificationCodeHash: string; claimExpiresAt: number }, now: number, audit: AuditRow): Promise<{ claimedAt: number | null } | null>;
+  /** Changes the agent's own profile fields (and marks it active). */
+  updateProfile(agentId: string, set: { description?: string; displayName?: string; metadata?: string }, now: number): Promise<void>;
+  setOwnerEmail(agentId: string, email: string, now: number, audit: AuditRow): Promise<void>;
+  /** Marks an identity token's jti used until `expiresAt`; false when it already was. */
+  consumeJti(jti: string, expiresAt: number): Promise<boolean>;
   /** An agent with its owner, by id or by lower-cased name. */
   view(by: { id: string } | { nameKey: string }): Promise<AgentWithOwner | null>;
   /** The latest live posts and comments of the agent with this lower-cased name, and whether the viewer follows it. */
@@ -85,6 +93,33 @@ export function agentStore(p: Portable, activity: AgentStore["activity"]): Agent
     },
 
     byId: (id) => first(p.db.select().from(t.agents).where(eq(t.agents.id, id))),
+
+    byNameKey: (nameKey) => first(p.db.select().from(t.agents).where(eq(t.agents.nameKey, nameKey))),
+
+    async reissueClaim(agentId, claim, now, audit) {
+      const [updated] = await atomic((db) => [
+        db
+          .update(t.agents)
+          .set({ ...claim, updatedAt: now })
+          .where(eq(t.agents.id, agentId))
+          .returning({ claimedAt: t.agents.claimedAt }),
+        db.insert(t.auditLog).values(audit),
+      ]);
+      return updated[0] ?? null;
+    },
+
+    async updateProfile(agentId, set, now) {
+      await p.db.update(t.agents).set({ ...set, updatedAt: now, lastActive: now }).where(eq(t.agents.id, agentId));
+    },
+
+    async setOwnerEmail(agentId, email, now, audit) {
+      await atomic((db) => [db.update(t.agents).set({ ownerEmail: email, updatedAt: now }).where(eq(t.agents.id, agentId)), db.insert(t.auditLog).values(audit)]);
+    },
+
+    async consumeJti(jti, expiresAt) {
+      const rows = await p.db.insert(t.usedTokens).values({ jti, expiresAt }).onConflictDoNothing().returning({ jti: t.usedTokens.jti });
+      return rows.length === 1;
+    },
 
     activity,
 

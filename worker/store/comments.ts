@@ -41,6 +41,8 @@ export interface CommentStore {
   shape(postId: string, sort: CommentSort): Promise<ThreadShape | null>;
   /** The views of these comments (any order). */
   views(ids: string[], viewerId: string | null): Promise<CommentView[]>;
+  /** A page of an agent's live comments on live posts, newest first, each with its post's title; `limit + 1` rows tell whether more follow. */
+  byAuthor(authorId: string, limit: number, offset: number): Promise<(Omit<CommentView, "userVote"> & { postTitle: string })[]>;
 }
 
 export function commentOrder(t: typeof schema, sort: CommentSort) {
@@ -90,7 +92,7 @@ export function toCommentPlace(post: PlaceRow | undefined, parent: CommentPlace[
 }
 
 /** The reads both stores spell the same. */
-export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "shape"> & { latestBy(author: SQL, viewerId: string | null, limit: number): Promise<CommentView[]> } {
+export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "shape" | "byAuthor"> & { latestBy(author: SQL, viewerId: string | null, limit: number): Promise<CommentView[]> } {
   const { comments, agents, votes, posts } = p.t;
   const select = (viewerId: string | null) =>
     p.db
@@ -104,6 +106,16 @@ export function portableComments(p: Portable): Pick<CommentStore, "view" | "view
     latestBy: (author, viewerId, limit) => select(viewerId).where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false))).orderBy(desc(comments.createdAt)).limit(limit),
     // One bound parameter holds every id (D1 allows 100 parameters per statement).
     views: async (ids, viewerId) => (ids.length ? select(viewerId).where(p.dialect.inList(comments.id, ids, "text")) : []),
+    byAuthor: (authorId, limit, offset) =>
+      p.db
+        .select({ comment: comments, author: authorFields(p), postTitle: posts.title })
+        .from(comments)
+        .innerJoin(agents, eq(agents.id, comments.authorId))
+        .innerJoin(posts, eq(posts.id, comments.postId))
+        .where(and(eq(comments.authorId, authorId), eq(comments.isDeleted, false), eq(posts.isDeleted, false)))
+        .orderBy(desc(comments.createdAt))
+        .limit(limit)
+        .offset(offset),
     async shape(postId, sort) {
       const [exists, shape] = await Promise.all([first(p.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), sql`${posts.isDeleted} = 0`))), shapeQuery(p, p.db, postId, sort)]);
       return exists ? shape : null;

@@ -3,6 +3,10 @@
 // Hyperdrive (store/pg), chosen by STORAGE. A write that is one D1 batch is one PostgreSQL
 // transaction; SQL stays inside the adapters.
 import type { AgentStore } from "./agents";
+import type { AuditStore } from "./audit";
+import type { KeyStore } from "./keys";
+import type { DmStore } from "./dms";
+import type { OwnerStore } from "./owners";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
 import type { HomeStore } from "./home";
@@ -18,6 +22,10 @@ export type StorageKind = "d1" | "postgres";
 export interface Store {
   readonly kind: StorageKind;
   readonly agents: AgentStore;
+  readonly audit: AuditStore;
+  readonly dms: DmStore;
+  readonly keys: KeyStore;
+  readonly owners: OwnerStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
   readonly home: HomeStore;

@@ -3,6 +3,11 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../../schema";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { auditStore } from "../audit";
+import { keyStore } from "../keys";
+import { dmStore } from "../dms";
+import { ownerStore } from "../owners";
+import { d1Claim } from "./claims";
 import { homeStore } from "../home";
 import { d1Inbox } from "./inbox";
 import { idempotencyStore } from "../idempotency";
@@ -33,5 +38,5 @@ export const d1Portable = ({ db }: { db: Db }): Portable => ({
 export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
   const portable = d1Portable({ db });
   const { pins, activity } = d1Views(db);
-  return { kind: "d1", agents: agentStore(portable, activity), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
+  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

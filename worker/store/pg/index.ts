@@ -2,6 +2,11 @@ import type * as schema from "../../../schema";
 import * as pgSchema from "../../../schema/postgres";
 import type { Db } from "../../app";
 import { agentStore } from "../agents";
+import { auditStore } from "../audit";
+import { keyStore } from "../keys";
+import { dmStore } from "../dms";
+import { ownerStore } from "../owners";
+import { pgClaim } from "./claims";
 import { homeStore } from "../home";
 import { pgInbox } from "./inbox";
 import { idempotencyStore } from "../idempotency";
@@ -43,5 +48,5 @@ export function pgStore(connection: PgConnection): Store {
       }),
   };
   const { pins, activity } = pgViews(portable);
-  return { kind: "postgres", agents: agentStore(portable, activity), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }
