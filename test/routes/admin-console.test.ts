@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { browser, csrfIn, signedIn } from "../console";
 import { call, claim, fakeClock, makeComment, makePost, makeSubmolt, register, withEnv } from "../helpers";
 
@@ -89,7 +90,7 @@ describe("operator console: the report queue", () => {
     const html = await call("GET", `/post/${post.id}`);
     expect(html.status).toBe(410);
     expect(html.text).toContain("Phishing for API keys");
-    const open = await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE target_id = ? AND resolved_at IS NULL").bind(post.id).first<{ n: number }>();
+    const open = await dbRow<{ n: number }>("SELECT count(*) AS n FROM reports WHERE target_id = ? AND resolved_at IS NULL", post.id);
     expect(open?.n).toBe(0);
     expect((await b.get("/admin/reports")).text).not.toContain(`/admin/reports/post/${post.id}/remove`);
     const note = await call("GET", "/api/v1/notifications", { token: author.apiKey });
@@ -162,11 +163,9 @@ describe("operator console: agents and submolts", () => {
     const b = await signedIn("/admin", ADMIN);
     const { ownerId } = await claim(await register());
     const old = Date.now() - 2 * 86_400_000;
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO operator_sessions (id, hash, csrf_hash, created_at, expires_at) VALUES ('old-op', 'old-op-hash', 'x', ?1, ?1)").bind(old),
-      env.DB.prepare("INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at, expires_at) VALUES ('old-owner', ?1, 'session', 'old-owner-hash', ?2, ?2)").bind(ownerId, old),
-    ]);
-    await env.DB.prepare("DELETE FROM server_state").run();
+    await dbRun("INSERT INTO operator_sessions (id, hash, csrf_hash, created_at, expires_at) VALUES ('old-op', 'old-op-hash', 'x', ?1, ?1)", old);
+    await dbRun("INSERT INTO owner_credentials (id, owner_id, kind, hash, created_at, expires_at) VALUES ('old-owner', ?1, 'session', 'old-owner-hash', ?2, ?2)", ownerId, old);
+    await dbRun("DELETE FROM server_state");
     expect((await b.get("/admin")).text).toContain("has not run yet");
     const { default: worker } = await import("../../worker/index");
     const { createExecutionContext, createScheduledController, waitOnExecutionContext } = await import("cloudflare:test");
@@ -177,7 +176,7 @@ describe("operator console: agents and submolts", () => {
     expect(page.text).toContain("Last run started");
     expect(page.text).toContain("notification sweep");
     expect(page.text).toContain("session sweep");
-    const left = await env.DB.prepare("SELECT (SELECT count(*) FROM operator_sessions WHERE id = 'old-op') + (SELECT count(*) FROM owner_credentials WHERE id = 'old-owner') AS n").first<{ n: number }>();
+    const left = await dbRow<{ n: number }>("SELECT (SELECT count(*) FROM operator_sessions WHERE id = 'old-op') + (SELECT count(*) FROM owner_credentials WHERE id = 'old-owner') AS n");
     expect(left?.n).toBe(0);
     // The live session that read the page is kept.
     expect((await b.get("/admin")).status).toBe(200);

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, rows as dbRows } from "../db";
 import { call, makeComment, makePost, register } from "../helpers";
 
 const admin = { authorization: "Bearer test-admin-token-0123456789abcdef0123456789" };
@@ -54,10 +54,10 @@ describe("report actions (JSON)", () => {
     const dismissed = await call("POST", `/api/v1/admin/reports/post/${p.id}/dismiss`, { headers: admin });
     expect(dismissed.body).toMatchObject({ success: true, dismissed: 1 });
     expect((await call("POST", `/api/v1/admin/reports/post/${p.id}/dismiss`, { headers: admin })).status).toBe(404);
-    const open = await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE target_id IN (?, ?) AND resolved_at IS NULL").bind(p.id, c.id).first<{ n: number }>();
+    const open = await dbRow<{ n: number }>("SELECT count(*) AS n FROM reports WHERE target_id IN (?, ?) AND resolved_at IS NULL", p.id, c.id);
     expect(open?.n).toBe(0);
-    const resolutions = await env.DB.prepare("SELECT resolution FROM reports WHERE target_id IN (?, ?) ORDER BY target_type").bind(p.id, c.id).all<{ resolution: string }>();
-    expect(resolutions.results.map((r) => r.resolution)).toEqual(["removed", "dismissed"]);
+    const resolutions = await dbRows<{ resolution: string }>("SELECT resolution FROM reports WHERE target_id IN (?, ?) ORDER BY target_type", p.id, c.id);
+    expect(resolutions.map((r) => r.resolution)).toEqual(["removed", "dismissed"]);
   });
 
   it("closes an item's reports when its author deletes it", async () => {
@@ -65,7 +65,7 @@ describe("report actions (JSON)", () => {
     const p = await makePost(a, "general");
     await call("POST", `/api/v1/posts/${p.id}/report`, { token: b.apiKey, body: { reason: "spam" } });
     expect((await call("DELETE", `/api/v1/posts/${p.id}`, { token: a.apiKey })).status).toBe(200);
-    const row = await env.DB.prepare("SELECT resolution FROM reports WHERE target_id = ?").bind(p.id).first<{ resolution: string }>();
+    const row = await dbRow<{ resolution: string }>("SELECT resolution FROM reports WHERE target_id = ?", p.id);
     expect(row?.resolution).toBe("deleted");
   });
 });
@@ -78,9 +78,9 @@ describe("audit trail", () => {
     expect((await call("DELETE", `/api/v1/comments/${c.id}`, { token: a.apiKey })).status).toBe(200);
     expect((await call("DELETE", `/api/v1/posts/${p.id}`, { token: a.apiKey })).status).toBe(200);
     expect((await call("POST", "/api/v1/agents/dm/request", { token: a.apiKey, body: { to: b.name, message: "private hello words" } })).status).toBe(201);
-    const rows = await env.DB.prepare("SELECT action, target, detail FROM audit_log WHERE agent_id = ? ORDER BY id").bind(a.id).all<{ action: string; target: string; detail: string }>();
-    expect(rows.results.map((r) => r.action)).toEqual(["agent.register", "post.create", "comment.create", "comment.delete", "post.delete", "dm.request"]);
-    expect(JSON.stringify(rows.results)).not.toMatch(/audited|private hello/);
+    const rows = await dbRows<{ action: string; target: string; detail: string }>("SELECT action, target, detail FROM audit_log WHERE agent_id = ? ORDER BY id", a.id);
+    expect(rows.map((r) => r.action)).toEqual(["agent.register", "post.create", "comment.create", "comment.delete", "post.delete", "dm.request"]);
+    expect(JSON.stringify(rows)).not.toMatch(/audited|private hello/);
   });
 
   it("has no code path that updates or deletes audit rows", () => {

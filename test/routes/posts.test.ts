@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { call, makePost, makeSubmolt, register } from "../helpers";
 
 describe("creating posts", () => {
@@ -27,9 +27,7 @@ describe("creating posts", () => {
     expect(Date.parse(text.body.post.created_at)).not.toBeNaN();
     const link = await call("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt_name: s.name, title: "Link", url: "https://example.org/a" } });
     expect(link.body.post).toMatchObject({ type: "link", url: "https://example.org/a", content: null });
-    const counts = await env.DB.prepare("SELECT (SELECT post_count FROM submolts WHERE id = ?1) AS s, (SELECT posts_count FROM agents WHERE id = ?2) AS a")
-      .bind(s.id, a.id)
-      .first();
+    const counts = await dbRow("SELECT (SELECT post_count FROM submolts WHERE id = ?1) AS s, (SELECT posts_count FROM agents WHERE id = ?2) AS a", s.id, a.id);
     expect(counts).toEqual({ s: 2, a: 2 });
   });
 
@@ -46,11 +44,11 @@ describe("creating posts", () => {
     ["Title must be a string", { submolt: "general", title: 5 }, 400],
   ])("refuses a post: %s", async (error, body, status) => {
     const a = await register();
-    const before = await env.DB.prepare("SELECT count(*) AS n FROM posts").first<{ n: number }>();
+    const before = await dbRow<{ n: number }>("SELECT count(*) AS n FROM posts");
     const res = await call("POST", "/api/v1/posts", { token: a.apiKey, body });
     expect(res.status).toBe(status);
     expect(res.body.error).toContain(error);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM posts").first<{ n: number }>())!.n).toBe(before!.n);
+    expect((await dbRow<{ n: number }>("SELECT count(*) AS n FROM posts"))!.n).toBe(before!.n);
   });
 });
 
@@ -77,7 +75,7 @@ describe("reading and deleting posts", () => {
     const list = await call("GET", `/api/v1/posts?author=${a.name}`);
     expect(list.body.posts).toEqual([]);
     expect((await call("DELETE", `/api/v1/posts/${p.id}`, { token: a.apiKey })).status).toBe(404);
-    const row = await env.DB.prepare("SELECT is_deleted FROM posts WHERE id = ?").bind(p.id).first();
+    const row = await dbRow("SELECT is_deleted FROM posts WHERE id = ?", p.id);
     expect(row).toEqual({ is_deleted: 1 });
     expect((await call("GET", "/api/v1/agents/me", { token: a.apiKey })).body.agent.posts_count).toBe(0);
   });
@@ -93,7 +91,7 @@ describe("reading and deleting posts", () => {
     expect(denied.body.error).toBe("You can only delete your own posts");
     const removed = await call("DELETE", `/api/v1/posts/${p.id}`, { token: owner.apiKey });
     expect(removed.status).toBe(200);
-    const row = await env.DB.prepare("SELECT is_deleted, removed_by FROM posts WHERE id = ?").bind(p.id).first();
+    const row = await dbRow("SELECT is_deleted, removed_by FROM posts WHERE id = ?", p.id);
     expect(row).toEqual({ is_deleted: 1, removed_by: owner.id });
   });
 });
@@ -115,7 +113,7 @@ describe("pinning", () => {
     expect(fourth.status).toBe(409);
     expect((await call("DELETE", `/api/v1/posts/${ps[0]!.id}/pin`, { token: owner.apiKey })).body.post.is_pinned).toBe(false);
     expect((await call("POST", `/api/v1/posts/${ps[3]!.id}/pin`, { token: owner.apiKey })).status).toBe(200);
-    const pinned = await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE submolt_id = ? AND is_pinned = 1").bind(s.id).first();
+    const pinned = await dbRow("SELECT count(*) AS n FROM posts WHERE submolt_id = ? AND is_pinned = 1", s.id);
     expect(pinned).toEqual({ n: 3 });
   });
 });
@@ -137,7 +135,7 @@ describe("GET /posts", () => {
     // log10(1) = 0: one upvote does not lift "two" over the newer "three"; three upvotes do lift "one".
     expect(await titles("sort=hot")).toEqual(["one", "three", "two"]);
     expect(await titles("sort=rising")).toEqual(["one", "two", "three"]);
-    await env.DB.prepare("UPDATE posts SET created_at = created_at - 7200000 WHERE id = ?").bind(p1.id).run();
+    await dbRun("UPDATE posts SET created_at = created_at - 7200000 WHERE id = ?", p1.id);
     expect(await titles("sort=top&t=hour")).toEqual(["two", "three"]);
 
     const page1 = await call("GET", `/api/v1/posts?submolt=${s.name}&sort=new&limit=2`);

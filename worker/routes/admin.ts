@@ -36,7 +36,7 @@ router.openapi(
   }),
   async (c) => {
     const queued = await queueReindex(c.get("deps"));
-    return c.json({ success: true as const, queued, remaining: await outboxDepth(c.env.DB) }, 200);
+    return c.json({ success: true as const, queued, remaining: await outboxDepth(c.get("deps")) }, 200);
   },
 );
 
@@ -57,7 +57,7 @@ router.openapi(
   }),
   async (c) => {
     const r = await drainOutbox(c.get("deps"), c.req.valid("query").batch);
-    return c.json({ success: true as const, ...r, remaining: await outboxDepth(c.env.DB) }, 200);
+    return c.json({ success: true as const, ...r, remaining: await outboxDepth(c.get("deps")) }, 200);
   },
 );
 

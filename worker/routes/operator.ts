@@ -101,19 +101,13 @@ router.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    // Ids are time-ordered (UUIDv7), so the primary key is the "newest first" index.
-    const rows = await c.get("deps").d1.prepare(
-      `SELECT r.id, r.target_type, r.target_id, r.reason, a.name AS reporter, r.created_at FROM reports r JOIN agents a ON a.id = r.reporter_id
-       WHERE (?1 IS NULL OR r.id < ?1) ORDER BY r.id DESC LIMIT ?2`,
-    )
-      .bind(cursor ?? null, limit + 1)
-      .all<{ id: string; target_type: "post" | "comment"; target_id: string; reason: string; reporter: string; created_at: number }>();
-    const page = rows.results.slice(0, limit);
+    const rows = await c.get("deps").store.reports.list(cursor, limit + 1);
+    const page = rows.slice(0, limit);
     return c.json(
       {
         success: true as const,
-        reports: page.map((r) => ({ ...r, created_at: iso(r.created_at)! })),
-        next_cursor: rows.results.length > limit ? page.at(-1)!.id : null,
+        reports: page.map((r) => ({ id: r.id, target_type: r.targetType, target_id: r.targetId, reason: r.reason, reporter: r.reporter, created_at: iso(r.createdAt)! })),
+        next_cursor: rows.length > limit ? page.at(-1)!.id : null,
       },
       200,
     );

@@ -30,7 +30,7 @@ async function probe(work: () => Promise<unknown>): Promise<CheckResult> {
  */
 export async function checkBindings(deps: Deps, env: Bindings) {
   const [d1, kv, r2, gate, vectorIndex] = await Promise.all([
-    probe(() => deps.d1.prepare("SELECT 1 AS one").first()),
+    probe(() => deps.store.operations.ping()),
     probe(() => env.FILES.get("health:probe")),
     probe(() => env.MEDIA.head("health/probe")),
     probe(() => env.GATE.get(env.GATE.idFromName("health")).admit(null, [], deps.clock.now())),

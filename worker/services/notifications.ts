@@ -1,9 +1,5 @@
-import type { SQL } from "drizzle-orm";
-import * as schema from "../../schema";
 import type { AgentRow, NotificationType } from "../../schema";
-import { d1Portable } from "../store/d1";
-import { mentionsQuery as agentsNamed } from "../store/posts";
-import { notificationUpsert, type NotificationRow as StoredNotification } from "../store/notifications";
+import type { NotificationRow as StoredNotification } from "../store/notifications";
 import type { InboxRow, ReadScope } from "../store/notifications-inbox";
 import type { Deps } from "../app";
 import { decodeCursor, encodeCursor } from "../domain/cursor";
@@ -56,11 +52,6 @@ export function notificationRows(events: NotifyEvent[], now: number): StoredNoti
   }));
 }
 
-/** Statements for the caller's db.batch, so an event and its notifications commit together. */
-export function notifyStatements(deps: Deps, events: NotifyEvent[], now: number, onlyIf?: SQL) {
-  return notificationRows(events, now).map((n) => notificationUpsert(schema, deps.db, n, onlyIf));
-}
-
 /** A moderator's action on someone's content, as the event its author is told of. */
 export function moderationEvent(moderatorId: string | null, authorId: string, postId: string, action: string, target: "post" | "comment", reason = "", commentId?: string): NotifyEvent {
   return { type: "moderation", recipientId: authorId, actorId: moderatorId, postId, commentId, detail: { action, target, ...(moderatorId ? {} : { by: "operator" }), ...(reason ? { reason } : {}) } };
@@ -76,12 +67,6 @@ export function mentionNames(...texts: (string | null | undefined)[]): string[] 
   const names = new Set<string>();
   for (const text of texts) for (const m of (text ?? "").matchAll(MENTION)) if (names.size < MAX_MENTIONS) names.add(m[1]!.toLowerCase());
   return [...names];
-}
-
-/** The ids of the agents @-mentioned in the texts, as a query for a D1 write's batch of checks; null when none is. */
-export function mentionsQuery(deps: Deps, ...texts: (string | null | undefined)[]) {
-  const names = mentionNames(...texts);
-  return names.length ? agentsNamed(d1Portable(deps), deps.db, names) : null;
 }
 
 type NotificationRow = InboxRow;

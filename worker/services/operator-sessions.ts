@@ -1,5 +1,3 @@
-import { and, eq, gt, isNull, lt } from "drizzle-orm";
-import { operatorSessions } from "../../schema";
 import type { Deps } from "../app";
 import { unauthorized } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -31,12 +29,13 @@ export async function openOperatorSession(deps: Deps, expected: string, given: s
   const csrf = newOpaqueToken();
   const expiresAt = now + OPERATOR_SESSION_MS;
   const pepper = deps.config.HASH_PEPPER;
-  await deps.db.insert(operatorSessions).values({
+  await deps.store.operations.addOperatorSession({
     id: uuidv7(now),
     hash: await hashSecret(pepper, await sessionPurpose(deps, expected), session),
     csrfHash: await hashSecret(pepper, "operator_csrf", csrf),
     createdAt: now,
     expiresAt,
+    revokedAt: null,
   });
   return { session, csrf, expiresAt };
 }
@@ -45,22 +44,15 @@ export async function openOperatorSession(deps: Deps, expected: string, given: s
 export async function operatorFromSession(deps: Deps, expected: string, raw: string, csrf: string | null) {
   const pepper = deps.config.HASH_PEPPER;
   const hash = await hashSecret(pepper, await sessionPurpose(deps, expected), raw);
-  const row = await deps.db
-    .select()
-    .from(operatorSessions)
-    .where(and(eq(operatorSessions.hash, hash), isNull(operatorSessions.revokedAt), gt(operatorSessions.expiresAt, deps.clock.now())))
-    .get();
+  const row = await deps.store.operations.operatorSession(hash, deps.clock.now());
   if (!row || !sameDigest(row.hash, hash)) return null;
   const csrfOk = csrf != null && sameDigest(row.csrfHash, await hashSecret(pepper, "operator_csrf", csrf));
   return { id: row.id, csrfOk };
 }
 
 export async function closeOperatorSession(deps: Deps, id: string) {
-  await deps.db.update(operatorSessions).set({ revokedAt: deps.clock.now() }).where(eq(operatorSessions.id, id));
+  await deps.store.operations.closeOperatorSession(id, deps.clock.now());
 }
 
 /** The cron forgets sessions a day after they ended (expired or signed out): nothing can use them. */
-export async function sweepOperatorSessions(deps: Deps) {
-  const before = deps.clock.now() - 86_400_000;
-  await deps.db.delete(operatorSessions).where(lt(operatorSessions.expiresAt, before));
-}
+export const sweepOperatorSessions = (deps: Deps) => deps.store.operations.sweepOperatorSessions(deps.clock.now() - 86_400_000);

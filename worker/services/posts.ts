@@ -1,4 +1,4 @@
-import { reports, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { PostView } from "../converters/post";
 import { SORT_COLUMNS, type PostFilter } from "../store/listings";
@@ -7,7 +7,6 @@ import { fingerprint } from "../domain/fingerprint";
 import { hotScore, risingScore, RISING_WINDOW_MS, TOP_WINDOWS, type TopWindow } from "../domain/ranking";
 import { conflict, forbidden, gone, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
-import { auditInsert } from "./audit";
 import { bannedFrom } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
@@ -195,10 +194,10 @@ export async function reportPost(deps: Deps, agent: AgentRow, postId: string, re
 export async function fileReport(deps: Deps, agent: AgentRow, targetType: "post" | "comment", targetId: string, reason: string) {
   const now = deps.clock.now();
   const id = uuidv7(now);
-  await deps.db.batch([
-    deps.db.insert(reports).values({ id, targetId, targetType, reporterId: agent.id, reason, createdAt: now }),
-    auditInsert(deps.db, now, { actor: `agent:${agent.id}`, action: `${targetType}.report`, agentId: agent.id, ownerId: agent.ownerId, target: targetId, detail: { report: id } }),
-  ]);
+  await deps.store.reports.file(
+    { id, targetId, targetType, reporterId: agent.id, reason, createdAt: now },
+    auditRow(now, { actor: `agent:${agent.id}`, action: `${targetType}.report`, agentId: agent.id, ownerId: agent.ownerId, target: targetId, detail: { report: id } }),
+  );
 }
 
 /** An agent's latest live posts for a D1 batch (store/d1/post-views.ts). */

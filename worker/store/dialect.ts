@@ -11,6 +11,8 @@ export interface Dialect {
   inList(expr: SQLWrapper, values: readonly (string | number)[], type: "text" | "bigint"): SQL;
   /** An aggregate: the group's distinct values joined by commas. */
   distinctList(expr: SQLWrapper): SQL<string>;
+  /** An aggregate: the group's values as a JSON array (text), ordered by `newest` descending (SQLite: the rows' order, so read from a subquery ordered so). */
+  jsonArrayNewestFirst(expr: SQLWrapper, newest: SQLWrapper): SQL<string>;
 }
 
 /** Keys are code, never input: written as literals (PostgreSQL cannot type a bare parameter there). */
@@ -27,6 +29,7 @@ export const sqlite: Dialect = {
   jsonObject: (fields) => sql`json_object(${pairs(fields)})`,
   inList: (expr, values) => sql`${expr} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
   distinctList: (expr) => sql<string>`group_concat(DISTINCT ${expr})`,
+  jsonArrayNewestFirst: (expr) => sql<string>`json_group_array(${expr})`,
 };
 
 /** A PostgreSQL array literal ('{"a","b"}'): the driver sends a JS array through drizzle as "a,b". */
@@ -36,4 +39,5 @@ export const postgres: Dialect = {
   jsonObject: (fields) => sql`json_build_object(${pairs(fields)})::text`,
   inList: (expr, values, type) => sql`${expr} = ANY(${pgArray(values)}::${sql.raw(type)}[])`,
   distinctList: (expr) => sql<string>`string_agg(DISTINCT ${expr}, ',')`,
+  jsonArrayNewestFirst: (expr, newest) => sql<string>`json_agg(${expr} ORDER BY ${newest} DESC)::text`,
 };

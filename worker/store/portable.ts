@@ -26,8 +26,9 @@ export interface Portable {
    * whether it did. One D1 batch whose later statements carry `onlyIf` (`changes() = 1`, so each of
    * them must change one row, as the one before it did), or one PostgreSQL transaction that stops
    * after `first` (`onlyIf` undefined). For idempotent writes whose counters move only on a change.
+   * With `changed: "some"`, `first` may change any number of rows (`changes() > 0`; then `rest` is one statement).
    */
-  chain(first: (db: Builder) => BatchItem<"sqlite">, rest: (db: Builder, onlyIf: SQL | undefined) => BatchItem<"sqlite">[]): Promise<boolean>;
+  chain(first: (db: Builder) => BatchItem<"sqlite">, rest: (db: Builder, onlyIf: SQL | undefined) => BatchItem<"sqlite">[], changed?: "one" | "some"): Promise<boolean>;
 }
 
 /** What a shared query is built on: the database or a transaction of it, on either store. */

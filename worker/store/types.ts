@@ -7,6 +7,8 @@ import type { AuditStore } from "./audit";
 import type { KeyStore } from "./keys";
 import type { DmStore } from "./dms";
 import type { OwnerStore } from "./owners";
+import type { ReportStore } from "./reports";
+import type { OperationsStore } from "./operations";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
 import type { HomeStore } from "./home";
@@ -26,6 +28,8 @@ export interface Store {
   readonly dms: DmStore;
   readonly keys: KeyStore;
   readonly owners: OwnerStore;
+  readonly reports: ReportStore;
+  readonly operations: OperationsStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
   readonly home: HomeStore;

@@ -7,6 +7,8 @@ import { auditStore } from "../audit";
 import { keyStore } from "../keys";
 import { dmStore } from "../dms";
 import { ownerStore } from "../owners";
+import { reportStore } from "../reports";
+import { operationsStore } from "../operations";
 import { d1Claim } from "./claims";
 import { homeStore } from "../home";
 import { d1Inbox } from "./inbox";
@@ -29,14 +31,15 @@ export const d1Portable = ({ db }: { db: Db }): Portable => ({
   dialect: sqlite,
   atomic: (build) => db.batch(build(db)),
   reads: (build) => db.batch(build(db)),
-  async chain(first, rest) {
-    const [changed] = await db.batch([first(db), ...rest(db, sql`changes() = 1`)]);
-    return (changed as unknown[]).length === 1;
+  async chain(first, rest, changed = "one") {
+    const [rows] = await db.batch([first(db), ...rest(db, changed === "one" ? sql`changes() = 1` : sql`changes() > 0`)]);
+    const n = (rows as unknown[]).length;
+    return changed === "one" ? n === 1 : n > 0;
   },
 });
 
 export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
   const portable = d1Portable({ db });
   const { pins, activity } = d1Views(db);
-  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
+  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

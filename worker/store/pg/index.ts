@@ -6,6 +6,8 @@ import { auditStore } from "../audit";
 import { keyStore } from "../keys";
 import { dmStore } from "../dms";
 import { ownerStore } from "../owners";
+import { reportStore } from "../reports";
+import { operationsStore } from "../operations";
 import { pgClaim } from "./claims";
 import { homeStore } from "../home";
 import { pgInbox } from "./inbox";
@@ -38,15 +40,15 @@ export function pgStore(connection: PgConnection): Store {
         return results;
       }) as never,
     reads: (build) => Promise.all(build(connection.db as unknown as Db)) as never,
-    chain: (first, rest) =>
+    chain: (first, rest, changed = "one") =>
       connection.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        const changed = (await (first(db) as unknown as Promise<unknown[]>));
-        if (changed.length !== 1) return false;
+        const n = (await (first(db) as unknown as Promise<unknown[]>)).length;
+        if (changed === "one" ? n !== 1 : n === 0) return false;
         for (const statement of rest(db, undefined)) await statement;
         return true;
       }),
   };
   const { pins, activity } = pgViews(portable);
-  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }
