@@ -16,7 +16,7 @@ function identityKey(kid: string): string {
  * The HTTP-level suites that run on PostgreSQL too (STORAGE=postgres through a Hyperdrive binding to
  * the project's own cluster, test/postgres/global-setup.ts), as the services move behind the store.
  */
-const POSTGRES_SUITES = ["test/store/**/*.test.ts", "test/postgres/**/*.test.ts", ...["votes", "follows-feed", "submolts", "feed-sources", "top-windows", "comments", "flags", "moderation", "idempotency", "dms", "keys", "credentials", "firewall", "owner", "claim", "owner-console", "jwt", "agents", "operator", "stats", "posts"].map((f) => `test/routes/${f}.test.ts`)];
+const POSTGRES_SUITES = ["test/store/**/*.test.ts", "test/postgres/**/*.test.ts", ...["votes", "follows-feed", "submolts", "feed-sources", "top-windows", "comments", "flags", "moderation", "idempotency", "dms", "keys", "credentials", "firewall", "owner", "claim", "owner-console", "jwt", "agents", "operator", "stats", "posts", "verification", "media", "files", "http", "home", "notifications", "rate-limits", "secrets", "api-cache", "pages", "openapi", "search"].map((f) => `test/routes/${f}.test.ts`)];
 
 /** Closing a postgres.js client leaves this rejection behind in workerd (HYPERDRIVE.md); it is not a failure. */
 const CLOSED_STREAM = "Stream was cancelled.";

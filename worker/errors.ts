@@ -97,11 +97,19 @@ export function errorText(err: unknown): string {
   return parts.join("\n");
 }
 
+/** Whether PostgreSQL answered with this SQLSTATE anywhere in the error's cause chain. */
+const hasSqlState = (err: unknown, code: string) => {
+  for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if ((e as { code?: unknown }).code === code) return true;
+  return false;
+};
+
 /** D1 (SQLite) and PostgreSQL (SQLSTATE 23505) say a unique index refused a row differently. */
 export function isUniqueViolation(err: unknown): boolean {
-  for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if ((e as { code?: unknown }).code === "23505") return true;
-  return errorText(err).includes("UNIQUE constraint failed");
+  return hasSqlState(err, "23505") || errorText(err).includes("UNIQUE constraint failed");
 }
+
+/** PostgreSQL's text cannot hold U+0000 (SQLSTATE 22021); SQLite's can, so only that store refuses it. */
+const isNulInText = (err: unknown) => hasSqlState(err, "22021");
 
 export function errorResponse(c: Context, err: AppError): Response {
   if (err.code === "RATE_LIMITED" || err.code === "SERVICE_UNAVAILABLE") c.header("Retry-After", String(err.extra.retry_after_seconds ?? 60));
@@ -115,6 +123,7 @@ export function errorResponse(c: Context, err: AppError): Response {
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) return errorResponse(c, err);
   if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
+  if (isNulInText(err)) return errorResponse(c, badRequest("Text contains a NUL character", "Remove U+0000 from the request's text: this server's database cannot store it."));
   const dependency = dependencyOf(err);
   if (dependency) return errorResponse(c, unavailable(dependency, err));
   // The cause is the driver's own error (drizzle's "Failed query" wraps it): the line an operator needs.

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import { call, claim, gateOf, register, withEnv } from "../helpers";
 
 const bench = withEnv({ BENCH_ROUTES: "on" });
@@ -57,7 +57,7 @@ describe("the per-isolate credential cache", () => {
     const a = await register();
     await status(a.apiKey);
     // Written behind the services' back: no Gate hears of it, so the warm copy still answers.
-    await env.DB.prepare("UPDATE agents SET suspended_indefinitely = 1 WHERE id = ?").bind(a.id).run();
+    await dbRun("UPDATE agents SET suspended_indefinitely = 1 WHERE id = ?", a.id);
     expect((await status(a.apiKey)).body.status).toBe("pending_claim");
     await gateOf(a.id).bump();
     const after = await status(a.apiKey);
@@ -67,7 +67,7 @@ describe("the per-isolate credential cache", () => {
 
   it("refuses a key the Gate has ended even where D1 still holds it live (the Gate hears first)", async () => {
     const a = await register();
-    const keyId = (await env.DB.prepare("SELECT id FROM api_keys WHERE agent_id = ?").bind(a.id).first<{ id: string }>())!.id;
+    const keyId = (await dbRow<{ id: string }>("SELECT id FROM api_keys WHERE agent_id = ?", a.id))!.id;
     await status(a.apiKey);
     await gateOf(a.id).endKeys([{ keyId, at: Date.now() - 1 }], Date.now());
     expect((await status(a.apiKey)).status).toBe(401);

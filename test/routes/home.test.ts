@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { run as dbRun, storage } from "../db";
 import { call, makeComment, makePost, register, withEnv, type Registered } from "../helpers";
 
 const home = async (a: Registered) => {
@@ -91,15 +91,13 @@ describe("GET /home", () => {
     await appoint(herald);
     const news = await makePost(herald, "announcements", { title: `Server news ${herald.name}` });
     // A post that got in some other way (before this rule, say) never becomes "the announcement".
-    await env.DB.prepare("UPDATE posts SET submolt_id = '00000000-0000-7000-8000-000000000003', created_at = created_at + 60000 WHERE id = ?")
-      .bind((await makePost(intruder, "general", { title: "Sneaky" })).id)
-      .run();
+    await dbRun("UPDATE posts SET submolt_id = '00000000-0000-7000-8000-000000000003', created_at = created_at + 60000 WHERE id = ?", (await makePost(intruder, "general", { title: "Sneaky" })).id);
     expect((await home(reader)).latest_moltbook_announcement).toMatchObject({ id: news.id, author: { name: herald.name } });
   });
 
   it("tells a quiet agent there is nothing to answer", async () => {
     const loner = await register();
-    await env.DB.prepare("UPDATE agents SET claimed_at = ? WHERE id = ?").bind(Date.now(), loner.id).run();
+    await dbRun("UPDATE agents SET claimed_at = ? WHERE id = ?", Date.now(), loner.id);
     const h = await home(loner);
     expect(h.your_account.status).toBe("claimed");
     expect(h.activity_on_your_posts).toEqual([]);
@@ -107,7 +105,8 @@ describe("GET /home", () => {
     expect(h.what_to_do_next).toEqual(["Nothing needs an answer. Explore the hot posts or a submolt below; post only if you have something new to say."]);
   });
 
-  it("costs the same few D1 calls however much there is to show", async () => {
+  // The header counts D1 calls (test/routes/round-trips.test.ts); PostgreSQL's statements are not counted.
+  it.skipIf(storage === "postgres")("costs the same few D1 calls however much there is to show", async () => {
     const bench = withEnv({ BENCH_ROUTES: "on" });
     const me = await register();
     const cost = async () => {

@@ -7,7 +7,7 @@ import worker from "../../worker/index";
 import { interceptD1 } from "../../worker/lib/intercept-d1";
 import { ORIGIN, makeSubmolt, register, uniqueName, withEnv } from "../helpers";
 
-const isDrain = (sql: string) => /FROM search_outbox WHERE available_at/.test(sql);
+const isDrain = (sql: string) => /from "search_outbox" where "search_outbox"."available_at" <=/i.test(sql);
 
 describe("post-response index drains", () => {
   it("follow posts, comments and their deletions, not votes, pins or reports", async () => {

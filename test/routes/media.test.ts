@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { sniffImage } from "../../worker/domain/images";
 import { call, imageForm, makeSubmolt, ORIGIN, PNG, register } from "../helpers";
 
@@ -54,7 +55,7 @@ describe("submolt images", () => {
     const res = await call("POST", `/api/v1/submolts/${s.name}/${kind}`, { token: owner.apiKey, raw: imageForm(bytes) });
     expect(res.status).toBe(status);
     expect(res.body.success).toBe(false);
-    const row = await env.DB.prepare("SELECT avatar_url, banner_url FROM submolts WHERE id = ?").bind(s.id).first();
+    const row = await dbRow("SELECT avatar_url, banner_url FROM submolts WHERE id = ?", s.id);
     expect(row).toEqual({ avatar_url: null, banner_url: null });
   });
 

@@ -1,6 +1,7 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, rows as dbRows, run as dbRun } from "../db";
 import worker from "../../worker/index";
 import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
 
@@ -23,13 +24,13 @@ async function inbox(a: Registered, query = "") {
 
 /** The stored truth: unread events by summing rows, and the trigger-kept counter on the agent. */
 async function stored(a: Registered) {
-  const sum = await env.DB.prepare("SELECT coalesce(sum(count), 0) AS n FROM notifications WHERE agent_id = ? AND is_read = 0").bind(a.id).first<{ n: number }>();
-  const counter = await env.DB.prepare("SELECT unread_notifications AS n FROM agents WHERE id = ?").bind(a.id).first<{ n: number }>();
+  const sum = await dbRow<{ n: number }>("SELECT coalesce(sum(count), 0) AS n FROM notifications WHERE agent_id = ? AND is_read = 0", a.id);
+  const counter = await dbRow<{ n: number }>("SELECT unread_notifications AS n FROM agents WHERE id = ?", a.id);
   return { sum: sum!.n, counter: counter!.n };
 }
 
 const rows = async (a: Registered) =>
-  (await env.DB.prepare("SELECT type, count, is_read, from_agent_id FROM notifications WHERE agent_id = ? ORDER BY created_at, id").bind(a.id).all()).results;
+  await dbRows("SELECT type, count, is_read, from_agent_id FROM notifications WHERE agent_id = ? ORDER BY created_at, id", a.id);
 
 describe("notifications are created with the event", () => {
   it("tells a post's author about a comment, once, and never about their own", async () => {
@@ -198,12 +199,12 @@ describe("retention", () => {
     await makeComment(c, unreadOld.id);
     for (const p of [old, fresh]) await call("POST", `/api/v1/notifications/read-by-post/${p.id}`, { token: me.apiKey });
     const longAgo = Date.now() - 31 * 86_400_000;
-    await env.DB.prepare("UPDATE notifications SET updated_at = ? WHERE agent_id = ? AND post_id IN (?, ?)").bind(longAgo, me.id, old.id, unreadOld.id).run();
+    await dbRun("UPDATE notifications SET updated_at = ? WHERE agent_id = ? AND post_id IN (?, ?)", longAgo, me.id, old.id, unreadOld.id);
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController(), env, ctx);
     await waitOnExecutionContext(ctx);
-    const left = await env.DB.prepare("SELECT post_id, is_read FROM notifications WHERE agent_id = ? ORDER BY created_at").bind(me.id).all();
-    expect(left.results).toEqual([
+    const left = await dbRows("SELECT post_id, is_read FROM notifications WHERE agent_id = ? ORDER BY created_at", me.id);
+    expect(left).toEqual([
       { post_id: fresh.id, is_read: 1 },
       { post_id: unreadOld.id, is_read: 0 },
     ]);

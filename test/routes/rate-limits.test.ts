@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { fakeClock, freshIp, uniqueName, withEnv } from "../helpers";
 
 const MIN = 60_000;
@@ -105,7 +105,7 @@ describe("post quota", () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post(a.api_key, `concurrent ${i}`)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(15);
-    const stored = await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").bind(a.id).first();
+    const stored = await dbRow("SELECT count(*) AS n FROM posts WHERE author_id = ?", a.id);
     expect(stored).toEqual({ n: 5 });
   });
 });

@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, run as dbRun } from "../db";
 import worker from "../../worker/index";
 import { buildDeps } from "../../worker/middleware/deps";
 import type { Embedder } from "../../worker/ports/embedder";
@@ -32,7 +33,7 @@ describe("GET /search", () => {
     expect(keyword.body.results[0].similarity).toBeGreaterThan(0);
     expect(keyword.body.results[0].similarity).toBeLessThanOrEqual(1);
     expect(keyword.body.posts.map((r: { id: string }) => r.id)).toContain(p.id);
-    const outbox = await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first();
+    const outbox = await dbRow("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?", p.id);
     expect(outbox).toEqual({ n: 0 });
     const vector = await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ? AND vector IS NOT NULL").bind(p.id).first();
     expect(vector).toEqual({ n: 1 });
@@ -129,22 +130,22 @@ describe("indexing pipeline", () => {
     await cron();
     // A change waiting in the outbox, as the post's trigger leaves it before any drain runs.
     await env.DB.prepare("UPDATE search_vectors SET vector = NULL, sketch = NULL WHERE id = ?").bind(p.id).run();
-    await env.DB.prepare("INSERT INTO search_outbox (target_id, target_type, op, created_at) VALUES (?, 'post', 'upsert', 0)").bind(p.id).run();
+    await dbRun("INSERT INTO search_outbox (target_id, target_type, op, created_at) VALUES (?, 'post', 'upsert', 0)", p.id);
     const clock = fakeClock();
     const broken: Embedder = { dimensions: 512, relevanceFloor: 0, fusionWeight: 1, embed: async () => Promise.reject(new Error("embedding service down")) };
     const failing = { ...buildDeps(env, "https://tidepool.test", clock), search: () => ({ embedder: broken, index: localVectorIndex(env.DB) }) };
     const r = await drainOutbox(failing, 500);
     expect(r.failed).toBeGreaterThan(0);
-    const row = await env.DB.prepare("SELECT attempts, last_error, available_at FROM search_outbox WHERE target_id = ?").bind(p.id).first<{ attempts: number; last_error: string; available_at: number }>();
+    const row = await dbRow<{ attempts: number; last_error: string; available_at: number }>("SELECT attempts, last_error, available_at FROM search_outbox WHERE target_id = ?", p.id);
     expect(row).toMatchObject({ attempts: 1, last_error: "embedding service down" });
     expect(row!.available_at).toBeGreaterThan(clock.now());
     // Not due yet: a drain now leaves it alone.
     const working = { ...buildDeps(env, "https://tidepool.test", clock), search: () => ({ embedder: localEmbedder, index: localVectorIndex(env.DB) }) };
     await drainOutbox(working, 500);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first()).toEqual({ n: 1 });
+    expect(await dbRow("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?", p.id)).toEqual({ n: 1 });
     clock.advance(31_000);
     await drainOutbox(working, 500);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?").bind(p.id).first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM search_outbox WHERE target_id = ?", p.id)).toEqual({ n: 0 });
     expect(await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE id = ? AND vector IS NOT NULL").bind(p.id).first()).toEqual({ n: 1 });
   });
 
@@ -156,11 +157,13 @@ describe("indexing pipeline", () => {
     for (let round = 0; round < 2; round++) {
       expect(await queueReindex(deps)).toBeGreaterThan(0);
       await cron();
-      const counts = await env.DB.prepare(
-        `SELECT (SELECT count(*) FROM search_vectors WHERE vector IS NOT NULL) AS vectors,
-                (SELECT count(*) FROM posts WHERE is_deleted = 0) + (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.is_deleted = 0 AND p.is_deleted = 0) AS live,
+      // The local vector index keeps its vectors in D1 whichever store holds the network.
+      const vectors = await env.DB.prepare("SELECT count(*) AS n FROM search_vectors WHERE vector IS NOT NULL").first<number>("n");
+      const stored = await dbRow<{ live: number; queued: number }>(
+        `SELECT (SELECT count(*) FROM posts WHERE is_deleted = 0) + (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.is_deleted = 0 AND p.is_deleted = 0) AS live,
                 (SELECT count(*) FROM search_outbox) AS queued`,
-      ).first<{ vectors: number; live: number; queued: number }>();
+      );
+      const counts = { ...stored!, vectors };
       expect(counts!.queued).toBe(0);
       expect(counts!.vectors).toBe(counts!.live);
     }

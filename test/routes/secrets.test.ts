@@ -1,5 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
+import {  } from "../db";
 import { call, claim, dumpDatabase, register } from "../helpers";
 
 describe("secrets at rest and in transit", () => {
@@ -46,10 +47,8 @@ describe("secrets at rest and in transit", () => {
       (await call("GET", `/api/v1/agents/profile?name=${a.name}`)).body.agent,
       (await call("POST", "/api/v1/auth/verify-identity", { body: { token, audience: "https://x.example" } })).body.agent,
     ];
-    const row = await env.DB.prepare("SELECT claim_token_hash, verification_code_hash FROM agents WHERE id = ?")
-      .bind(a.id)
-      .first<Record<string, string>>();
-    const keyHash = await env.DB.prepare("SELECT hash FROM api_keys WHERE agent_id = ?").bind(a.id).first<{ hash: string }>();
+    const row = await dbRow<Record<string, string>>("SELECT claim_token_hash, verification_code_hash FROM agents WHERE id = ?", a.id);
+    const keyHash = await dbRow<{ hash: string }>("SELECT hash FROM api_keys WHERE agent_id = ?", a.id);
     for (const body of publicBodies) {
       const text = JSON.stringify(body);
       expect(body.id).toBe(a.id);

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { dumpDatabase, fakeClock, makePost, register, uniqueName, withEnv } from "../helpers";
 import { solve } from "../domain/solve-challenge";
 
@@ -22,7 +22,7 @@ describe("verification challenges", () => {
     expect(res.body.post.verification.challenge_text).toBe(res.body.challenge);
     const id = res.body.post.id;
     expect((await call("GET", `/api/v1/posts/${id}`)).status).toBe(404);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE id = ?").bind(id).first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM posts WHERE id = ?", id)).toEqual({ n: 0 });
     const dump = await dumpDatabase();
     expect(dump).not.toContain(v.verification_code);
 
@@ -46,7 +46,7 @@ describe("verification challenges", () => {
     expect(wrong.status).toBe(400);
     expect(wrong.body).toMatchObject({ error: "Incorrect answer", content_type: "comment", content_id: held.body.comment.id });
     expect((await call("POST", "/api/v1/verify", { token: a.apiKey, body: { verification_code: code, answer: solve(held.body.challenge) } })).status).toBe(409);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM comments WHERE id = ?").bind(held.body.comment.id).first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM comments WHERE id = ?", held.body.comment.id)).toEqual({ n: 0 });
 
     const late = await call("POST", `/api/v1/posts/${p.id}/comments`, { token: a.apiKey, body: { content: uniqueName("late comment") } });
     clock.advance(5 * 60_000 + 1);

@@ -1,5 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
-import { agents, challenges, type AgentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import { cryptoRandom, makeChallenge, normalizeAnswer, type Random } from "../domain/challenge";
 import { isSuspended } from "../domain/names";
@@ -8,7 +7,7 @@ import { iso, toHex, randomBytes } from "../lib/encoding";
 import { uuidv7 } from "../lib/ids";
 import { hashSecret } from "../lib/secrets";
 import { gateFirst } from "./agent-gate";
-import { auditInsert } from "./audit";
+import { auditRow } from "../store/audit";
 
 const TTL_MS = 5 * 60_000;
 const MAX_FAILURES = 10;
@@ -35,7 +34,7 @@ export async function holdForVerification(deps: Deps, agent: AgentRow, held: Hel
   const challenge = makeChallenge();
   const code = `moltbook_verify_${toHex(randomBytes(16))}`;
   const codeHash = await hashSecret(deps.config.HASH_PEPPER, "challenge_code", code);
-  await deps.db.insert(challenges).values({
+  await deps.store.challenges.hold({
     id: uuidv7(now),
     codeHash,
     answerHash: await answerHash(deps, codeHash, challenge.answer),
@@ -62,7 +61,7 @@ export async function holdForVerification(deps: Deps, agent: AgentRow, held: Hel
 export async function checkAnswer(deps: Deps, agent: AgentRow, code: string, answer: string | number) {
   const now = deps.clock.now();
   const codeHash = await hashSecret(deps.config.HASH_PEPPER, "challenge_code", code);
-  const row = await deps.db.select().from(challenges).where(and(eq(challenges.codeHash, codeHash), eq(challenges.agentId, agent.id))).get();
+  const row = await deps.store.challenges.find(codeHash, agent.id);
   if (!row) throw notFound("Verification challenge", "Check the verification_code from the create response.");
   const context = { content_type: row.contentType, content_id: row.contentId };
   if (row.status !== "pending") throw conflict("This challenge was already answered", "Each challenge can be answered once; create the content again for a new one.", context);
@@ -70,22 +69,10 @@ export async function checkAnswer(deps: Deps, agent: AgentRow, code: string, ans
   const late = now > row.expiresAt;
   const right = !late && normalized !== null && (await answerHash(deps, codeHash, normalized)) === row.answerHash;
   // Conditional on still pending, so two answers racing cannot both publish.
-  const [claimed, streak] = await deps.db.batch([
-    deps.db
-      .update(challenges)
-      .set({ status: right ? "verified" : "failed" })
-      .where(and(eq(challenges.id, row.id), eq(challenges.status, "pending")))
-      .returning({ id: challenges.id }),
-    deps.db
-      .update(agents)
-      .set({ verificationFailures: right ? 0 : sql`${agents.verificationFailures} + 1` })
-      .where(and(eq(agents.id, agent.id), sql`changes() = 1`))
-      .returning({ failures: agents.verificationFailures }),
-  ]);
-  if (claimed.length === 0) throw conflict("This challenge was already answered", "Each challenge can be answered once.", context);
+  const settled = await deps.store.challenges.settle(row.id, agent.id, right);
+  if (!settled) throw conflict("This challenge was already answered", "Each challenge can be answered once.", context);
   if (!right) {
-    // The streak comes back from the same write that counted this failure.
-    if ((streak[0]?.failures ?? 0) >= MAX_FAILURES && !isSuspended(agent, now)) await suspendForFailures(deps, agent, now);
+    if (settled.failures >= MAX_FAILURES && !isSuspended(agent, now)) await suspendForFailures(deps, agent, now);
     if (late) throw gone("Verification challenge expired", "Challenges last 5 minutes; the content was not published. Create it again.");
     throw new AppError("BAD_REQUEST", "Incorrect answer", "The content was not published. Create it again and send only the number with 2 decimals.", context);
   }
@@ -94,12 +81,12 @@ export async function checkAnswer(deps: Deps, agent: AgentRow, code: string, ans
 
 async function suspendForFailures(deps: Deps, agent: AgentRow, now: number) {
   const until = now + FAILURE_SUSPENSION_MS;
-  await gateFirst(deps, agent.id, (g) => g.suspend(until), () => deps.db.batch([
-    deps.db
-      .update(agents)
-      .set({ suspendedUntil: until, suspendedIndefinitely: false, suspendReason: `${MAX_FAILURES} failed verification challenges in a row`, verificationFailures: 0, updatedAt: now })
-      .where(eq(agents.id, agent.id)),
-    auditInsert(deps.db, now, { actor: "system:verification", action: "agent.suspend", agentId: agent.id, ownerId: agent.ownerId, target: agent.name, detail: { until: iso(until), reason: "verification failures" } }),
-  ]), (g, before) => g.resume(before));
+  const audit = auditRow(now, { actor: "system:verification", action: "agent.suspend", agentId: agent.id, ownerId: agent.ownerId, target: agent.name, detail: { until: iso(until), reason: "verification failures" } });
+  await gateFirst(
+    deps,
+    agent.id,
+    (g) => g.suspend(until),
+    () => deps.store.challenges.suspendForFailures(agent.id, until, `${MAX_FAILURES} failed verification challenges in a row`, now, audit),
+    (g, before) => g.resume(before),
+  );
 }
-

@@ -1,5 +1,4 @@
-import { eq } from "drizzle-orm";
-import { agents, submolts, type SubmoltRow } from "../../schema";
+import type { SubmoltRow } from "../../schema";
 import type { Deps } from "../app";
 import { sniffImage } from "../domain/images";
 import { AppError, badRequest, unavailable } from "../errors";
@@ -49,14 +48,14 @@ export async function setSubmoltImage(deps: Deps, bucket: R2Bucket, submolt: Sub
   const limit = kind === "avatar" ? IMAGE_LIMITS.submoltAvatar : IMAGE_LIMITS.submoltBanner;
   const url = await storeImage(deps, bucket, file, limit, `submolt-${submolt.id}-${kind}`);
   const column = kind === "avatar" ? { avatarUrl: url } : { bannerUrl: url };
-  const [row] = await pointAt(bucket, url, deps.origin, () => deps.db.update(submolts).set(column).where(eq(submolts.id, submolt.id)).returning());
+  const row = await pointAt(bucket, url, deps.origin, () => deps.store.submolts.setImage(submolt.id, column));
   const old = mediaKeyOf(kind === "avatar" ? submolt.avatarUrl : submolt.bannerUrl, deps.origin);
-  return { row: row!, old };
+  return { row, old };
 }
 
 export async function setAgentAvatar(deps: Deps, bucket: R2Bucket, agentId: string, previous: string | null, file: unknown | null) {
   const url = file === null ? null : await storeImage(deps, bucket, file, IMAGE_LIMITS.agentAvatar, `agent-${agentId}-avatar`);
-  await pointAt(bucket, url, deps.origin, () => deps.db.update(agents).set({ avatarUrl: url, updatedAt: deps.clock.now() }).where(eq(agents.id, agentId)));
+  await pointAt(bucket, url, deps.origin, () => deps.store.agents.setAvatar(agentId, url, deps.clock.now()));
   await refreshEverywhere(deps, agentId);
   return { url, old: mediaKeyOf(previous, deps.origin) };
 }

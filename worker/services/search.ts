@@ -1,9 +1,9 @@
 import type { Deps } from "../app";
 import { unavailable } from "../errors";
 import { iso } from "../lib/encoding";
-import { slices } from "./search-index";
+import type { Hit, SearchDetail, SearchType } from "../store/search";
 
-export type SearchType = "posts" | "comments" | "all";
+export type { SearchType };
 
 /** Reciprocal rank fusion constant (Cormack et al.): dampens the weight of the very top ranks. */
 const RRF_K = 60;
@@ -17,61 +17,21 @@ const CANDIDATES = 50;
  */
 const KEYWORD_WINDOW = 2000;
 
-type Hit = { id: string; type: "post" | "comment" };
-
-/**
- * BM25 over the newest KEYWORD_WINDOW matches (?4), best first. Without a submolt filter only the
- * best twice-the-candidates (?3) are joined to their rows: the index holds live rows only (its
- * triggers remove deleted ones), so the join drops little, and a common word costs its window in
- * the index instead of the window again in posts and comments. With a filter every match in the
- * window is joined, since the filter needs the row.
- */
-const ranked = (table: string, score: string, submoltId: string | null) => {
-  const window = `SELECT rowid, ${score} AS score FROM ${table} WHERE ${table} MATCH ?1 ORDER BY rowid DESC LIMIT ?4`;
-  return submoltId ? window : `SELECT rowid, score FROM (${window}) ORDER BY score LIMIT 2 * ?3`;
-};
-
-/** Words only, each quoted: user text can never become FTS5 query syntax. */
-export function ftsQuery(q: string): string | null {
-  const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
-  return words.length ? words.map((w) => `"${w}"`).join(" OR ") : null;
+/** Words only (letters and digits), lower-cased, at most 32: what either store's index is asked for. */
+export function searchWords(q: string): string[] {
+  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
 }
 
 async function keywordHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<Hit[]> {
-  const match = ftsQuery(q);
-  if (!match) return [];
-  const bind = (stmt: D1PreparedStatement) => stmt.bind(match, submoltId, CANDIDATES, KEYWORD_WINDOW);
-  const statements: D1PreparedStatement[] = [];
-  if (type !== "comments") {
-    statements.push(
-      bind(
-        deps.d1.prepare(
-          `SELECT p.id, 'post' AS type FROM (${ranked("posts_fts", "bm25(posts_fts, 2.0, 1.0)", submoltId)}) f
-           JOIN posts p ON p.rowid = f.rowid
-           WHERE p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
-        ),
-      ),
-    );
-  }
-  if (type !== "posts") {
-    statements.push(
-      bind(
-        deps.d1.prepare(
-          `SELECT c.id, 'comment' AS type FROM (${ranked("comments_fts", "bm25(comments_fts)", submoltId)}) f
-           JOIN comments c ON c.rowid = f.rowid JOIN posts p ON p.id = c.post_id
-           WHERE c.is_deleted = 0 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
-        ),
-      ),
-    );
-  }
-  // Both rankings in one call.
-  const [first = [], second = []] = (await deps.d1.batch<Hit>(statements)).map((r) => r.results);
-  if (statements.length === 1) return first;
-  // Posts and comments come from separate BM25 runs; interleave so neither list drowns the other.
+  const words = searchWords(q);
+  if (words.length === 0) return [];
+  const { posts, comments } = await deps.store.search.keyword({ words, type, submoltId, limit: CANDIDATES, window: KEYWORD_WINDOW });
+  if (type !== "all") return type === "posts" ? posts : comments;
+  // Posts and comments come from separate rankings; interleave so neither list drowns the other.
   const merged: Hit[] = [];
-  for (let i = 0; i < Math.max(first.length, second.length); i++) {
-    if (first[i]) merged.push(first[i]!);
-    if (second[i]) merged.push(second[i]!);
+  for (let i = 0; i < Math.max(posts.length, comments.length); i++) {
+    if (posts[i]) merged.push(posts[i]!);
+    if (comments[i]) merged.push(comments[i]!);
   }
   return merged;
 }
@@ -107,51 +67,8 @@ export function fuse(lists: { hits: Hit[]; weight: number }[]): { hit: Hit; scor
 
 export type SearchMode = "hybrid" | "keyword" | "vector";
 
-interface Detail {
-  id: string;
-  type: "post" | "comment";
-  title: string | null;
-  content: string | null;
-  upvotes: number;
-  downvotes: number;
-  created_at: number;
-  author_id: string;
-  author_name: string;
-  author_display_name: string | null;
-  author_karma: number;
-  author_avatar_url: string | null;
-  submolt_id: string;
-  submolt_name: string;
-  submolt_display_name: string;
-  post_id: string;
-  post_title: string;
-  flags: string;
-}
-
-async function details(deps: Deps, hits: Hit[]): Promise<Map<string, Detail>> {
-  const found = new Map<string, Detail>();
-  for (const part of slices(hits, 45)) for (const [k, v] of await detailsSlice(deps, part)) found.set(k, v);
-  return found;
-}
-
-async function detailsSlice(deps: Deps, hits: Hit[]): Promise<Map<string, Detail>> {
-  if (hits.length === 0) return new Map();
-  const marks = hits.map(() => "?").join(",");
-  const ids = hits.map((h) => h.id);
-  const author = "a.id AS author_id, a.name AS author_name, a.display_name AS author_display_name, a.karma AS author_karma, a.avatar_url AS author_avatar_url";
-  const submolt = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS submolt_display_name";
-  const rows = await deps.d1
-    .prepare(
-      `SELECT p.id, 'post' AS type, p.title, p.content, p.upvotes, p.downvotes, p.created_at, ${author}, ${submolt}, p.id AS post_id, p.title AS post_title, p.flags
-       FROM posts p JOIN agents a ON a.id = p.author_id JOIN submolts s ON s.id = p.submolt_id WHERE p.id IN (${marks}) AND p.is_deleted = 0
-       UNION ALL
-       SELECT c.id, 'comment', NULL, c.content, c.upvotes, c.downvotes, c.created_at, ${author}, ${submolt}, p.id, p.title, c.flags
-       FROM comments c JOIN posts p ON p.id = c.post_id JOIN agents a ON a.id = c.author_id JOIN submolts s ON s.id = p.submolt_id
-       WHERE c.id IN (${marks}) AND c.is_deleted = 0 AND p.is_deleted = 0`,
-    )
-    .bind(...ids, ...ids)
-    .all<Detail>();
-  return new Map(rows.results.map((r) => [r.id, r]));
+async function details(deps: Deps, hits: Hit[]): Promise<Map<string, SearchDetail>> {
+  return new Map((await deps.store.search.details(hits)).map((r) => [r.id, r]));
 }
 
 const snippet = (s: string | null) => (s && s.length > 300 ? `${s.slice(0, 297)}...` : s ?? "");
@@ -221,63 +138,24 @@ const KINDS = new Map<string, SearchKind>([
 /** API.md §8: every `type` a client sends is answered; an unknown one is a search of everything, never a 400. */
 export const searchKind = (raw: string | undefined): SearchKind => KINDS.get((raw ?? "").trim().toLowerCase()) ?? "all";
 
-interface AgentMatchRow {
-  id: string;
-  name: string;
-  display_name: string | null;
-  description: string;
-  karma: number;
-  follower_count: number;
-  avatar_url: string | null;
-  created_at: number;
-}
-
-interface SubmoltMatchRow {
-  id: string;
-  name: string;
-  display_name: string;
-  description: string;
-  subscriber_count: number;
-  created_at: number;
-}
-
 /**
  * Agents and submolts whose names start with the query, case-insensitively: the small groups every
  * search carries for older clients (5 each), or a whole page of one kind for type=agents|submolts.
  */
 export async function nameMatches(deps: Deps, q: string, want: { agents: number; submolts: number; offset?: number }) {
-  // A range on the lowercase unique keys, not LIKE: SQLite's LIKE is case-insensitive and so cannot
-  // use a BINARY index, which made every search scan all agents (a million rows at scale).
-  const prefix = q.toLowerCase();
-  const end = `${prefix}\u{10FFFF}`;
-  const offset = want.offset ?? 0;
-  const statements = [];
-  if (want.agents > 0) {
-    statements.push(
-      deps.d1
-        .prepare(
-          `SELECT id, name, display_name, description, karma, follower_count, avatar_url, created_at
-           FROM agents WHERE name_key >= ?1 AND name_key < ?2 ORDER BY name_key LIMIT ?3 OFFSET ?4`,
-        )
-        .bind(prefix, end, want.agents, offset),
-    );
-  }
-  if (want.submolts > 0) {
-    statements.push(
-      deps.d1
-        .prepare(
-          `SELECT id, name, display_name, description, subscriber_count, created_at
-           FROM submolts WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT ?3 OFFSET ?4`,
-        )
-        .bind(prefix, end, want.submolts, offset),
-    );
-  }
-  const answers = statements.length ? await deps.d1.batch(statements) : [];
-  const agents = want.agents > 0 ? (answers.shift()!.results as AgentMatchRow[]) : [];
-  const submolts = want.submolts > 0 ? (answers.shift()!.results as SubmoltMatchRow[]) : [];
+  const { agents, submolts } = await deps.store.search.names(q.toLowerCase(), want.agents, want.submolts, want.offset ?? 0);
   return {
-    agents: agents.map((a) => ({ ...a, display_name: a.display_name ?? a.name, created_at: iso(a.created_at)! })),
-    submolts: submolts.map((s) => ({ ...s, created_at: iso(s.created_at)! })),
+    agents: agents.map((a) => ({
+      id: a.id,
+      name: a.name,
+      display_name: a.displayName ?? a.name,
+      description: a.description,
+      karma: a.karma,
+      follower_count: a.followerCount,
+      avatar_url: a.avatarUrl,
+      created_at: iso(a.createdAt)!,
+    })),
+    submolts: submolts.map((s) => ({ id: s.id, name: s.name, display_name: s.displayName, description: s.description, subscriber_count: s.subscriberCount, created_at: iso(s.createdAt)! })),
   };
 }
 

@@ -49,6 +49,7 @@ export interface AgentStore {
   /** Changes the agent's own profile fields (and marks it active). */
   updateProfile(agentId: string, set: { description?: string; displayName?: string; metadata?: string }, now: number): Promise<void>;
   setOwnerEmail(agentId: string, email: string, now: number, audit: AuditRow): Promise<void>;
+  setAvatar(agentId: string, url: string | null, now: number): Promise<void>;
   /** Marks an identity token's jti used until `expiresAt`; false when it already was. */
   consumeJti(jti: string, expiresAt: number): Promise<boolean>;
   /** An agent with its owner, by id or by lower-cased name. */
@@ -114,6 +115,10 @@ export function agentStore(p: Portable, activity: AgentStore["activity"]): Agent
 
     async setOwnerEmail(agentId, email, now, audit) {
       await atomic((db) => [db.update(t.agents).set({ ownerEmail: email, updatedAt: now }).where(eq(t.agents.id, agentId)), db.insert(t.auditLog).values(audit)]);
+    },
+
+    async setAvatar(agentId, url, now) {
+      await p.db.update(t.agents).set({ avatarUrl: url, updatedAt: now }).where(eq(t.agents.id, agentId));
     },
 
     async consumeJti(jti, expiresAt) {

@@ -29,6 +29,8 @@ export interface Portable {
    * With `changed: "some"`, `first` may change any number of rows (`changes() > 0`; then `rest` is one statement).
    */
   chain(first: (db: Builder) => BatchItem<"sqlite">, rest: (db: Builder, onlyIf: SQL | undefined) => BatchItem<"sqlite">[], changed?: "one" | "some"): Promise<boolean>;
+  /** `chain`, answering the results of `rest`'s statements (their RETURNING rows), or null when `first` did not change what it had to. */
+  chainRows(first: (db: Builder) => BatchItem<"sqlite">, rest: (db: Builder, onlyIf: SQL | undefined) => BatchItem<"sqlite">[], changed?: "one" | "some"): Promise<unknown[][] | null>;
 }
 
 /** What a shared query is built on: the database or a transaction of it, on either store. */

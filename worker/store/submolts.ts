@@ -28,6 +28,8 @@ export interface SubmoltStore {
   /** Subscribes (or unsubscribes); counters move only when the membership really changed. Answers whether it did. */
   subscribe(agentId: string, submoltId: string, on: boolean, now: number): Promise<boolean>;
   update(submoltId: string, set: Partial<SubmoltRow>, audit: AuditRow): Promise<SubmoltRow>;
+  /** Points the submolt's avatar or banner at a stored image. */
+  setImage(submoltId: string, set: { avatarUrl: string } | { bannerUrl: string }): Promise<SubmoltRow>;
   moderators(submoltId: string): Promise<{ name: string; displayName: string | null; role: "owner" | "moderator"; createdAt: number }[]>;
   setRole(submoltId: string, agentId: string, role: "owner" | "moderator", now: number, audit: AuditRow): Promise<void>;
   removeRole(submoltId: string, agentId: string, audit: AuditRow): Promise<void>;
@@ -101,6 +103,10 @@ export function submoltStore(p: Portable, pins: (name: string, viewerId: string 
     async update(submoltId, set, audit) {
       const [rows] = await p.atomic((db) => [db.update(submolts).set(set).where(eq(submolts.id, submoltId)).returning(), db.insert(auditLog).values(audit)]);
       return rows[0]!;
+    },
+
+    async setImage(submoltId, set) {
+      return (await p.db.update(submolts).set(set).where(eq(submolts.id, submoltId)).returning())[0]!;
     },
 
     moderators: (submoltId) =>

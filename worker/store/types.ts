@@ -9,6 +9,8 @@ import type { DmStore } from "./dms";
 import type { OwnerStore } from "./owners";
 import type { ReportStore } from "./reports";
 import type { OperationsStore } from "./operations";
+import type { ChallengeStore } from "./challenges";
+import type { SearchStore } from "./search";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
 import type { HomeStore } from "./home";
@@ -30,6 +32,8 @@ export interface Store {
   readonly owners: OwnerStore;
   readonly reports: ReportStore;
   readonly operations: OperationsStore;
+  readonly challenges: ChallengeStore;
+  readonly search: SearchStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
   readonly home: HomeStore;

@@ -9,6 +9,8 @@ import { dmStore } from "../dms";
 import { ownerStore } from "../owners";
 import { reportStore } from "../reports";
 import { operationsStore } from "../operations";
+import { challengeStore } from "../challenges";
+import { d1Search } from "./search";
 import { d1Claim } from "./claims";
 import { homeStore } from "../home";
 import { d1Inbox } from "./inbox";
@@ -25,21 +27,25 @@ import { submoltStore } from "../submolts";
 import { d1Views } from "./views";
 
 /** D1's side of the shared builder (store/portable.ts). */
-export const d1Portable = ({ db }: { db: Db }): Portable => ({
-  db,
-  t: schema,
-  dialect: sqlite,
-  atomic: (build) => db.batch(build(db)),
-  reads: (build) => db.batch(build(db)),
-  async chain(first, rest, changed = "one") {
-    const [rows] = await db.batch([first(db), ...rest(db, changed === "one" ? sql`changes() = 1` : sql`changes() > 0`)]);
+export function d1Portable({ db }: { db: Db }): Portable {
+  const chainRows: Portable["chainRows"] = async (first, rest, changed = "one") => {
+    const [rows, ...after] = await db.batch([first(db), ...rest(db, changed === "one" ? sql`changes() = 1` : sql`changes() > 0`)]);
     const n = (rows as unknown[]).length;
-    return changed === "one" ? n === 1 : n > 0;
-  },
-});
+    return (changed === "one" ? n === 1 : n > 0) ? (after as unknown[][]) : null;
+  };
+  return {
+    db,
+    t: schema,
+    dialect: sqlite,
+    atomic: (build) => db.batch(build(db)),
+    reads: (build) => db.batch(build(db)),
+    chainRows,
+    chain: async (first, rest, changed) => (await chainRows(first, rest, changed)) !== null,
+  };
+}
 
 export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
   const portable = d1Portable({ db });
   const { pins, activity } = d1Views(db);
-  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
+  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), search: d1Search(portable, d1), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

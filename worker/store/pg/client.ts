@@ -30,6 +30,8 @@ export class PgConnection {
       types: {
         // bigint columns hold epoch milliseconds and counters: JS numbers, as D1 returns them.
         bigint: { to: 20, from: [20], serialize: (v: number | bigint) => String(v), parse: (v: string) => Number(v) },
+        // sum() over bigint columns answers numeric: counts and tallies, numbers as D1 answers them.
+        numeric: { to: 1700, from: [1700], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
       },
     }));
   }

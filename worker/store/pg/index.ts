@@ -8,6 +8,8 @@ import { dmStore } from "../dms";
 import { ownerStore } from "../owners";
 import { reportStore } from "../reports";
 import { operationsStore } from "../operations";
+import { challengeStore } from "../challenges";
+import { pgSearch } from "./search";
 import { pgClaim } from "./claims";
 import { homeStore } from "../home";
 import { pgInbox } from "./inbox";
@@ -26,6 +28,15 @@ import { submoltStore } from "../submolts";
 
 export function pgStore(connection: PgConnection): Store {
   const client = () => connection.sql;
+  const chainRows: Portable["chainRows"] = (first, rest, changed = "one") =>
+    connection.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      const n = (await (first(db) as unknown as Promise<unknown[]>)).length;
+      if (changed === "one" ? n !== 1 : n === 0) return null;
+      const results: unknown[][] = [];
+      for (const statement of rest(db, undefined)) results.push((await (statement as unknown as Promise<unknown[]>)));
+      return results;
+    });
   // drizzle's pg builder over the derived tables, seen through D1's types (store/portable.ts says what may be used).
   const portable: Portable = {
     get db() {
@@ -40,15 +51,9 @@ export function pgStore(connection: PgConnection): Store {
         return results;
       }) as never,
     reads: (build) => Promise.all(build(connection.db as unknown as Db)) as never,
-    chain: (first, rest, changed = "one") =>
-      connection.db.transaction(async (tx) => {
-        const db = tx as unknown as Db;
-        const n = (await (first(db) as unknown as Promise<unknown[]>)).length;
-        if (changed === "one" ? n !== 1 : n === 0) return false;
-        for (const statement of rest(db, undefined)) await statement;
-        return true;
-      }),
+    chainRows,
+    chain: async (first, rest, changed) => (await chainRows(first, rest, changed)) !== null,
   };
   const { pins, activity } = pgViews(portable);
-  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), search: pgSearch(portable, client), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }

@@ -1,0 +1,167 @@
+import { and, asc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import type { Builder, Portable } from "./portable";
+
+export type SearchType = "posts" | "comments" | "all";
+export type Hit = { id: string; type: "post" | "comment" };
+
+/** What a keyword search asks: any of `words`, among the newest `window` matches per table, the best `limit`. */
+export interface KeywordQuery {
+  words: string[];
+  type: SearchType;
+  submoltId: string | null;
+  limit: number;
+  window: number;
+}
+
+/** A search result's row: the item with its author, submolt and post. */
+export interface SearchDetail {
+  id: string;
+  type: "post" | "comment";
+  title: string | null;
+  content: string | null;
+  upvotes: number;
+  downvotes: number;
+  created_at: number;
+  author_id: string;
+  author_name: string;
+  author_display_name: string | null;
+  author_karma: number;
+  author_avatar_url: string | null;
+  submolt_id: string;
+  submolt_name: string;
+  submolt_display_name: string;
+  post_id: string;
+  post_title: string;
+  flags: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  targetId: string;
+  targetType: "post" | "comment";
+  op: "upsert" | "delete";
+  attempts: number;
+}
+
+/** A live post or comment as the vector index takes it. */
+export interface LiveDoc {
+  id: string;
+  type: "post" | "comment";
+  text: string;
+  submoltId: string;
+  createdAt: number;
+}
+
+export interface AgentMatch {
+  id: string;
+  name: string;
+  displayName: string | null;
+  description: string;
+  karma: number;
+  followerCount: number;
+  avatarUrl: string | null;
+  createdAt: number;
+}
+
+export interface SubmoltMatch {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  subscriberCount: number;
+  createdAt: number;
+}
+
+export interface SearchStore {
+  /** Best-ranked live posts and comments matching any of the words (D1: BM25 over FTS5; PostgreSQL: ts_rank over the GIN-indexed tsvector). */
+  keyword(q: KeywordQuery): Promise<{ posts: Hit[]; comments: Hit[] }>;
+  /** The live items among `hits` (any order). */
+  details(hits: Hit[]): Promise<SearchDetail[]>;
+  /** Agents and submolts whose lower-cased names start with `prefix`. */
+  names(prefix: string, agents: number, submolts: number, offset: number): Promise<{ agents: AgentMatch[]; submolts: SubmoltMatch[] }>;
+  /** Outbox items due at `now`, in due order. */
+  due(now: number, limit: number): Promise<OutboxRow[]>;
+  /** The live posts and comments among `ids`; deleted or unknown ones are absent. */
+  liveDocs(ids: string[]): Promise<LiveDoc[]>;
+  /** Removes handled outbox items. */
+  handled(ids: number[]): Promise<void>;
+  /** Puts failed items back with their next try time and the error. */
+  retry(items: { id: number; availableAt: number }[], error: string): Promise<void>;
+  /** Queues every live post and comment for (re)indexing; how many were queued. */
+  queueAll(now: number): Promise<number>;
+}
+
+/** The search store's parts both dialects spell the same. */
+export function portableSearch(p: Portable): Pick<SearchStore, "names" | "due" | "liveDocs" | "handled" | "retry"> {
+  const { agents, submolts, posts, comments, searchOutbox: outbox } = p.t;
+  return {
+    async names(prefix, agentCount, submoltCount, offset) {
+      // A range on the lowercase unique keys, not LIKE: SQLite's LIKE is case-insensitive and so cannot
+      // use a BINARY index, which made every search scan all agents (a million rows at scale).
+      const end = `${prefix}\u{10FFFF}`;
+      const agentQuery = (db: Builder) =>
+        db
+          .select({ id: agents.id, name: agents.name, displayName: agents.displayName, description: agents.description, karma: agents.karma, followerCount: agents.followerCount, avatarUrl: agents.avatarUrl, createdAt: agents.createdAt })
+          .from(agents)
+          .where(and(gte(agents.nameKey, prefix), lt(agents.nameKey, end)))
+          .orderBy(asc(agents.nameKey))
+          .limit(agentCount)
+          .offset(offset);
+      const submoltQuery = (db: Builder) =>
+        db
+          .select({ id: submolts.id, name: submolts.name, displayName: submolts.displayName, description: submolts.description, subscriberCount: submolts.subscriberCount, createdAt: submolts.createdAt })
+          .from(submolts)
+          .where(and(gte(submolts.name, prefix), lt(submolts.name, end)))
+          .orderBy(asc(submolts.name))
+          .limit(submoltCount)
+          .offset(offset);
+      // Both in one call when both are wanted (every search carries a few of each).
+      if (agentCount > 0 && submoltCount > 0) {
+        const [agentRows, submoltRows] = await p.reads((db) => [agentQuery(db), submoltQuery(db)]);
+        return { agents: agentRows, submolts: submoltRows };
+      }
+      const [agentRows, submoltRows] = await Promise.all([agentCount > 0 ? agentQuery(p.db) : [], submoltCount > 0 ? submoltQuery(p.db) : []]);
+      return { agents: agentRows, submolts: submoltRows };
+    },
+
+    // Due order follows the (available_at, id) index, so items waiting out a backoff are never scanned.
+    due: (now, limit) =>
+      p.db
+        .select({ id: outbox.id, targetId: outbox.targetId, targetType: outbox.targetType, op: outbox.op, attempts: outbox.attempts })
+        .from(outbox)
+        .where(lte(outbox.availableAt, now))
+        .orderBy(asc(outbox.availableAt), asc(outbox.id))
+        .limit(limit),
+
+    async liveDocs(ids) {
+      if (ids.length === 0) return [];
+      const [postRows, commentRows] = await p.reads((db) => [
+        db
+          .select({ id: posts.id, title: posts.title, content: posts.content, submoltId: posts.submoltId, createdAt: posts.createdAt })
+          .from(posts)
+          .where(and(p.dialect.inList(posts.id, ids, "text"), sql`${posts.isDeleted} = 0`)),
+        db
+          .select({ id: comments.id, content: comments.content, submoltId: posts.submoltId, createdAt: comments.createdAt })
+          .from(comments)
+          .innerJoin(posts, eq(posts.id, comments.postId))
+          .where(and(p.dialect.inList(comments.id, ids, "text"), sql`${comments.isDeleted} = 0`, sql`${posts.isDeleted} = 0`)),
+      ]);
+      return [
+        ...postRows.map((r) => ({ id: r.id, type: "post" as const, text: `${r.title}\n${r.content ?? ""}`, submoltId: r.submoltId, createdAt: r.createdAt })),
+        ...commentRows.map((r) => ({ id: r.id, type: "comment" as const, text: r.content, submoltId: r.submoltId, createdAt: r.createdAt })),
+      ];
+    },
+
+    async handled(ids) {
+      if (ids.length) await p.db.delete(outbox).where(p.dialect.inList(outbox.id, ids, "bigint"));
+    },
+
+    async retry(items, error) {
+      if (items.length === 0) return;
+      const [head, ...rest] = items;
+      const update = (db: Parameters<Parameters<Portable["atomic"]>[0]>[0], i: { id: number; availableAt: number }) =>
+        db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, availableAt: i.availableAt }).where(eq(outbox.id, i.id));
+      await p.atomic((db) => [update(db, head!), ...rest.map((i) => update(db, i))]);
+    },
+  };
+}
