@@ -11,6 +11,7 @@ import type { ReportStore } from "./reports";
 import type { OperationsStore } from "./operations";
 import type { ChallengeStore } from "./challenges";
 import type { SearchStore } from "./search";
+import type { NearStore } from "./near";
 import type { CommentStore } from "./comments";
 import type { FollowStore } from "./follows";
 import type { HomeStore } from "./home";
@@ -34,6 +35,7 @@ export interface Store {
   readonly operations: OperationsStore;
   readonly challenges: ChallengeStore;
   readonly search: SearchStore;
+  readonly near: NearStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
   readonly home: HomeStore;

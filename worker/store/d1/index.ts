@@ -10,6 +10,8 @@ import { ownerStore } from "../owners";
 import { reportStore } from "../reports";
 import { operationsStore } from "../operations";
 import { challengeStore } from "../challenges";
+import { nearStore } from "../near";
+import { d1NearWrites } from "./near";
 import { d1Search } from "./search";
 import { d1Claim } from "./claims";
 import { homeStore } from "../home";
@@ -47,5 +49,5 @@ export function d1Portable({ db }: { db: Db }): Portable {
 export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
   const portable = d1Portable({ db });
   const { pins, activity } = d1Views(db);
-  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), search: d1Search(portable, d1), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
+  return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), near: nearStore(portable, d1NearWrites(portable, d1)), search: d1Search(portable, d1), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };
 }

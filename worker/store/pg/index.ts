@@ -9,6 +9,8 @@ import { ownerStore } from "../owners";
 import { reportStore } from "../reports";
 import { operationsStore } from "../operations";
 import { challengeStore } from "../challenges";
+import { nearStore } from "../near";
+import { pgNearWrites } from "./near";
 import { pgSearch } from "./search";
 import { pgClaim } from "./claims";
 import { homeStore } from "../home";
@@ -55,5 +57,5 @@ export function pgStore(connection: PgConnection): Store {
     chain: async (first, rest, changed) => (await chainRows(first, rest, changed)) !== null,
   };
   const { pins, activity } = pgViews(portable);
-  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), search: pgSearch(portable, client), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), near: nearStore(portable, pgNearWrites(portable)), search: pgSearch(portable, client), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }
