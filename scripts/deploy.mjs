@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // npm run deploy -- --url https://your.host [--dry-run] [--search cloudflare|local]
-//                   [--publisher-key FILE] [--secrets-dir DIR]
+//                   [--storage d1|postgres --database-url URL] [--publisher-key FILE] [--secrets-dir DIR]
 // Deploys Tidepool to the Cloudflare account `npx wrangler login` signed in to, and is safe to run
 // again: every step first looks at what exists and only adds what is missing.
 //   1. Vectorize index "tidepool" (768 dimensions, cosine, metadata indexes) with the Cloudflare search adapter.
 //   2. Secrets IDENTITY_KEY, HASH_PEPPER, ADMIN_TOKEN: generated only when the Worker lacks them, uploaded
 //      with the deployment, never printed, kept (mode 600) in --secrets-dir outside the repository.
 //   3. Remote migrations (before the deploy when the database exists, after it when the deploy creates it).
+//      With --storage postgres: migrations/postgres applied to --database-url from here, and a Hyperdrive
+//      configuration "tidepool" for it created once (its id kept in the generated config), bound as HYPERDRIVE.
 //   4. wrangler deploy with a generated production config (.wrangler/deploy/wrangler.toml): wrangler
 //      provisions D1, KV and R2 on first deploy and never replaces an existing one.
 //   5. The signed instruction files, published with the operator's key when missing or older.
@@ -18,7 +20,8 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { flag, option } from "./lib/args.mjs";
-import { productionConfig } from "./lib/deploy-config.mjs";
+import { idsIn, productionConfig } from "./lib/deploy-config.mjs";
+import { migratePostgres } from "./lib/pg-cluster.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SECRETS = ["IDENTITY_KEY", "HASH_PEPPER", "ADMIN_TOKEN"];
@@ -36,6 +39,11 @@ const url = (option("url") ?? process.env.PUBLIC_URL ?? (dryRun ? "https://your.
 if (!/^https:\/\/[^/\s]+$/.test(url)) fail(`--url must be the public https origin agents will use, like https://tidepool.example.org (got ${url})`);
 const search = option("search", "cloudflare");
 if (!["cloudflare", "local"].includes(search)) fail("--search is cloudflare (Workers AI + Vectorize) or local");
+const storage = option("storage", "d1");
+if (!["d1", "postgres"].includes(storage)) fail("--storage is d1 (the default) or postgres");
+const databaseUrl = option("database-url") ?? process.env.DATABASE_URL;
+if (storage === "postgres" && !dryRun && !databaseUrl) fail("--storage postgres needs --database-url (or DATABASE_URL): the PostgreSQL database Hyperdrive will reach");
+if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail("--database-url must be a postgres:// or postgresql:// connection string");
 for (const name of ["rotate", "rotate-secret"]) {
   if (option(name)) {
     fail(
@@ -68,14 +76,16 @@ const DEPLOY_DIR = path.resolve(process.env.TIDEPOOL_DEPLOY_DIR ?? path.join(roo
 const CONFIG = path.join(DEPLOY_DIR, "wrangler.toml");
 mkdirSync(DEPLOY_DIR, { recursive: true });
 const previous = existsSync(CONFIG) ? readFileSync(CONFIG, "utf8") : "";
-writeFileSync(CONFIG, productionConfig(readFileSync(path.join(root, "wrangler.toml"), "utf8"), { root, url, search, previous }));
+const writeConfig = (hyperdriveId) => writeFileSync(CONFIG, productionConfig(readFileSync(path.join(root, "wrangler.toml"), "utf8"), { root, url, search, previous, storage, hyperdriveId }));
+let hyperdriveId = idsIn(previous).hyperdrive;
+writeConfig(hyperdriveId);
 const workerName = /^name = "([^"]+)"/m.exec(readFileSync(CONFIG, "utf8"))?.[1] ?? "tidepool";
 
 if (dryRun) {
   say(`Plan for ${url} (${search} search), config ${CONFIG}:`);
   say(`  1. ${search === "cloudflare" ? `Vectorize index "${INDEX}" (768, cosine) if missing` : "no Vectorize (local search adapter)"}`);
   say(`  2. secrets ${SECRETS.join(", ")} generated only if the Worker lacks them`);
-  say("  3. remote D1 migrations");
+  say(storage === "postgres" ? `  3. migrations/postgres applied to the database; Hyperdrive configuration "tidepool" ${hyperdriveId ? `(${hyperdriveId}) kept` : "created"} and bound as HYPERDRIVE` : "  3. remote D1 migrations");
   say(`  4. wrangler deploy (D1, KV and R2 provisioned if missing) as ${workerName}`);
   say("  5. signed instruction files published if missing or older");
   wrangler(["deploy", "--dry-run", "--outdir", path.join(DEPLOY_DIR, "dist")]);
@@ -125,6 +135,20 @@ function newSecret(name) {
     return JSON.stringify({ ...jwk, kid: `prod-${Date.now().toString(36)}`, alg: "EdDSA" });
   }
   return randomBytes(32).toString("base64url");
+}
+
+// 3, on PostgreSQL: its migrations from here (Hyperdrive only relays queries), and the Hyperdrive
+// configuration created once; its id stays in the generated config, so a re-run keeps it.
+if (storage === "postgres") {
+  await migratePostgres(databaseUrl);
+  say("• PostgreSQL migrations: applied");
+  if (hyperdriveId) say(`• Hyperdrive tidepool: exists (${hyperdriveId})`);
+  else {
+    const created = wrangler(["hyperdrive", "create", "tidepool", `--connection-string=${databaseUrl}`], { config: false });
+    hyperdriveId = /"?id"?\s*[=:]\s*"([0-9a-f]{32})"/.exec(created.stdout)?.[1] ?? fail(`wrangler hyperdrive create printed no id:\n${created.stdout}`);
+    writeConfig(hyperdriveId);
+    say(`• Hyperdrive tidepool: created (${hyperdriveId}), bound as HYPERDRIVE`);
+  }
 }
 
 // 3 and 4. Migrations go first when the database exists (new code expects the new schema), after

@@ -6,9 +6,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import postgres from "postgres";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { idsIn, productionConfig } from "../../scripts/lib/deploy-config.mjs";
 import { root } from "../../scripts/lib/dev-server.mjs";
+import { clusterDir, ensureCluster, postgresAvailable, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
+import { freePort } from "../postgres/cluster.ts";
 
 // The stand-in: answers like wrangler 4.86 for the commands deploy uses, keeps the "account" in a
 // JSON file, and logs each call (the --config pair dropped; secret values and file paths never).
@@ -20,7 +23,7 @@ let args = process.argv.slice(2);
 const ci = args.indexOf("--config");
 if (ci >= 0) args.splice(ci, 2);
 const opt = (n) => (args.includes(n) ? args[args.indexOf(n) + 1] : undefined);
-const logged = args.map((a, i) => (args[i - 1] === "--secrets-file" ? "<" + Object.keys(JSON.parse(fs.readFileSync(a, "utf8"))).sort().join(",") + ">" : args[i - 1] === "--path" || args[i - 1] === "--outdir" ? "<file>" : a));
+const logged = args.map((a, i) => a.startsWith("--connection-string=") ? "--connection-string=<url>" : (args[i - 1] === "--secrets-file" ? "<" + Object.keys(JSON.parse(fs.readFileSync(a, "utf8"))).sort().join(",") + ">" : args[i - 1] === "--path" || args[i - 1] === "--outdir" ? "<file>" : a));
 fs.appendFileSync(process.env.STUB_LOG, logged.join(" ") + "\\n");
 const out = (v) => process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));
 const die = (m) => { process.stderr.write(m); process.exit(1); };
@@ -43,13 +46,14 @@ else if (cmd === "deploy") {
   save();
   out("Deployed tidepool");
 }
+else if (cmd === "hyperdrive create tidepool") { state.hyperdrive.push(args[2]); save(); out('Created new Hyperdrive PostgreSQL config: 0123456789abcdef0123456789abcdef {"hyperdrive": [{"binding": "HYPERDRIVE", "id": "0123456789abcdef0123456789abcdef"}]}'); }
 else if (cmd === "kv key get") (state.kv[kvKey] ? out(state.kv[kvKey]) : die("Value not found"));
 else if (cmd === "kv key put") { state.kv[kvKey] = fs.readFileSync(opt("--path"), "utf8"); save(); }
 else die("stand-in does not know: " + args.join(" "));
 `;
 
 let dir = "";
-const fresh = { vectorize: [] as string[], secrets: [] as string[], worker: false, d1: false, migrated: false, kv: {} as Record<string, string>, fail: null as string | null };
+const fresh = { vectorize: [] as string[], secrets: [] as string[], worker: false, d1: false, migrated: false, hyperdrive: [] as string[], kv: {} as Record<string, string>, fail: null as string | null };
 
 function setup() {
   dir = mkdtempSync(path.join(tmpdir(), "tidepool-deploy-"));
@@ -158,12 +162,54 @@ describe("npm run deploy", () => {
   });
 });
 
+describe.skipIf(!(postgresAvailable() || process.env.CI))("npm run deploy --storage postgres", () => {
+  let url = "";
+  const pgDir = () => path.join(dir, "pg");
+  beforeEach(async () => {
+    url = await ensureCluster({ dir: pgDir(), port: await freePort() });
+  }, 120_000);
+  afterEach(() => {
+    stopCluster(pgDir());
+    rmSync(clusterDir(pgDir()), { recursive: true, force: true });
+  });
+
+  it("migrates the database, creates the Hyperdrive configuration once and deploys bound to it", async () => {
+    const run = deploy("--storage", "postgres", "--database-url", url);
+    expect(run.status, run.out).toBe(0);
+    expect(accountCalls(calls())).toEqual([...FIRST.slice(0, 6), "hyperdrive create tidepool --connection-string=<url>", ...FIRST.slice(6)]);
+    expect(run.out).not.toContain(url);
+    const config = readFileSync(path.join(dir, "deploy", "wrangler.toml"), "utf8");
+    expect(config).toMatch(/^STORAGE = "postgres"$/m);
+    expect(config).toMatch(/^\[\[hyperdrive\]\]\nbinding = "HYPERDRIVE"\nid = "0123456789abcdef0123456789abcdef"$/m);
+    const pg = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      expect((await pg`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)[0]!.n).toBeGreaterThanOrEqual(2);
+      expect((await pg`SELECT name FROM submolts`).map((r) => r.name)).toContain("general");
+    } finally {
+      await pg.end();
+    }
+    // Again: the configuration's id is kept, nothing is created twice.
+    const again = deploy("--storage", "postgres", "--database-url", url);
+    expect(again.status, again.out).toBe(0);
+    expect(accountCalls(calls())).toEqual(AGAIN);
+    expect(state().hyperdrive).toEqual(["tidepool"]);
+  });
+
+  it("refuses PostgreSQL without a database, and a URL that is not one", () => {
+    expect(deploy("--storage", "postgres").out).toContain("--storage postgres needs --database-url");
+    expect(deploy("--storage", "postgres", "--database-url", "mysql://x").out).toContain("must be a postgres://");
+    expect(deploy("--storage", "sqlite").out).toContain("--storage is d1");
+    expect(calls()).toEqual([]);
+  });
+});
+
 describe("the generated production config", () => {
   const source = readFileSync(path.join(root, "wrangler.toml"), "utf8");
 
   it("drops the placeholder ids (wrangler provisions), sets the production settings and the Workers AI bindings", () => {
     const text = productionConfig(source, { root, url: "https://tidepool.example.org", search: "cloudflare" });
-    expect(idsIn(text)).toEqual({ d1: null, kv: null });
+    expect(idsIn(text)).toEqual({ d1: null, kv: null, hyperdrive: null });
+    expect(text).not.toMatch(/^STORAGE = /m);
     expect(text).not.toMatch(/0{8}-0{4}/);
     expect(text).toMatch(/^PUBLIC_URL = "https:\/\/tidepool\.example\.org"$/m);
     expect(text).toMatch(/^CLAIM_VERIFIER = "remote"$/m);
@@ -176,7 +222,7 @@ describe("the generated production config", () => {
     const first = productionConfig(source, { root, url: "https://t.example", search: "local" });
     const written = first.replace('database_name = "tidepool"', 'database_name = "tidepool"\ndatabase_id = "5c1e0c6e-1111-4222-8333-944455556666"').replace('binding = "FILES"', 'binding = "FILES"\nid = "0123456789abcdef0123456789abcdef"');
     const again = productionConfig(source, { root, url: "https://t.example", search: "local", previous: written });
-    expect(idsIn(again)).toEqual({ d1: "5c1e0c6e-1111-4222-8333-944455556666", kv: "0123456789abcdef0123456789abcdef" });
+    expect(idsIn(again)).toEqual({ d1: "5c1e0c6e-1111-4222-8333-944455556666", kv: "0123456789abcdef0123456789abcdef", hyperdrive: null });
     expect(again).not.toMatch(/^\[ai\]$/m);
   });
 });
