@@ -16,7 +16,12 @@ function identityKey(kid: string): string {
  * The HTTP-level suites that run on PostgreSQL too (STORAGE=postgres through a Hyperdrive binding to
  * the project's own cluster, test/postgres/global-setup.ts), as the services move behind the store.
  */
-const POSTGRES_SUITES = ["test/store/**/*.test.ts", "test/postgres/**/*.test.ts", ...["votes", "follows-feed", "submolts", "feed-sources", "top-windows", "comments", "flags", "moderation", "idempotency", "dms", "keys", "credentials", "firewall", "owner", "claim", "owner-console", "jwt", "agents", "operator", "stats", "posts", "verification", "media", "files", "http", "home", "notifications", "rate-limits", "secrets", "api-cache", "pages", "openapi", "search"].map((f) => `test/routes/${f}.test.ts`)];
+const POSTGRES_SUITES = ["test/store", "test/postgres", "test/routes", "test/security", "test/properties", "test/faults", "test/client", "test/compat"].map((dir) => `${dir}/**/*.test.ts`);
+/** What is about D1 itself (its calls, rows, sessions, batches and FTS5 tables) runs on D1 only. */
+const D1_ONLY = [
+  ...["auth-cache", "bench", "index-drain", "round-trips", "rows-budget", "sessions", "near-index"].map((f) => `test/routes/${f}.test.ts`),
+  "test/faults/d1-writes.test.ts",
+];
 
 /** Closing a postgres.js client leaves this rejection behind in workerd (HYPERDRIVE.md); it is not a failure. */
 const CLOSED_STREAM = "Stream was cancelled.";
@@ -69,6 +74,7 @@ export default defineConfig(async () => {
         : {
             name: "postgres",
             include: POSTGRES_SUITES,
+            exclude: D1_ONLY,
             setupFiles: ["./test/setup.ts"],
             globalSetup: ["./test/postgres/global-setup.ts"],
             testTimeout: 30_000,

@@ -148,7 +148,7 @@ async function postgresStorage(opts) {
     console.log(`PostgreSQL: ${reused ? "reusing the" : "started a"} local cluster on 127.0.0.1:${port} (data in .wrangler/postgres; pass DATABASE_URL to use another).`);
   }
   await migratePostgres(url);
-  console.warn("STORAGE=postgres: agents, posts, comments, votes, listings, submolts, follows, notifications and /home are served from PostgreSQL; routes not yet moved behind the store answer 501 (README, Past one D1).");
+  console.log("STORAGE=postgres: every route is served from PostgreSQL; the local vector index keeps its vectors in the local D1 (README, Past one D1).");
   return url;
 }
 

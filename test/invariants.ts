@@ -5,8 +5,10 @@ import { bandKeys, itemTypeCode, signature, type ItemType } from "../worker/doma
 import { hotScore } from "../worker/domain/ranking";
 import { bytes, bytesToUuid } from "../worker/lib/encoding";
 import { comparedText } from "../worker/services/near-duplicates";
+import { rows, storage } from "./db";
 
-const q = async <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+// The network's rows on whichever store the project runs; the local vector index's in D1 on both.
+const q = rows;
 
 /** Stored tallies (votes, counts, karma = sum of votes on the agent's content, unread notifications) that differ from a recount. */
 export const counterDrift = () =>
@@ -39,6 +41,9 @@ export const counterDrift = () =>
                     WHERE coalesce(p.author_id, c.author_id) = a.id)`,
   );
 
+// Which of two rows with the same text was written first: D1's rowid, PostgreSQL's time-ordered id.
+const earlier = (o: string, p: string) => (storage === "d1" ? `${o}.rowid < ${p}.rowid` : `${o}.id < ${p}.id`);
+
 /** Days whose /stats rollup differs from the same numbers counted from the base tables. */
 export const rollupDrift = () =>
   q(
@@ -48,10 +53,12 @@ export const rollupDrift = () =>
        SELECT created_at / 86400000 AS day, 1 AS a, 0 AS c, 0 AS p, 0 AS m, 0 AS r, 0 AS d, 0 AS f FROM agents
        UNION ALL SELECT claimed_at / 86400000, 0, 1, 0, 0, 0, 0, 0 FROM agents WHERE claimed_at IS NOT NULL
        UNION ALL SELECT created_at / 86400000, 0, 0, 1, 0, 0,
-         EXISTS (SELECT 1 FROM posts o WHERE o.content_hash = p.content_hash AND o.rowid < p.rowid), flags <> '[]' FROM posts p
-       UNION ALL SELECT created_at / 86400000, 0, 0, 0, 1, reply_count > 0,
-         EXISTS (SELECT 1 FROM comments o WHERE o.content_hash = c.content_hash AND o.rowid < c.rowid), flags <> '[]' FROM comments c
-     ) GROUP BY day`,
+         CASE WHEN EXISTS (SELECT 1 FROM posts o WHERE o.content_hash = p.content_hash AND ${earlier("o", "p")}) THEN 1 ELSE 0 END,
+         CASE WHEN flags <> '[]' THEN 1 ELSE 0 END FROM posts p
+       UNION ALL SELECT created_at / 86400000, 0, 0, 0, 1, CASE WHEN reply_count > 0 THEN 1 ELSE 0 END,
+         CASE WHEN EXISTS (SELECT 1 FROM comments o WHERE o.content_hash = c.content_hash AND ${earlier("o", "c")}) THEN 1 ELSE 0 END,
+         CASE WHEN flags <> '[]' THEN 1 ELSE 0 END FROM comments c
+     ) AS counted GROUP BY day`,
   );
 
 /** Posts whose stored hot rank is not the ranking function of their score and age. */
@@ -61,14 +68,17 @@ export async function hotDrift() {
 }
 
 /** Live posts and comments neither in the vector index nor queued for it: lost to semantic search. */
-export const unindexed = () =>
-  q(
-    `SELECT id FROM posts WHERE is_deleted = 0 AND id NOT IN (SELECT id FROM search_vectors WHERE vector IS NOT NULL)
-       AND id NOT IN (SELECT target_id FROM search_outbox)
-     UNION ALL
-     SELECT id FROM comments WHERE is_deleted = 0 AND id NOT IN (SELECT id FROM search_vectors WHERE vector IS NOT NULL)
-       AND id NOT IN (SELECT target_id FROM search_outbox)`,
+export async function unindexed(): Promise<{ id: string }[]> {
+  const indexed = new Set(
+    (await env.DB.prepare("SELECT id FROM search_vectors WHERE vector IS NOT NULL").all<{ id: string }>()).results.map((r) => r.id),
   );
+  const live = await q<{ id: string }>(
+    `SELECT id FROM posts WHERE is_deleted = 0 AND id NOT IN (SELECT target_id FROM search_outbox)
+     UNION ALL
+     SELECT id FROM comments WHERE is_deleted = 0 AND id NOT IN (SELECT target_id FROM search_outbox)`,
+  );
+  return live.filter((r) => !indexed.has(r.id));
+}
 
 /**
  * The keyword index against the live rows it indexes: FTS5's integrity-check with rank 1 compares
@@ -76,6 +86,8 @@ export const unindexed = () =>
  * index that drifted from the table fails here. Returns the errors (none = holds).
  */
 export async function keywordDrift(): Promise<string[]> {
+  // PostgreSQL's keyword index is over the rows themselves (GIN on an expression): nothing to drift.
+  if (storage === "postgres") return [];
   const errors: string[] = [];
   for (const table of ["posts_fts", "comments_fts"]) {
     try {

@@ -16,10 +16,7 @@ export type Db = DrizzleD1Database<typeof schema>;
 
 /** Everything a service needs, built once per request so tests and production share code paths. */
 export interface Deps {
-  db: Db;
-  /** The raw binding, for the few conditional multi-statement writes drizzle cannot batch. */
-  d1: D1Database;
-  /** The storage boundary (store/types.ts): D1 or PostgreSQL, by STORAGE. Services moved behind it use only this. */
+  /** The storage boundary (store/types.ts): D1 or PostgreSQL, by STORAGE. Services reach the database only through it. */
   store: Store;
   /** Closes what these deps opened (a PostgreSQL connection); called once their work is done. */
   release: () => Promise<void>;

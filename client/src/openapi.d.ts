@@ -6828,7 +6828,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One D1 point read by indexed name (storage baseline for reads)
+         * One point read by indexed name (storage baseline for reads)
          * @description Benchmark baseline; 404 unless the server runs with BENCH_ROUTES=on.
          */
         get: {
@@ -6897,7 +6897,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * One trigger-free D1 insert (storage baseline for writes)
+         * One trigger-free insert (storage baseline for writes)
          * @description Benchmark baseline; 404 unless the server runs with BENCH_ROUTES=on.
          */
         post: {

@@ -1,7 +1,7 @@
 // The typed client against the Worker in the test pool: its fetch is the Worker's handler, and a
 // wrapper in between plays the network (lost responses, 429s, 503s, dropped connections).
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { Tidepool, TidepoolError, type TidepoolOptions } from "../../client/src/index.js";
 import { freshIp, ORIGIN, uniqueName, workerFetch } from "../helpers";
 
@@ -37,7 +37,7 @@ async function registered(o: Parameters<typeof setup>[0] = {}) {
   return { ...s, reg };
 }
 
-const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n;
+const count = async (sql: string, ...args: unknown[]) => (await dbRow<{ n: number }>(sql, ...args))!.n;
 
 const unavailable = () =>
   Response.json({ success: false, error: "Service unavailable", code: "SERVICE_UNAVAILABLE", hint: "retry" }, { status: 503, headers: { "Retry-After": "2" } });

@@ -6,6 +6,7 @@ import { buildDeps } from "../../worker/middleware/deps";
 import { backfillNearDuplicates, pruneNearDuplicates } from "../../worker/services/near-duplicates";
 import { row, run } from "../db";
 import { makePost, register, uniqueName } from "../helpers";
+import { nearDrift } from "../invariants";
 
 const DAY = 86_400_000;
 const text = (tag: string) => `Field notes ${tag}: the kelp forest off the point grew almost a metre this week and the urchins are back in force near the rocks`;
@@ -40,4 +41,15 @@ it("prunes a signature past the window with its band rows, and signs again what 
   expect(await row("SELECT count(*) AS n FROM near_bands WHERE signature_id = ?", -before!.id)).toEqual({ n: 0 });
   expect((await signatureOf(queued.id))?.bands).toBe(12);
   expect(await row("SELECT count(*) AS n FROM near_backfill WHERE item_id = ?", queued.id)).toEqual({ n: 0 });
+
+  // Only the signature was aged (the post is new): signed again, the index agrees with its texts.
+  await run("INSERT INTO near_backfill (item_type, item_id) VALUES (0, ?)", aged.id);
+  const again = buildDeps(env, "https://tidepool.test");
+  try {
+    await backfillNearDuplicates(again);
+  } finally {
+    await again.release();
+  }
+  expect(await nearDrift()).not.toEqual(expect.arrayContaining([aged.id]));
+  expect(await nearDrift()).not.toEqual(expect.arrayContaining([queued.id]));
 });

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, rows as dbRows, storage } from "../db";
 import { call, freshIp, makeSubmolt, register, type Called, type Registered } from "../helpers";
 import { brokenInvariants, HOLDS } from "../invariants";
 
@@ -132,11 +133,11 @@ async function deletedStillShown(w: World): Promise<string[]> {
 
 /** Secrets and private fields as stored, which no response may contain. */
 async function privateValues(w: World): Promise<string[]> {
-  const rows = await env.DB.prepare(
+  const rows = await dbRows<{ v: string }>(
     `SELECT hash AS v FROM api_keys UNION ALL SELECT claim_token_hash FROM agents WHERE claim_token_hash IS NOT NULL
      UNION ALL SELECT verification_code_hash FROM agents WHERE verification_code_hash IS NOT NULL`,
-  ).all<{ v: string }>();
-  return [...rows.results.map((r) => r.v), ...w.agents.map((a) => a.ip), env.HASH_PEPPER];
+  );
+  return [...rows.map((r) => r.v), ...w.agents.map((a) => a.ip), env.HASH_PEPPER];
 }
 
 const PRIVATE_KEYS = /"(key_hash|hash|claim_token_hash|verification_code_hash|owner_email|ip|ip_address|password)"\s*:/;
@@ -159,12 +160,14 @@ describe("random operation sequences by several agents", () => {
         }
         // Mass assignment never took: names, karma and claims are the server's.
         for (const a of w.agents) {
-          const row = await env.DB.prepare("SELECT name, claimed_at FROM agents WHERE id = ?").bind(a.id).first();
+          const row = await dbRow("SELECT name, claimed_at FROM agents WHERE id = ?", a.id);
           expect(row).toEqual({ name: a.name, claimed_at: null });
         }
       }),
       { numRuns: 25 },
     );
-    expect(await brokenInvariants()).toEqual(HOLDS);
+    // The whole network too, on D1 (each file its own database). On PostgreSQL the files share one,
+    // where other suites age rows by hand and index into their own D1: each run's objects were checked above.
+    if (storage === "d1") expect(await brokenInvariants()).toEqual(HOLDS);
   });
 });

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, makePost, register, uniqueName, withEnv } from "../helpers";
 
 const comment = (token: string, postId: string, content: string) => call("POST", `/api/v1/posts/${postId}/comments`, { token, body: { content } });
@@ -12,17 +12,17 @@ describe("exact repeats", () => {
     const again = await call("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt_name: "general", title: `  ${title.toUpperCase()} `, content: "low tide at 06:12,\n high at 12:30." } });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ success: false, code: "DUPLICATE_CONTENT", original_id: first.id });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").bind(a.id).first()).toEqual({ n: 1 });
-    expect(await env.DB.prepare("SELECT posts_count FROM agents WHERE id = ?").bind(a.id).first()).toEqual({ posts_count: 1 });
+    expect(await dbRow("SELECT count(*) AS n FROM posts WHERE author_id = ?", a.id)).toEqual({ n: 1 });
+    expect(await dbRow("SELECT posts_count FROM agents WHERE id = ?", a.id)).toEqual({ posts_count: 1 });
   });
 
   it("lets another agent say the same thing (counted as a duplicate in the stats), and the author repeat a deleted post", async () => {
     const [a, b] = [await register(), await register()];
     const fields = { title: uniqueName("Same words"), content: "identical text" };
     const original = await makePost(a, "general", fields);
-    const before = await env.DB.prepare("SELECT coalesce(sum(duplicates), 0) AS n FROM daily_stats").first<{ n: number }>();
+    const before = await dbRow<{ n: number }>("SELECT coalesce(sum(duplicates), 0) AS n FROM daily_stats");
     expect((await call("POST", "/api/v1/posts", { token: b.apiKey, body: { submolt_name: "general", ...fields } })).status).toBe(201);
-    const after = await env.DB.prepare("SELECT coalesce(sum(duplicates), 0) AS n FROM daily_stats").first<{ n: number }>();
+    const after = await dbRow<{ n: number }>("SELECT coalesce(sum(duplicates), 0) AS n FROM daily_stats");
     expect(after!.n).toBe(before!.n + 1);
     expect((await call("DELETE", `/api/v1/posts/${original.id}`, { token: a.apiKey })).status).toBe(200);
     expect((await call("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt_name: "general", ...fields } })).status).toBe(201);
@@ -39,7 +39,7 @@ describe("exact repeats", () => {
     const burst = `${text} (burst)`;
     const results = await Promise.all(Array.from({ length: 6 }, () => comment(a.apiKey, p2.id, burst)));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-    expect(await env.DB.prepare("SELECT comment_count FROM posts WHERE id = ?").bind(p2.id).first()).toEqual({ comment_count: 1 });
+    expect(await dbRow("SELECT comment_count FROM posts WHERE id = ?", p2.id)).toEqual({ comment_count: 1 });
   });
 });
 

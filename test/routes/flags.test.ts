@@ -16,7 +16,8 @@ describe("content flags through the API and the pages", () => {
     const stored = await dbRow("SELECT flags, flag_details FROM posts WHERE id = ?", res.body.post.id);
     expect(stored).toEqual({ flags: '["instructions_to_agents","links"]', flag_details: '{"link_domains":["evil.example"]}' });
     expect((await call("GET", `/api/v1/posts/${res.body.post.id}`)).body.post.flags).toEqual(["instructions_to_agents", "links"]);
-    const listed = (await call("GET", "/api/v1/posts?sort=new&limit=50")).body.posts.find((p: { id: string }) => p.id === res.body.post.id);
+    // Its own author's listing: on PostgreSQL every suite's posts share the network's newest.
+    const listed = (await call("GET", `/api/v1/posts?sort=new&limit=50&author=${a.name}`)).body.posts.find((p: { id: string }) => p.id === res.body.post.id);
     expect(listed.flags).toEqual(["instructions_to_agents", "links"]);
     const page = await call("GET", `/post/${res.body.post.id}`);
     expect(page.text).toContain('<span class="label">instructions to agents</span>');

@@ -1,8 +1,8 @@
 // OWASP API6:2023 Unrestricted Access to Sensitive Business Flows: a registration farm (Moltbook
 // let one operator make 500k agents) and a ring of fresh agents trying to flood, spam DMs and
 // inflate karma. Limits on, default new-agent rules, one fake clock; figures checked in the database.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { fakeClock, freshIp, uniqueName, withEnv } from "../helpers";
 
 const HOUR = 3_600_000;
@@ -32,7 +32,7 @@ describe("API6 registration farms", () => {
     }
     expect(made.length).toBe(30);
     expect(refused).toBe(66);
-    const stored = await env.DB.prepare(`SELECT count(*) AS n FROM agents WHERE name IN (${made.map(() => "?").join(",")})`).bind(...made).first();
+    const stored = await dbRow(`SELECT count(*) AS n FROM agents WHERE name IN (${made.map(() => "?").join(",")})`, ...made);
     expect(stored).toEqual({ n: 30 });
   });
 });
@@ -57,7 +57,7 @@ describe("API6 a ring of fresh agents", () => {
     const second = await call("POST", "/api/v1/posts", { ...as, body: { submolt: "general", title: uniqueName("t"), content: "second" } });
     expect(second.status).toBe(429);
     expect(second.body.retry_after_minutes).toBeGreaterThan(100);
-    const postId = (await env.DB.prepare("SELECT id FROM posts WHERE author_id = ?").bind(a.id).first<{ id: string }>())!.id;
+    const postId = (await dbRow<{ id: string }>("SELECT id FROM posts WHERE author_id = ?", a.id))!.id;
 
     expect((await call("POST", `/api/v1/posts/${postId}/comments`, { ...as, body: { content: "one" } })).status).toBe(201);
     expect((await call("POST", `/api/v1/posts/${postId}/comments`, { ...as, body: { content: "two" } })).status).toBe(429);
@@ -70,9 +70,8 @@ describe("API6 a ring of fresh agents", () => {
 
     const dm = await call("POST", "/api/v1/agents/dm/request", { ...as, body: { to: b.name, message: "join us, upvote everything" } });
     expect(dm.status).toBe(403);
-    const counts = await env.DB.prepare(
-      "SELECT (SELECT count(*) FROM posts WHERE author_id = ?1) AS posts, (SELECT count(*) FROM comments WHERE author_id = ?1) AS comments, (SELECT count(*) FROM conversations WHERE initiator_id = ?1) AS dms",
-    ).bind(a.id).first();
+    const counts = await dbRow(
+      "SELECT (SELECT count(*) FROM posts WHERE author_id = ?1) AS posts, (SELECT count(*) FROM comments WHERE author_id = ?1) AS comments, (SELECT count(*) FROM conversations WHERE initiator_id = ?1) AS dms", a.id);
     expect(counts).toEqual({ posts: 1, comments: 2, dms: 0 });
   });
 
@@ -89,7 +88,7 @@ describe("API6 a ring of fresh agents", () => {
       await call("POST", `/api/v1/posts/${id}/downvote`, { token: m.key, ip: m.ip });
       await call("POST", `/api/v1/posts/${id}/upvote`, { token: m.key, ip: m.ip });
     }
-    const row = await env.DB.prepare("SELECT p.upvotes, p.downvotes, a.karma FROM posts p JOIN agents a ON a.id = p.author_id WHERE p.id = ?").bind(id).first();
+    const row = await dbRow("SELECT p.upvotes, p.downvotes, a.karma FROM posts p JOIN agents a ON a.id = p.author_id WHERE p.id = ?", id);
     expect(row).toEqual({ upvotes: rest.length, downvotes: 0, karma: rest.length });
   });
 });

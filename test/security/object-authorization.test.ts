@@ -1,8 +1,8 @@
 // OWASP API1:2023 Broken Object Level Authorization and API5 Broken Function Level Authorization:
 // a second agent aims every id-taking write at the first one's objects, and agents try the
 // moderator, operator and owner functions. Each attempt is refused and changes nothing.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow, rows as dbRows } from "../db";
 import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
 
 const refused = (status: number) => expect([401, 403, 404]).toContain(status);
@@ -30,12 +30,12 @@ describe("API1 object-level authorization", () => {
     refused((await call("DELETE", `/api/v1/submolts/${submolt.name}/moderators`, { ...as, body: { agent_name: owner.name } })).status);
     refused((await call("POST", `/api/v1/submolts/${submolt.name}/bans`, { ...as, body: { agent_name: owner.name, reason: "mine now" } })).status);
 
-    const p = await env.DB.prepare("SELECT is_deleted, is_pinned FROM posts WHERE id = ?").bind(post.id).first();
+    const p = await dbRow("SELECT is_deleted, is_pinned FROM posts WHERE id = ?", post.id);
     expect(p).toEqual({ is_deleted: 0, is_pinned: 0 });
-    expect(await env.DB.prepare("SELECT is_deleted FROM comments WHERE id = ?").bind(comment.id).first()).toEqual({ is_deleted: 0 });
-    expect(await env.DB.prepare("SELECT description FROM submolts WHERE name = ?").bind(submolt.name).first()).toEqual({ description: "test community" });
-    const roles = await env.DB.prepare("SELECT a.name, r.role FROM submolt_roles r JOIN agents a ON a.id = r.agent_id JOIN submolts s ON s.id = r.submolt_id WHERE s.name = ?").bind(submolt.name).all();
-    expect(roles.results).toEqual([{ name: owner.name, role: "owner" }]);
+    expect(await dbRow("SELECT is_deleted FROM comments WHERE id = ?", comment.id)).toEqual({ is_deleted: 0 });
+    expect(await dbRow("SELECT description FROM submolts WHERE name = ?", submolt.name)).toEqual({ description: "test community" });
+    const roles = await dbRows("SELECT a.name, r.role FROM submolt_roles r JOIN agents a ON a.id = r.agent_id JOIN submolts s ON s.id = r.submolt_id WHERE s.name = ?", submolt.name);
+    expect(roles).toEqual([{ name: owner.name, role: "owner" }]);
   });
 
   it("a third agent cannot read, write to or answer a conversation between two others", async () => {
@@ -52,9 +52,9 @@ describe("API1 object-level authorization", () => {
     refused((await call("POST", `/api/v1/agents/dm/conversations/${id}/send`, { ...as, body: { message: "let me in" } })).status);
     const listed = await call("GET", "/api/v1/agents/dm/conversations", as);
     expect(listed.text).not.toContain(id);
-    const messages = await env.DB.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = ?").bind(id).first();
+    const messages = await dbRow("SELECT count(*) AS n FROM messages WHERE conversation_id = ?", id);
     expect(messages).toEqual({ n: 1 });
-    const status = await env.DB.prepare("SELECT status FROM conversations WHERE id = ?").bind(id).first();
+    const status = await dbRow("SELECT status FROM conversations WHERE id = ?", id);
     expect(status).toEqual({ status: "pending" });
   });
 
@@ -91,7 +91,7 @@ describe("API5 function-level authorization", () => {
       expect(res.body.success).toBe(false);
     }
     expect((await call("GET", "/api/v1/agents/me", { token: victim.apiKey })).status).toBe(200);
-    const suspended = await env.DB.prepare("SELECT suspended_until FROM agents WHERE id = ?").bind(victim.id).first();
+    const suspended = await dbRow("SELECT suspended_until FROM agents WHERE id = ?", victim.id);
     expect(suspended).toEqual({ suspended_until: null });
   });
 });

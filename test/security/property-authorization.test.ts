@@ -1,7 +1,7 @@
 // OWASP API3:2023 Broken Object Property Level Authorization: fields a client must not set are
 // ignored wherever they appear in a body, and never reach the database.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { row as dbRow } from "../db";
 import { call, makePost, register, uniqueName } from "../helpers";
 
 const FORGED = { id: "00000000-0000-7000-8000-00000000f00d", karma: 999_999, is_claimed: true, claimed: true, owner: { x_handle: "mallory" }, status: "claimed", follower_count: 5000, api_key_hash: "x", created_at: 0 };
@@ -12,9 +12,9 @@ describe("API3 property-level authorization (mass assignment)", () => {
     const res = await call("PATCH", "/api/v1/agents/me", { token: a.apiKey, body: { ...FORGED, name: "renamed_agent", description: "new words" } });
     expect(res.status).toBe(200);
     expect(res.body.agent).toMatchObject({ id: a.id, name: a.name, karma: 0, is_claimed: false, owner: null, follower_count: 0, description: "new words" });
-    const row = await env.DB.prepare("SELECT id, name, karma, claimed_at, follower_count, owner_id FROM agents WHERE id = ?").bind(a.id).first();
+    const row = await dbRow("SELECT id, name, karma, claimed_at, follower_count, owner_id FROM agents WHERE id = ?", a.id);
     expect(row).toEqual({ id: a.id, name: a.name, karma: 0, claimed_at: null, follower_count: 0, owner_id: null });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM agents WHERE id = ?").bind(FORGED.id).first()).toEqual({ n: 0 });
+    expect(await dbRow("SELECT count(*) AS n FROM agents WHERE id = ?", FORGED.id)).toEqual({ n: 0 });
   });
 
   it("registration takes a name and a description, nothing else", async () => {
@@ -23,7 +23,7 @@ describe("API3 property-level authorization (mass assignment)", () => {
     expect(res.status).toBe(201);
     expect(res.body.agent.id).not.toBe(FORGED.id);
     expect(res.body.agent.api_key).not.toBe("moltbook_sk_chosen_by_client_000000000000");
-    const row = await env.DB.prepare("SELECT karma, claimed_at, follower_count FROM agents WHERE name = ?").bind(name).first();
+    const row = await dbRow("SELECT karma, claimed_at, follower_count FROM agents WHERE name = ?", name);
     expect(row).toEqual({ karma: 0, claimed_at: null, follower_count: 0 });
   });
 
@@ -39,7 +39,7 @@ describe("API3 property-level authorization (mass assignment)", () => {
     expect(p).toMatchObject({ upvotes: 0, downvotes: 0, score: 0, comment_count: 0, is_pinned: false });
     expect(p.author.name).toBe(a.name);
     expect(p.id).not.toBe(FORGED.id);
-    const row = await env.DB.prepare("SELECT author_id, upvotes, score, is_pinned, is_deleted FROM posts WHERE id = ?").bind(p.id).first();
+    const row = await dbRow("SELECT author_id, upvotes, score, is_pinned, is_deleted FROM posts WHERE id = ?", p.id);
     expect(row).toEqual({ author_id: a.id, upvotes: 0, score: 0, is_pinned: 0, is_deleted: 0 });
 
     const target = await makePost(victim, "general");
@@ -47,7 +47,7 @@ describe("API3 property-level authorization (mass assignment)", () => {
     expect(comment.status).toBe(201);
     expect(comment.body.comment).toMatchObject({ post_id: target.id, depth: 0, upvotes: 0, score: 0 });
     expect(comment.body.comment.author.name).toBe(a.name);
-    const karma = await env.DB.prepare("SELECT karma FROM agents WHERE id = ?").bind(a.id).first();
+    const karma = await dbRow("SELECT karma FROM agents WHERE id = ?", a.id);
     expect(karma).toEqual({ karma: 0 });
   });
 
@@ -57,7 +57,7 @@ describe("API3 property-level authorization (mass assignment)", () => {
     const name = uniqueName("s").toLowerCase().slice(0, 24);
     const res = await call("POST", "/api/v1/submolts", { token: a.apiKey, body: { name, description: "d", subscriber_count: 10_000, post_count: 50, creator_id: victim.id, id: FORGED.id } });
     expect(res.status).toBe(201);
-    const row = await env.DB.prepare("SELECT id, creator_id, subscriber_count, post_count FROM submolts WHERE name = ?").bind(name).first<{ id: string }>();
+    const row = await dbRow<{ id: string }>("SELECT id, creator_id, subscriber_count, post_count FROM submolts WHERE name = ?", name);
     expect(row).toMatchObject({ creator_id: a.id, post_count: 0 });
     expect(row!.id).not.toBe(FORGED.id);
     expect((row as unknown as { subscriber_count: number }).subscriber_count).toBeLessThanOrEqual(1);

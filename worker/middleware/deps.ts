@@ -9,7 +9,6 @@ import { pickClaimVerifier } from "../ports/claim-verifier";
 import { systemClock, type Clock } from "../ports/clock";
 import { pickEmbedder } from "../ports/embedder";
 import { pickVectorIndex } from "../ports/vector-index";
-import { AppError } from "../errors";
 import { d1Store } from "../store/d1";
 import { pgStore } from "../store/pg";
 import { PgConnection } from "../store/pg/client";
@@ -45,8 +44,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
   const on = (constraint: string | undefined) => {
     const s = constraint !== undefined && typeof d1.withSession === "function" ? d1.withSession(constraint) : null;
     const bound = s ? sessionDatabase(s, d1) : d1;
-    const db = drizzle(bound, { schema });
-    return { db, d1: bound, store: d1Store(bound, db), bookmark: () => s?.getBookmark() ?? null };
+    return { store: d1Store(bound, drizzle(bound, { schema })), bookmark: () => s?.getBookmark() ?? null };
   };
   const deps: Deps = {
     ...on(session),
@@ -63,24 +61,15 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
 /**
  * Deps on PostgreSQL: one connection for these deps, opened on first use, closed by release().
  * No read replicas to anchor to (a replica set behind Hyperdrive is the operator's choice), so
- * anchored() is the same deps. A service not yet behind the store refuses with 501 instead of
- * reading a D1 that does not hold this network's data.
+ * anchored() is the same deps.
  */
-function postgresDeps(env: Bindings, common: Omit<Deps, "db" | "d1" | "store" | "release" | "anchored" | "bookmark">): Deps {
+function postgresDeps(env: Bindings, common: Omit<Deps, "store" | "release" | "anchored" | "bookmark">): Deps {
   if (!env.HYPERDRIVE) throw new Error("Tidepool configuration is invalid: STORAGE=postgres needs a HYPERDRIVE binding (README \"Past one D1\")");
   // A test may pass a function here to see each statement (like CLOCK, never a deployed var).
   const log = typeof env.PG_QUERY_LOG === "function" ? (env.PG_QUERY_LOG as (sql: string, params: unknown[]) => void) : undefined;
   const connection = new PgConnection(env.HYPERDRIVE.connectionString, log);
-  // Proxies, not getters: deps are spread ({ ...deps }), which must not touch them.
-  const notYet = new Proxy({} as never, {
-    get() {
-      throw new AppError("NOT_IMPLEMENTED", "Not available on PostgreSQL yet", "This server runs STORAGE=postgres, which does not serve this route yet; run it with STORAGE=d1.");
-    },
-  });
   return {
     ...common,
-    db: notYet,
-    d1: notYet,
     store: pgStore(connection),
     release: () => connection.end(),
     anchored(this: Deps) {

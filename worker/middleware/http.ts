@@ -39,17 +39,25 @@ export const tolerateEmptyJson = createMiddleware<AppEnv>(async (c, next) => {
 /** An unpaired UTF-16 surrogate: JSON can carry one (as an escape), UTF-8 storage cannot. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** The path of the first string (key or value) in `value` holding an unpaired surrogate; iterative, so depth cannot overflow the stack. */
-function brokenTextAt(value: unknown): string | null {
+/** U+0000: PostgreSQL's text cannot hold it (its driver would cut the string there), so neither store takes it. */
+const NUL = /\u0000/;
+
+/** What makes a string unstorable, or null. */
+const unstorable = (s: string) => (LONE_SURROGATE.test(s) ? "contains an unpaired surrogate" : NUL.test(s) ? "contains a NUL character (U+0000)" : null);
+
+/** The path of the first string (key or value) in `value` that cannot be stored, and why; iterative, so depth cannot overflow the stack. */
+function brokenTextAt(value: unknown): { field: string; problem: string } | null {
   const stack: [unknown, string][] = [[value, ""]];
   while (stack.length) {
     const [v, path] = stack.pop()!;
     if (typeof v === "string") {
-      if (LONE_SURROGATE.test(v)) return path || "body";
+      const problem = unstorable(v);
+      if (problem) return { field: path || "body", problem };
     } else if (v && typeof v === "object") {
       for (const [k, child] of Object.entries(v)) {
         const at = path ? `${path}.${k}` : k;
-        if (LONE_SURROGATE.test(k)) return at;
+        const problem = unstorable(k);
+        if (problem) return { field: at, problem };
         stack.push([child, at]);
       }
     }
@@ -58,17 +66,18 @@ function brokenTextAt(value: unknown): string | null {
 }
 
 /**
- * Refuses JSON whose text is not valid Unicode before any route sees it: D1 stores UTF-8, where an
- * unpaired surrogate would silently become U+FFFD, and nothing a user stored may be altered.
+ * Refuses JSON whose text cannot be stored as sent before any route sees it: D1 stores UTF-8, where an
+ * unpaired surrogate would silently become U+FFFD, and PostgreSQL's text cannot hold U+0000; nothing
+ * a user stored may be altered.
  */
 export const wellFormedText = createMiddleware<AppEnv>(async (c, next) => {
   if (BODYLESS.has(c.req.method) || !(c.req.header("content-type") ?? "").includes("application/json")) return next();
   // Parsed once and cached on the request: the route's validator reuses it.
   const body = await c.req.json().catch(() => undefined);
-  const field = body === undefined ? null : brokenTextAt(body);
-  if (field) {
-    throw new AppError("VALIDATION_ERROR", `${field} is not valid Unicode text`, "Send text as UTF-8: an unpaired UTF-16 surrogate (\\ud800-\\udfff on its own) cannot be stored.", {
-      errors: [{ field, message: "contains an unpaired surrogate" }],
+  const broken = body === undefined ? null : brokenTextAt(body);
+  if (broken) {
+    throw new AppError("VALIDATION_ERROR", `${broken.field} is not storable text`, "Send text as UTF-8 without U+0000: an unpaired UTF-16 surrogate (\\ud800-\\udfff on its own) or a NUL character cannot be stored.", {
+      errors: [{ field: broken.field, message: broken.problem }],
     });
   }
   return next();

@@ -20,7 +20,7 @@ router.openapi(
     method: "get",
     path: "/bench/read",
     tags: ["bench"],
-    summary: "One D1 point read by indexed name (storage baseline for reads)",
+    summary: "One point read by indexed name (storage baseline for reads)",
     description: note,
     request: { query: z.object({ name: z.string().min(1, "name is required").max(64) }) },
     responses: {
@@ -30,7 +30,7 @@ router.openapi(
   }),
   async (c) => {
     const { name } = c.req.valid("query");
-    const row = await c.get("deps").d1.prepare("SELECT id, name, karma FROM agents WHERE name_key = ?1").bind(name.toLowerCase()).first<{ id: string; name: string; karma: number }>();
+    const row = await c.get("deps").store.operations.benchRead(name.toLowerCase());
     if (!row) throw notFound("Agent", "Seed the database first (npm run seed).");
     return c.json({ success: true as const, agent: row }, 200);
   },
@@ -41,13 +41,13 @@ router.openapi(
     method: "post",
     path: "/bench/write",
     tags: ["bench"],
-    summary: "One trigger-free D1 insert (storage baseline for writes)",
+    summary: "One trigger-free insert (storage baseline for writes)",
     description: note,
     responses: { 201: json(z.object({ success: z.literal(true) }), "Row written"), ...errorResponses(404) },
   }),
   async (c) => {
     const now = c.get("deps").clock.now();
-    await c.get("deps").d1.prepare("INSERT INTO bench_writes (body, created_at) VALUES (?1, ?2)").bind(`bench ${now}`, now).run();
+    await c.get("deps").store.operations.benchWrite(now);
     return c.json({ success: true as const }, 201);
   },
 );

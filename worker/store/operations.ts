@@ -50,10 +50,13 @@ export interface OperationsStore {
   sweepOperatorSessions(before: number): Promise<void>;
   /** One cheap read (the health check's database probe). */
   ping(): Promise<void>;
+  /** The benchmark's baselines: one indexed point read, one trigger-free insert. */
+  benchRead(nameKey: string): Promise<{ id: string; name: string; karma: number } | null>;
+  benchWrite(now: number): Promise<void>;
 }
 
 export function operationsStore(p: Portable): OperationsStore {
-  const { dailyStats: d, agents, owners, reports, searchOutbox: outbox, serverState, operatorSessions: sessions } = p.t;
+  const { dailyStats: d, agents, owners, reports, searchOutbox: outbox, serverState, operatorSessions: sessions, benchWrites } = p.t;
   const total = (c: SQLWrapper) => sql<number>`coalesce(sum(${c}), 0)`.mapWith(Number);
   return {
     async stats(afterDay, activeSince) {
@@ -118,6 +121,12 @@ export function operationsStore(p: Portable): OperationsStore {
 
     async ping() {
       await first(p.db.select({ key: serverState.key }).from(serverState));
+    },
+
+    benchRead: (nameKey) => first(p.db.select({ id: agents.id, name: agents.name, karma: agents.karma }).from(agents).where(eq(agents.nameKey, nameKey))),
+
+    async benchWrite(now) {
+      await p.db.insert(benchWrites).values({ body: `bench ${now}`, createdAt: now });
     },
   };
 }

@@ -23,7 +23,7 @@ export class PgConnection {
   get sql(): PgSql {
     return (this.#sql ??= postgres(this.url, {
       // A request's parallel reads (Promise.all) each get a connection, up to this many.
-      max: 5,
+      max: 1,
       // No type lookup round trip on connect; the types we read are the built-in ones.
       fetch_types: false,
       onnotice: () => {},
