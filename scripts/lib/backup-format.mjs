@@ -46,8 +46,10 @@ export function sqlLiteral(v) {
 export const migrationLevel = (d1) => d1.rows("SELECT json_quote(name) FROM d1_migrations ORDER BY id DESC LIMIT 1").map((l) => JSON.parse(l))[0] ?? null;
 
 const BIG = 9007199254740991;
+// A real as 17 significant digits (json() keeps the text as the number it is): json_array's own
+// rendering keeps 15 and would round a hot rank on its way out.
 const cell = (c) =>
-  `CASE WHEN typeof(${q(c)}) = 'blob' THEN json_object('$hex', hex(${q(c)})) WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > ${BIG} OR ${q(c)} < -${BIG}) THEN json_object('$int', CAST(${q(c)} AS TEXT)) ELSE ${q(c)} END`;
+  `CASE WHEN typeof(${q(c)}) = 'blob' THEN json_object('$hex', hex(${q(c)})) WHEN typeof(${q(c)}) = 'integer' AND (${q(c)} > ${BIG} OR ${q(c)} < -${BIG}) THEN json_object('$int', CAST(${q(c)} AS TEXT)) WHEN typeof(${q(c)}) = 'real' AND abs(${q(c)}) < 1e308 THEN json(printf('%!.17g', ${q(c)})) ELSE ${q(c)} END`;
 
 /**
  * One page of rows after `after` (the previous page's last key values, or null), in key order:

@@ -8,16 +8,17 @@ import { fileURLToPath } from "node:url";
 export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 
 /**
- * `vars` are wrangler `--var NAME:value` strings, `args` further `npm run dev` options. Resolves
+ * `vars` are wrangler `--var NAME:value` strings, `args` further `npm run dev` options, `env` more
+ * environment (DATABASE_URL for `--storage postgres`). Resolves
  * once /health answers; `output()` is the server's recent log. The request log is off unless `vars`
  * turn it on: a line per request would push the server's own messages out of that log, and cost
  * the load runs something earlier runs did not pay.
  */
-export async function startServer({ port, persistTo, vars = [], args: extra = [], timeoutMs = 180_000 }) {
+export async function startServer({ port, persistTo, vars = [], args: extra = [], env = {}, timeoutMs = 180_000 }) {
   const all = vars.some((v) => v.startsWith("REQUEST_LOG:")) ? vars : ["REQUEST_LOG:off", ...vars];
   // No inspector (scripts/dev.mjs): it would buffer every request's DevTools messages for the whole run.
   const args = ["scripts/dev.mjs", "--port", String(port), "--persist-to", persistTo, "--log-level", "error", ...all.flatMap((v) => ["--var", v]), ...extra];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true", ...env } });
   // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
   // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
   let log = "";

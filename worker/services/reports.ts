@@ -17,16 +17,7 @@ export interface ReportedItem {
   lastAt: number;
   /** The newest reasons given, newest first (at most five). */
   reasons: string[];
-  text: {
-    title: string | null;
-    content: string | null;
-    url: string | null;
-    author: string;
-    submolt: string | null;
-    postId: string;
-    flags: string[];
-    state: "live" | "deleted" | "removed";
-  } | null;
+  text: (Omit<ReportedText, "id" | "flags" | "isDeleted" | "removedBy"> & { flags: string[]; state: "live" | "deleted" | "removed" }) | null;
 }
 
 const stateOf = (r: ReportedText) => (!r.isDeleted ? "live" : r.removedBy ? "removed" : "deleted");

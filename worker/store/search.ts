@@ -159,7 +159,7 @@ export function portableSearch(p: Portable): Pick<SearchStore, "names" | "due" |
     async retry(items, error) {
       if (items.length === 0) return;
       const [head, ...rest] = items;
-      const update = (db: Parameters<Parameters<Portable["atomic"]>[0]>[0], i: { id: number; availableAt: number }) =>
+      const update = (db: Builder, i: { id: number; availableAt: number }) =>
         db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, availableAt: i.availableAt }).where(eq(outbox.id, i.id));
       await p.atomic((db) => [update(db, head!), ...rest.map((i) => update(db, i))]);
     },

@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+// npm run migrate:to-postgres -- --from <local persist dir> | --remote  --to <DATABASE_URL>
+// Moves a Tidepool network from D1 to PostgreSQL: applies migrations/postgres, then copies every
+// base table in key order, a chunk per transaction, each chunk committed with its place in the
+// table, so an interrupted run resumes where it stopped. Derived tables (the stats rollup, the
+// near-duplicate index, the search outbox) are copied as they are, with PostgreSQL's triggers off
+// for the copying session, so nothing is counted twice. Then each table is verified (row count and
+// a digest of its rows' SHA-256s, read back from both stores) and the counters are recounted
+// from the base tables as a check. The keyword index needs no rebuild: PostgreSQL's is a GIN index
+// over the rows themselves. The vector index is the same Vectorize index on either store.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { baseTables, keyOf, pageQuery, tableShape } from "./lib/backup-format.mjs";
+import { openD1 } from "./lib/d1-access.mjs";
+import { migratePostgres } from "./lib/pg-cluster.mjs";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const USAGE = `Usage: npm run migrate:to-postgres -- (--from DIR | --remote) --to DATABASE_URL [--chunk N]
+
+Copies a Tidepool network from D1 to PostgreSQL, resumably, and verifies it.
+
+  --from DIR      the local D1 of \`npm run dev\` kept in DIR (its --persist-to; default .wrangler/state)
+  --remote        the deployed D1 (wrangler d1 execute --remote; log in with wrangler first)
+  --to URL        the PostgreSQL database (or DATABASE_URL); migrations/postgres is applied first
+  --chunk N       rows per transaction (default 1000)
+  --restart       forget an interrupted run's progress and copy again into empty tables
+  -h, --help      this text
+
+Run it while the network is read-only (or stopped): rows written to D1 after their table was
+copied are not moved. Rerun the same command after an interruption: it resumes.`;
+
+function fail(message, code = 1) {
+  console.error(`✗ ${message}`);
+  process.exit(code);
+}
+
+let args;
+try {
+  args = parseArgs({
+    strict: true,
+    options: {
+      from: { type: "string" },
+      remote: { type: "boolean", default: false },
+      to: { type: "string" },
+      chunk: { type: "string", default: "1000" },
+      restart: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }).values;
+} catch (err) {
+  fail(`${err.message}\n\n${USAGE}`, 2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const url = args.to ?? process.env.DATABASE_URL;
+if (!url) fail(`--to (or DATABASE_URL) is required\n\n${USAGE}`, 2);
+if (args.remote && args.from !== undefined) fail("--from and --remote name two sources: give one", 2);
+const CHUNK = Number(args.chunk);
+if (!Number.isInteger(CHUNK) || CHUNK < 1 || CHUNK > 10_000) fail(`--chunk takes a whole number from 1 to 10000, got "${args.chunk}"`, 2);
+
+const d1 = openD1({ root, remote: args.remote, persistTo: args.from });
+const progressBar = process.stdout.isTTY
+  ? (label, done, total) => {
+      const width = 30;
+      const filled = total ? Math.round((done / total) * width) : width;
+      process.stdout.write(`\r  ${label.padEnd(22)} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`);
+    }
+  : () => {};
+
+/** A D1 cell (backup encoding) as the value PostgreSQL stores. */
+const toPg = (v) => (v !== null && typeof v === "object" ? (typeof v.$hex === "string" ? Buffer.from(v.$hex, "hex") : BigInt(v.$int)) : v);
+
+/** A value read back from either store, as one canonical JSON value: what the checksums hash. */
+function canonical(v) {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Uint8Array) return { $hex: Buffer.from(v).toString("hex").toUpperCase() };
+  if (typeof v === "object" && typeof v.$hex === "string") return { $hex: v.$hex.toUpperCase() };
+  if (typeof v === "object" && typeof v.$int === "string") return { $int: v.$int };
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : { $int: String(v) };
+  return v;
+}
+
+const q = (name) => `"${name.replaceAll('"', '""')}"`;
+
+const sql = postgres(url, {
+  max: 1,
+  onnotice: () => {},
+  types: { bigint: { to: 20, from: [20], serialize: (v) => String(v), parse: (v) => (Number.isSafeInteger(Number(v)) ? Number(v) : BigInt(v)) } },
+});
+
+async function main() {
+  console.log(`Moving ${d1.describe} to PostgreSQL`);
+  await migratePostgres(url);
+  const pgTables = new Set((await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`).map((r) => r.table_name));
+  const tables = baseTables(d1).filter((t) => pgTables.has(t));
+  const missing = baseTables(d1).filter((t) => !pgTables.has(t));
+  if (missing.length) fail(`these D1 tables have no PostgreSQL table (is migrations/postgres behind migrations/?): ${missing.join(", ")}`);
+
+  await sql`CREATE TABLE IF NOT EXISTS tidepool_migration_progress (table_name text PRIMARY KEY, after text, copied bigint NOT NULL DEFAULT 0, finished boolean NOT NULL DEFAULT false)`;
+  if (args.restart) {
+    await sql`DELETE FROM tidepool_migration_progress`;
+  }
+  const progress = new Map((await sql`SELECT * FROM tidepool_migration_progress`).map((r) => [r.table_name, r]));
+  if (progress.size === 0) {
+    // A fresh run needs empty tables (the seed rows the migrations write are replaced by the network's).
+    for (const t of tables) {
+      const [{ n }] = await sql.unsafe(`SELECT count(*)::int AS n FROM ${q(t)}`);
+      if (n > 0 && !["submolts", "search_index_meta"].includes(t)) fail(`${t} already holds ${n} rows: migrate into a new database (or pass --restart after emptying it)`);
+    }
+  }
+
+  for (const table of tables) await copyTable(table, progress.get(table));
+  // Identity columns continue after the copied ids.
+  const identities = await sql`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'`;
+  for (const { table_name: t, column_name: c } of identities) {
+    await sql.unsafe(`SELECT setval(pg_get_serial_sequence($1, $2), greatest((SELECT max(${q(c)}) FROM ${q(t)}), 1))`, [t, c]);
+  }
+
+  console.log("Verifying: rows and a digest of their SHA-256s per table, read back from both stores");
+  let bad = 0;
+  for (const table of tables) {
+    const [a, b] = [await d1Digest(table), await pgDigest(table)];
+    const ok = a.rows === b.rows && a.sha256 === b.sha256;
+    if (!ok) bad++;
+    console.log(`  ${ok ? "✓" : "✗"} ${table.padEnd(24)} ${String(b.rows).padStart(9)} rows${ok ? "" : ` (D1: ${a.rows} rows, ${a.sha256.slice(0, 12)}; PostgreSQL: ${b.rows} rows, ${b.sha256.slice(0, 12)})`}`);
+  }
+  const drift = await counterDrift();
+  console.log(drift.length ? `✗ ${drift.length} counters differ from a recount (first: ${drift.slice(0, 5).map((r) => `${r.kind} ${r.id}`).join(", ")})` : "✓ every counter equals a recount from the base tables");
+  if (bad || drift.length) fail(`${bad} tables differ and ${drift.length} counters drift: do not switch STORAGE yet`);
+  console.log(`✓ ${tables.length} tables moved and verified. Next: point the HYPERDRIVE binding at this database and set STORAGE=postgres (README, "Past one D1").`);
+}
+
+/** Copies `table` from where its last committed chunk ended; each chunk commits with its progress row. */
+async function copyTable(table, state) {
+  if (state?.finished) {
+    console.log(`  ${table}: already copied (${state.copied} rows)`);
+    return;
+  }
+  const shape = tableShape(d1, table);
+  const total = Number(d1.rows(`SELECT count(*) FROM ${q(table)}`)[0] ?? 0);
+  const pgColumns = new Set((await sql`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${table}`).map((r) => r.column_name));
+  const lost = shape.columns.filter((c) => !pgColumns.has(c));
+  if (lost.length) fail(`${table}: columns ${lost.join(", ")} have no PostgreSQL column`);
+  let after = state?.after ? JSON.parse(state.after) : null;
+  let copied = Number(state?.copied ?? 0);
+  if (!state && ["submolts", "search_index_meta"].includes(table)) {
+    // The migrations seed these; the network's own rows replace them.
+    await sql.unsafe(`DELETE FROM ${q(table)}`);
+  }
+  const offset = shape.hasOwnKey ? 0 : 1;
+  const columnList = shape.columns.map(q).join(", ");
+  progressBar(table, copied, total);
+  for (;;) {
+    const page = d1.rows(pageQuery(table, shape, after, CHUNK)).map((line) => JSON.parse(line));
+    if (page.length === 0) break;
+    const width = shape.columns.length;
+    // PostgreSQL takes at most 65535 parameters per statement: a wide table's chunk is several INSERTs.
+    const perStatement = Math.max(1, Math.floor(60_000 / width));
+    after = keyOf(shape, page.at(-1));
+    copied += page.length;
+    await sql.begin(async (tx) => {
+      // Triggers off for this session only: the rows arrive with their counters, rollups and index rows already made.
+      await tx.unsafe("SET LOCAL session_replication_role = replica");
+      for (let from = 0; from < page.length; from += perStatement) {
+        const part = page.slice(from, from + perStatement);
+        const tuples = part.map((_, i) => `(${shape.columns.map((__, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ");
+        await tx.unsafe(`INSERT INTO ${q(table)} (${columnList}) OVERRIDING SYSTEM VALUE VALUES ${tuples}`, part.flatMap((row) => row.slice(offset).map(toPg)));
+      }
+      await tx.unsafe(
+        `INSERT INTO tidepool_migration_progress (table_name, after, copied) VALUES ($1, $2, $3)
+         ON CONFLICT (table_name) DO UPDATE SET after = excluded.after, copied = excluded.copied`,
+        [table, JSON.stringify(after), copied],
+      );
+    });
+    progressBar(table, copied, total);
+    if (page.length < CHUNK) break;
+  }
+  await sql`INSERT INTO tidepool_migration_progress (table_name, copied, finished) VALUES (${table}, ${copied}, true)
+            ON CONFLICT (table_name) DO UPDATE SET finished = true, copied = excluded.copied`;
+  if (process.stdout.isTTY) process.stdout.write("\n");
+  else console.log(`  ${table}: ${copied} rows`);
+}
+
+/**
+ * A table's digest: the sum (mod 2^256) of each row's SHA-256 over its canonical values, so it does
+ * not depend on the order rows are read in (text sorts differently under PostgreSQL collations than
+ * on D1), while any changed, lost or extra row changes it.
+ */
+class Digest {
+  rows = 0;
+  #sum = 0n;
+  add(values) {
+    this.rows++;
+    this.#sum = (this.#sum + BigInt(`0x${createHash("sha256").update(JSON.stringify(values.map(canonical))).digest("hex")}`)) % 2n ** 256n;
+  }
+  get sha256() {
+    return this.#sum.toString(16).padStart(64, "0");
+  }
+}
+
+/** The D1 table's digest, read page by page in key order. */
+function d1Digest(table) {
+  const shape = tableShape(d1, table);
+  const digest = new Digest();
+  let after = null;
+  for (;;) {
+    const page = d1.rows(pageQuery(table, shape, after, 5000)).map((line) => JSON.parse(line));
+    for (const row of page) digest.add(row.slice(shape.hasOwnKey ? 0 : 1));
+    if (page.length < 5000) break;
+    after = keyOf(shape, page.at(-1));
+  }
+  return digest;
+}
+
+/** The PostgreSQL copy's digest, over the same columns in D1's order. */
+async function pgDigest(table) {
+  const shape = tableShape(d1, table);
+  const digest = new Digest();
+  const cursor = sql.unsafe(`SELECT ${shape.columns.map(q).join(", ")} FROM ${q(table)}`).values().cursor(5000);
+  for await (const page of cursor) for (const row of page) digest.add(row);
+  return digest;
+}
+
+/**
+ * Stored counters that differ from a recount from the base tables (test/invariants.ts's counterDrift),
+ * each count aggregated once and joined (hash joins), not a subquery per row.
+ */
+const counterDrift = () =>
+  sql.unsafe(`WITH
+     v AS (SELECT target_id, count(*) FILTER (WHERE value = 1) AS up, count(*) FILTER (WHERE value = -1) AS down FROM votes GROUP BY target_id),
+     live_comments AS (SELECT post_id, count(*) AS n FROM comments WHERE is_deleted = 0 GROUP BY post_id),
+     replies AS (SELECT parent_id, count(*) AS n FROM comments WHERE parent_id IS NOT NULL GROUP BY parent_id),
+     subs AS (SELECT submolt_id, count(*) AS n FROM subscriptions GROUP BY submolt_id),
+     agent_subs AS (SELECT agent_id, count(*) AS n FROM subscriptions GROUP BY agent_id),
+     live_posts AS (SELECT submolt_id, count(*) AS n FROM posts WHERE is_deleted = 0 GROUP BY submolt_id),
+     authored_posts AS (SELECT author_id, count(*) AS n FROM posts WHERE is_deleted = 0 GROUP BY author_id),
+     authored_comments AS (SELECT author_id, count(*) AS n FROM comments WHERE is_deleted = 0 GROUP BY author_id),
+     followers AS (SELECT followee_id, count(*) AS n FROM follows GROUP BY followee_id),
+     following AS (SELECT follower_id, count(*) AS n FROM follows GROUP BY follower_id),
+     unread AS (SELECT agent_id, sum(count) AS n FROM notifications WHERE is_read = 0 GROUP BY agent_id)
+   SELECT 'post' AS kind, p.id FROM posts p LEFT JOIN live_comments c ON c.post_id = p.id LEFT JOIN v ON v.target_id = p.id
+   WHERE p.comment_count <> coalesce(c.n, 0) OR p.upvotes <> coalesce(v.up, 0) OR p.downvotes <> coalesce(v.down, 0) OR p.score <> p.upvotes - p.downvotes
+   UNION ALL
+   SELECT 'comment', c.id FROM comments c LEFT JOIN v ON v.target_id = c.id LEFT JOIN replies r ON r.parent_id = c.id
+   WHERE c.upvotes <> coalesce(v.up, 0) OR c.downvotes <> coalesce(v.down, 0) OR c.score <> c.upvotes - c.downvotes OR c.reply_count <> coalesce(r.n, 0)
+   UNION ALL
+   SELECT 'submolt', s.id FROM submolts s LEFT JOIN subs x ON x.submolt_id = s.id LEFT JOIN live_posts p ON p.submolt_id = s.id
+   WHERE s.subscriber_count <> coalesce(x.n, 0) OR s.post_count <> coalesce(p.n, 0)
+   UNION ALL
+   SELECT 'agent', a.id FROM agents a
+     LEFT JOIN followers f1 ON f1.followee_id = a.id LEFT JOIN following f2 ON f2.follower_id = a.id
+     LEFT JOIN agent_subs x ON x.agent_id = a.id LEFT JOIN authored_posts ap ON ap.author_id = a.id
+     LEFT JOIN authored_comments ac ON ac.author_id = a.id LEFT JOIN unread u ON u.agent_id = a.id
+   WHERE a.follower_count <> coalesce(f1.n, 0) OR a.following_count <> coalesce(f2.n, 0) OR a.subscriptions_count <> coalesce(x.n, 0)
+      OR a.posts_count <> coalesce(ap.n, 0) OR a.comments_count <> coalesce(ac.n, 0) OR a.unread_notifications <> coalesce(u.n, 0)`);
+
+main()
+  .catch((err) => fail(err.stack ?? String(err)))
+  .finally(() => sql.end({ timeout: 5 }));
