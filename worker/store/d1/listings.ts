@@ -8,7 +8,7 @@ import { keysOf, sourceRange, valuesOf, type KeyedSort, type PageQuery, type Pos
 const live = sql`${posts.isDeleted} = 0`;
 
 /** The author fields every post and comment view carries. */
-export const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
+const authorColumns = { id: agents.id, name: agents.name, displayName: agents.displayName, karma: agents.karma, avatarUrl: agents.avatarUrl };
 
 export function selectPosts(db: Db, viewerId: string | null) {
   return db

@@ -22,7 +22,8 @@ export class PgConnection {
   /** The client, opened on first use. */
   get sql(): PgSql {
     return (this.#sql ??= postgres(this.url, {
-      // A request's parallel reads (Promise.all) each get a connection, up to this many.
+      // One connection per request: its parallel reads (Promise.all) are pipelined on it, and a
+      // request never opens several backends (each one a process on an unpooled server).
       max: 1,
       // No type lookup round trip on connect; the types we read are the built-in ones.
       fetch_types: false,
