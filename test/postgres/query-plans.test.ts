@@ -96,6 +96,16 @@ describe("PostgreSQL plans are index range scans", () => {
   it("ranks top of a window from each day's range of posts_day_top_idx", async () => {
     await expectMerged((deps) => listPosts(deps, {}, { sort: "top", t: "week", limit: 10, offset: 0, viewerId: null }), /Index (Only )?Scan using posts_day_top_idx on posts y/);
   });
+  it("reads /home's post lists by key, not by testing every post against them", async () => {
+    const queries = await recording((deps) => deps.store.home.reads(reader.id, Date.now()));
+    expect(queries.length).toBeGreaterThan(0);
+    for (const q of queries) {
+      const lines = await plan(q, false);
+      expect(seqScans(lines), `${q.sql}\n${lines.join("\n")}`).toEqual([]);
+      // An OR of IN-subqueries is a filter on a walk of all posts, whichever index the walk uses.
+      expect(lines.filter((l) => /Filter: .*hashed SubPlan \d+\) OR/.test(l)), `${q.sql}\n${lines.join("\n")}`).toEqual([]);
+    }
+  });
   it("reads a thread, a submolt with its pins and the submolt directory from indexes", async () => {
     await expectIndexOrder((deps) => listThread(deps, postId, { sort: "best", limit: 10, offset: 0, viewerId: null }));
     await expectIndexOrder((deps) => submoltWithPins(deps, submolt, null, true));
