@@ -34,6 +34,8 @@ export interface Deps {
   anchored(this: Deps, constraintOrBookmark: string): Deps;
   /** The D1 calls this request has made so far (when the request log or a benchmark counts them). */
   d1Calls?: () => number;
+  /** On PostgreSQL instead: the statements this request has sent so far (BEGIN and COMMIT included). */
+  pgStatements?: () => number;
   /** The latest bookmark of this deps' D1 session: null before its first query, or without a session. */
   bookmark: () => string | null;
   /** The agent's Gate: its quotas and the live state that confirms isolates' cached copies of it. */

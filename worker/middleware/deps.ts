@@ -29,7 +29,7 @@ const sessionDatabase = (session: D1DatabaseSession, base: D1Database): D1Databa
  * With `session`, queries run in a D1 session anchored there ("first-primary", "first-unconstrained"
  * or a bookmark), so a database with read replication serves them from the nearest consistent replica.
  */
-export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB, session?: string): Deps {
+export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB, session?: string, pgStatement?: () => void): Deps {
   const config = loadConfig(env);
   let search: SearchPorts | undefined;
   const common = {
@@ -40,7 +40,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     gate: (agentId: string) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
     search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
   };
-  if (config.STORAGE === "postgres") return postgresDeps(env, common);
+  if (config.STORAGE === "postgres") return postgresDeps(env, common, pgStatement);
   const on = (constraint: string | undefined) => {
     const s = constraint !== undefined && typeof d1.withSession === "function" ? d1.withSession(constraint) : null;
     const bound = s ? sessionDatabase(s, d1) : d1;
@@ -63,11 +63,11 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
  * No read replicas to anchor to (a replica set behind Hyperdrive is the operator's choice), so
  * anchored() is the same deps.
  */
-function postgresDeps(env: Bindings, common: Omit<Deps, "store" | "release" | "anchored" | "bookmark">): Deps {
+function postgresDeps(env: Bindings, common: Omit<Deps, "store" | "release" | "anchored" | "bookmark">, onStatement?: () => void): Deps {
   if (!env.HYPERDRIVE) throw new Error("Tidepool configuration is invalid: STORAGE=postgres needs a HYPERDRIVE binding (README \"Past one D1\")");
   // A test may pass a function here to see each statement (like CLOCK, never a deployed var).
   const log = typeof env.PG_QUERY_LOG === "function" ? (env.PG_QUERY_LOG as (sql: string, params: unknown[]) => void) : undefined;
-  const connection = new PgConnection(env.HYPERDRIVE.connectionString, log);
+  const connection = new PgConnection(env.HYPERDRIVE.connectionString, log, onStatement);
   return {
     ...common,
     store: pgStore(connection),
@@ -109,9 +109,9 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   const clock = isClock(c.env.CLOCK) ? c.env.CLOCK : systemClock;
   const origin = new URL(c.req.url).origin;
   const config = loadConfig(c.env);
-  // The request log reports each request's D1 calls; benchmark servers also report statements (and
-  // rows, when asked) in headers, so the report can say why a route costs what it does (BENCH_ROUTES
-  // is never on in production).
+  // The request log reports each request's D1 calls (PostgreSQL statements); benchmark servers also
+  // report statements (and rows, when asked) in headers, so the report can say why a route costs
+  // what it does (BENCH_ROUTES is never on in production).
   if (!config.BENCH_ROUTES && !config.REQUEST_LOG) {
     const deps = buildDeps(c.env, origin, clock, c.env.DB, firstSession(c.req.method));
     c.set("deps", deps);
@@ -136,6 +136,20 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
         }
       : {}),
   });
+  if (config.STORAGE === "postgres") {
+    // Statements, not round trips: postgres.js pipelines a request's parallel reads on its one connection.
+    const deps = buildDeps(c.env, origin, clock, c.env.DB, undefined, () => void counts.statements++);
+    c.set("deps", { ...deps, pgStatements: () => counts.statements });
+    try {
+      await next();
+    } finally {
+      release(c, deps);
+    }
+    if (!config.BENCH_ROUTES) return;
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set("X-Tidepool-Pg-Statements", String(counts.statements));
+    return;
+  }
   const deps = buildDeps(c.env, origin, clock, counted, firstSession(c.req.method));
   c.set("deps", { ...deps, d1Calls: () => counts.calls });
   try {

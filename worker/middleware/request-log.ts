@@ -49,6 +49,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     // Workers clocks advance only across I/O: this is the time spent waiting, which is what a request costs here.
     duration_ms: Date.now() - started,
     d1_calls: deps?.d1Calls?.() ?? null,
+    ...(deps?.pgStatements ? { pg_statements: deps.pgStatements() } : {}),
     agent: agent ? await agentTag(config.HASH_PEPPER, agent.id) : null,
     colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo ?? null,
   };

@@ -13,10 +13,15 @@ export type PgDb = PostgresJsDatabase<typeof pgSchema>;
 export class PgConnection {
   #sql: PgSql | null = null;
   #db: PgDb | null = null;
-  /** `onQuery` sees each statement drizzle sends, with its parameters (the query-plan tests record them). */
+  /**
+   * `onQuery` sees each statement drizzle sends, with its parameters (the query-plan tests record
+   * them); `onStatement` counts every statement the client sends, BEGIN and COMMIT and the raw ones
+   * too (the request log and the benchmark's headers).
+   */
   constructor(
     private readonly url: string,
     private readonly onQuery?: (sql: string, params: unknown[]) => void,
+    private readonly onStatement?: () => void,
   ) {}
 
   /** The client, opened on first use. */
@@ -28,6 +33,7 @@ export class PgConnection {
       // No type lookup round trip on connect; the types we read are the built-in ones.
       fetch_types: false,
       onnotice: () => {},
+      ...(this.onStatement ? { debug: this.onStatement } : {}),
       types: {
         // bigint columns hold epoch milliseconds and counters: JS numbers, as D1 returns them.
         bigint: { to: 20, from: [20], serialize: (v: number | bigint) => String(v), parse: (v: string) => Number(v) },
