@@ -6,11 +6,14 @@
 //   npm run bench                      10k, 100k, 1M posts; 10 s per workload
 //   npm run bench -- --quick           10k posts; 3 s per workload; report in .bench/ (< 3 minutes)
 //   npm run bench -- --sizes 10000,100000 --duration 5 --connections 10 [--out DIR]
+//   npm run bench -- --storage postgres   the same on PostgreSQL (the seeded network moved into a
+//                                         local cluster); BENCHMARKS.md shows both stores
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { localDatabaseFile, schemaVersion } from "../scripts/lib/local-d1.mjs";
 import { capacity } from "./lib/capacity.mjs";
+import { dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres } from "./lib/postgres.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { root, startServer } from "./lib/server.mjs";
 import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
@@ -23,17 +26,22 @@ const CONNECTIONS = Number(opt("connections", "10"));
 const SEED = 42;
 const PORT = 8793;
 const FEED_AGENTS = 300;
-if (SIZES.some((n) => !Number.isInteger(n) || n < 1000) || !(DURATION > 0) || !(CONNECTIONS > 0)) {
-  console.error("--sizes takes whole numbers ≥ 1000 separated by commas; --duration and --connections positive numbers");
+const STORAGE = opt("storage", "d1");
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1000) || !(DURATION > 0) || !(CONNECTIONS > 0) || !["d1", "postgres"].includes(STORAGE)) {
+  console.error("--sizes takes whole numbers ≥ 1000 separated by commas; --duration and --connections positive numbers; --storage d1 or postgres");
   process.exit(2);
 }
 const stateRoot = path.join(root, ".bench");
 
 // --report-only: BENCHMARKS.md again from bench/results.json (the figures and versions as measured),
 // after a change to the report's text; no server, no load.
+const savedFile = path.join(root, "bench", "results.json");
+// Each store's figures are one run of their own (results.json: D1's at the top, PostgreSQL's under
+// "postgres"); a run on one store keeps the other's as they were measured.
+const saved = existsSync(savedFile) ? JSON.parse(readFileSync(savedFile, "utf8")) : null;
+const savedRuns = { d1: saved?.sizes ? { ...saved, postgres: undefined } : null, postgres: saved?.postgres ?? null };
 if (flag("report-only")) {
-  const saved = JSON.parse(readFileSync(path.join(root, "bench", "results.json"), "utf8"));
-  writeReport({ out: root, started: new Date(saved.started), quick: false, duration: saved.duration, connections: saved.connections, vars: saved.vars, sizes: saved.sizes, capacity: saved.capacity, argv: [], measured: saved.versions });
+  writeReport({ out: root, argv: [], runs: savedRuns });
   console.log("Report: BENCHMARKS.md (re-rendered from bench/results.json)");
   process.exit(0);
 }
@@ -115,9 +123,22 @@ async function benchSize(posts, measureCapacity) {
   const state = seededState(posts);
   const runDir = path.join(stateRoot, "run");
   rmSync(runDir, { recursive: true, force: true });
-  console.log(`\n== ${posts} posts: copying the seeded state (the copy takes the writes)`);
-  cpSync(state.dir, runDir, { recursive: true });
-  let server = await startServer({ port: PORT, persistTo: runDir, vars: VARS });
+  let serve;
+  let pgSeed = null;
+  let pgRun = null;
+  if (STORAGE === "postgres") {
+    pgSeed = await seededPostgres(root, stateRoot, state);
+    console.log(`\n== ${posts} posts: copying the PostgreSQL database (the copy takes the writes)`);
+    pgRun = await runDatabase(stateRoot, pgSeed);
+    // The run's D1 holds only what stays local on either store (the local vector index).
+    mkdirSync(runDir, { recursive: true });
+    serve = (vars) => startServer({ port: PORT, persistTo: runDir, vars, args: ["--storage", "postgres"], env: { DATABASE_URL: pgRun.url } });
+  } else {
+    console.log(`\n== ${posts} posts: copying the seeded state (the copy takes the writes)`);
+    cpSync(state.dir, runDir, { recursive: true });
+    serve = (vars) => startServer({ port: PORT, persistTo: runDir, vars });
+  }
+  let server = await serve(VARS);
   const base = server.base;
   const results = {};
   const run = async (name, spec) => {
@@ -125,7 +146,9 @@ async function benchSize(posts, measureCapacity) {
     const r = await measure(base, { connections: CONNECTIONS, duration: DURATION, ...spec });
     results[name] = r;
     const bad = Object.entries(r.statuses).filter(([s]) => s >= 300).map(([s, c]) => `${s}×${c}`).join(" ");
-    console.log(`${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`);
+    const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
+    const f = (x, d, w) => (x === undefined ? "-" : x.toFixed(d)).padStart(w);
+    console.log(`${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}`);
     // A server error is the server's to explain: show what it logged.
     if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
     return r;
@@ -172,6 +195,13 @@ async function benchSize(posts, measureCapacity) {
       onBody: (status, body) => status === 201 && keys.push(JSON.parse(body).agent.api_key),
     });
     if (keys.length < 50) throw new Error(`only ${keys.length} agents registered; see the errors above`);
+    // The feed workloads need FEED_AGENTS + 50 agents: a slow store (or a short --duration) registers
+    // the rest untimed.
+    await pool(Array.from({ length: Math.max(0, FEED_AGENTS + 50 - keys.length) }), 8, async () => {
+      const res = await fetch(`${base}/api/v1/agents/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `b${tag}_${(registered++).toString(36)}`, description: "benchmark agent" }) });
+      if (res.status !== 201) throw new Error(`registering: ${res.status} ${await res.text()}`);
+      keys.push((await res.json()).agent.api_key);
+    });
 
     // Personal feeds: agents that subscribe to submolts and follow active authors.
     const feedKeys = keys.slice(0, FEED_AGENTS);
@@ -246,22 +276,23 @@ async function benchSize(posts, measureCapacity) {
       },
     });
     const stats = await getJson(base, "/api/v1/stats");
-    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
+    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, ...(pgSeed ? { migrateSeconds: pgSeed.migrateSeconds } : {}), agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
     // The anonymous hot page as deployed: the server again, with the API cache at its default, so
     // one rendering every few seconds serves every anonymous reader (every other workload runs with
     // it off, to measure D1).
     await server.stop();
-    server = await startServer({ port: PORT, persistTo: runDir, vars: VARS.filter((v) => !v.startsWith("API_CACHE_SECONDS:")) });
+    server = await serve(VARS.filter((v) => !v.startsWith("API_CACHE_SECONDS:")));
     const cachedHot = get(["/api/v1/posts?sort=hot&limit=25"]);
     await measure(base, { ...cachedHot, connections: 2, amount: 20 });
     await run("posts hot cached", cachedHot);
     await server.stop();
     // Measured after the writes, so rows only writes make (signatures, audit) are counted too.
-    if (measureCapacity) outcome.capacity = capacity(root, runDir);
+    if (measureCapacity) outcome.capacity = pgRun ? await postgresCapacity(pgRun.direct) : capacity(root, runDir);
     return outcome;
   } finally {
     await server.stop();
     rmSync(runDir, { recursive: true, force: true });
+    if (pgRun) await dropRunDatabase(stateRoot);
   }
 }
 
@@ -269,6 +300,7 @@ const started = new Date();
 const sizes = [];
 for (const posts of SIZES) sizes.push(await benchSize(posts, posts === Math.max(...SIZES)));
 const cap = sizes.find((s) => s.capacity)?.capacity ?? null;
-const out = opt("out") ? path.resolve(opt("out")) : quick ? path.join(stateRoot, "quick") : root;
-writeReport({ out, started, quick, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, argv });
+const out = opt("out") ? path.resolve(opt("out")) : quick ? path.join(stateRoot, STORAGE === "postgres" ? "quick-postgres" : "quick") : root;
+const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion() } : {}) };
+writeReport({ out, argv, runs: { ...savedRuns, [STORAGE]: run } });
 console.log(`\nReport: ${path.relative(root, path.join(out, "BENCHMARKS.md")) || "BENCHMARKS.md"} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);

@@ -14,7 +14,7 @@ export const D1_LIMIT = 10 * 1024 ** 3;
 export const MOLTBOOK = { agents: 2_300_000, submolts: 17_000, comments: 12_000_000, posts: 12_000_000 / 8 };
 
 // What each group of tables grows with. Posts and comments include their FTS5 shadow tables.
-const GROUPS = [
+export const GROUPS = [
   { what: "agents (+ API key)", tables: ["agents", "api_keys"], per: "agents" },
   { what: "submolts (+ owner role)", tables: ["submolts", "submolt_roles"], per: "submolts" },
   { what: "posts (+ keyword index)", tables: ["posts"], per: "posts" },
@@ -27,7 +27,9 @@ const GROUPS = [
 ];
 // Queues that drain within minutes (the search outbox), the local vector adapter's table (Vectorize
 // in production) and the benchmark's own tables are not part of a network's size.
-const TRANSIENT = ["search_outbox", "search_vectors", "search_index_meta", "bench_writes", "d1_migrations"];
+// The tables whose rows the groups grow with.
+export const COUNTED = ["agents", "submolts", "posts", "comments", "votes", "follows", "subscriptions", "near_signatures", "audit_log"];
+export const TRANSIENT = ["search_outbox", "search_vectors", "search_index_meta", "bench_writes", "d1_migrations"];
 
 function query(file, sql) {
   const r = spawnSync("sqlite3", ["-json", "-readonly", file, sql], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -45,28 +47,25 @@ export function capacity(root, persistTo) {
   const [{ page_size: pageSize }] = query(file, "PRAGMA page_size");
   const [{ page_count: pageCount }] = query(file, "PRAGMA page_count");
   const count = (t) => query(file, `SELECT count(*) AS n FROM ${t}`)[0].n;
-  const rows = Object.fromEntries(["agents", "submolts", "posts", "comments", "votes", "follows", "subscriptions", "near_signatures", "audit_log"].map((t) => [t, count(t)]));
+  const rows = Object.fromEntries(COUNTED.map((t) => [t, count(t)]));
   rows.items = rows.posts + rows.comments;
   const grouped = new Set(GROUPS.flatMap((g) => g.tables));
   const rest = [...new Set(objects.map(owner))].filter((t) => !grouped.has(t) && !TRANSIENT.includes(t) && !t.startsWith("sqlite_") && !t.startsWith("_cf"));
+  return { file: file.replace(`${root}/`, ""), fileBytes: pageSize * pageCount, transientBytes: bytesOf(TRANSIENT), ...project(rows, rest, bytesOf), limit: D1_LIMIT };
+}
+
+/**
+ * Bytes per group (`bytesOf(tables)`, the ungrouped tables in `rest`), per row and per post, and
+ * projected to Moltbook's size at the measured network's ratios.
+ */
+export function project(rows, rest, bytesOf) {
   const groups = [...GROUPS, { what: "everything else (notifications, DMs, stats, …)", tables: rest, per: "posts" }].map((g) => {
     const bytes = bytesOf(g.tables);
     return { ...g, rows: rows[g.per], bytes, perRow: bytes / Math.max(rows[g.per], 1), perPost: bytes / rows.posts };
   });
-  const perPost = groups.reduce((n, g) => n + g.perPost, 0);
   const m = MOLTBOOK;
   const scale = { agents: m.agents, submolts: m.submolts, posts: m.posts, comments: m.comments, items: m.posts + m.comments };
   const driver = (per) => scale[per] ?? (per === "votes" ? m.posts * (rows.votes / rows.posts) : m.agents * (rows[per] / rows.agents));
   const projection = groups.map((g) => ({ what: g.what, count: driver(g.per), bytes: driver(g.per) * g.perRow }));
-  return {
-    file: file.replace(`${root}/`, ""),
-    fileBytes: pageSize * pageCount,
-    transientBytes: bytesOf(TRANSIENT),
-    rows,
-    groups,
-    perPost,
-    projection,
-    projected: projection.reduce((n, p) => n + p.bytes, 0),
-    limit: D1_LIMIT,
-  };
+  return { rows, groups, perPost: groups.reduce((n, g) => n + g.perPost, 0), projection, projected: projection.reduce((n, p) => n + p.bytes, 0) };
 }

@@ -5,13 +5,14 @@ import os from "node:os";
 import path from "node:path";
 import { root } from "./server.mjs";
 import { METER_EVERY } from "./workloads.mjs";
+import { pgTier, postgresSection } from "./report-postgres.mjs";
 
 const BASELINES = ["health", "storage read"];
-const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
-const WRITES = ["register", "post", "comment", "vote"];
-const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2 };
+export const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
+export const WRITES = ["register", "post", "comment", "vote"];
+export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2 };
 // Every read the report holds to the point read's throughput and to two D1 calls in all.
-const READS = [...LISTINGS, "search"];
+export const READS = [...LISTINGS, "search"];
 // Read workloads and the items one response returns (listing pages are 25 posts); null where the
 // response's size varies (a thread's page of roots with their replies, search's fused results).
 const PAGE = { "posts hot": 25, "posts new": 25, "posts top": 25, "posts top day": 25, "submolt hot": 25, "feed hot": 25, "feed new": 25, "feed top": 25, "feed sparse hot": 25, "feed sparse new": 25, home: null, "post + comments": null, profile: null, search: null };
@@ -57,11 +58,11 @@ export const D1_PRICES = { date: "2026-12-04", rowsReadPerMillion: 0.001, rowsWr
 export const dollarsPerMillion = (m) =>
   m.rowsRead === null || m.rowsRead === undefined ? null : m.rowsRead * D1_PRICES.rowsReadPerMillion + m.rowsWritten * D1_PRICES.rowsWrittenPerMillion;
 
-const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(d));
-const calls = (m) => `${fmt(m.calls)} (${fmt(m.statements)})`;
-const mb = (b) => `${(b / 1024 ** 2).toFixed(1)} MB`;
-const gb = (b) => `${(b / 1024 ** 3).toFixed(2)} GB`;
-const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+export const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(d));
+export const calls = (m) => `${fmt(m.calls)} (${fmt(m.statements)})`;
+export const mb = (b) => `${(b / 1024 ** 2).toFixed(1)} MB`;
+export const gb = (b) => `${(b / 1024 ** 3).toFixed(2)} GB`;
+export const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 
 function versions() {
   const v = (pkg) => JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")).version;
@@ -236,7 +237,7 @@ function targets(sizes) {
   return out.join("\n");
 }
 
-function capacitySection(cap, sizes) {
+function capacitySection(cap, sizes, pg) {
   if (!cap) return "## Capacity planning\n\nNot measured: the `sqlite3` command (for `dbstat`) is not installed.\n";
   const last = sizes.at(-1);
   const at = (share) => Math.floor((share * cap.limit) / cap.perPost);
@@ -263,19 +264,24 @@ function capacitySection(cap, sizes) {
     "",
     `1. **One D1 database** while the projected size stays under 70% of the limit: up to ~${at(0.7).toLocaleString("en")} posts with their comments, votes and agents (~${fmt(cap.perPost / 1024, 1)} KB each); the hard wall is ~${at(1).toLocaleString("en")} posts. At Moltbook's size the projection is ${gb(cap.projected)}, ${cap.projected > 0.7 * cap.limit ? "past the 70% line: Moltbook's first six weeks would already need step 3" : "inside the 70% line"}.`,
     `2. **Read replicas** (D1 Sessions API, bookmarks for read-your-writes) when read traffic, not size, saturates the primary: in this run one local database served ${fmt(last.results["storage read"].rps, 0)} point reads/s and ${fmt(last.results["posts hot"].rps, 0)} hot-feed pages/s; replicas multiply the read side, writes stay on the primary.`,
-    `3. **Shard content by submolt** (posts, comments, votes, FTS in N databases; agents, keys, follows and DMs in a global one) when the projection passes 70% or sustained writes approach the single writer's measured ${fmt(last.results["storage write"].rps, 0)} trivial inserts/s (${fmt(last.results.comment.rps, 0)} comments/s with every check on). The largest seeded submolt holds ${fmt(shareOfLargest(cap), 1)}% of posts, so a shard must be able to hold one whole big submolt; a submolt outgrowing a shard is split by time.`,
+    `3. **PostgreSQL through Hyperdrive** (\`STORAGE=postgres\`, README "Past one D1") when the projection passes 70% or sustained writes approach the single writer's measured ${fmt(last.results["storage write"].rps, 0)} trivial inserts/s (${fmt(last.results.comment.rps, 0)} comments/s with every check on). ${pgTier(pg)} Tidepool does not shard D1 by hand.`,
     "",
   ];
   return lines.join("\n");
 }
 
-// The seed's Zipf draw puts ~(log 2 / log n)^(1/1.1) of posts in the largest of n submolts.
-const shareOfLargest = (cap) => 100 * (Math.log(2) / Math.log(cap.rows.submolts)) ** (1 / 1.1);
-
-/** `measured`: the versions of the run that measured these figures (a re-render keeps them). */
-export function writeReport({ out, started, quick, duration, connections, vars, sizes, capacity, argv, measured }) {
+/**
+ * `runs`: each store's run ({started, versions?, duration, connections, vars, sizes, capacity}), D1's
+ * and PostgreSQL's measured separately (a run without `versions` is this one: they are read now).
+ * The report is D1's run with PostgreSQL's beside it.
+ */
+export function writeReport({ out, argv, runs }) {
   mkdirSync(out, { recursive: true });
-  const v = measured ?? versions();
+  for (const run of Object.values(runs)) if (run && !run.versions) run.versions = versions();
+  const pg = runs.postgres ?? null;
+  const main = runs.d1 ?? pg;
+  const { started, duration, connections, vars, sizes, capacity } = main;
+  const v = main.versions;
   const cpus = os.cpus();
   // The committed report keeps its chart and figures in bench/; any other report keeps them beside it.
   const beside = path.resolve(out) !== path.resolve(root);
@@ -283,13 +289,14 @@ export function writeReport({ out, started, quick, duration, connections, vars, 
   const md = [
     "# Benchmarks",
     "",
-    `Generated by \`npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}\` on ${started.toISOString()}; do not edit by hand, re-run it. Raw figures: \`${beside ? "results.json" : "bench/results.json"}\`.`,
+    `Generated by \`npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}\` on ${new Date().toISOString()} from the runs below; do not edit by hand, re-run it. Raw figures: \`${beside ? "results.json" : "bench/results.json"}\`.`,
     "",
     "## Machine and versions",
     "",
     `- ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB RAM, ${os.type()} ${os.release()}`,
-    `- Node ${v.node}, wrangler ${v.wrangler}, workerd ${v.workerd} (local D1 is workerd's SQLite), autocannon ${v.autocannon}, sqlite3 CLI ${v.sqlite} (seeding, dbstat), commit ${v.commit}`,
-    `- Load generator and server share the machine; figures are for comparison within this run (ratios), not for Cloudflare's edge.`,
+    `- D1 run ${new Date(started).toISOString()}: Node ${v.node}, wrangler ${v.wrangler}, workerd ${v.workerd} (local D1 is workerd's SQLite), autocannon ${v.autocannon}, sqlite3 CLI ${v.sqlite} (seeding, dbstat), commit ${v.commit}`,
+    ...(pg && pg !== main ? [`- PostgreSQL run ${new Date(pg.started).toISOString()}: PostgreSQL ${pg.postgresVersion}, Node ${pg.versions.node}, wrangler ${pg.versions.wrangler}, workerd ${pg.versions.workerd}, commit ${pg.versions.commit} ("PostgreSQL beside D1" below)`] : []),
+    `- Load generator and server share the machine; figures are for comparison within a run (ratios), not for Cloudflare's edge.`,
     "",
     "## How it was run",
     "",
@@ -327,10 +334,13 @@ export function writeReport({ out, started, quick, duration, connections, vars, 
     "## Targets",
     "",
     targets(sizes),
-    capacitySection(capacity, sizes),
+    ...(pg && pg !== main ? [postgresSection(main, pg)] : []),
+    capacitySection(capacity, sizes, pg && pg !== main ? pg : null),
   ].join("\n");
   const svgPath = beside ? path.join(out, "latency.svg") : path.join(root, "bench", "latency.svg");
   writeFileSync(path.join(out, "BENCHMARKS.md"), md);
   writeFileSync(svgPath, chart(sizes));
-  writeFileSync(beside ? path.join(out, "results.json") : path.join(root, "bench", "results.json"), JSON.stringify({ started, versions: v, duration, connections, vars, sizes: sizes.map(({ capacity: _, ...s }) => s), capacity }, null, 2));
+  const strip = (run) => ({ ...run, sizes: run.sizes.map(({ capacity: _, ...s }) => s) });
+  const saved = { ...strip(main), ...(pg && pg !== main ? { postgres: strip(pg) } : {}) };
+  writeFileSync(beside ? path.join(out, "results.json") : path.join(root, "bench", "results.json"), JSON.stringify(saved, null, 2));
 }

@@ -17,7 +17,8 @@ export function cycle(list) {
 /**
  * Runs one workload: `connections` concurrent clients for `duration` seconds (or `amount` requests).
  * `next()` returns {method, path, headers?, body?} for each request. Latency is taken from every
- * response at sub-millisecond resolution; D1 statements and calls from the server's X-Tidepool-D1-* headers,
+ * response at sub-millisecond resolution; D1 statements and calls from the server's X-Tidepool-D1-* headers
+ * (PostgreSQL statements from X-Tidepool-Pg-Statements),
  * and D1's rows read and written from every METER_EVERY-th request, which asks the server to meter
  * them (it runs drizzle's reads a second time to learn their rows, so not every request is metered).
  */
@@ -42,8 +43,9 @@ export async function measure(base, { next, connections, duration, amount, onBod
         onResponse: (status, body, _context, headers) => {
           statuses[status] = (statuses[status] ?? 0) + 1;
           for (const [k, v] of Object.entries(headers ?? {})) {
-            const what = /^x-tidepool-d1-(statements|calls|auth-calls|rows-read|rows-written)$/i.exec(k)?.[1];
-            if (what) counted[what.toLowerCase()].push(Number(v));
+            // On PostgreSQL the server counts statements only (X-Tidepool-Pg-Statements).
+            const m = /^x-tidepool-(?:d1-(statements|calls|auth-calls|rows-read|rows-written)|pg-(statements))$/i.exec(k);
+            if (m) counted[(m[1] ?? m[2]).toLowerCase()].push(Number(v));
           }
           if (onBody) onBody(status, body);
         },

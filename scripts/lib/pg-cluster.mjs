@@ -40,14 +40,15 @@ export function postgresAvailable() {
 // initdb and postgres refuse to run as root: as root the cluster belongs to the postgres user.
 const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
-function run(bin, args, what) {
+/** Runs one of the server's programs (as the postgres user when we are root); its stdout. */
+export function run(bin, args, what) {
   const cmd = asRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
   const res = spawnSync(cmd[0], cmd[1], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (res.status !== 0) throw new Error(`${what} failed (${res.status}): ${(res.stderr || res.stdout || String(res.error ?? "")).trim()}`);
   return res.stdout;
 }
 
-function postgresUser() {
+export function postgresUser() {
   const res = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const uid = Number(res.stdout.trim());
   const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
@@ -67,9 +68,9 @@ export function clusterRunning(dir, port) {
 
 /**
  * Starts (or reuses) the cluster in `dir` on `port` and returns a connection URL for `database`,
- * creating that database when missing. Text sorts bytewise (locale C), as SQLite's does on D1.
+ * creating that database when missing (`durable`: fsync on, for figures a server would match). Text sorts bytewise (locale C), as SQLite's does on D1.
  */
-export async function ensureCluster({ dir, port, database = "tidepool" }) {
+export async function ensureCluster({ dir, port, database = "tidepool", durable = false }) {
   const bin = postgresBin();
   dir = clusterDir(dir);
   if (!existsSync(path.join(dir, "PG_VERSION"))) {
@@ -83,7 +84,8 @@ export async function ensureCluster({ dir, port, database = "tidepool" }) {
   }
   if (!isReady(bin, dir, port)) {
     // Sockets live in the data directory: nothing is written to /var/run, no other cluster is touched.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    // Test and dev clusters skip fsync (their data is disposable); a `durable` one (the benchmark's) syncs as a server would.
+    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durable ? "" : " -c fsync=off"} -c max_connections=200`;
     run(path.join(bin, "pg_ctl"), ["-D", dir, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"], "Starting PostgreSQL");
   }
   const admin = postgres(`postgres://postgres:tidepool@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });

@@ -1,0 +1,105 @@
+// The benchmark on PostgreSQL (`npm run bench -- --storage postgres`): the same seeded D1 network
+// moved into a local cluster with `npm run migrate:to-postgres` (kept as a template database per
+// size, so a rerun does not move it again), a fresh copy of it per run behind a pool (pgbouncer.mjs),
+// and its size per table group.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { ensureCluster, postgresBin } from "../../scripts/lib/pg-cluster.mjs";
+import { startPool, stopPool } from "./pgbouncer.mjs";
+import { COUNTED, GROUPS, TRANSIENT, project } from "./capacity.mjs";
+
+const PORT = 54393;
+const POOL_PORT = 54394;
+const admin = (url) => postgres(url.replace(/\/[^/]*$/, "/postgres"), { max: 1, onnotice: () => {} });
+
+/** The cluster under .bench/postgres, started (or reused); returns its admin URL's base. */
+async function cluster(stateRoot) {
+  return ensureCluster({ dir: path.join(stateRoot, "postgres"), port: PORT, database: "postgres", durable: true });
+}
+
+/**
+ * The seeded network `state` (a D1 seed from bench/run.mjs) in PostgreSQL: moved once with the
+ * migration command and kept as database `seed_<posts>`; the marker sits in the D1 seed's directory,
+ * so seeding D1 again (a schema change) moves it again.
+ */
+export async function seededPostgres(root, stateRoot, state) {
+  const url = await cluster(stateRoot);
+  const database = `seed_${state.posts}`;
+  const marker = path.join(state.dir, "postgres.json");
+  if (existsSync(marker)) return { database, ...JSON.parse(readFileSync(marker, "utf8")) };
+  const sql = admin(url);
+  try {
+    await sql.unsafe(`DROP DATABASE IF EXISTS ${database}`);
+    await sql.unsafe(`CREATE DATABASE ${database}`);
+  } finally {
+    await sql.end();
+  }
+  console.log(`\n== moving the ${state.posts}-post network into PostgreSQL (npm run migrate:to-postgres)`);
+  const started = performance.now();
+  const to = url.replace(/\/[^/]*$/, `/${database}`);
+  const r = spawnSync(process.execPath, ["scripts/migrate-to-postgres.mjs", "--from", state.dir, "--to", to, "--chunk", "5000"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`migrate:to-postgres failed (exit ${r.status})`);
+  const info = { migrateSeconds: (performance.now() - started) / 1000 };
+  writeFileSync(marker, JSON.stringify(info));
+  return { database, ...info };
+}
+
+/**
+ * A fresh database `bench_run` copied from the seed's (the copy takes the run's writes), with a pool
+ * in front of it as Hyperdrive has: `url` for the server (through the pool), `direct` for the report.
+ */
+export async function runDatabase(stateRoot, seed) {
+  const url = await cluster(stateRoot);
+  const sql = admin(url);
+  try {
+    await sql.unsafe("DROP DATABASE IF EXISTS bench_run");
+    await sql.unsafe(`CREATE DATABASE bench_run TEMPLATE ${seed.database}`);
+  } finally {
+    await sql.end();
+  }
+  const pool = startPool({ dir: path.join(stateRoot, "postgres"), port: POOL_PORT, upstreamPort: PORT });
+  return { url: `${pool}/bench_run`, direct: url.replace(/\/[^/]*$/, "/bench_run") };
+}
+
+export async function dropRunDatabase(stateRoot) {
+  stopPool(path.join(stateRoot, "postgres"));
+  const sql = admin(await cluster(stateRoot));
+  try {
+    await sql.unsafe("DROP DATABASE IF EXISTS bench_run WITH (FORCE)");
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The server's version, for the report. */
+export function postgresVersion() {
+  const r = spawnSync(path.join(postgresBin(), "postgres"), ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim().replace(/^postgres \(PostgreSQL\) /, "") : "–";
+}
+
+/**
+ * Bytes per table group (tables with their indexes and TOAST: pg_total_relation_size) after the
+ * run's writes, per post, projected to Moltbook's size like D1's (capacity.mjs), without a limit:
+ * a PostgreSQL server's disk is the operator's to size.
+ */
+export async function postgresCapacity(url) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const tables = await sql`SELECT c.relname AS name, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`;
+    const [{ total }] = await sql`SELECT pg_database_size(current_database())::bigint AS total`;
+    const bytesOf = (names) => tables.filter((t) => names.includes(t.name)).reduce((n, t) => n + Number(t.bytes), 0);
+    const rows = {};
+    for (const t of COUNTED) {
+      rows[t] = Number((await sql.unsafe(`SELECT count(*)::bigint AS n FROM ${t}`))[0].n);
+    }
+    rows.items = rows.posts + rows.comments;
+    const grouped = new Set(GROUPS.flatMap((g) => g.tables));
+    const local = [...TRANSIENT, "__drizzle_migrations", "tidepool_migration_progress"];
+    const rest = tables.map((t) => t.name).filter((t) => !grouped.has(t) && !local.includes(t));
+    return { databaseBytes: Number(total), transientBytes: bytesOf(local), ...project(rows, rest, bytesOf) };
+  } finally {
+    await sql.end();
+  }
+}
