@@ -3,10 +3,10 @@
 // size, so a rerun does not move it again), a fresh copy of it per run behind a pool (pgbouncer.mjs),
 // and its size per table group.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import { ensureCluster, postgresBin } from "../../scripts/lib/pg-cluster.mjs";
+import { clusterDir, ensureCluster, postgresBin } from "../../scripts/lib/pg-cluster.mjs";
 import { startPool, stopPool } from "./pgbouncer.mjs";
 import { COUNTED, GROUPS, TRANSIENT, project } from "./capacity.mjs";
 
@@ -28,7 +28,7 @@ export async function seededPostgres(root, stateRoot, state) {
   const url = await cluster(stateRoot);
   const database = `seed_${state.posts}`;
   const marker = path.join(state.dir, "postgres.json");
-  if (existsSync(marker)) return { database, ...JSON.parse(readFileSync(marker, "utf8")) };
+  if (existsSync(marker)) return { database, marker, ...JSON.parse(readFileSync(marker, "utf8")) };
   const sql = admin(url);
   try {
     await sql.unsafe(`DROP DATABASE IF EXISTS ${database}`);
@@ -43,7 +43,7 @@ export async function seededPostgres(root, stateRoot, state) {
   if (r.status !== 0) throw new Error(`migrate:to-postgres failed (exit ${r.status})`);
   const info = { migrateSeconds: (performance.now() - started) / 1000 };
   writeFileSync(marker, JSON.stringify(info));
-  return { database, ...info };
+  return { database, marker, ...info };
 }
 
 /**
@@ -55,7 +55,17 @@ export async function runDatabase(stateRoot, seed) {
   const sql = admin(url);
   try {
     await sql.unsafe("DROP DATABASE IF EXISTS bench_run");
-    await sql.unsafe(`CREATE DATABASE bench_run TEMPLATE ${seed.database}`);
+    const [{ bytes }] = await sql`SELECT pg_database_size(${seed.database})::bigint AS bytes`;
+    const { bavail, bsize } = statfsSync(clusterDir(path.join(stateRoot, "postgres")));
+    if (bavail * bsize > 2 * Number(bytes)) {
+      await sql.unsafe(`CREATE DATABASE bench_run TEMPLATE ${seed.database}`);
+    } else {
+      // No room for a copy (1M posts is tens of GB): the run takes the moved database itself, and
+      // the next run moves the network again.
+      console.log(`  (no disk for a copy of ${seed.database}: the run takes it, and the next run moves the network again)`);
+      rmSync(seed.marker, { force: true });
+      await sql.unsafe(`ALTER DATABASE ${seed.database} RENAME TO bench_run`);
+    }
   } finally {
     await sql.end();
   }
