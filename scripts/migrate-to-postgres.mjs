@@ -155,9 +155,7 @@ async function copyTable(table, state) {
   const offset = shape.hasOwnKey ? 0 : 1;
   const columnList = shape.columns.map(q).join(", ");
   progressBar(table, copied, total);
-  for (;;) {
-    const page = d1.rows(pageQuery(table, shape, after, CHUNK)).map((line) => JSON.parse(line));
-    if (page.length === 0) break;
+  for await (const page of pages(table, shape, after, CHUNK)) {
     const width = shape.columns.length;
     // PostgreSQL takes at most 65535 parameters per statement: a wide table's chunk is several INSERTs.
     const perStatement = Math.max(1, Math.floor(60_000 / width));
@@ -178,7 +176,6 @@ async function copyTable(table, state) {
       );
     });
     progressBar(table, copied, total);
-    if (page.length < CHUNK) break;
   }
   await sql`INSERT INTO tidepool_migration_progress (table_name, copied, finished) VALUES (${table}, ${copied}, true)
             ON CONFLICT (table_name) DO UPDATE SET finished = true, copied = excluded.copied`;
@@ -203,17 +200,36 @@ class Digest {
   }
 }
 
-/** The D1 table's digest, read page by page in key order. */
-function d1Digest(table) {
-  const shape = tableShape(d1, table);
-  const digest = new Digest();
-  let after = null;
+/**
+ * `table`'s rows after `after` in key order, `size` at a time: streamed from one sqlite3 process for
+ * a local D1 (a process per page would cost more than the copy), else a query per page.
+ */
+async function* pages(table, shape, after, size) {
+  if (d1.lines) {
+    let page = [];
+    for await (const line of d1.lines(pageQuery(table, shape, after, -1))) {
+      page.push(JSON.parse(line));
+      if (page.length === size) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
+    return;
+  }
   for (;;) {
-    const page = d1.rows(pageQuery(table, shape, after, 5000)).map((line) => JSON.parse(line));
-    for (const row of page) digest.add(row.slice(shape.hasOwnKey ? 0 : 1));
-    if (page.length < 5000) break;
+    const page = d1.rows(pageQuery(table, shape, after, size)).map((line) => JSON.parse(line));
+    if (page.length) yield page;
+    if (page.length < size) return;
     after = keyOf(shape, page.at(-1));
   }
+}
+
+/** The D1 table's digest, read in key order. */
+async function d1Digest(table) {
+  const shape = tableShape(d1, table);
+  const digest = new Digest();
+  for await (const page of pages(table, shape, null, 5000)) for (const row of page) digest.add(row.slice(shape.hasOwnKey ? 0 : 1));
   return digest;
 }
 

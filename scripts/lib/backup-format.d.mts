@@ -3,6 +3,8 @@ export interface D1Access {
   describe: string;
   rows(sql: string): string[];
   exec(sqlText: string): void;
+  /** The local database only: rows streamed from one process. */
+  lines?(sql: string): AsyncGenerator<string>;
 }
 export interface TableShape {
   columns: string[];

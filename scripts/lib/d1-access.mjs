@@ -1,6 +1,6 @@
 // One way to run SQL against Tidepool's D1 for the backup and restore scripts: the local database
 // file (`sqlite3`, as `npm run dev` keeps it) or the deployed one (`wrangler d1 execute --remote`).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +13,9 @@ export const wranglerBin = (root) => process.env.TIDEPOOL_WRANGLER ?? path.join(
 
 /**
  * `rows(sql)`: the first column of every row, as text. `exec(sqlText)`: runs statements (a file's
- * worth), failing loudly. `describe`: where it points, for messages.
+ * worth), failing loudly. `describe`: where it points, for messages. The local database also has
+ * `lines(sql)`: the same rows streamed from one sqlite3 process as they are read, for tables too
+ * large to page through with a process per page.
  */
 export function openD1({ root, remote = false, persistTo }) {
   if (remote) {
@@ -63,6 +65,28 @@ export function openD1({ root, remote = false, persistTo }) {
     },
     exec(sqlText) {
       sqlite([], sqlText);
+    },
+    async *lines(sql) {
+      const child = spawn("sqlite3", ["-bail", "-readonly", "-noheader", "-list", file], { stdio: ["pipe", "pipe", "pipe"] });
+      const closed = new Promise((resolve) => child.once("close", resolve));
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      child.stdin.end(`${sql};\n`);
+      // A UTF-8 decoder that keeps a character split between chunks; reading pauses while the caller works.
+      child.stdout.setEncoding("utf8");
+      let rest = "";
+      try {
+        for await (const chunk of child.stdout) {
+          const parts = (rest + chunk).split("\n");
+          rest = parts.pop();
+          for (const line of parts) if (line !== "") yield line;
+        }
+        if (rest !== "") yield rest;
+        const code = await closed;
+        if (code !== 0) throw new Error(`sqlite3 failed: ${stderr}`);
+      } finally {
+        if (child.exitCode === null) child.kill();
+      }
     },
   };
 }
