@@ -136,22 +136,10 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
         }
       : {}),
   });
-  if (config.STORAGE === "postgres") {
-    // Statements, not round trips: postgres.js pipelines a request's parallel reads on its one connection.
-    const deps = buildDeps(c.env, origin, clock, c.env.DB, undefined, () => void counts.statements++);
-    c.set("deps", { ...deps, pgStatements: () => counts.statements });
-    try {
-      await next();
-    } finally {
-      release(c, deps);
-    }
-    if (!config.BENCH_ROUTES) return;
-    c.res = new Response(c.res.body, c.res);
-    c.res.headers.set("X-Tidepool-Pg-Statements", String(counts.statements));
-    return;
-  }
-  const deps = buildDeps(c.env, origin, clock, counted, firstSession(c.req.method));
-  c.set("deps", { ...deps, d1Calls: () => counts.calls });
+  const pg = config.STORAGE === "postgres";
+  // On PostgreSQL: statements, not round trips (postgres.js pipelines a request's parallel reads on its one connection).
+  const deps = pg ? buildDeps(c.env, origin, clock, c.env.DB, undefined, () => void counts.statements++) : buildDeps(c.env, origin, clock, counted, firstSession(c.req.method));
+  c.set("deps", pg ? { ...deps, pgStatements: () => counts.statements } : { ...deps, d1Calls: () => counts.calls });
   try {
     await next();
   } finally {
@@ -159,6 +147,10 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (!config.BENCH_ROUTES) return;
   c.res = new Response(c.res.body, c.res);
+  if (pg) {
+    c.res.headers.set("X-Tidepool-Pg-Statements", String(counts.statements));
+    return;
+  }
   c.res.headers.set("X-Tidepool-D1-Statements", String(counts.statements));
   c.res.headers.set("X-Tidepool-D1-Calls", String(counts.calls));
   if (meter) {
