@@ -33,13 +33,13 @@ if (SIZES.some((n) => !Number.isInteger(n) || n < 1000) || !(DURATION > 0) || !(
 }
 const stateRoot = path.join(root, ".bench");
 
-// --report-only: BENCHMARKS.md again from bench/results.json (the figures and versions as measured),
-// after a change to the report's text; no server, no load.
-const savedFile = path.join(root, "bench", "results.json");
 // Each store's figures are one run of their own (results.json: D1's at the top, PostgreSQL's under
 // "postgres"); a run on one store keeps the other's as they were measured.
+const savedFile = path.join(root, "bench", "results.json");
 const saved = existsSync(savedFile) ? JSON.parse(readFileSync(savedFile, "utf8")) : null;
 const savedRuns = { d1: saved?.sizes ? { ...saved, postgres: undefined } : null, postgres: saved?.postgres ?? null };
+// --report-only: BENCHMARKS.md again from bench/results.json (the figures and versions as measured),
+// after a change to the report's text; no server, no load.
 if (flag("report-only")) {
   writeReport({ out: root, argv: [], runs: savedRuns });
   console.log("Report: BENCHMARKS.md (re-rendered from bench/results.json)");
