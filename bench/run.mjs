@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { localDatabaseFile, schemaVersion } from "../scripts/lib/local-d1.mjs";
 import { capacity } from "./lib/capacity.mjs";
-import { dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres } from "./lib/postgres.mjs";
+import { SETTINGS, dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres, stopPostgres } from "./lib/postgres.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { root, startServer } from "./lib/server.mjs";
 import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
@@ -298,9 +298,15 @@ async function benchSize(posts, measureCapacity) {
 
 const started = new Date();
 const sizes = [];
-for (const posts of SIZES) sizes.push(await benchSize(posts, posts === Math.max(...SIZES)));
+// A cluster left running (by an interrupted run) may have other settings: the run starts its own.
+if (STORAGE === "postgres") stopPostgres(stateRoot);
+try {
+  for (const posts of SIZES) sizes.push(await benchSize(posts, posts === Math.max(...SIZES)));
+} finally {
+  if (STORAGE === "postgres") stopPostgres(stateRoot);
+}
 const cap = sizes.find((s) => s.capacity)?.capacity ?? null;
 const out = opt("out") ? path.resolve(opt("out")) : quick ? path.join(stateRoot, STORAGE === "postgres" ? "quick-postgres" : "quick") : root;
-const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion() } : {}) };
+const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion(), postgresSettings: SETTINGS } : {}) };
 writeReport({ out, argv, runs: { ...savedRuns, [STORAGE]: run } });
 console.log(`\nReport: ${path.relative(root, path.join(out, "BENCHMARKS.md")) || "BENCHMARKS.md"} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);

@@ -6,18 +6,25 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import { clusterDir, ensureCluster, postgresBin } from "../../scripts/lib/pg-cluster.mjs";
+import os from "node:os";
+import { clusterDir, ensureCluster, postgresBin, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
 import { startPool, stopPool } from "./pgbouncer.mjs";
 import { COUNTED, GROUPS, TRANSIENT, project } from "./capacity.mjs";
 
 const PORT = 54393;
 const POOL_PORT = 54394;
+// A server's settings, not a test cluster's: fsync on, and a quarter of the machine's memory for the
+// buffer cache (PostgreSQL's documented starting point; Debian's default is 128 MB).
+export const SETTINGS = { fsync: "on", shared_buffers: `${Math.floor(os.totalmem() / 4 / 1024 ** 2)}MB` };
 const admin = (url) => postgres(url.replace(/\/[^/]*$/, "/postgres"), { max: 1, onnotice: () => {} });
 
 /** The cluster under .bench/postgres, started (or reused); returns its admin URL's base. */
 async function cluster(stateRoot) {
-  return ensureCluster({ dir: path.join(stateRoot, "postgres"), port: PORT, database: "postgres", durable: true });
+  return ensureCluster({ dir: path.join(stateRoot, "postgres"), port: PORT, database: "postgres", settings: SETTINGS });
 }
+
+/** Stops the benchmark's cluster (the next run starts it with its settings). */
+export const stopPostgres = (stateRoot) => stopCluster(path.join(stateRoot, "postgres"));
 
 /**
  * The seeded network `state` (a D1 seed from bench/run.mjs) in PostgreSQL: moved once with the

@@ -1,6 +1,6 @@
 export const migrationsFolder: string;
 export function postgresBin(): string;
-export function ensureCluster(options: { dir: string; port: number; database?: string; durable?: boolean }): Promise<string>;
+export function ensureCluster(options: { dir: string; port: number; database?: string; settings?: Record<string, string> }): Promise<string>;
 export function stopCluster(dir: string): void;
 export function clusterDir(preferred: string): string;
 export function migratePostgres(url: string): Promise<void>;

@@ -68,9 +68,11 @@ export function clusterRunning(dir, port) {
 
 /**
  * Starts (or reuses) the cluster in `dir` on `port` and returns a connection URL for `database`,
- * creating that database when missing (`durable`: fsync on, for figures a server would match). Text sorts bytewise (locale C), as SQLite's does on D1.
+ * creating that database when missing. Text sorts bytewise (locale C), as SQLite's does on D1.
+ * `settings` (server settings, applied when this call starts the cluster) override the disposable
+ * clusters' fsync=off: the benchmark's syncs and has a server's memory.
  */
-export async function ensureCluster({ dir, port, database = "tidepool", durable = false }) {
+export async function ensureCluster({ dir, port, database = "tidepool", settings = {} }) {
   const bin = postgresBin();
   dir = clusterDir(dir);
   if (!existsSync(path.join(dir, "PG_VERSION"))) {
@@ -84,8 +86,9 @@ export async function ensureCluster({ dir, port, database = "tidepool", durable 
   }
   if (!isReady(bin, dir, port)) {
     // Sockets live in the data directory: nothing is written to /var/run, no other cluster is touched.
-    // Test and dev clusters skip fsync (their data is disposable); a `durable` one (the benchmark's) syncs as a server would.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durable ? "" : " -c fsync=off"} -c max_connections=200`;
+    // Test and dev clusters skip fsync: their data is disposable.
+    const set = { fsync: "off", max_connections: "200", ...settings };
+    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${Object.entries(set).map(([k, v]) => `-c ${k}=${v}`).join(" ")}`;
     run(path.join(bin, "pg_ctl"), ["-D", dir, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"], "Starting PostgreSQL");
   }
   const admin = postgres(`postgres://postgres:tidepool@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
