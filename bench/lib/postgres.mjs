@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from "nod
 import path from "node:path";
 import postgres from "postgres";
 import os from "node:os";
-import { clusterDir, ensureCluster, postgresBin, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
+import { clusterDir, ensureCluster, migratePostgres, postgresBin, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
 import { startPool, stopPool } from "./pgbouncer.mjs";
 import { COUNTED, GROUPS, TRANSIENT, project } from "./capacity.mjs";
 
@@ -35,7 +35,11 @@ export async function seededPostgres(root, stateRoot, state) {
   const url = await cluster(stateRoot);
   const database = `seed_${state.posts}`;
   const marker = path.join(state.dir, "postgres.json");
-  if (existsSync(marker)) return { database, marker, ...JSON.parse(readFileSync(marker, "utf8")) };
+  if (existsSync(marker)) {
+    // Migrations added since it was moved apply to the template once, not to every copy.
+    await migratePostgres(url.replace(/\/[^/]*$/, `/${database}`));
+    return { database, marker, ...JSON.parse(readFileSync(marker, "utf8")) };
+  }
   const sql = admin(url);
   try {
     await sql.unsafe(`DROP DATABASE IF EXISTS ${database}`);

@@ -8,9 +8,9 @@ const AUTHOR = "a.id AS author_id, a.name AS author_name, a.display_name AS auth
 const SUBMOLT = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS submolt_display_name";
 
 /**
- * Search on PostgreSQL: the newest `window` matches per table by the GIN-indexed documents
- * (migrations/postgres/0001), ranked by ts_rank (a title weighs more than the body, as BM25's
- * weights do on D1), best first. The expressions are the indexes' own, so the planner can use them.
+ * Search on PostgreSQL: the newest `window` matches per table by the GIN-indexed stored documents
+ * (migrations/postgres/0001, 0002), ranked by ts_rank (a title weighs more than the body, as BM25's
+ * weights do on D1), best first.
  */
 export function pgSearch(p: Portable, sql: () => PgSql): SearchStore {
   return {
@@ -25,9 +25,9 @@ export function pgSearch(p: Portable, sql: () => PgSql): SearchStore {
           : sql().unsafe<Hit[]>(
               ...named(
                 `SELECT f.id, 'post' AS type FROM (
-                   SELECT p.id, p.submolt_id, ts_rank(tidepool_post_document(p.title, p.content, p.url), q) AS score
+                   SELECT p.id, p.submolt_id, ts_rank(p.search_document, q) AS score
                    FROM posts p, to_tsquery('english', $q) q
-                   WHERE p.is_deleted = 0 AND tidepool_post_document(p.title, p.content, p.url) @@ q ORDER BY p.id DESC LIMIT $window::bigint
+                   WHERE p.is_deleted = 0 AND p.search_document @@ q ORDER BY p.id DESC LIMIT $window::bigint
                  ) f WHERE ($submolt::text IS NULL OR f.submolt_id = $submolt::text) ORDER BY f.score DESC LIMIT $limit::bigint`,
                 values,
               ),
@@ -38,9 +38,9 @@ export function pgSearch(p: Portable, sql: () => PgSql): SearchStore {
           : sql().unsafe<Hit[]>(
               ...named(
                 `SELECT f.id, 'comment' AS type FROM (
-                   SELECT c.id, c.post_id, ts_rank(tidepool_comment_document(c.content), q) AS score
+                   SELECT c.id, c.post_id, ts_rank(c.search_document, q) AS score
                    FROM comments c, to_tsquery('english', $q) q
-                   WHERE c.is_deleted = 0 AND tidepool_comment_document(c.content) @@ q ORDER BY c.id DESC LIMIT $window::bigint
+                   WHERE c.is_deleted = 0 AND c.search_document @@ q ORDER BY c.id DESC LIMIT $window::bigint
                  ) f JOIN posts p ON p.id = f.post_id
                  WHERE p.is_deleted = 0 AND ($submolt::text IS NULL OR p.submolt_id = $submolt::text) ORDER BY f.score DESC LIMIT $limit::bigint`,
                 values,
