@@ -16,7 +16,9 @@ const POOL_PORT = 54394;
 // A server's settings, not a test cluster's: fsync on, and a quarter of the machine's memory for the
 // buffer cache (PostgreSQL's documented starting point; Debian's default is 128 MB).
 export const SETTINGS = { fsync: "on", shared_buffers: `${Math.floor(os.totalmem() / 4 / 1024 ** 2)}MB` };
-const admin = (url) => postgres(url.replace(/\/[^/]*$/, "/postgres"), { max: 1, onnotice: () => {} });
+/** The same server's URL for another database. */
+const on = (url, database) => url.replace(/\/[^/]*$/, `/${database}`);
+const admin = (url) => postgres(on(url, "postgres"), { max: 1, onnotice: () => {} });
 
 /** The cluster under .bench/postgres, started (or reused); returns its admin URL's base. */
 async function cluster(stateRoot) {
@@ -37,7 +39,7 @@ export async function seededPostgres(root, stateRoot, state) {
   const marker = path.join(state.dir, "postgres.json");
   if (existsSync(marker)) {
     // Migrations added since it was moved apply to the template once, not to every copy.
-    await migratePostgres(url.replace(/\/[^/]*$/, `/${database}`));
+    await migratePostgres(on(url, database));
     return { database, marker, ...JSON.parse(readFileSync(marker, "utf8")) };
   }
   const sql = admin(url);
@@ -49,7 +51,7 @@ export async function seededPostgres(root, stateRoot, state) {
   }
   console.log(`\n== moving the ${state.posts}-post network into PostgreSQL (npm run migrate:to-postgres)`);
   const started = performance.now();
-  const to = url.replace(/\/[^/]*$/, `/${database}`);
+  const to = on(url, database);
   const r = spawnSync(process.execPath, ["scripts/migrate-to-postgres.mjs", "--from", state.dir, "--to", to, "--chunk", "5000"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   if (r.status !== 0) throw new Error(`migrate:to-postgres failed (exit ${r.status})`);
   const info = { migrateSeconds: (performance.now() - started) / 1000 };
@@ -81,7 +83,7 @@ export async function runDatabase(stateRoot, seed) {
     await sql.end();
   }
   const pool = startPool({ dir: path.join(stateRoot, "postgres"), port: POOL_PORT, upstreamPort: PORT });
-  return { url: `${pool}/bench_run`, direct: url.replace(/\/[^/]*$/, "/bench_run") };
+  return { url: `${pool}/bench_run`, direct: on(url, "bench_run") };
 }
 
 export async function dropRunDatabase(stateRoot) {
