@@ -5,13 +5,15 @@
 // table, so an interrupted run resumes where it stopped. Derived tables (the stats rollup, the
 // near-duplicate index, the search outbox) are copied as they are, with PostgreSQL's triggers off
 // for the copying session, so nothing is counted twice. Then each table is verified (row count and
-// a digest of its rows' SHA-256s, read back from both stores) and the counters are recounted
+// a SHA-256 of its rows in key order, read back from both stores) and the counters are recounted
 // from the base tables as a check. The keyword index needs no rebuild: PostgreSQL's is a GIN index
 // over the rows themselves. The vector index is the same Vectorize index on either store.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { baseTables, keyOf, pageQuery, tableShape } from "./lib/backup-format.mjs";
 import { openD1 } from "./lib/d1-access.mjs";
@@ -25,7 +27,7 @@ Copies a Tidepool network from D1 to PostgreSQL, resumably, and verifies it.
   --from DIR      the local D1 of \`npm run dev\` kept in DIR (its --persist-to; default .wrangler/state)
   --remote        the deployed D1 (wrangler d1 execute --remote; log in with wrangler first)
   --to URL        the PostgreSQL database (or DATABASE_URL); migrations/postgres is applied first
-  --chunk N       rows per transaction (default 1000)
+  --chunk N       rows per transaction (default 5000)
   --restart       forget an interrupted run's progress and copy again into empty tables
   -h, --help      this text
 
@@ -45,7 +47,7 @@ try {
       from: { type: "string" },
       remote: { type: "boolean", default: false },
       to: { type: "string" },
-      chunk: { type: "string", default: "1000" },
+      chunk: { type: "string", default: "5000" },
       restart: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -72,8 +74,14 @@ const progressBar = process.stdout.isTTY
     }
   : () => {};
 
-/** A D1 cell (backup encoding) as the value PostgreSQL stores. */
-const toPg = (v) => (v !== null && typeof v === "object" ? (typeof v.$hex === "string" ? Buffer.from(v.$hex, "hex") : BigInt(v.$int)) : v);
+const COPY_ESCAPES = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+/** A D1 cell (backup encoding) in COPY's text format: \\N for NULL, blobs as bytea hex, text escaped. */
+function copyField(v) {
+  if (v === null || v === undefined) return "\\N";
+  if (typeof v === "object") return typeof v.$hex === "string" ? `\\\\x${v.$hex}` : v.$int;
+  return typeof v === "string" ? v.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]) : String(v);
+}
+const copyLine = (row) => `${row.map(copyField).join("\t")}\n`;
 
 /** A value read back from either store, as one canonical JSON value: what the checksums hash. */
 function canonical(v) {
@@ -102,7 +110,11 @@ async function main() {
   if (missing.length) fail(`these D1 tables have no PostgreSQL table (is migrations/postgres behind migrations/?): ${missing.join(", ")}`);
 
   await sql`CREATE TABLE IF NOT EXISTS tidepool_migration_progress (table_name text PRIMARY KEY, after text, copied bigint NOT NULL DEFAULT 0, finished boolean NOT NULL DEFAULT false)`;
+  // The indexes set aside while a table is copied (earlier versions of this command had no column).
+  await sql`ALTER TABLE tidepool_migration_progress ADD COLUMN IF NOT EXISTS indexes text`;
   if (args.restart) {
+    // An interrupted table's indexes come back before its progress (which names them) is forgotten.
+    for (const row of await sql`SELECT table_name, indexes FROM tidepool_migration_progress WHERE indexes IS NOT NULL`) await restoreIndexes(row.table_name, JSON.parse(row.indexes));
     await sql`DELETE FROM tidepool_migration_progress`;
   }
   const progress = new Map((await sql`SELECT * FROM tidepool_migration_progress`).map((r) => [r.table_name, r]));
@@ -115,13 +127,15 @@ async function main() {
   }
 
   for (const table of tables) await copyTable(table, progress.get(table));
+  // Fresh statistics for the planner: a copied table has none until autovacuum's analyze gets to it.
+  await sql`ANALYZE`;
   // Identity columns continue after the copied ids.
   const identities = await sql`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'`;
   for (const { table_name: t, column_name: c } of identities) {
     await sql.unsafe(`SELECT setval(pg_get_serial_sequence($1, $2), greatest((SELECT max(${q(c)}) FROM ${q(t)}), 1))`, [t, c]);
   }
 
-  console.log("Verifying: rows and a digest of their SHA-256s per table, read back from both stores");
+  console.log("Verifying: rows and a SHA-256 of them in key order per table, read back from both stores");
   let bad = 0;
   for (const table of tables) {
     const [a, b] = [await d1Digest(table), await pgDigest(table)];
@@ -152,23 +166,30 @@ async function copyTable(table, state) {
     // The migrations seed these; the network's own rows replace them.
     await sql.unsafe(`DELETE FROM ${q(table)}`);
   }
+  // The table's secondary indexes are set aside while it fills and built once at the end (a sorted
+  // build instead of a B-tree or GIN insert per row); their definitions wait in the progress row, so
+  // an interrupted run builds them when it resumes.
+  let indexes = state?.indexes ? JSON.parse(state.indexes) : null;
+  if (!indexes) {
+    indexes = await secondaryIndexes(table);
+    await sql.begin(async (tx) => {
+      await tx`INSERT INTO tidepool_migration_progress (table_name, after, copied, indexes) VALUES (${table}, ${state?.after ?? null}, ${copied}, ${JSON.stringify(indexes)})
+               ON CONFLICT (table_name) DO UPDATE SET indexes = excluded.indexes`;
+      for (const { name } of indexes) await tx.unsafe(`DROP INDEX ${q(name)}`);
+    });
+  }
   const offset = shape.hasOwnKey ? 0 : 1;
   const columnList = shape.columns.map(q).join(", ");
   progressBar(table, copied, total);
   for await (const page of pages(table, shape, after, CHUNK)) {
-    const width = shape.columns.length;
-    // PostgreSQL takes at most 65535 parameters per statement: a wide table's chunk is several INSERTs.
-    const perStatement = Math.max(1, Math.floor(60_000 / width));
     after = keyOf(shape, page.at(-1));
     copied += page.length;
     await sql.begin(async (tx) => {
       // Triggers off for this session only: the rows arrive with their counters, rollups and index rows already made.
       await tx.unsafe("SET LOCAL session_replication_role = replica");
-      for (let from = 0; from < page.length; from += perStatement) {
-        const part = page.slice(from, from + perStatement);
-        const tuples = part.map((_, i) => `(${shape.columns.map((__, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ");
-        await tx.unsafe(`INSERT INTO ${q(table)} (${columnList}) OVERRIDING SYSTEM VALUE VALUES ${tuples}`, part.flatMap((row) => row.slice(offset).map(toPg)));
-      }
+      // COPY, not INSERT: one stream per chunk, no statement to parse or parameters to bind.
+      const copy = await tx.unsafe(`COPY ${q(table)} (${columnList}) FROM STDIN`).writable();
+      await pipeline(Readable.from([page.map((row) => copyLine(row.slice(offset))).join("")]), copy);
       await tx.unsafe(
         `INSERT INTO tidepool_migration_progress (table_name, after, copied) VALUES ($1, $2, $3)
          ON CONFLICT (table_name) DO UPDATE SET after = excluded.after, copied = excluded.copied`,
@@ -177,26 +198,56 @@ async function copyTable(table, state) {
     });
     progressBar(table, copied, total);
   }
-  await sql`INSERT INTO tidepool_migration_progress (table_name, copied, finished) VALUES (${table}, ${copied}, true)
-            ON CONFLICT (table_name) DO UPDATE SET finished = true, copied = excluded.copied`;
+  await restoreIndexes(table, indexes);
+  await sql`UPDATE tidepool_migration_progress SET finished = true, copied = ${copied}, indexes = NULL WHERE table_name = ${table}`;
   if (process.stdout.isTTY) process.stdout.write("\n");
   else console.log(`  ${table}: ${copied} rows`);
 }
 
+/** `table`'s indexes that no constraint owns (the primary key and unique constraints stay). */
+const secondaryIndexes = (table) =>
+  sql`SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+      WHERE i.schemaname = 'public' AND i.tablename = ${table}
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.conrelid = quote_ident(i.tablename)::regclass)
+      ORDER BY i.indexname`.then((rows) => rows.map(({ name, definition }) => ({ name, definition })));
+
+/** Builds `table`'s set-aside indexes (again, if an interrupted run had built some of them). */
+async function restoreIndexes(table, indexes) {
+  if (!indexes.length) return;
+  if (process.stdout.isTTY) process.stdout.write(`\r  ${table.padEnd(22)} building ${indexes.length} index${indexes.length === 1 ? "" : "es"}…`);
+  await sql.begin(async (tx) => {
+    // A sort's memory for this session's builds only.
+    await tx.unsafe("SET LOCAL maintenance_work_mem = '512MB'");
+    for (const { name, definition } of indexes) {
+      await tx.unsafe(`DROP INDEX IF EXISTS ${q(name)}`);
+      await tx.unsafe(definition);
+    }
+  });
+}
+
 /**
- * A table's digest: the sum (mod 2^256) of each row's SHA-256 over its canonical values, so it does
- * not depend on the order rows are read in (text sorts differently under PostgreSQL collations than
- * on D1), while any changed, lost or extra row changes it.
+ * A table's digest: one SHA-256 over its rows' canonical values in key order, read in that order on
+ * both stores (bytewise for text keys on PostgreSQL, as on D1, whatever the database's collation), so
+ * any changed, lost, extra or reordered row changes it. A table without a key of its own (none today)
+ * has no order both stores share: the sum (mod 2^256) of each row's SHA-256 stands in.
  */
 class Digest {
   rows = 0;
-  #sum = 0n;
+  #stream = createHash("sha256");
+  #sum;
+  #hex;
+  constructor(ordered) {
+    if (!ordered) this.#sum = 0n;
+  }
   add(values) {
     this.rows++;
-    this.#sum = (this.#sum + BigInt(`0x${createHash("sha256").update(JSON.stringify(values.map(canonical))).digest("hex")}`)) % 2n ** 256n;
+    const line = JSON.stringify(values.map(canonical));
+    if (this.#sum === undefined) this.#stream.update(`${line}\n`);
+    else this.#sum = (this.#sum + BigInt(`0x${hash("sha256", line)}`)) % 2n ** 256n;
   }
   get sha256() {
-    return this.#sum.toString(16).padStart(64, "0");
+    this.#hex ??= this.#sum === undefined ? this.#stream.digest("hex") : this.#sum.toString(16).padStart(64, "0");
+    return this.#hex;
   }
 }
 
@@ -228,16 +279,18 @@ async function* pages(table, shape, after, size) {
 /** The D1 table's digest, read in key order. */
 async function d1Digest(table) {
   const shape = tableShape(d1, table);
-  const digest = new Digest();
+  const digest = new Digest(shape.hasOwnKey);
   for await (const page of pages(table, shape, null, 5000)) for (const row of page) digest.add(row.slice(shape.hasOwnKey ? 0 : 1));
   return digest;
 }
 
-/** The PostgreSQL copy's digest, over the same columns in D1's order. */
+/** The PostgreSQL copy's digest, over the same columns in D1's order (and its key order). */
 async function pgDigest(table) {
   const shape = tableShape(d1, table);
-  const digest = new Digest();
-  const cursor = sql.unsafe(`SELECT ${shape.columns.map(q).join(", ")} FROM ${q(table)}`).values().cursor(5000);
+  const digest = new Digest(shape.hasOwnKey);
+  const textual = new Set((await sql`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${table} AND data_type IN ('text', 'character varying')`).map((r) => r.column_name));
+  const order = shape.hasOwnKey ? ` ORDER BY ${shape.key.map((k) => (textual.has(k) ? `${q(k)} COLLATE "C"` : q(k))).join(", ")}` : "";
+  const cursor = sql.unsafe(`SELECT ${shape.columns.map(q).join(", ")} FROM ${q(table)}${order}`).values().cursor(5000);
   for await (const page of cursor) for (const row of page) digest.add(row);
   return digest;
 }

@@ -56,15 +56,23 @@ describe.skipIf(!runs)("npm run migrate:to-postgres", () => {
     expect(first.stdout).toContain("✓ every counter equals a recount");
     expect(first.stdout).toMatch(/✓ posts\s+10000 rows/);
 
-    // An interruption mid-table: the progress says 4,000 votes were committed, and only those are there.
+    // An interruption mid-table: the progress says 4,000 votes were committed, and only those are
+    // there, with the table's secondary indexes set aside (their definitions in the progress row).
     const [kept] = await pg`SELECT agent_id, target_id FROM votes ORDER BY agent_id, target_id OFFSET 3999 LIMIT 1`;
     await pg`DELETE FROM votes WHERE (agent_id, target_id) > (${kept!.agent_id}, ${kept!.target_id})`;
-    await pg`UPDATE tidepool_migration_progress SET after = ${JSON.stringify([kept!.agent_id, kept!.target_id])}, copied = 4000, finished = false WHERE table_name = 'votes'`;
+    const indexes = async () => (await pg`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'votes' ORDER BY indexname`).map((r) => `${r.indexname}: ${r.indexdef}`);
+    const before = await indexes();
+    const setAside = await pg`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'votes' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'votes'::regclass)`;
+    expect(setAside.length).toBeGreaterThan(0);
+    for (const { name } of setAside) await pg.unsafe(`DROP INDEX "${name}"`);
+    await pg`UPDATE tidepool_migration_progress SET after = ${JSON.stringify([kept!.agent_id, kept!.target_id])}, copied = 4000, finished = false, indexes = ${JSON.stringify(setAside)} WHERE table_name = 'votes'`;
     const resumed = migrate("--chunk", "5000");
     expect(resumed.status, `${resumed.stderr}\n${resumed.stdout}`).toBe(0);
     expect(resumed.stdout).toContain("posts: already copied");
     expect(resumed.stdout).toMatch(/✓ votes\s+\d+ rows/);
     expect(Number(/✓ votes\s+(\d+) rows/.exec(resumed.stdout)![1])).toBeGreaterThan(4000);
+    expect(await indexes()).toEqual(before);
+    expect((await pg`SELECT indexes FROM tidepool_migration_progress WHERE table_name = 'votes'`)[0]!.indexes).toBeNull();
 
     // A row that differs from D1's fails its table's digest, and the run says not to switch.
     await pg`UPDATE posts SET title = title || '!' WHERE id = (SELECT min(id) FROM posts)`;
