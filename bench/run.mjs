@@ -13,24 +13,52 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { localDatabaseFile, schemaVersion } from "../scripts/lib/local-d1.mjs";
 import { capacity } from "./lib/capacity.mjs";
-import { SETTINGS, dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres, stopPostgres } from "./lib/postgres.mjs";
+import { SETTINGS, SETTINGS_REASONS, dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres, stopPostgres } from "./lib/postgres.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { root, startServer } from "./lib/server.mjs";
 import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
-import { argv, flag, option as opt } from "../scripts/lib/args.mjs";
+import { oneOf, parseCommand, positiveNumber, usageError, wholeNumber } from "../scripts/lib/cli.mjs";
 
-const quick = flag("quick");
-const SIZES = opt("sizes", quick ? "10000" : "10000,100000,1000000").split(",").map(Number);
-const DURATION = Number(opt("duration", quick ? "3" : "10"));
-const CONNECTIONS = Number(opt("connections", "10"));
+const argv = process.argv.slice(2);
+
+const USAGE = `Usage: npm run bench -- [--quick] [--sizes N,N] [--duration S] [--connections N] [--storage d1|postgres] [--out DIR] [--report-only]
+
+Seeds networks of each size once (cached in .bench/), serves a copy of each with \`npm run dev\`,
+drives every workload with autocannon and writes BENCHMARKS.md, bench/latency.svg and
+bench/results.json. Every number in the report comes from the run.
+
+  --quick            10k posts, 3 s per workload, report in .bench/quick (under 3 minutes)
+  --sizes N,N        posts per network, each ≥ 1000 (default 10000,100000,1000000)
+  --duration S       seconds per workload (default 10; 3 with --quick)
+  --connections N    concurrent connections (default 10)
+  --storage S        d1 (default) or postgres: the network moved into a local cluster
+                     (npm run migrate:to-postgres); BENCHMARKS.md shows both stores
+  --out DIR          write the report there instead of the repository's root
+  --report-only      BENCHMARKS.md again from bench/results.json (no server, no load)
+  -h, --help         this text
+
+Example: npm run bench -- --sizes 10000,100000 --duration 5`;
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: {
+    quick: { type: "boolean", default: false },
+    sizes: { type: "string" },
+    duration: { type: "string" },
+    connections: { type: "string", default: "10" },
+    storage: { type: "string", default: "d1" },
+    out: { type: "string" },
+    "report-only": { type: "boolean", default: false },
+  },
+});
+const quick = args.quick;
+const SIZES = (args.sizes ?? (quick ? "10000" : "10000,100000,1000000")).split(",").map(Number);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1000)) usageError(`--sizes takes whole numbers ≥ 1000 separated by commas, got "${args.sizes}"`, USAGE);
+const DURATION = positiveNumber({ duration: args.duration ?? (quick ? "3" : "10") }, "duration", USAGE);
+const CONNECTIONS = wholeNumber(args, "connections", USAGE, { min: 1 });
 const SEED = 42;
 const PORT = 8793;
 const FEED_AGENTS = 300;
-const STORAGE = opt("storage", "d1");
-if (SIZES.some((n) => !Number.isInteger(n) || n < 1000) || !(DURATION > 0) || !(CONNECTIONS > 0) || !["d1", "postgres"].includes(STORAGE)) {
-  console.error("--sizes takes whole numbers ≥ 1000 separated by commas; --duration and --connections positive numbers; --storage d1 or postgres");
-  process.exit(2);
-}
+const STORAGE = oneOf(args, "storage", ["d1", "postgres"], USAGE);
 const stateRoot = path.join(root, ".bench");
 
 // Each store's figures are one run of their own (results.json: D1's at the top, PostgreSQL's under
@@ -40,7 +68,7 @@ const saved = existsSync(savedFile) ? JSON.parse(readFileSync(savedFile, "utf8")
 const savedRuns = { d1: saved?.sizes ? { ...saved, postgres: undefined } : null, postgres: saved?.postgres ?? null };
 // --report-only: BENCHMARKS.md again from bench/results.json (the figures and versions as measured),
 // after a change to the report's text; no server, no load.
-if (flag("report-only")) {
+if (args["report-only"]) {
   writeReport({ out: root, argv: [], runs: savedRuns });
   console.log("Report: BENCHMARKS.md (re-rendered from bench/results.json)");
   process.exit(0);
@@ -306,7 +334,7 @@ try {
   if (STORAGE === "postgres") stopPostgres(stateRoot);
 }
 const cap = sizes.find((s) => s.capacity)?.capacity ?? null;
-const out = opt("out") ? path.resolve(opt("out")) : quick ? path.join(stateRoot, STORAGE === "postgres" ? "quick-postgres" : "quick") : root;
-const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion(), postgresSettings: SETTINGS } : {}) };
+const out = args.out ? path.resolve(args.out) : quick ? path.join(stateRoot, STORAGE === "postgres" ? "quick-postgres" : "quick") : root;
+const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion(), postgresSettings: SETTINGS, postgresSettingsWhy: SETTINGS_REASONS } : {}) };
 writeReport({ out, argv, runs: { ...savedRuns, [STORAGE]: run } });
 console.log(`\nReport: ${path.relative(root, path.join(out, "BENCHMARKS.md")) || "BENCHMARKS.md"} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);

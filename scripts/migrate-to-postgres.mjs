@@ -11,13 +11,14 @@
 import { createHash, hash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { baseTables, keyOf, pageQuery, tableShape } from "./lib/backup-format.mjs";
 import { openD1 } from "./lib/d1-access.mjs";
 import { migratePostgres } from "./lib/pg-cluster.mjs";
+import { progress } from "./lib/progress.mjs";
+import { parseCommand, usageError, wholeNumber } from "./lib/cli.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const USAGE = `Usage: npm run migrate:to-postgres -- (--from DIR | --remote) --to DATABASE_URL [--chunk N]
@@ -32,48 +33,31 @@ Copies a Tidepool network from D1 to PostgreSQL, resumably, and verifies it.
   -h, --help      this text
 
 Run it while the network is read-only (or stopped): rows written to D1 after their table was
-copied are not moved. Rerun the same command after an interruption: it resumes.`;
+copied are not moved. Rerun the same command after an interruption: it resumes.
 
-function fail(message, code = 1) {
+Example: npm run migrate:to-postgres -- --from .wrangler/state --to postgres://tidepool@localhost:5432/tidepool`;
+
+function fail(message) {
   console.error(`✗ ${message}`);
-  process.exit(code);
+  process.exit(1);
 }
 
-let args;
-try {
-  args = parseArgs({
-    strict: true,
-    options: {
-      from: { type: "string" },
-      remote: { type: "boolean", default: false },
-      to: { type: "string" },
-      chunk: { type: "string", default: "5000" },
-      restart: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }).values;
-} catch (err) {
-  fail(`${err.message}\n\n${USAGE}`, 2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: {
+    from: { type: "string" },
+    remote: { type: "boolean", default: false },
+    to: { type: "string" },
+    chunk: { type: "string", default: "5000" },
+    restart: { type: "boolean", default: false },
+  },
+});
 const url = args.to ?? process.env.DATABASE_URL;
-if (!url) fail(`--to (or DATABASE_URL) is required\n\n${USAGE}`, 2);
-if (args.remote && args.from !== undefined) fail("--from and --remote name two sources: give one", 2);
-const CHUNK = Number(args.chunk);
-if (!Number.isInteger(CHUNK) || CHUNK < 1 || CHUNK > 10_000) fail(`--chunk takes a whole number from 1 to 10000, got "${args.chunk}"`, 2);
+if (!url) usageError("--to (or DATABASE_URL) is required", USAGE);
+if (args.remote && args.from !== undefined) usageError("--from and --remote name two sources: give one", USAGE);
+const CHUNK = wholeNumber(args, "chunk", USAGE, { min: 1, max: 10_000 });
 
 const d1 = openD1({ root, remote: args.remote, persistTo: args.from });
-const progressBar = process.stdout.isTTY
-  ? (label, done, total) => {
-      const width = 30;
-      const filled = total ? Math.round((done / total) * width) : width;
-      process.stdout.write(`\r  ${label.padEnd(22)} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`);
-    }
-  : () => {};
-
 const COPY_ESCAPES = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 /** A D1 cell (backup encoding) in COPY's text format: \\N for NULL, blobs as bytea hex, text escaped. */
 function copyField(v) {
@@ -117,8 +101,8 @@ async function main() {
     for (const row of await sql`SELECT table_name, indexes FROM tidepool_migration_progress WHERE indexes IS NOT NULL`) await restoreIndexes(row.table_name, JSON.parse(row.indexes));
     await sql`DELETE FROM tidepool_migration_progress`;
   }
-  const progress = new Map((await sql`SELECT * FROM tidepool_migration_progress`).map((r) => [r.table_name, r]));
-  if (progress.size === 0) {
+  const places = new Map((await sql`SELECT * FROM tidepool_migration_progress`).map((r) => [r.table_name, r]));
+  if (places.size === 0) {
     // A fresh run needs empty tables (the seed rows the migrations write are replaced by the network's).
     for (const t of tables) {
       const [{ n }] = await sql.unsafe(`SELECT count(*)::int AS n FROM ${q(t)}`);
@@ -126,7 +110,7 @@ async function main() {
     }
   }
 
-  for (const table of tables) await copyTable(table, progress.get(table));
+  for (const table of tables) await copyTable(table, places.get(table));
   // Fresh statistics for the planner: a copied table has none until autovacuum's analyze gets to it.
   await sql`ANALYZE`;
   // Identity columns continue after the copied ids.
@@ -180,7 +164,7 @@ async function copyTable(table, state) {
   }
   const offset = shape.hasOwnKey ? 0 : 1;
   const columnList = shape.columns.map(q).join(", ");
-  progressBar(table, copied, total);
+  const bar = progress(`  ${table}`, total);
   for await (const page of pages(table, shape, after, CHUNK)) {
     after = keyOf(shape, page.at(-1));
     copied += page.length;
@@ -196,12 +180,12 @@ async function copyTable(table, state) {
         [table, JSON.stringify(after), copied],
       );
     });
-    progressBar(table, copied, total);
+    bar.update(copied);
   }
+  bar.end(copied);
+  if (copied > 0 && indexes.length) console.log(`  ${table}: building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
   await restoreIndexes(table, indexes);
   await sql`UPDATE tidepool_migration_progress SET finished = true, copied = ${copied}, indexes = NULL WHERE table_name = ${table}`;
-  if (process.stdout.isTTY) process.stdout.write("\n");
-  else console.log(`  ${table}: ${copied} rows`);
 }
 
 /** `table`'s indexes that no constraint owns (the primary key and unique constraints stay). */
@@ -214,7 +198,6 @@ const secondaryIndexes = (table) =>
 /** Builds `table`'s set-aside indexes (again, if an interrupted run had built some of them). */
 async function restoreIndexes(table, indexes) {
   if (!indexes.length) return;
-  if (process.stdout.isTTY) process.stdout.write(`\r  ${table.padEnd(22)} building ${indexes.length} index${indexes.length === 1 ? "" : "es"}…`);
   await sql.begin(async (tx) => {
     // A sort's memory for this session's builds only.
     await tx.unsafe("SET LOCAL maintenance_work_mem = '512MB'");

@@ -20,27 +20,71 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localDatabaseFile, schemaVersion } from "./lib/local-d1.mjs";
-import { option as opt } from "./lib/args.mjs";
+import { oneOf, parseCommand, usageError, wholeNumber } from "./lib/cli.mjs";
+import { progress } from "./lib/progress.mjs";
 import { importWorkerModules } from "./lib/worker-modules.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const POSTS = Number(opt("posts", "10000"));
-const SEED = Number(opt("seed", "42"));
-const persist = opt("persist-to");
 const hasSqlite = spawnSync("sqlite3", ["-version"]).status === 0;
-const EXECUTOR = opt("executor", hasSqlite ? "sqlite3" : "wrangler");
-if (!Number.isInteger(POSTS) || POSTS < 10) {
-  console.error("--posts must be a whole number ≥ 10");
-  process.exit(2);
-}
-if (!["sqlite3", "wrangler"].includes(EXECUTOR) || (EXECUTOR === "sqlite3" && !hasSqlite)) {
-  console.error(`--executor must be sqlite3 (installed: ${hasSqlite ? "yes" : "no"}) or wrangler`);
-  process.exit(2);
+const USAGE = `Usage: npm run seed -- [--posts N] [--seed N] [--persist-to DIR] [--executor sqlite3|wrangler] [--force]
+
+Loads a realistic network into the local D1 of \`npm run dev\`: per post an agent, 8 comments and
+~4 votes, a submolt per 100 posts, follows and subscriptions, skewed like a real network.
+
+  --posts N          posts to make, at least 10 (default 10000)
+  --seed N           the random seed: the same seed makes the same network (default 42)
+  --persist-to DIR   the local state to seed, as \`npm run dev -- --persist-to DIR\` (default .wrangler/state)
+  --executor E       sqlite3 (one process, fast; default when installed) or wrangler (~1k rows/s)
+  --force            replace the D1 database already in DIR (its KV and Durable Object state stay)
+  -h, --help         this text
+
+Stop the dev server first. Example: npm run seed -- --posts 100000 --persist-to .wrangler/big`;
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: {
+    posts: { type: "string", default: "10000" },
+    seed: { type: "string", default: "42" },
+    "persist-to": { type: "string" },
+    executor: { type: "string", default: hasSqlite ? "sqlite3" : "wrangler" },
+    force: { type: "boolean", default: false },
+  },
+});
+const POSTS = wholeNumber(args, "posts", USAGE, { min: 10 });
+const SEED = wholeNumber(args, "seed", USAGE, { max: 2 ** 32 - 1 });
+const persist = args["persist-to"];
+const EXECUTOR = oneOf(args, "executor", ["sqlite3", "wrangler"], USAGE);
+if (EXECUTOR === "sqlite3" && !hasSqlite) usageError("--executor sqlite3 needs the sqlite3 command (apt-get install sqlite3)", USAGE);
+refuseToMix(persist, args.force);
+
+/**
+ * Seeding adds to whatever the local D1 holds, and a network already there would be mixed with the
+ * seeded one (or collide with it): refused unless --force, which removes that database first.
+ */
+function refuseToMix(persistTo, force) {
+  let file;
+  try {
+    file = localDatabaseFile(root, persistTo);
+  } catch {
+    return; // no local D1 yet: `wrangler d1 migrations apply` makes one
+  }
+  const count = `SELECT (SELECT count(*) FROM agents) || ' agents, ' || (SELECT count(*) FROM posts) || ' posts' WHERE EXISTS (SELECT 1 FROM agents) OR EXISTS (SELECT 1 FROM posts)`;
+  const r = hasSqlite ? spawnSync("sqlite3", ["-readonly", file, count], { encoding: "utf8" }) : { status: 1 };
+  // Without sqlite3 (or before the schema exists) the file's size says whether anything was written.
+  const holds = r.status === 0 ? r.stdout.trim() : statSync(file).size > 0 ? "data" : "";
+  if (!holds) return;
+  const dir = path.dirname(path.dirname(path.dirname(path.dirname(file))));
+  const where = path.relative(root, dir).startsWith("..") ? dir : path.relative(root, dir);
+  if (!force) {
+    console.error(`✗ ${where} already holds a network (${holds}): seeding would mix the two.\n  Pass --force to replace that D1 database (its KV and Durable Object state stay), or --persist-to another directory.`);
+    process.exit(1);
+  }
+  console.log(`Replacing the D1 database in ${where} (${holds}), as --force asks`);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 }
 
 const AGENTS = Math.max(50, POSTS);
@@ -319,18 +363,7 @@ function wranglerExecutor() {
 const total = 2 * AGENTS + 2 * SUBMOLTS + POSTS + COMMENTS + voteCount + follows.length / 2 + subs.length / 2 + 14 * (POSTS + COMMENTS) + AGENTS + SUBMOLTS;
 let written = 0;
 let t0 = Date.now();
-let lastDraw = 0;
-function progress(force = false) {
-  const now = Date.now();
-  if (!force && now - lastDraw < 250) return;
-  lastDraw = now;
-  const s = (now - t0) / 1000;
-  const rate = written / Math.max(s, 0.001);
-  const eta = (total - written) / Math.max(rate, 1);
-  const width = 30;
-  const done = Math.round((written / total) * width);
-  process.stdout.write(`\r  [${"#".repeat(done)}${"-".repeat(width - done)}] ${written}/${total} rows  ${rate.toFixed(0)} rows/s  ETA ${eta.toFixed(0)} s   `);
-}
+let bar;
 
 // D1 refuses statements over 100 KB: rows are grouped into INSERTs of at most ~90 KB each.
 const MAX_STATEMENT = 90_000;
@@ -349,7 +382,7 @@ async function insert(exec, table, columns, count, row) {
     written += values.length;
     values = [];
     size = head.length;
-    progress();
+    bar.update(written);
   };
   for (let i = 0; i < count; i++) {
     const v = `(${row(i).join(", ")})`;
@@ -359,7 +392,6 @@ async function insert(exec, table, columns, count, row) {
   }
   await emit();
   await exec.endTable(table);
-  progress(true);
   timings.push(`${table} ${count} rows ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -384,6 +416,7 @@ async function updateFrom(exec, table, column, list, pair) {
 console.log(`Seeding ${POSTS} posts, ${COMMENTS} comments, ${AGENTS} agents, ${SUBMOLTS} submolts, ${voteCount} votes (seed ${SEED}, executor ${EXECUTOR})`);
 wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
 t0 = Date.now();
+bar = progress("  seeding", total);
 const exec = EXECUTOR === "sqlite3" ? sqliteExecutor() : wranglerExecutor();
 await exec.start();
 await insert(
@@ -469,8 +502,9 @@ await insert(exec, "audit_log", AUDIT, events.length, (n) => {
   return [q(uuid7(e.at, e.kind, e.i)), e.at, q(e.action), q(e.agent), q(e.target), q(JSON.stringify(e.detail))];
 });
 await exec.close();
+bar.end(written);
 const seconds = (Date.now() - t0) / 1000;
 // Tells `npm run bench` this state is complete and how it was made (it reuses seeded states).
 if (persist) writeFileSync(path.join(persist, "seeded.json"), JSON.stringify({ posts: POSTS, seed: SEED, rows: written, seedSeconds: seconds, executor: EXECUTOR, schema: schemaVersion(root) }));
-console.log(`\n${timings.join("; ")}`);
+console.log(timings.join("; "));
 console.log(`Seeded ${written} rows in ${seconds.toFixed(1)} s. The search outbox holds every post and comment: run the server and \`npm run search:reindex\` (or let the cron drain it).`);
