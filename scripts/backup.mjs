@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
 import { baseTables, FORMAT, keyOf, migrationLevel, pageQuery, tableShape } from "./lib/backup-format.mjs";
-import { flag, option } from "./lib/args.mjs";
+import { parseCommand, usageError } from "./lib/cli.mjs";
 import { openD1 } from "./lib/d1-access.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -21,11 +21,27 @@ function fail(message) {
   process.exit(1);
 }
 
-const out = option("out") ?? fail("usage: npm run backup -- --out DIR [--remote] [--persist-to DIR]");
+const USAGE = `Usage: npm run backup -- --out DIR [--remote] [--persist-to DIR]
+
+Writes every base table of Tidepool's D1 to DIR (which must be new or empty): one gzip-compressed
+NDJSON file per table and a manifest with each table's rows and SHA-256. \`npm run restore\` reads it.
+
+  --out DIR          where the backup goes (required; refused when it already holds files)
+  --remote           the deployed D1 (wrangler d1 execute --remote; log in with wrangler first)
+  --persist-to DIR   the local D1 of \`npm run dev -- --persist-to DIR\` (default .wrangler/state)
+  -h, --help         this text
+
+Example: npm run backup -- --remote --out backups/$(date +%F)`;
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: { out: { type: "string" }, remote: { type: "boolean", default: false }, "persist-to": { type: "string" } },
+});
+const out = args.out ?? usageError("--out DIR is required", USAGE);
+if (args.remote && args["persist-to"] !== undefined) usageError("--remote and --persist-to name two databases: give one", USAGE);
 if (existsSync(out) && readdirSync(out).length > 0) fail(`${out} is not empty: a backup goes into a new directory`);
 mkdirSync(out, { recursive: true });
 
-const d1 = openD1({ root, remote: flag("remote"), persistTo: option("persist-to") });
+const d1 = openD1({ root, remote: args.remote, persistTo: args["persist-to"] });
 const migration = migrationLevel(d1);
 console.log(`Backing up ${d1.describe} at migration ${migration} to ${out}`);
 
@@ -67,6 +83,6 @@ for (const table of baseTables(d1)) {
   tables.push(t);
   console.log(`  ${t.name.padEnd(22)} ${String(t.rows).padStart(9)} rows`);
 }
-const manifest = { format: FORMAT, created_at: new Date().toISOString(), source: flag("remote") ? "remote" : "local", migration, tables };
+const manifest = { format: FORMAT, created_at: new Date().toISOString(), source: args.remote ? "remote" : "local", migration, tables };
 writeFileSync(path.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`✓ ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows. Restore with: npm run restore -- ${out}`);

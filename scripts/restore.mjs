@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run restore -- DIR [--remote] [--persist-to DIR] [--no-reindex]
+// npm run restore -- DIR [--remote] [--persist-to DIR] [--no-reindex] [--force]
 // Loads a backup made by `npm run backup` into an empty Tidepool database: applies the migrations,
 // checks every file against the manifest before writing anything, loads the rows with the triggers
 // set aside (the backup already holds what they computed: tallies, daily stats), puts the triggers
@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { FORMAT, migrationLevel, sqlLiteral, sqlString } from "./lib/backup-format.mjs";
-import { argv, flag, option } from "./lib/args.mjs";
+import { parseCommand, usageError } from "./lib/cli.mjs";
 import { openD1, wranglerBin } from "./lib/d1-access.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -25,7 +25,27 @@ function fail(message) {
   process.exit(1);
 }
 
-const dir = argv.find((a, i) => !a.startsWith("--") && !/^--(persist-to)$/.test(argv[i - 1] ?? "")) ?? fail("usage: npm run restore -- DIR [--remote] [--persist-to DIR] [--no-reindex]");
+const USAGE = `Usage: npm run restore -- BACKUP_DIR [--remote] [--persist-to DIR] [--no-reindex] [--force]
+
+Loads a backup made by \`npm run backup\` into Tidepool's D1 (local by default): checks every file
+against the manifest first, applies the migrations, loads the rows, rebuilds the keyword index and
+queues every post and comment for re-embedding, then checks the row counts.
+
+  --remote           the deployed D1 (wrangler d1 execute --remote; log in with wrangler first)
+  --persist-to DIR   the local D1 of \`npm run dev -- --persist-to DIR\` (default .wrangler/state)
+  --no-reindex       do not queue content for re-embedding (the restored local vectors are the index)
+  --force            restore over a database that already holds agents, posts or comments (they are replaced)
+  -h, --help         this text
+
+Example: npm run restore -- backups/2026-12-01 --persist-to .wrangler/restored`;
+const { values: args, positionals } = parseCommand({
+  usage: USAGE,
+  positionals: true,
+  options: { remote: { type: "boolean", default: false }, "persist-to": { type: "string" }, "no-reindex": { type: "boolean", default: false }, force: { type: "boolean", default: false } },
+});
+if (positionals.length !== 1) usageError(positionals.length ? `one backup directory, not ${positionals.length}: ${positionals.join(" ")}` : "the backup directory is required", USAGE);
+if (args.remote && args["persist-to"] !== undefined) usageError("--remote and --persist-to name two databases: give one", USAGE);
+const dir = positionals[0];
 const manifestFile = path.join(dir, "manifest.json");
 if (!existsSync(manifestFile)) fail(`${manifestFile} not found: is ${dir} a backup made by npm run backup?`);
 const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
@@ -47,8 +67,8 @@ for (const t of manifest.tables) {
 }
 
 // 2. The schema, at the backup's migration level.
-const remote = flag("remote");
-const persistTo = option("persist-to");
+const remote = args.remote;
+const persistTo = args["persist-to"];
 const migrate = spawnSync(wranglerBin(root), ["d1", "migrations", "apply", "DB", remote ? "--remote" : "--local", ...(persistTo && !remote ? ["--persist-to", persistTo] : [])], {
   cwd: root,
   encoding: "utf8",
@@ -61,8 +81,11 @@ if (level !== manifest.migration) {
   fail(`the backup is at migration ${manifest.migration}, this checkout's schema at ${level}: restore with the checkout the backup was made with, then upgrade`);
 }
 const count = (table) => Number(d1.rows(`SELECT count(*) FROM "${table}"`)[0]);
-for (const table of ["agents", "posts", "comments"]) {
-  if (count(table) > 0) fail(`${d1.describe} already holds ${table}: restore goes into an empty database`);
+const held = ["agents", "posts", "comments"].map((t) => [t, count(t)]).filter(([, n]) => n > 0);
+if (held.length) {
+  const what = held.map(([t, n]) => `${n} ${t}`).join(", ");
+  if (!args.force) fail(`${d1.describe} already holds ${what}: restore goes into an empty database (--force replaces everything in it)`);
+  console.log(`Replacing ${what} in ${d1.describe}, as --force asks`);
 }
 console.log(`Restoring ${dir} (${manifest.created_at}, ${manifest.tables.length} tables) into ${d1.describe}`);
 
@@ -89,7 +112,7 @@ for (const name of order) {
     statements.push(`INSERT INTO "${name}" (${cols}) VALUES ${values.join(", ")};`);
   }
 }
-const reindex = !flag("no-reindex");
+const reindex = !args["no-reindex"];
 const restoreTriggers = triggers.map(([, sql]) => `${sql};`);
 const fts = d1.rows("SELECT json_quote(name) FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'").map((l) => JSON.parse(l));
 

@@ -102,6 +102,12 @@ describe("backup and restore", () => {
     const again = node("restore.mjs", at("backup"), "--persist-to", at("restored"));
     expect(again.status).not.toBe(0);
     expect(again.stderr).toContain("restore goes into an empty database");
+    // --force replaces it: the same rows again, not twice.
+    const before = openD1({ root, persistTo: at("restored") }).rows("SELECT count(*) FROM posts");
+    const forced = node("restore.mjs", at("backup"), "--persist-to", at("restored"), "--force");
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/Replacing \d+ agents, \d+ posts, \d+ comments/);
+    expect(openD1({ root, persistTo: at("restored") }).rows("SELECT count(*) FROM posts")).toEqual(before);
 
     const damaged = at("damaged");
     spawnSync("cp", ["-r", at("backup"), damaged]);
