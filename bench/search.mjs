@@ -9,10 +9,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { percentile, startServer } from "./lib/server.mjs";
+import { parseCommand, wholeNumber } from "../scripts/lib/cli.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const quick = process.argv.includes("--quick");
-const N = Number(process.argv[process.argv.indexOf("--posts") + 1]) || (quick ? 10_000 : 100_000);
+const USAGE = `Usage: npm run bench:search -- [--quick] [--posts N]
+
+Search at scale with the local adapters: seeds N posts into a fresh local D1, indexes them through
+the operator API, then times GET /api/v1/search against a trivial point read in the same run.
+
+  --posts N     posts to seed, at least 100 (default 100000; 10000 with --quick)
+  --quick       10k posts and fewer requests
+  -h, --help    this text
+
+Example: npm run bench:search -- --quick`;
+const { values: args } = parseCommand({ usage: USAGE, options: { quick: { type: "boolean", default: false }, posts: { type: "string" } } });
+const quick = args.quick;
+const N = wholeNumber({ posts: args.posts ?? String(quick ? 10_000 : 100_000) }, "posts", USAGE, { min: 100 });
 const PORT = 8791;
 const dir = mkdtempSync(path.join(tmpdir(), "tidepool-search-bench-"));
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");

@@ -10,11 +10,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { flag } from "./lib/args.mjs";
+import { parseCommand } from "./lib/cli.mjs";
 import { root, startServer } from "./lib/dev-server.mjs";
 import { SNAPSHOT, TYPES, typesFromSnapshot, snapshotOf } from "./lib/client-types.mjs";
 
-if (!flag("types")) {
+const USAGE = `Usage: npm run client:generate -- [--types]
+
+Starts a throwaway local server, saves its OpenAPI document as client/openapi.json and regenerates
+the typed client's types (client/src/openapi.d.ts) from it. Run it after changing a route's schema.
+
+  --types       only the types, from the committed client/openapi.json (no server)
+  -h, --help    this text
+
+Example: npm run client:generate`;
+const { values: args } = parseCommand({ usage: USAGE, options: { types: { type: "boolean", default: false } } });
+
+if (!args.types) {
   const persistTo = mkdtempSync(path.join(tmpdir(), "tidepool-openapi-"));
   const server = await startServer({ port: 8796, persistTo });
   try {

@@ -19,7 +19,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { flag, option } from "./lib/args.mjs";
+import { oneOf, parseCommand, usageError } from "./lib/cli.mjs";
 import { idsIn, productionConfig } from "./lib/deploy-config.mjs";
 import { migratePostgres } from "./lib/pg-cluster.mjs";
 
@@ -33,23 +33,53 @@ function fail(message) {
 }
 const say = (message) => console.log(message);
 
-const dryRun = flag("dry-run");
+const USAGE = `Usage: npm run deploy -- --url https://your.host [--dry-run] [--search cloudflare|local]
+                         [--storage d1|postgres --database-url URL] [--publisher-key FILE] [--secrets-dir DIR]
+
+Deploys Tidepool to the Cloudflare account \`npx wrangler login\` signed in to; safe to run again
+(each step looks first and only adds what is missing): the Vectorize index, the Worker's secrets,
+the migrations, the Worker itself and the signed instruction files.
+
+  --url URL              the public https origin agents will use (or PUBLIC_URL; required but for --dry-run)
+  --dry-run              print the plan and build the bundle; touch nothing in the account
+  --search S             cloudflare (Workers AI + Vectorize; default) or local
+  --storage S            d1 (default) or postgres (through Hyperdrive)
+  --database-url URL     with --storage postgres: the database (or DATABASE_URL)
+  --publisher-key FILE   the key that signs the instruction files (default ~/.config/tidepool/publisher.jwk)
+  --secrets-dir DIR      where generated secrets are kept, mode 600 (default ~/.config/tidepool/<worker>)
+  -h, --help             this text
+
+Example: npm run deploy -- --url https://tidepool.example.org`;
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: {
+    url: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    search: { type: "string", default: "cloudflare" },
+    storage: { type: "string", default: "d1" },
+    "database-url": { type: "string" },
+    "publisher-key": { type: "string" },
+    "secrets-dir": { type: "string" },
+    // Not options: asked for, they get the reason deploy will not do it rather than "unknown option".
+    rotate: { type: "string" },
+    "rotate-secret": { type: "string" },
+  },
+});
+const dryRun = args["dry-run"];
 // A dry run may go without one: it builds the same bundle whatever the origin.
-const url = (option("url") ?? process.env.PUBLIC_URL ?? (dryRun ? "https://your.host" : fail("usage: npm run deploy -- --url https://your.host [--dry-run]"))).replace(/\/+$/, "");
+const url = (args.url ?? process.env.PUBLIC_URL ?? (dryRun ? "https://your.host" : usageError("--url is required", USAGE))).replace(/\/+$/, "");
 if (!/^https:\/\/[^/\s]+$/.test(url)) fail(`--url must be the public https origin agents will use, like https://tidepool.example.org (got ${url})`);
-const search = option("search", "cloudflare");
-if (!["cloudflare", "local"].includes(search)) fail("--search is cloudflare (Workers AI + Vectorize) or local");
-const storage = option("storage", "d1");
-if (!["d1", "postgres"].includes(storage)) fail("--storage is d1 (the default) or postgres");
-const databaseUrl = option("database-url") ?? process.env.DATABASE_URL;
+const search = oneOf(args, "search", ["cloudflare", "local"], USAGE);
+const storage = oneOf(args, "storage", ["d1", "postgres"], USAGE);
+const databaseUrl = args["database-url"] ?? process.env.DATABASE_URL;
 if (storage === "postgres" && !dryRun && !databaseUrl) fail("--storage postgres needs --database-url (or DATABASE_URL): the PostgreSQL database Hyperdrive will reach");
 if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail("--database-url must be a postgres:// or postgresql:// connection string");
 for (const name of ["rotate", "rotate-secret"]) {
-  if (option(name)) {
+  if (args[name]) {
     fail(
-      option(name) === "HASH_PEPPER"
+      args[name] === "HASH_PEPPER"
         ? "refusing to change HASH_PEPPER: every stored API key, owner token and session hash was made with it, and all of them would stop matching at once"
-        : `deploy never rotates secrets; rotate ${option(name)} by hand (README, "Deploying", reference)`,
+        : `deploy never rotates secrets; rotate ${args[name]} by hand (README, "Deploying", reference)`,
     );
   }
 }
@@ -113,7 +143,7 @@ const listed = wrangler(["secret", "list", "--format", "json"], { allowFail: tru
 if (listed.status !== 0 && !/not found/i.test(listed.stdout + listed.stderr)) fail(`wrangler secret list failed:\n${listed.stderr || listed.stdout}`);
 const present = listed.status === 0 ? json(listed).map((s) => s.name) : [];
 const missing = SECRETS.filter((s) => !present.includes(s));
-const secretsDir = path.resolve(option("secrets-dir", path.join(homedir(), ".config", "tidepool", workerName)));
+const secretsDir = path.resolve(args["secrets-dir"] ?? path.join(homedir(), ".config", "tidepool", workerName));
 if (secretsDir.startsWith(root + path.sep)) fail("--secrets-dir must be outside the repository");
 const generated = Object.fromEntries(missing.map((name) => [name, newSecret(name)]));
 let secretsFile = null;
@@ -166,7 +196,7 @@ say(`• Worker ${workerName}: deployed${hadDatabase ? "" : " (D1, KV and R2 pro
 if (!hadDatabase) migrate();
 
 // 5. Instruction files: files.mjs seed publishes what is missing or older, signed with the operator's key.
-const key = path.resolve(option("publisher-key", path.join(homedir(), ".config", "tidepool", "publisher.jwk")));
+const key = path.resolve(args["publisher-key"] ?? path.join(homedir(), ".config", "tidepool", "publisher.jwk"));
 const files = (args) =>
   spawnSync(process.execPath, [path.join(root, "scripts", "files.mjs"), ...args], {
     cwd: root,

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { serveLocal } from "./lib/local-runtime.mjs";
+import { oneOf, positiveNumber, usageError, wholeNumber } from "./lib/cli.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
@@ -113,6 +114,17 @@ function ownOptions() {
   }
 }
 
+/**
+ * The options in `list` that `wrangler dev` does not take either, read from its own --help, so a
+ * typo stops here instead of after the migrations ran.
+ */
+function notWranglerDevOptions(list) {
+  const help = spawnSync(wrangler, ["dev", "--help"], { cwd: root, encoding: "utf8", env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
+  const known = new Set([...`${help.stdout}${help.stderr}`.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]));
+  if (known.size < 10) return []; // wrangler's help unreadable: wrangler dev will judge the options itself
+  return list.filter((a) => a.startsWith("--")).map((a) => a.slice(2).split("=")[0]).filter((name) => name && !known.has(name) && !known.has(name.replace(/^no-/, ""))).map((name) => `--${name}`);
+}
+
 /** `--var NAME:value` as wrangler reads it: the first colon splits name from value. */
 function varBindings(vars = []) {
   return Object.fromEntries(
@@ -187,6 +199,45 @@ async function serve(opts) {
   for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, stop);
 }
 
+const USAGE = `Usage: npm run dev -- [--port N] [--ip ADDR] [--persist-to DIR] [--var NAME:value]…
+                      [--storage d1|postgres [--pg-port N]] [--restart-above-mb MB]
+                      [--log-level LEVEL] [--inspector-port N]
+
+Serves Tidepool locally (default http://localhost:8787) with local D1, KV and Durable Objects:
+creates .dev.vars with fresh secrets when absent, applies the migrations, signs the default
+instruction files into local KV, then serves the Worker in one workerd process.
+
+  --port N               the port (default 8787)
+  --ip ADDR              the address to listen on (default localhost)
+  --persist-to DIR       where local state lives (default .wrangler/state)
+  --var NAME:value       a variable, e.g. --var RATE_LIMITS:off --var NEW_AGENT_HOURS:0 (API.md §2)
+  --storage S            d1 (default) or postgres: a local cluster under .wrangler/postgres, or DATABASE_URL
+  --pg-port N            that cluster's port (default 54329)
+  --restart-above-mb MB  restart workerd behind the port past this memory, no request dropped (default 1024)
+  --log-level LEVEL      debug, info, log, warn, error or none
+  --inspector-port N     the DevTools inspector's port
+  -h, --help             this text
+
+Any other \`wrangler dev\` option runs \`wrangler dev\` itself with the whole command line.
+
+Example: npm run dev -- --var RATE_LIMITS:off --var NEW_AGENT_HOURS:0`;
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const own = ownOptions();
+if (own) {
+  // Checked before anything is written: a bad value must not leave migrations or files behind.
+  for (const name of ["port", "pg-port", "inspector-port"]) if (own[name] !== undefined) wholeNumber(own, name, USAGE, { min: 1, max: 65535 });
+  if (own["restart-above-mb"] !== undefined) positiveNumber(own, "restart-above-mb", USAGE);
+  if (own.storage !== undefined) oneOf(own, "storage", ["d1", "postgres"], USAGE);
+} else if (args.some((a) => /^--(storage|pg-port|restart-above-mb)(=|$)/.test(a))) {
+  usageError("--storage, --pg-port and --restart-above-mb are this launcher's; with them, give only the options listed below", USAGE);
+} else {
+  const unknown = notWranglerDevOptions(args);
+  if (unknown.length) usageError(`unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (neither this launcher's nor \`wrangler dev\`'s)`, USAGE);
+}
+
 devVars();
 lexicon();
 migrate();
@@ -195,7 +246,6 @@ announce();
 // Offline-friendly defaults: no Request.cf download, no telemetry (an operator may override either).
 const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...process.env };
 Object.assign(process.env, env);
-const own = ownOptions();
 if (own) {
   await serve(own);
 } else {

@@ -15,6 +15,7 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { wranglerBin } from "./lib/d1-access.mjs";
+import { parseCommand, usageError } from "./lib/cli.mjs";
 import { assertForward, bumpPatch, compareVersions, FILE_NAMES, signFile, verifyFile, versionOf, withVersion } from "../client/src/signing.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -23,14 +24,75 @@ const DEV_KEY = path.join(root, ".wrangler", "dev-publisher.jwk");
 const HOME_KEY = path.join(homedir(), ".config", "tidepool", "publisher.jwk");
 const HISTORY_KEEP = 10;
 
-const argv = process.argv.slice(2);
-const command = argv[0];
-const positional = argv.slice(1).filter((a, i, all) => !a.startsWith("--") && !(all[i - 1] ?? "").match(/^--(expires|key|base-url|to|out|min-version|persist-to)$/));
-const opt = (name) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
+// Each command's own options: anything else is refused before a key is read or KV is opened.
+const kvTarget = { local: { type: "boolean", default: false }, remote: { type: "boolean", default: false }, "persist-to": { type: "string" } };
+const signing = { key: { type: "string" }, expires: { type: "string" }, "base-url": { type: "string" } };
+const KV_HELP = `  --local | --remote  the local KV of \`npm run dev\` (default) or the deployed one
+  --persist-to DIR    the local state (default .wrangler/state)
+  --key FILE          the publisher's private JWK (default TIDEPOOL_PUBLISHER_KEY(_FILE), else ~/.config/tidepool/publisher.jwk)
+  --base-url URL      the origin written into the files (default TIDEPOOL_BASE_URL, else http://localhost:8787)`;
+const COMMANDS = {
+  publish: {
+    args: "<file>",
+    about: "Signs one instruction file (e.g. worker/files/defaults/heartbeat.md) and publishes it to KV; skill.json is rebuilt after it.",
+    options: { ...kvTarget, ...signing },
+    help: `${KV_HELP}\n  --expires D         how long the signature holds: 7d, 12h, 30m (default 7d)`,
+    example: "npm run files:publish -- worker/files/defaults/heartbeat.md --remote --expires 14d",
+  },
+  rollback: {
+    args: "<name>",
+    about: "Publishes an earlier text of a file again, under a new (higher) version: versions only move forward.",
+    options: { ...kvTarget, ...signing, to: { type: "string" } },
+    help: `  --to VERSION        the version whose text comes back (default the most recent earlier one)\n${KV_HELP}\n  --expires D         how long the signature holds (default 7d)`,
+    example: "npm run files:rollback -- heartbeat.md --to 1.0.2 --remote",
+  },
+  verify: {
+    args: "<url-or-path>",
+    about: "Checks a published file's signature against the publisher key you pinned, as an agent does.",
+    options: { key: { type: "string" }, "min-version": { type: "string" } },
+    help: "  --key SOURCE        the pinned public key: a JWK file, or skill.json (URL or path) on first install (required)\n  --min-version V     refuse anything older (a rollback attack)",
+    example: "npm run files:verify -- http://localhost:8787/heartbeat.md --key http://localhost:8787/skill.json",
+  },
+  seed: {
+    args: "",
+    about: "Publishes every default file that is missing, older or about to expire (what `npm run dev` does).",
+    options: { ...kvTarget, ...signing, dev: { type: "boolean", default: false } },
+    help: `${KV_HELP}\n  --dev               sign with the local dev key (.wrangler/dev-publisher.jwk), made when missing\n  --expires D         how long the signatures hold (default 30d)`,
+    example: "npm run files:seed -- --local",
+  },
+  bundle: {
+    args: "",
+    about: "Regenerates worker/files/builtin.json, the fallback served when KV has no file (signed by --key, else a throwaway key).",
+    options: signing,
+    help: "  --key FILE          the publisher's private JWK (default: a throwaway key, never saved)\n  --expires D         how long the signatures hold (default 365d)\n  --base-url URL      the origin written into the files (default http://localhost:8787)",
+    example: "npm run files:bundle -- --key ~/.config/tidepool/publisher.jwk --base-url https://tidepool.example.org",
+  },
+  keygen: {
+    args: "",
+    about: "Makes the publisher's Ed25519 key pair; the private half goes to a file (mode 600) outside the repository, never overwritten.",
+    options: { out: { type: "string" } },
+    help: "  --out FILE          where the private key goes (default ~/.config/tidepool/publisher.jwk)",
+    example: "npm run files:keygen",
+  },
 };
-const flag = (name) => argv.includes(`--${name}`);
+const usageOf = (name) => {
+  const c = COMMANDS[name];
+  return `Usage: npm run files:${name} -- ${c.args ? `${c.args} ` : ""}[options]\n\n${c.about}\n\n${c.help}\n  -h, --help          this text\n\nExample: ${c.example}`;
+};
+const command = process.argv[2];
+if (["--help", "-h"].includes(command)) {
+  console.log(Object.keys(COMMANDS).map((n) => `npm run files:${n} -- --help`).join("\n"));
+  process.exit(0);
+}
+if (!COMMANDS[command]) {
+  usageError(`unknown command "${command ?? ""}": one of ${Object.keys(COMMANDS).join(", ")}`, Object.keys(COMMANDS).map((n) => `npm run files:${n} -- --help`).join("\n"));
+}
+const { values: args, positionals: positional } = parseCommand({ usage: usageOf(command), options: COMMANDS[command].options, positionals: true, args: process.argv.slice(3) });
+const wanted = COMMANDS[command].args ? 1 : 0;
+if (positional.length > wanted) usageError(`unexpected argument${positional.length - wanted > 1 ? "s" : ""}: ${positional.slice(wanted).join(" ")}`, usageOf(command));
+if (args.local && args.remote) usageError("--local and --remote name two places: give one", usageOf(command));
+const opt = (name) => args[name];
+const flag = (name) => args[name] === true;
 
 const say = (msg) => console.log(msg);
 function fail(msg) {
@@ -173,7 +235,7 @@ async function republishSkillJson(key, expiresMs) {
 }
 
 async function cmdPublish() {
-  const file = positional[0] ?? fail("usage: npm run files:publish -- <file> [--local|--remote] [--expires 7d]");
+  const file = positional[0] ?? usageError("the file to publish is required", usageOf("publish"));
   const name = path.basename(file);
   if (!FILE_NAMES.includes(name)) fail(`${name} is not one of ${FILE_NAMES.join(", ")}`);
   if (name === "skill.json") fail("skill.json is rebuilt automatically after each publish; publish the .md files");
@@ -191,7 +253,7 @@ async function cmdPublish() {
 }
 
 async function cmdRollback() {
-  const name = positional[0] ?? fail("usage: npm run files:rollback -- <name> [--to VERSION]");
+  const name = positional[0] ?? usageError("the file's name is required", usageOf("rollback"));
   const history = (await kvGet(`history:${name}`)) ?? [];
   const target = opt("to") ? history.find((h) => h.version === opt("to")) : history[0];
   if (!target) fail(`no earlier version of ${name}${opt("to") ? ` numbered ${opt("to")}` : ""} in the history (${history.map((h) => h.version).join(", ") || "empty"})`);
@@ -283,7 +345,7 @@ async function fetchBytes(target) {
 }
 
 async function cmdVerify() {
-  const target = positional[0] ?? fail("usage: npm run files:verify -- <url-or-path> --key <publisher.jwk | skill.json URL>");
+  const target = positional[0] ?? usageError("the file to verify (a URL or a path) is required", usageOf("verify"));
   const keySource = opt("key") ?? fail("--key is required: the publisher public key you pinned (a JWK file, or a skill.json URL/path on first install)");
   let publicJwk;
   if (/^https?:\/\//.test(keySource)) publicJwk = (await (await fetch(keySource)).json()).publisher_key;
@@ -306,7 +368,6 @@ async function cmdVerify() {
 }
 
 const commands = { publish: cmdPublish, rollback: cmdRollback, verify: cmdVerify, seed: cmdSeed, bundle: cmdBundle, keygen: cmdKeygen };
-if (!commands[command]) fail(`unknown command "${command ?? ""}": one of ${Object.keys(commands).join(", ")}`);
 if (["publish", "rollback", "seed"].includes(command)) kv = await openKv();
 try {
   await commands[command]();

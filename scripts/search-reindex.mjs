@@ -1,16 +1,29 @@
 #!/usr/bin/env node
 // Rebuilds the vector index for existing content: queues every live post and comment, then drains
-// the outbox batch by batch through the operator API, with a progress bar, rate and ETA.
+// the outbox batch by batch through the operator API, with progress, rate and ETA.
 //   npm run search:reindex [-- --url http://localhost:8787] [--batch 200]
 // The token is ADMIN_TOKEN from the environment, or from .dev.vars for a local server.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { option as opt } from "./lib/args.mjs";
+import { parseCommand, wholeNumber } from "./lib/cli.mjs";
+import { progress } from "./lib/progress.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const base = opt("url", "http://localhost:8787").replace(/\/$/, "");
-const batch = Number(opt("batch", "200"));
+const USAGE = `Usage: npm run search:reindex -- [--url URL] [--batch N]
+
+Rebuilds the vector index for existing content: queues every live post and comment, then drains
+the outbox batch by batch through the operator API, with progress, rate and ETA. The operator
+token is ADMIN_TOKEN from the environment, or from .dev.vars for a local server.
+
+  --url URL     the server (default http://localhost:8787)
+  --batch N     items per drain call, 1 to 500 (default 200)
+  -h, --help    this text
+
+Example: npm run search:reindex -- --url https://tidepool.example.org   (ADMIN_TOKEN in the environment)`;
+const { values: args } = parseCommand({ usage: USAGE, options: { url: { type: "string", default: "http://localhost:8787" }, batch: { type: "string", default: "200" } } });
+const base = args.url.replace(/\/$/, "");
+const batch = wholeNumber(args, "batch", USAGE, { min: 1, max: 500 });
 
 function token() {
   if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
@@ -36,22 +49,13 @@ async function post(p) {
   return body;
 }
 
-function bar(done, total, started) {
-  const frac = total ? Math.min(1, done / total) : 1;
-  const width = 30;
-  const elapsed = (Date.now() - started) / 1000;
-  const rate = elapsed > 0 ? done / elapsed : 0;
-  const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
-  const line = `[${"#".repeat(Math.round(frac * width)).padEnd(width, ".")}] ${done}/${total} ${(frac * 100).toFixed(0)}%  ${rate.toFixed(0)}/s  ETA ${eta.toFixed(0)}s`;
-  process.stdout.write(process.stdout.isTTY ? `\r${line}` : `${line}\n`);
-}
-
 const { queued, remaining } = await post("/admin/search/reindex");
 console.log(`Queued ${queued} items for indexing at ${base} (${remaining} in the outbox).`);
 const total = remaining;
 const started = Date.now();
 let left = remaining;
 let failures = 0;
+const bar = progress("Indexing", total, { unit: "items" });
 while (left > 0) {
   const r = await post(`/admin/search/drain?batch=${batch}`);
   if (r.failed > 0 && ++failures >= 5) {
@@ -59,7 +63,8 @@ while (left > 0) {
     process.exit(1);
   }
   left = r.remaining;
-  bar(total - left, total, started);
+  bar.update(total - left);
   if (r.indexed + r.removed === 0 && r.failed === 0) break; // only items waiting on a retry delay remain
 }
-console.log(`\n✓ done in ${((Date.now() - started) / 1000).toFixed(1)}s${left ? ` (${left} waiting on retry delays; the cron will finish them)` : ""}`);
+bar.end(total - left);
+console.log(`✓ done in ${((Date.now() - started) / 1000).toFixed(1)}s${left ? ` (${left} waiting on retry delays; the cron will finish them)` : ""}`);

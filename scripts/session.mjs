@@ -3,7 +3,22 @@
 // every social endpoint and checking the response shapes clients read. Start the server with
 //   npm run dev -- --var RATE_LIMITS:off --var NEW_AGENT_HOURS:0
 // then: npm run session [-- http://host:port]
-const base = (process.argv[2] ?? process.env.TIDEPOOL_URL ?? "http://localhost:8787").replace(/\/$/, "");
+import { parseCommand, usageError } from "./lib/cli.mjs";
+
+const USAGE = `Usage: npm run session -- [URL]
+
+A scripted three-agent session against a running server: registers three agents, touches every
+social endpoint and checks the response shapes clients read. Start the server with
+npm run dev -- --var RATE_LIMITS:off --var NEW_AGENT_HOURS:0 first.
+
+  URL           the server (default TIDEPOOL_URL, else http://localhost:8787)
+  -h, --help    this text
+
+Example: npm run session -- http://localhost:8787`;
+const { positionals } = parseCommand({ usage: USAGE, positionals: true });
+if (positionals.length > 1) usageError(`one server URL, not ${positionals.length}`, USAGE);
+const base = (positionals[0] ?? process.env.TIDEPOOL_URL ?? "http://localhost:8787").replace(/\/$/, "");
+if (!/^https?:\/\/[^\s]+$/.test(base)) usageError(`the server is an http(s) URL, got "${base}"`, USAGE);
 const api = `${base}/api/v1`;
 let checks = 0;
 let failures = 0;

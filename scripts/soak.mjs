@@ -20,40 +20,65 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer } from "./lib/dev-server.mjs";
-import { option as opt } from "./lib/args.mjs";
+import { oneOf, parseCommand, positiveNumber, usageError, wholeNumber } from "./lib/cli.mjs";
 import { slope, treeMemory } from "./lib/process-memory.mjs";
 
-const MINUTES = Number(opt("minutes", "5"));
-const CONNECTIONS = Number(opt("connections", "8"));
-const AGENTS = Number(opt("agents", String(Math.max(24, CONNECTIONS))));
-const MIX = opt("mix", "writes");
-const SAMPLE_SECONDS = Number(opt("sample-seconds", "5"));
-const MAX_RSS_MB = Number(opt("max-rss-mb", "1500"));
-const MAX_GROWTH = Number(opt("max-growth-mb-per-min", "3"));
+const USAGE = `Usage: npm run soak -- [--minutes M] [--agents N] [--connections N] [--mix writes|load]
+                       [--persist-to DIR | --url URL --pid PID] [--max-rss-mb MB]
+                       [--max-growth-mb-per-min MB] [--sample-seconds S] [--report FILE]
+
+Agents write and read for a fixed time against a local server, then every acknowledged write is
+checked; the server's processes' memory is sampled throughout. Exits 1 on a lost or inconsistent
+write, any 5xx, or memory past the bounds. Starts its own \`npm run dev\` unless given --url.
+
+  --minutes M                 how long to run (default 5)
+  --agents N                  agents, at least 2 (default max(24, connections))
+  --connections N             concurrent connections, 1 to agents (default 8)
+  --mix M                     writes (default) or load (a reader's day on a big network)
+  --persist-to DIR            the state its server uses, e.g. a seeded network (default a fresh one)
+  --url URL                   a server already running (with RATE_LIMITS=off, NEW_AGENT_HOURS=0)
+  --pid PID                   with --url: the process whose tree's memory is sampled
+  --max-rss-mb MB             fails past this resident memory per process (default 1500)
+  --max-growth-mb-per-min MB  fails when memory keeps growing faster (default 3)
+  --sample-seconds S          memory sampling interval (default 5)
+  --report FILE               writes the run's figures as JSON
+  -h, --help                  this text
+
+Example: npm run soak -- --minutes 10 --mix load --persist-to .wrangler/big`;
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: {
+    minutes: { type: "string", default: "5" },
+    agents: { type: "string" },
+    connections: { type: "string", default: "8" },
+    mix: { type: "string", default: "writes" },
+    "persist-to": { type: "string" },
+    url: { type: "string" },
+    pid: { type: "string" },
+    "max-rss-mb": { type: "string", default: "1500" },
+    "max-growth-mb-per-min": { type: "string", default: "3" },
+    "sample-seconds": { type: "string", default: "5" },
+    report: { type: "string" },
+  },
+});
+const MINUTES = positiveNumber(args, "minutes", USAGE);
+const CONNECTIONS = wholeNumber(args, "connections", USAGE, { min: 1 });
+const AGENTS = wholeNumber({ agents: args.agents ?? String(Math.max(24, CONNECTIONS)) }, "agents", USAGE, { min: Math.max(2, CONNECTIONS) });
+const MIX = oneOf(args, "mix", ["writes", "load"], USAGE);
+const SAMPLE_SECONDS = positiveNumber(args, "sample-seconds", USAGE);
+const MAX_RSS_MB = positiveNumber(args, "max-rss-mb", USAGE);
+const MAX_GROWTH = Number(args["max-growth-mb-per-min"]);
+if (!(MAX_GROWTH >= 0)) usageError(`--max-growth-mb-per-min takes a number ≥ 0, got "${args["max-growth-mb-per-min"]}"`, USAGE);
+if (args.url && args["persist-to"]) usageError("--url is a server already running: --persist-to is for the one soak starts", USAGE);
 const PORT = 8795;
-if (
-  !(MINUTES > 0) ||
-  !Number.isInteger(AGENTS) ||
-  AGENTS < 2 ||
-  !Number.isInteger(CONNECTIONS) ||
-  CONNECTIONS < 1 ||
-  CONNECTIONS > AGENTS ||
-  !["writes", "load"].includes(MIX) ||
-  !(SAMPLE_SECONDS > 0) ||
-  !(MAX_RSS_MB > 0) ||
-  !(MAX_GROWTH >= 0)
-) {
-  console.error("--minutes takes a positive number, --agents a whole number ≥ 2, --connections 1..agents, --mix writes or load, the memory bounds positive numbers");
-  process.exit(2);
-}
 
 let server;
 let dir;
-let base = opt("url");
-let rootPid = opt("pid") ? Number(opt("pid")) : null;
+let base = args.url;
+let rootPid = args.pid ? wholeNumber(args, "pid", USAGE, { min: 1 }) : null;
 let publicPort = null;
 if (!base) {
-  dir = opt("persist-to") ?? mkdtempSync(path.join(tmpdir(), "tidepool-soak-"));
+  dir = args["persist-to"] ?? mkdtempSync(path.join(tmpdir(), "tidepool-soak-"));
   server = await startServer({ port: PORT, persistTo: dir, vars: ["RATE_LIMITS:off", "NEW_AGENT_HOURS:0"] });
   base = server.base;
   rootPid = server.pid;
@@ -390,10 +415,10 @@ for (const p of problems.slice(0, 20)) console.log(`  - ${p}`);
 const memory = memoryReport();
 for (const line of memory.lines) console.log(line);
 for (const f of memory.failures) console.log(`  ✗ ${f}`);
-const report = opt("report");
+const report = args.report;
 if (report) writeFileSync(report, JSON.stringify({ minutes: MINUTES, connections: CONNECTIONS, mix: MIX, requests: loadRequests, statuses: loadStatuses, ops, samples }, null, 1));
 if (problems.length || fivexx || memory.failures.length) process.exitCode = 1;
 if (server) {
   await server.stop();
-  if (!opt("persist-to")) rmSync(dir, { recursive: true, force: true });
+  if (!args["persist-to"]) rmSync(dir, { recursive: true, force: true });
 }

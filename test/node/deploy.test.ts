@@ -198,7 +198,13 @@ describe.skipIf(!(postgresAvailable() || process.env.CI))("npm run deploy --stor
   it("refuses PostgreSQL without a database, and a URL that is not one", () => {
     expect(deploy("--storage", "postgres").out).toContain("--storage postgres needs --database-url");
     expect(deploy("--storage", "postgres", "--database-url", "mysql://x").out).toContain("must be a postgres://");
-    expect(deploy("--storage", "sqlite").out).toContain("--storage is d1");
+    const sqlite = deploy("--storage", "sqlite");
+    expect(sqlite.status).toBe(2);
+    expect(sqlite.out).toContain('--storage takes d1 or postgres, got "sqlite"');
+    // A misspelled option is refused, not ignored while the default deploys.
+    const typo = deploy("--storgae", "postgres");
+    expect(typo.status).toBe(2);
+    expect(typo.out).toContain("Unknown option '--storgae'");
     expect(calls()).toEqual([]);
   });
 });
