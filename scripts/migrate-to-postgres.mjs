@@ -122,7 +122,8 @@ async function main() {
   console.log("Verifying: rows and a SHA-256 of them in key order per table, read back from both stores");
   let bad = 0;
   for (const table of tables) {
-    const [a, b] = [await d1Digest(table), await pgDigest(table)];
+    // Both stores read at once: sqlite3 and PostgreSQL each render rows in their own process.
+    const [a, b] = await Promise.all([d1Digest(table), pgDigest(table)]);
     const ok = a.rows === b.rows && a.sha256 === b.sha256;
     if (!ok) bad++;
     console.log(`  ${ok ? "✓" : "✗"} ${table.padEnd(24)} ${String(b.rows).padStart(9)} rows${ok ? "" : ` (D1: ${a.rows} rows, ${a.sha256.slice(0, 12)}; PostgreSQL: ${b.rows} rows, ${b.sha256.slice(0, 12)})`}`);
@@ -165,7 +166,12 @@ async function copyTable(table, state) {
   const offset = shape.hasOwnKey ? 0 : 1;
   const columnList = shape.columns.map(q).join(", ");
   const bar = progress(`  ${table}`, total);
-  for await (const page of pages(table, shape, after, CHUNK)) {
+  const reader = pages(table, shape, after, CHUNK);
+  // The next page is read (sqlite3, or D1's API) while PostgreSQL takes this one.
+  for (let next = reader.next(); ; ) {
+    const { value: page, done } = await next;
+    if (done) break;
+    next = reader.next();
     after = keyOf(shape, page.at(-1));
     copied += page.length;
     await sql.begin(async (tx) => {
