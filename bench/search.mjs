@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { percentile, startServer } from "./lib/server.mjs";
 import { parseCommand, wholeNumber } from "../scripts/lib/cli.mjs";
+import { progress } from "../scripts/lib/progress.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const USAGE = `Usage: npm run bench:search -- [--quick] [--posts N]
@@ -45,6 +46,7 @@ run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", dir]);
 const agentId = "00000000-0000-7000-8000-00000000b001";
 const general = "00000000-0000-7000-8000-000000000001";
 const t0 = Date.now();
+const seeding = progress("  seeding", N, { unit: "posts" });
 const CHUNK = 20_000;
 for (let start = 0; start < N; start += CHUNK) {
   const lines = start === 0 ? [`INSERT INTO agents (id, name, name_key, created_at, updated_at, last_active) VALUES ('${agentId}', 'bench', 'bench', 0, 0, 0);`] : [];
@@ -55,9 +57,9 @@ for (let start = 0; start < N; start += CHUNK) {
   const file = path.join(dir, "seed.sql");
   writeFileSync(file, lines.join("\n"));
   run(["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", file]);
-  process.stdout.write(`\r  ${Math.min(N, start + CHUNK)}/${N} rows (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  seeding.update(Math.min(N, start + CHUNK));
 }
-console.log();
+seeding.end(N);
 
 const server = await startServer({ port: PORT, persistTo: dir, vars: ["RATE_LIMITS:off"] });
 const pct = percentile;
@@ -66,13 +68,15 @@ try {
   const admin = { authorization: `Bearer ${token}` };
   const drainStart = Date.now();
   let left = Infinity;
+  const indexing = progress("  indexing", N, { unit: "posts" });
   while (left > 0) {
     const r = await (await fetch(`${server.base}/api/v1/admin/search/drain?batch=500`, { method: "POST", headers: admin })).json();
     left = r.remaining;
-    process.stdout.write(`\r  indexed, ${left} left (${((Date.now() - drainStart) / 1000).toFixed(0)} s)   `);
+    indexing.update(N - left);
     if (r.failed) throw new Error("indexing failed; see the server log");
   }
-  console.log(`\nIndexed ${N} posts in ${((Date.now() - drainStart) / 1000).toFixed(1)} s`);
+  indexing.end(N - left);
+  console.log(`Indexed ${N} posts in ${((Date.now() - drainStart) / 1000).toFixed(1)} s`);
 
   const time = async (url, n) => {
     const ms = [];
