@@ -123,7 +123,8 @@ async function main() {
   let bad = 0;
   for (const table of tables) {
     // Both stores read at once: sqlite3 and PostgreSQL each render rows in their own process.
-    const [a, b] = await Promise.all([d1Digest(table), pgDigest(table)]);
+    const shape = tableShape(d1, table);
+    const [a, b] = await Promise.all([d1Digest(table, shape), pgDigest(table, shape)]);
     const ok = a.rows === b.rows && a.sha256 === b.sha256;
     if (!ok) bad++;
     console.log(`  ${ok ? "✓" : "✗"} ${table.padEnd(24)} ${String(b.rows).padStart(9)} rows${ok ? "" : ` (D1: ${a.rows} rows, ${a.sha256.slice(0, 12)}; PostgreSQL: ${b.rows} rows, ${b.sha256.slice(0, 12)})`}`);
@@ -266,16 +267,14 @@ async function* pages(table, shape, after, size) {
 }
 
 /** The D1 table's digest, read in key order. */
-async function d1Digest(table) {
-  const shape = tableShape(d1, table);
+async function d1Digest(table, shape) {
   const digest = new Digest(shape.hasOwnKey);
   for await (const page of pages(table, shape, null, 5000)) for (const row of page) digest.add(row.slice(shape.hasOwnKey ? 0 : 1));
   return digest;
 }
 
 /** The PostgreSQL copy's digest, over the same columns in D1's order (and its key order). */
-async function pgDigest(table) {
-  const shape = tableShape(d1, table);
+async function pgDigest(table, shape) {
   const digest = new Digest(shape.hasOwnKey);
   const textual = new Set((await sql`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${table} AND data_type IN ('text', 'character varying')`).map((r) => r.column_name));
   const order = shape.hasOwnKey ? ` ORDER BY ${shape.key.map((k) => (textual.has(k) ? `${q(k)} COLLATE "C"` : q(k))).join(", ")}` : "";

@@ -50,8 +50,11 @@ export function openD1({ root, remote = false, persistTo }) {
   }
   const file = localDatabaseFile(root, persistTo);
   if (!existsSync(file)) throw new Error(`no local database at ${file}`);
+  // A connection that closes last checkpoints the WAL under an exclusive lock: another process
+  // opening the file at that moment waits for it (up to 30 s) instead of failing "database is locked".
+  const BUSY = ["-cmd", ".timeout 30000"];
   const sqlite = (args, input) => {
-    const r = spawnSync("sqlite3", ["-bail", ...args, file], { input, encoding: "utf8", maxBuffer: MAX_BUFFER });
+    const r = spawnSync("sqlite3", ["-bail", ...BUSY, ...args, file], { input, encoding: "utf8", maxBuffer: MAX_BUFFER });
     if (r.error) throw new Error(`sqlite3 could not run (${r.error.message}): apt-get install sqlite3`);
     if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
     return r.stdout;
@@ -67,7 +70,7 @@ export function openD1({ root, remote = false, persistTo }) {
       sqlite([], sqlText);
     },
     async *lines(sql) {
-      const child = spawn("sqlite3", ["-bail", "-readonly", "-noheader", "-list", file], { stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn("sqlite3", ["-bail", ...BUSY, "-readonly", "-noheader", "-list", file], { stdio: ["pipe", "pipe", "pipe"] });
       const closed = new Promise((resolve) => child.once("close", resolve));
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
