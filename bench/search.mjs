@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { percentile, startServer } from "./lib/server.mjs";
 import { parseCommand, wholeNumber } from "../scripts/lib/cli.mjs";
 import { progress } from "../scripts/lib/progress.mjs";
+import { applyLocalMigrations } from "../scripts/lib/local-migrations.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const USAGE = `Usage: npm run bench:search -- [--quick] [--posts N]
@@ -42,7 +43,7 @@ const words = [...new Set(corpus.toLowerCase().match(/[a-z]{4,}/g))];
 const sentence = (n) => Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(" ");
 
 console.log(`Seeding ${N} posts into ${dir} ...`);
-run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", dir]);
+await applyLocalMigrations({ root, persistTo: dir });
 const agentId = "00000000-0000-7000-8000-00000000b001";
 const general = "00000000-0000-7000-8000-000000000001";
 const t0 = Date.now();

@@ -13,6 +13,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { applyLocalMigrations } from "./lib/local-migrations.mjs";
 import { serveLocal } from "./lib/local-runtime.mjs";
 import { oneOf, positiveNumber, usageError, wholeNumber } from "./lib/cli.mjs";
 
@@ -48,15 +49,14 @@ function persistArgs() {
   return args[i].includes("=") ? [args[i]] : [args[i], args[i + 1]];
 }
 
-function migrate() {
-  const res = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persistArgs()], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
-  });
-  if (res.status !== 0) {
-    console.error("Applying migrations to the local D1 failed; see the output above.");
-    process.exit(res.status ?? 1);
+async function migrate() {
+  const [flag, value] = persistArgs();
+  try {
+    const applied = await applyLocalMigrations({ root, persistTo: value ?? flag?.slice("--persist-to=".length) });
+    if (applied.length) console.log(`Applied ${applied.length} migration${applied.length > 1 ? "s" : ""} to the local D1 (${applied.at(-1)}).`);
+  } catch (err) {
+    console.error(`Applying migrations to the local D1 failed: ${err.message}`);
+    process.exit(1);
   }
 }
 
@@ -240,7 +240,7 @@ if (own) {
 
 devVars();
 lexicon();
-migrate();
+await migrate();
 seedFiles();
 announce();
 // Offline-friendly defaults: no Request.cf download, no telemetry (an operator may override either).

@@ -15,6 +15,7 @@ import { gunzipSync } from "node:zlib";
 import { FORMAT, migrationLevel, sqlLiteral, sqlString } from "./lib/backup-format.mjs";
 import { parseCommand, usageError } from "./lib/cli.mjs";
 import { openD1, wranglerBin } from "./lib/d1-access.mjs";
+import { applyLocalMigrations } from "./lib/local-migrations.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const ROWS_PER_INSERT = 100;
@@ -69,12 +70,16 @@ for (const t of manifest.tables) {
 // 2. The schema, at the backup's migration level.
 const remote = args.remote;
 const persistTo = args["persist-to"];
-const migrate = spawnSync(wranglerBin(root), ["d1", "migrations", "apply", "DB", remote ? "--remote" : "--local", ...(persistTo && !remote ? ["--persist-to", persistTo] : [])], {
-  cwd: root,
-  encoding: "utf8",
-  env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
-});
-if (migrate.status !== 0) fail(`applying migrations failed:\n${migrate.stderr || migrate.stdout}`);
+if (remote) {
+  const migrate = spawnSync(wranglerBin(root), ["d1", "migrations", "apply", "DB", "--remote"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { WRANGLER_SEND_METRICS: "false", ...process.env, CI: "true" },
+  });
+  if (migrate.status !== 0) fail(`applying migrations failed:\n${migrate.stderr || migrate.stdout}`);
+} else {
+  await applyLocalMigrations({ root, persistTo }).catch((err) => fail(`applying migrations failed: ${err.message}`));
+}
 const d1 = openD1({ root, remote, persistTo });
 const level = migrationLevel(d1);
 if (level !== manifest.migration) {

@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localDatabaseFile, schemaVersion } from "./lib/local-d1.mjs";
+import { applyLocalMigrations } from "./lib/local-migrations.mjs";
 import { oneOf, parseCommand, usageError, wholeNumber } from "./lib/cli.mjs";
 import { progress } from "./lib/progress.mjs";
 import { importWorkerModules } from "./lib/worker-modules.mjs";
@@ -414,7 +415,7 @@ async function updateFrom(exec, table, column, list, pair) {
 }
 
 console.log(`Seeding ${POSTS} posts, ${COMMENTS} comments, ${AGENTS} agents, ${SUBMOLTS} submolts, ${voteCount} votes (seed ${SEED}, executor ${EXECUTOR})`);
-wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
+await applyLocalMigrations({ root, persistTo: persist });
 t0 = Date.now();
 bar = progress("  seeding", total);
 const exec = EXECUTOR === "sqlite3" ? sqliteExecutor() : wranglerExecutor();

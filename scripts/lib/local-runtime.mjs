@@ -13,11 +13,11 @@
 // restarted behind it, with no request dropped, if it passes `restartAboveMb`.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, watch } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openFrontDoor } from "./front-door.mjs";
 import { treeMemory } from "./process-memory.mjs";
+import { wranglerModules } from "./wrangler-modules.mjs";
 
 const LOG_LEVELS = ["none", "error", "warn", "info", "log", "debug"];
 const MEMORY_CHECK_MS = 5_000;
@@ -28,12 +28,6 @@ const MIN_RESTART_GAP_MS = 60_000;
 
 /** Resident MB of the workerd processes this process started. */
 const runtimeMb = () => treeMemory(process.pid).filter((p) => p.name.startsWith("workerd")).reduce((sum, p) => sum + p.rssMb, 0);
-
-/** Miniflare as wrangler pins it (the top-level package is the test pool's newer one). */
-function wranglerModules(root) {
-  const fromWrangler = createRequire(createRequire(path.join(root, "package.json")).resolve("wrangler/package.json"));
-  return { miniflare: fromWrangler("miniflare"), wrangler: fromWrangler("wrangler") };
-}
 
 /** The bundle an operator would deploy, built offline into `outdir`; the build's output when it fails. */
 function build(root, outdir) {
@@ -54,7 +48,7 @@ function build(root, outdir) {
 export async function serveLocal({ root, port = 8787, host = "127.0.0.1", persistTo, vars = {}, hyperdrive, logLevel = "log", inspectorPort, restartAboveMb = 1024 }) {
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level takes one of ${LOG_LEVELS.join(", ")}`);
   if (!(restartAboveMb > 0)) throw new Error("--restart-above-mb takes a positive number of megabytes");
-  const { miniflare, wrangler } = wranglerModules(root);
+  const { miniflare, wrangler } = wranglerModules();
   const { Miniflare, Log, LogLevel } = miniflare;
   // Miniflare's "Ready on" names workerd's private port; the launcher announces the front door.
   class RuntimeLog extends Log {

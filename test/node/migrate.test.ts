@@ -1,7 +1,9 @@
 // Migration 0019 (storage diet) on a database made before it: a network built under the previous
 // schema (every migration up to 0018, with rows as that code wrote them: 64-hex fingerprints,
-// 256-byte signatures and 16 band rows, audit rows with their actor spelt out), then upgraded the
-// way an operator upgrades (`wrangler d1 migrations apply --local`). Nothing may be lost: every
+// 256-byte signatures and 16 band rows, audit rows with their actor spelt out; its schema applied
+// as `npm run dev` applies it, scripts/lib/local-migrations.mjs), then upgraded the way an operator
+// upgrades (`wrangler d1 migrations apply --local`, which must take up where the other left off).
+// Nothing may be lost: every
 // row is still there, every tally still equals its recount, the keyword index passes FTS5's
 // integrity check against the tables, and every item the old detector had indexed is queued to be
 // signed again (test/routes/near-index.test.ts shows the cron signing that queue).
@@ -12,15 +14,17 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/dev-server.mjs";
 import { localDatabaseFile } from "../../scripts/lib/local-d1.mjs";
+import { applyLocalMigrations } from "../../scripts/lib/local-migrations.mjs";
 
 const POSTS = 1000;
 const BEFORE = "0019_storage_diet.sql";
 let dir = "";
 let file = "";
 
-function wrangler(args: string[], cwd = root) {
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "wrangler"), args, { cwd, encoding: "utf8", env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } });
+function wrangler(args: string[]) {
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "wrangler"), args, { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } });
   expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+  return r.stdout;
 }
 
 function sql<T = Record<string, unknown>>(query: string, readonly = true): T[] {
@@ -86,7 +90,7 @@ let fingerprints: { id: string; hash: string }[];
 let actors: { id: string; actor: string }[];
 let signed: string[];
 
-beforeAll(() => {
+beforeAll(async () => {
   expect(spawnSync("sqlite3", ["-version"]).status, "the sqlite3 command is needed (apt-get install sqlite3; .ci/run installs it)").toBe(0);
   dir = mkdtempSync(path.join(tmpdir(), "tidepool-migrate-"));
   // The project as it stood before 0019: its wrangler.toml with only the earlier migrations.
@@ -95,7 +99,7 @@ beforeAll(() => {
   for (const f of readdirSync(path.join(root, "migrations")).filter((f) => f.endsWith(".sql") && f < BEFORE)) cpSync(path.join(root, "migrations", f), path.join(old, "migrations", f));
   writeFileSync(path.join(old, "wrangler.toml"), '[[d1_databases]]\nbinding = "DB"\ndatabase_name = "tidepool"\ndatabase_id = "00000000-0000-0000-0000-000000000000"\nmigrations_dir = "migrations"\n');
   const state = path.join(dir, "state");
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], old);
+  expect(await applyLocalMigrations({ root: old, persistTo: state })).toHaveLength(readdirSync(path.join(old, "migrations")).length);
   file = localDatabaseFile(root, state);
   sql(NETWORK, false);
   before = sql<Record<string, number>>(TALLY)[0]!;
@@ -103,7 +107,10 @@ beforeAll(() => {
   actors = sql("SELECT id, actor FROM audit_log ORDER BY id");
   signed = sql<{ item_id: string }>("SELECT item_id FROM content_signatures ORDER BY item_id").map((r) => r.item_id);
   expect(sql(DRIFT)).toEqual([]);
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  const upgrade = wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  // wrangler reads what the launcher recorded: only the migrations from 0019 on are applied.
+  expect(upgrade).toContain(BEFORE);
+  expect(upgrade).not.toContain("0018_");
   // Still one database file: the upgrade happened in place.
   expect(localDatabaseFile(root, state)).toBe(file);
 }, 240_000);

@@ -1,0 +1,1 @@
+export function applyLocalMigrations(options: { root: string; persistTo?: string }): Promise<string[]>;
