@@ -1,10 +1,11 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { postgresAvailable } from "./scripts/lib/pg-cluster.mjs";
-import { freePort, TEST_PG_PORT_VAR, testPgUrl } from "./test/postgres/cluster.ts";
+import { freePorts, TEST_PG_POOL_PORT_VAR, TEST_PG_PORT_VAR, testPgUrl } from "./test/postgres/cluster.ts";
 
 // Fresh secrets per run: tests must never depend on a committed key.
 function identityKey(kid: string): string {
@@ -35,15 +36,22 @@ export default defineConfig(async () => {
   // (which installs it) a missing server is a failure, reported by the project's global setup.
   const withPostgres = postgresAvailable() || !!process.env.CI;
   if (!withPostgres) console.warn("! PostgreSQL server binaries not found: the PostgreSQL project is skipped (apt-get install postgresql)");
-  // Chosen once per run (the config is read once) and handed to the global setup that starts the cluster.
-  process.env[TEST_PG_PORT_VAR] ??= String(await freePort());
-  const pgPort = Number(process.env[TEST_PG_PORT_VAR]);
+  // Chosen once per run (the config is read once) and handed to the global setup that starts the
+  // cluster and its pool.
+  if (!process.env[TEST_PG_PORT_VAR] || !process.env[TEST_PG_POOL_PORT_VAR]) {
+    [process.env[TEST_PG_PORT_VAR], process.env[TEST_PG_POOL_PORT_VAR]] = (await freePorts(2)).map(String);
+  }
+  const pgPoolPort = Number(process.env[TEST_PG_POOL_PORT_VAR]);
+  // Files share a workerd process, one per vitest worker (isolate: false): starting workerd and
+  // loading the Worker's modules took ~5 s per file, half the suite. test/setup.ts gives each file
+  // the empty storage a process of its own would have.
+  const inWorkerd = { isolate: false, setupFiles: ["./test/setup.ts"], testTimeout: 30_000 };
   const workersOn = (storage: "d1" | "postgres"): TestProjectInlineConfiguration => ({
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          ...(storage === "postgres" ? { hyperdrives: { HYPERDRIVE: testPgUrl(pgPort) } } : {}),
+          ...(storage === "postgres" ? { hyperdrives: { HYPERDRIVE: testPgUrl(pgPoolPort) } } : {}),
           bindings: {
             STORAGE: storage,
             TEST_MIGRATIONS: migrations,
@@ -70,18 +78,8 @@ export default defineConfig(async () => {
     // A hang guard, not a speed check: a loaded 2-core CI machine can take seconds for a write-heavy test.
     test:
       storage === "d1"
-        ? { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/node/**", "test/postgres/**"], setupFiles: ["./test/setup.ts"], testTimeout: 30_000 }
-        : {
-            name: "postgres",
-            include: POSTGRES_SUITES,
-            exclude: D1_ONLY,
-            setupFiles: ["./test/setup.ts"],
-            globalSetup: ["./test/postgres/global-setup.ts"],
-            testTimeout: 30_000,
-            // One database for every file (D1 gives each file its own): files run one after another,
-            // so a suite that compares the API with the whole network is not raced by another file's writes.
-            fileParallelism: false,
-          },
+        ? { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/node/**", "test/postgres/**"], ...inWorkerd }
+        : { name: "postgres", include: POSTGRES_SUITES, exclude: D1_ONLY, globalSetup: ["./test/postgres/global-setup.ts"], ...inWorkerd },
   });
   // Real Chromium against `wrangler dev` (test/browser): Node, not workerd.
   const browser: TestProjectInlineConfiguration = {
@@ -95,6 +93,9 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [workersOn("d1"), ...(withPostgres ? [workersOn("postgres")] : []), browser, node],
+      // Vitest's default is one worker fewer than the cores: one on a 2-core machine, where half
+      // the suite waits on processes (dev servers, PostgreSQL, Chromium) rather than computes.
+      maxWorkers: Math.max(3, availableParallelism()),
       onUnhandledError: (error: unknown) => !String((error as Error)?.message ?? error).includes(CLOSED_STREAM),
       reporters: ["default", "json"],
       outputFile: { json: "test-results/vitest.json" },

@@ -1,6 +1,6 @@
 // The benchmark on PostgreSQL (`npm run bench -- --storage postgres`): the same seeded D1 network
 // moved into a local cluster with `npm run migrate:to-postgres` (kept as a template database per
-// size, so a rerun does not move it again), a fresh copy of it per run behind a pool (pgbouncer.mjs),
+// size, so a rerun does not move it again), a fresh copy of it per run behind a pool (scripts/lib/pgbouncer.mjs),
 // and its size per table group.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import path from "node:path";
 import postgres from "postgres";
 import os from "node:os";
 import { clusterDir, ensureCluster, migratePostgres, postgresBin, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
-import { startPool, stopPool } from "./pgbouncer.mjs";
+import { startPool, stopPool } from "../../scripts/lib/pgbouncer.mjs";
 import { COUNTED, GROUPS, TRANSIENT, project } from "./capacity.mjs";
 
 const PORT = 54393;

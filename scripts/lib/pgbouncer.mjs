@@ -1,21 +1,21 @@
-// A connection pool in front of the benchmark's cluster, standing in for what Hyperdrive does
-// deployed: Workers open a connection per request, and Hyperdrive hands each one a warm backend
-// from its pool. wrangler dev's local Hyperdrive connects straight to the database, so without a
-// pool every request would pay a backend's start (tens of milliseconds here), which no deployed
-// request pays. PgBouncer (Debian: apt-get install -y pgbouncer) in session mode: a request's
-// connection keeps one backend for its life (its prepared statements and transactions with it),
-// and DISCARD ALL resets the backend before the next request takes it.
+// A connection pool in front of a local cluster (the benchmark's and the test project's), standing in
+// for what Hyperdrive does deployed: Workers open a connection per request, and Hyperdrive hands
+// each one a warm backend from its pool. wrangler dev's local Hyperdrive connects straight to the
+// database, so without a pool every request would pay a backend's start (tens of milliseconds
+// here), which no deployed request pays. PgBouncer (Debian: apt-get install -y pgbouncer) in
+// session mode: a request's connection keeps one backend for its life (its prepared statements and
+// transactions with it), and DISCARD ALL resets the backend before the next request takes it.
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { clusterDir, postgresUser, run } from "../../scripts/lib/pg-cluster.mjs";
+import { clusterDir, postgresUser, run } from "./pg-cluster.mjs";
 
 const BIN = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].find((p) => existsSync(p));
 const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
 /** Starts PgBouncer on `port` in front of the cluster on `upstreamPort` (files in the cluster's directory); its URL base. */
 export function startPool({ dir, port, upstreamPort, size = 20 }) {
-  if (!BIN) throw new Error("The PostgreSQL benchmark pools connections as Hyperdrive does, with PgBouncer: apt-get install -y pgbouncer");
+  if (!BIN) throw new Error("PostgreSQL behind a pool as Hyperdrive keeps it needs PgBouncer: apt-get install -y pgbouncer");
   dir = clusterDir(dir);
   stopPool(dir);
   const ini = path.join(dir, "pgbouncer.ini");
