@@ -1,4 +1,4 @@
-// npm run migrate:to-postgres on a seeded 10k-post network (scripts/seed.mjs): every table arrives
+// npm run migrate:to-postgres on a seeded network (scripts/seed.mjs): every table arrives
 // with equal rows and digests, an interrupted copy resumes where its last chunk committed, a changed
 // row fails the verification, and the same API served from each store answers every tally, listing,
 // thread and search alike.
@@ -12,6 +12,9 @@ import { root, startServer } from "../../scripts/lib/dev-server.mjs";
 import { clusterDir, ensureCluster, postgresAvailable, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
 import { freePort } from "../postgres/cluster.ts";
 
+// Large enough that votes span two chunks (an interruption can fall inside a table) and listings
+// have second pages; the copy's speed at size is the benchmark's business (BENCHMARKS.md).
+const POSTS = 2500;
 const runs = postgresAvailable() || !!process.env.CI;
 if (!runs) console.warn("! PostgreSQL server binaries not found: the migration round trip is skipped (apt-get install postgresql)");
 
@@ -32,7 +35,7 @@ const migrate = (...extra: string[]) =>
 beforeAll(async () => {
   if (!runs) return;
   dir = mkdtempSync(path.join(tmpdir(), "tidepool-migrate-"));
-  const seeded = spawnSync(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--posts", "10000", "--persist-to", path.join(dir, "state")], { cwd: root, encoding: "utf8" });
+  const seeded = spawnSync(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--posts", String(POSTS), "--persist-to", path.join(dir, "state")], { cwd: root, encoding: "utf8" });
   expect(seeded.status, seeded.stderr).toBe(0);
   url = await ensureCluster({ dir: path.join(dir, "pg"), port: await freePort() });
   pg = postgres(url, { max: 1, onnotice: () => {} });
@@ -54,7 +57,7 @@ describe.skipIf(!runs)("npm run migrate:to-postgres", () => {
     expect(first.status, `${first.stderr}\n${first.stdout}`).toBe(0);
     expect(first.stdout).toMatch(/✓ \d+ tables moved and verified/);
     expect(first.stdout).toContain("✓ every counter equals a recount");
-    expect(first.stdout).toMatch(/✓ posts\s+10000 rows/);
+    expect(first.stdout).toMatch(new RegExp(`✓ posts\\s+${POSTS} rows`));
 
     // An interruption mid-table: the progress says 4,000 votes were committed, and only those are
     // there, with the table's secondary indexes set aside (their definitions in the progress row).
@@ -100,7 +103,7 @@ describe.skipIf(!runs)("npm run migrate:to-postgres", () => {
       return a!.body;
     };
     const stats = await both("/api/v1/stats");
-    expect(stats.posts).toBe(10000);
+    expect(stats.posts).toBe(POSTS);
     for (const sort of ["hot", "new", "top"]) {
       const page = await both(`/api/v1/posts?sort=${sort}&limit=25`);
       if (page.next_cursor) await both(`/api/v1/posts?sort=${sort}&limit=25&cursor=${encodeURIComponent(String(page.next_cursor))}`);
