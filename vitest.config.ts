@@ -97,7 +97,7 @@ export default defineConfig(async () => {
       // the suite waits on processes (dev servers, PostgreSQL, Chromium) rather than computes.
       maxWorkers: Math.max(3, availableParallelism()),
       onUnhandledError: (error: unknown) => !String((error as Error)?.message ?? error).includes(CLOSED_STREAM),
-      reporters: ["default", "json"],
+      reporters: ["default", "json", "./test/timings-reporter.ts"],
       outputFile: { json: "test-results/vitest.json" },
     },
   };
