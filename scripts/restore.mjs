@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { FORMAT, migrationLevel, sqlLiteral, sqlString } from "./lib/backup-format.mjs";
 import { parseCommand, usageError } from "./lib/cli.mjs";
-import { openD1, wranglerBin } from "./lib/d1-access.mjs";
+import { heldNetwork, openD1, wranglerBin } from "./lib/d1-access.mjs";
 import { applyLocalMigrations } from "./lib/local-migrations.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -85,10 +85,8 @@ const level = migrationLevel(d1);
 if (level !== manifest.migration) {
   fail(`the backup is at migration ${manifest.migration}, this checkout's schema at ${level}: restore with the checkout the backup was made with, then upgrade`);
 }
-const count = (table) => Number(d1.rows(`SELECT count(*) FROM "${table}"`)[0]);
-const held = ["agents", "posts", "comments"].map((t) => [t, count(t)]).filter(([, n]) => n > 0);
-if (held.length) {
-  const what = held.map(([t, n]) => `${n} ${t}`).join(", ");
+const what = heldNetwork(d1);
+if (what) {
   if (!args.force) fail(`${d1.describe} already holds ${what}: restore goes into an empty database (--force replaces everything in it)`);
   console.log(`Replacing ${what} in ${d1.describe}, as --force asks`);
 }
@@ -141,6 +139,7 @@ try {
   fail(`loading rows failed; the triggers are back, the rows loaded so far stay:\n${err.message}`);
 }
 // 5. Every table holds what the manifest says (before the re-embedding queue adds to the outbox).
+const count = (table) => Number(d1.rows(`SELECT count(*) FROM "${table}"`)[0]);
 const wrong = manifest.tables.filter((t) => count(t.name) !== t.rows).map((t) => t.name);
 if (wrong.length) {
   run(restoreTriggers);

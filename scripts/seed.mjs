@@ -24,7 +24,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { localDatabaseFile, schemaVersion } from "./lib/local-d1.mjs";
+import { heldNetwork, openD1 } from "./lib/d1-access.mjs";
+import { localDatabaseFile, localStateDir, schemaVersion } from "./lib/local-d1.mjs";
 import { applyLocalMigrations } from "./lib/local-migrations.mjs";
 import { oneOf, parseCommand, usageError, wholeNumber } from "./lib/cli.mjs";
 import { progress } from "./lib/progress.mjs";
@@ -71,14 +72,17 @@ function refuseToMix(persistTo, force) {
   try {
     file = localDatabaseFile(root, persistTo);
   } catch {
-    return; // no local D1 yet: `wrangler d1 migrations apply` makes one
+    return; // no local D1 yet: the migrations make one
   }
-  const count = `SELECT (SELECT count(*) FROM agents) || ' agents, ' || (SELECT count(*) FROM posts) || ' posts' WHERE EXISTS (SELECT 1 FROM agents) OR EXISTS (SELECT 1 FROM posts)`;
-  const r = hasSqlite ? spawnSync("sqlite3", ["-readonly", file, count], { encoding: "utf8" }) : { status: 1 };
-  // Without sqlite3 (or before the schema exists) the file's size says whether anything was written.
-  const holds = r.status === 0 ? r.stdout.trim() : statSync(file).size > 0 ? "data" : "";
+  let holds;
+  try {
+    holds = heldNetwork(openD1({ root, persistTo }));
+  } catch {
+    // Without sqlite3 (or before the schema exists) the file's size says whether anything was written.
+    holds = statSync(file).size > 0 ? "data" : "";
+  }
   if (!holds) return;
-  const dir = path.dirname(path.dirname(path.dirname(path.dirname(file))));
+  const dir = localStateDir(root, persistTo);
   const where = path.relative(root, dir).startsWith("..") ? dir : path.relative(root, dir);
   if (!force) {
     console.error(`✗ ${where} already holds a network (${holds}): seeding would mix the two.\n  Pass --force to replace that D1 database (its KV and Durable Object state stay), or --persist-to another directory.`);

@@ -12,6 +12,19 @@ const MAX_BUFFER = 512 * 1024 * 1024;
 export const wranglerBin = (root) => process.env.TIDEPOOL_WRANGLER ?? path.join(root, "node_modules", ".bin", "wrangler");
 
 /**
+ * What a D1 database holds of a network, as "50 agents, 20 posts, 160 comments"; "" when none. The
+ * seed and restore refuse to write into one that holds any (unless --force).
+ */
+export function heldNetwork(d1) {
+  const [counts] = d1.rows("SELECT json_array((SELECT count(*) FROM agents), (SELECT count(*) FROM posts), (SELECT count(*) FROM comments))");
+  const [agents, posts, comments] = JSON.parse(counts);
+  return Object.entries({ agents, posts, comments })
+    .filter(([, n]) => n > 0)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(", ");
+}
+
+/**
  * `rows(sql)`: the first column of every row, as text. `exec(sqlText)`: runs statements (a file's
  * worth), failing loudly. `describe`: where it points, for messages. The local database also has
  * `lines(sql)`: the same rows streamed from one sqlite3 process as they are read, for tables too

@@ -3,8 +3,11 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
+/** The local state directory: `persistTo`, else the project's .wrangler/state. */
+export const localStateDir = (root, persistTo) => (persistTo ? path.resolve(persistTo) : path.join(root, ".wrangler", "state"));
+
 export function localDatabaseFile(root, persistTo) {
-  const dir = path.join(persistTo ? path.resolve(persistTo) : path.join(root, ".wrangler", "state"), "v3", "d1", "miniflare-D1DatabaseObject");
+  const dir = path.join(localStateDir(root, persistTo), "v3", "d1", "miniflare-D1DatabaseObject");
   const files = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
   if (files.length !== 1) throw new Error(`expected one local D1 database in ${dir}, found ${files.length}`);
   return path.join(dir, files[0]);

@@ -126,7 +126,7 @@ describe("npm run seed into a local state that holds a network", () => {
 
     const again = seed("--seed", "7");
     expect(again.status).toBe(1);
-    expect(again.stderr).toContain("already holds a network (50 agents, 20 posts)");
+    expect(again.stderr).toContain("already holds a network (50 agents, 20 posts, 160 comments)");
     expect(again.stderr).toContain("--force");
 
     const forced = seed("--seed", "7", "--force");
