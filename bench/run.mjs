@@ -17,7 +17,7 @@ import { SETTINGS, SETTINGS_REASONS, dropRunDatabase, postgresCapacity, postgres
 import { writeReport } from "./lib/report.mjs";
 import { root, startServer } from "./lib/server.mjs";
 import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
-import { oneOf, parseCommand, positiveNumber, usageError, wholeNumber } from "../scripts/lib/cli.mjs";
+import { oneOf, parseCommand, positiveNumber, usageError, valueOr, wholeNumber } from "../scripts/lib/cli.mjs";
 
 const argv = process.argv.slice(2);
 
@@ -53,7 +53,7 @@ const { values: args } = parseCommand({
 const quick = args.quick;
 const SIZES = (args.sizes ?? (quick ? "10000" : "10000,100000,1000000")).split(",").map(Number);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1000)) usageError(`--sizes takes whole numbers ≥ 1000 separated by commas, got "${args.sizes}"`, USAGE);
-const DURATION = positiveNumber({ duration: args.duration ?? (quick ? "3" : "10") }, "duration", USAGE);
+const DURATION = positiveNumber(valueOr(args, "duration", quick ? 3 : 10), "duration", USAGE);
 const CONNECTIONS = wholeNumber(args, "connections", USAGE, { min: 1 });
 const SEED = 42;
 const PORT = 8793;
@@ -69,7 +69,7 @@ const savedRuns = { d1: saved?.sizes ? { ...saved, postgres: undefined } : null,
 // --report-only: BENCHMARKS.md again from bench/results.json (the figures and versions as measured),
 // after a change to the report's text; no server, no load.
 if (args["report-only"]) {
-  writeReport({ out: root, argv: [], runs: savedRuns });
+  writeReport({ out: root, argv: ["--report-only"], runs: savedRuns });
   console.log("Report: BENCHMARKS.md (re-rendered from bench/results.json)");
   process.exit(0);
 }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { percentile, startServer } from "./lib/server.mjs";
-import { parseCommand, wholeNumber } from "../scripts/lib/cli.mjs";
+import { parseCommand, valueOr, wholeNumber } from "../scripts/lib/cli.mjs";
 import { progress } from "../scripts/lib/progress.mjs";
 import { applyLocalMigrations } from "../scripts/lib/local-migrations.mjs";
 
@@ -26,7 +26,7 @@ the operator API, then times GET /api/v1/search against a trivial point read in 
 Example: npm run bench:search -- --quick`;
 const { values: args } = parseCommand({ usage: USAGE, options: { quick: { type: "boolean", default: false }, posts: { type: "string" } } });
 const quick = args.quick;
-const N = wholeNumber({ posts: args.posts ?? String(quick ? 10_000 : 100_000) }, "posts", USAGE, { min: 100 });
+const N = wholeNumber(valueOr(args, "posts", quick ? 10_000 : 100_000), "posts", USAGE, { min: 100 });
 const PORT = 8791;
 const dir = mkdtempSync(path.join(tmpdir(), "tidepool-search-bench-"));
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");

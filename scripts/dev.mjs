@@ -151,7 +151,6 @@ async function postgresStorage(opts) {
   let url = process.env.DATABASE_URL;
   if (!url) {
     const port = opts["pg-port"] === undefined ? PG_PORT : Number(opts["pg-port"]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--pg-port takes a port number, got "${opts["pg-port"]}"`);
     const dir = path.join(root, ".wrangler", "postgres");
     const reused = clusterRunning(dir, port);
     url = await ensureCluster({ dir, port });
@@ -160,18 +159,14 @@ async function postgresStorage(opts) {
     console.log(`PostgreSQL: ${reused ? "reusing the" : "started a"} local cluster on 127.0.0.1:${port} (data in .wrangler/postgres; pass DATABASE_URL to use another).`);
   }
   await migratePostgres(url);
-  console.log("STORAGE=postgres: every route is served from PostgreSQL; the local vector index keeps its vectors in the local D1 (README, Past one D1).");
+  console.log("STORAGE=postgres: every route is served from PostgreSQL; the local vector index keeps its vectors in the local D1 (docs/scale.md, Moving to PostgreSQL).");
   return url;
 }
 
+/** `opts` were checked before anything ran (ownOptions, below). */
 async function serve(opts) {
-  const storage = opts.storage ?? "d1";
-  if (storage !== "d1" && storage !== "postgres") {
-    console.error(`--storage takes d1 or postgres, got "${storage}"`);
-    process.exit(2);
-  }
   const hyperdrive =
-    storage === "postgres"
+    opts.storage === "postgres"
       ? await postgresStorage(opts).catch((err) => {
           console.error(String(err.message ?? err));
           process.exit(1);
@@ -249,7 +244,7 @@ Object.assign(process.env, env);
 if (own) {
   await serve(own);
 } else {
-  console.warn("! Options beyond --port, --ip, --persist-to, --var, --log-level and --inspector-port go to `wrangler dev`, whose dev proxy grows without bound under sustained load (README, Memory under load).");
+  console.warn("! Options beyond --port, --ip, --persist-to, --var, --log-level and --inspector-port go to `wrangler dev`, whose dev proxy grows without bound under sustained load (docs/development.md, Its memory under load).");
   const child = spawn(wrangler, ["dev", ...args], { cwd: root, stdio: "inherit", env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(signal ? 0 : (code ?? 0)));

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer } from "./lib/dev-server.mjs";
-import { oneOf, parseCommand, positiveNumber, usageError, wholeNumber } from "./lib/cli.mjs";
+import { oneOf, parseCommand, positiveNumber, usageError, valueOr, wholeNumber } from "./lib/cli.mjs";
 import { slope, treeMemory } from "./lib/process-memory.mjs";
 
 const USAGE = `Usage: npm run soak -- [--minutes M] [--agents N] [--connections N] [--mix writes|load]
@@ -63,7 +63,7 @@ const { values: args } = parseCommand({
 });
 const MINUTES = positiveNumber(args, "minutes", USAGE);
 const CONNECTIONS = wholeNumber(args, "connections", USAGE, { min: 1 });
-const AGENTS = wholeNumber({ agents: args.agents ?? String(Math.max(24, CONNECTIONS)) }, "agents", USAGE, { min: Math.max(2, CONNECTIONS) });
+const AGENTS = wholeNumber(valueOr(args, "agents", Math.max(24, CONNECTIONS)), "agents", USAGE, { min: Math.max(2, CONNECTIONS) });
 const MIX = oneOf(args, "mix", ["writes", "load"], USAGE);
 const SAMPLE_SECONDS = positiveNumber(args, "sample-seconds", USAGE);
 const MAX_RSS_MB = positiveNumber(args, "max-rss-mb", USAGE);

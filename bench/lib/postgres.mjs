@@ -56,7 +56,7 @@ export async function seededPostgres(root, stateRoot, state) {
   console.log(`\n== moving the ${state.posts}-post network into PostgreSQL (npm run migrate:to-postgres)`);
   const started = performance.now();
   const to = on(url, database);
-  const r = spawnSync(process.execPath, ["scripts/migrate-to-postgres.mjs", "--from", state.dir, "--to", to, "--chunk", "5000"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const r = spawnSync(process.execPath, ["scripts/migrate-to-postgres.mjs", "--from", state.dir, "--to", to], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   if (r.status !== 0) throw new Error(`migrate:to-postgres failed (exit ${r.status})`);
   const info = { migrateSeconds: (performance.now() - started) / 1000 };
   writeFileSync(marker, JSON.stringify(info));

@@ -27,6 +27,12 @@ export function usageError(message, usage) {
   process.exit(2);
 }
 
+/**
+ * `values` with `--name` set to `fallback` when the command line left it out: for a default that
+ * depends on another option (soak's --agents on --connections), checked like a value given.
+ */
+export const valueOr = (values, name, fallback) => (values[name] === undefined ? { ...values, [name]: String(fallback) } : values);
+
 /** `--name`'s value as a whole number within [min, max], or a usage error. */
 export function wholeNumber(values, name, usage, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
   const raw = values[name];

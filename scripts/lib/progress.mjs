@@ -13,8 +13,8 @@ export function progress(label, total, { stream = process.stdout, tickMs = 250, 
     if (!total) return `${label}: ${done.toLocaleString("en")} ${unit}`;
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    const eta = rate > 0 && total ? Math.max(0, (total - done) / rate) : 0;
-    const share = total ? Math.min(1, done / total) : 1;
+    const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
+    const share = Math.min(1, done / total);
     const counts = `${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} (${(share * 100).toFixed(0)}%)  ${rate.toFixed(0)} ${unit}/s  ETA ${eta.toFixed(0)} s`;
     if (!tty) return `${label}: ${counts}`;
     const width = 30;
