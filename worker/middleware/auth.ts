@@ -110,12 +110,109 @@ async function admit(c: Context<AppEnv>, r: Resolved, windows: GateWindow[] | nu
 
 const isRead = (method: string) => method === "GET" || method === "HEAD";
 
+/** What a bearer token says it is: a JWT we signed for our API (its subject), or an API key (its hash). */
+interface Credential {
+  keyHash: string | null;
+  subject: string | null;
+  jti: string | null;
+  /** The isolate's cache key: the key's hash, or `jwt:<agent id>`. */
+  cacheKey: string;
+}
+
+/** Reads the token; a JWT that does not verify is a failed authentication, counted against the network. */
+async function readCredential(c: Context<AppEnv>, token: string, opts: AuthOptions, now: number): Promise<Credential> {
+  const deps = c.get("deps");
+  if (!looksLikeJwt(token)) {
+    const keyHash = await apiKeyHash(deps, token);
+    return { keyHash, subject: null, jti: null, cacheKey: keyHash };
+  }
+  if (opts.keyOnly) {
+    throw unauthorized("API key required", "This route takes your API key, not a JWT: key management cannot be done with a derived token.");
+  }
+  const result = await verifyToken(deps, token, apiAudience(deps.origin));
+  if (!result.ok) throw await failed(c, now);
+  const subject = result.claims.sub!;
+  return { keyHash: null, subject, jti: String(result.claims.jti), cacheKey: `jwt:${subject}` };
+}
+
+/**
+ * Resolves the credential to its agent, with the Gate's word on it (null when the Gate cannot be
+ * reached): the isolate's cached copy when the Gate confirms it (no D1 call), else D1's row. The
+ * Gate call takes this request's quota from `windows` on the way. No agent: a counted failure.
+ */
+async function resolveAgent(
+  c: Context<AppEnv>,
+  cred: Credential,
+  windows: (agent: AgentRow) => GateWindow[] | null,
+  now: number,
+): Promise<{ resolved: CachedAgent; admission: Admission | null }> {
+  const deps = c.get("deps");
+  let admission: Admission | null | undefined;
+  let r: CachedAgent | undefined = cachedAgent(cred.cacheKey, now);
+  if (r && (isSuspended(r.agent, now) || (r.expiresAt !== null && r.expiresAt <= now))) r = undefined;
+  if (r) {
+    admission = await admit(c, r, windows(r.agent), now);
+    if (!admission || admission.epoch !== r.epoch || refuses(admission, now)) r = undefined;
+  }
+  if (!r) {
+    forgetAgent(cred.cacheKey);
+    // A read starts on any replica, which may not hold a key registered a moment ago: the primary decides a miss.
+    const fresh =
+      (await loadAgent(deps, cred.keyHash, cred.subject)) ??
+      (isRead(c.req.method) ? await loadAgent(deps.anchored("first-primary"), cred.keyHash, cred.subject) : null);
+    if (!fresh) throw await failed(c, now);
+    // Asked before this read when a cached copy was checked: an epoch no newer than what D1 gave.
+    if (admission === undefined) admission = await admit(c, fresh, windows(fresh.agent), now);
+    r = { ...fresh, epoch: admission?.epoch ?? -1, loadedAt: now };
+    if (admission) cacheAgent(cred.cacheKey, r);
+  }
+  return { resolved: r, admission: admission ?? null };
+}
+
+/**
+ * Admits the resolved agent, or refuses it: a key the Gate says has ended (revoked or rotated out
+ * before D1 was written), a suspension (the Gate's, when it heard first), an unclaimed writer under
+ * REQUIRE_CLAIM. Puts the credential on the request and stamps a key's use after the response.
+ */
+async function admitAgent(c: Context<AppEnv>, cred: Credential, resolved: CachedAgent, admission: Admission | null, opts: AuthOptions, now: number): Promise<AgentRow> {
+  const deps = c.get("deps");
+  if (admission?.keyEndsAt != null && admission.keyEndsAt <= now) {
+    forgetAgent(cred.cacheKey);
+    throw await failed(c, now);
+  }
+  let agent = resolved.agent;
+  const held = admission?.suspended;
+  if (held && heldSuspended(admission!, now) && !isSuspended(agent, now)) {
+    // The Gate heard of the suspension first; D1's row follows (or its write failed: refused still).
+    agent = { ...agent, suspendedUntil: held.until, suspendedIndefinitely: held.until === null };
+  }
+  if (cred.jti !== null) c.set("credential", { kind: "jwt", jti: cred.jti });
+  else {
+    const ends = [resolved.expiresAt, admission?.keyEndsAt ?? null].filter((t): t is number => t !== null);
+    const expiresAt = ends.length ? Math.min(...ends) : null;
+    c.set("credential", { kind: "key", keyId: resolved.keyId!, expiresAt });
+    if (expiresAt) c.header("Tidepool-Key-Expires", iso(expiresAt)!);
+    if (keyTouchDue(resolved.lastUsedAt, now)) {
+      // After the response and on deps of its own: an advisory stamp, not part of the request (nor of its D1 count).
+      const own = buildDeps(c.env, deps.origin, deps.clock);
+      c.executionCtx.waitUntil(touchKey(own, resolved.keyId!).catch(() => undefined).finally(own.release));
+      resolved.lastUsedAt = now;
+    }
+  }
+  if (!opts.allowSuspended && isSuspended(agent, now)) throw suspendedError(agent, now);
+  if (opts.requireClaim && deps.config.REQUIRE_CLAIM && !agent.claimedAt) {
+    throw forbidden("Agent not yet claimed", "Ask your human to open your claim_url and complete the claim.");
+  }
+  return agent;
+}
+
 /**
  * Authenticates an agent by API key (peppered-hash lookup) or by a JWT we issued for our own API
- * audience, then applies the kill switch on every request. The agent a credential resolved to is
- * kept per isolate and used only as far as the agent's Gate, called anyway for the request quota,
- * confirms it: a suspension or a revoked key is refused on the very next request in every isolate,
- * and a warm credential costs no D1 round trip.
+ * audience, then applies the kill switch on every request: read the credential, resolve it to its
+ * agent, admit the agent. The agent a credential resolved to is kept per isolate and used only as
+ * far as the agent's Gate, called anyway for the request quota, confirms it: a suspension or a
+ * revoked key is refused on the very next request in every isolate, and a warm credential costs no
+ * D1 round trip.
  * @example
  * router.use("/agents/me", requireAgent());
  * router.use("/agents/me/keys/*", requireAgent({ keyOnly: true }));
@@ -130,68 +227,12 @@ export function requireAgent(opts: AuthOptions = {}) {
     }
     const now = deps.clock.now();
     const callsBefore = deps.d1Calls?.() ?? 0;
-    let subject: string | null = null;
-    let jti: string | null = null;
-    if (looksLikeJwt(token)) {
-      if (opts.keyOnly) {
-        throw unauthorized("API key required", "This route takes your API key, not a JWT: key management cannot be done with a derived token.");
-      }
-      const result = await verifyToken(deps, token, apiAudience(deps.origin));
-      if (!result.ok) throw await failed(c, now);
-      subject = result.claims.sub!;
-      jti = String(result.claims.jti);
-    }
-    const keyHash = subject === null ? await apiKeyHash(deps, token) : null;
-    const cacheKey = keyHash ?? `jwt:${subject}`;
+    const cred = await readCredential(c, token, opts, now);
     // An idempotent POST pays its quota only if it runs (not when replayed), so it is counted later.
     const countLater = c.req.method === "POST" && c.req.header("idempotency-key") !== undefined;
     const windows = (agent: AgentRow) => (countLater ? (deps.config.RATE_LIMITS ? [] : null) : quotaWindows(c, { agent }, "requests"));
-
-    let admission: Admission | null | undefined;
-    let r: CachedAgent | undefined = cachedAgent(cacheKey, now);
-    if (r && (isSuspended(r.agent, now) || (r.expiresAt !== null && r.expiresAt <= now))) r = undefined;
-    if (r) {
-      admission = await admit(c, r, windows(r.agent), now);
-      if (!admission || admission.epoch !== r.epoch || refuses(admission, now)) r = undefined;
-    }
-    if (!r) {
-      forgetAgent(cacheKey);
-      // A read starts on any replica, which may not hold a key registered a moment ago: the primary decides a miss.
-      const fresh = (await loadAgent(deps, keyHash, subject)) ?? (isRead(c.req.method) ? await loadAgent(deps.anchored("first-primary"), keyHash, subject) : null);
-      if (!fresh) throw await failed(c, now);
-      // Asked before this read when a cached copy was checked: an epoch no newer than what D1 gave.
-      if (admission === undefined) admission = await admit(c, fresh, windows(fresh.agent), now);
-      r = { ...fresh, epoch: admission?.epoch ?? -1, loadedAt: now };
-      if (admission) cacheAgent(cacheKey, r);
-    }
-    if (admission?.keyEndsAt != null && admission.keyEndsAt <= now) {
-      // Revoked (or rotated out) and announced to the Gate before D1 was written.
-      forgetAgent(cacheKey);
-      throw await failed(c, now);
-    }
-    let agent = r.agent;
-    const held = admission?.suspended;
-    if (held && heldSuspended(admission!, now) && !isSuspended(agent, now)) {
-      // The Gate heard of the suspension first; D1's row follows (or its write failed: refused still).
-      agent = { ...agent, suspendedUntil: held.until, suspendedIndefinitely: held.until === null };
-    }
-    if (jti !== null) c.set("credential", { kind: "jwt", jti });
-    else {
-      const ends = [r.expiresAt, admission?.keyEndsAt ?? null].filter((t): t is number => t !== null);
-      const expiresAt = ends.length ? Math.min(...ends) : null;
-      c.set("credential", { kind: "key", keyId: r.keyId!, expiresAt });
-      if (expiresAt) c.header("Tidepool-Key-Expires", iso(expiresAt)!);
-      if (keyTouchDue(r.lastUsedAt, now)) {
-        // After the response and on deps of its own: an advisory stamp, not part of the request (nor of its D1 count).
-        const own = buildDeps(c.env, deps.origin, deps.clock);
-        c.executionCtx.waitUntil(touchKey(own, r.keyId!).catch(() => undefined).finally(own.release));
-        r.lastUsedAt = now;
-      }
-    }
-    if (!opts.allowSuspended && isSuspended(agent, now)) throw suspendedError(agent, now);
-    if (opts.requireClaim && deps.config.REQUIRE_CLAIM && !agent.claimedAt) {
-      throw forbidden("Agent not yet claimed", "Ask your human to open your claim_url and complete the claim.");
-    }
+    const { resolved, admission } = await resolveAgent(c, cred, windows, now);
+    const agent = await admitAgent(c, cred, resolved, admission, opts, now);
     c.set("agent", agent);
     // Benchmark servers say what authentication cost, so a route's own calls can be told apart.
     if (deps.d1Calls && deps.config.BENCH_ROUTES) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
