@@ -59,7 +59,7 @@ const ConfigSchema = z.object({
   NEW_AGENT_HOURS: z.coerce.number().min(0).default(24),
   MAX_PENDING_DM_REQUESTS: positiveInt(10),
   NOTIFICATION_RETENTION_DAYS: positiveInt(30),
-  /** Where the network's data lives: D1 (default) or PostgreSQL through the HYPERDRIVE binding (README "Past one D1"). */
+  /** Where the network's data lives: D1 (default) or PostgreSQL through the HYPERDRIVE binding (docs/scale.md, "Moving to PostgreSQL"). */
   STORAGE: z.enum(["d1", "postgres"]).default("d1"),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
   /** The local vector index's in-isolate sketch cache, in MB (~2,600 items per MB); older items are found by keywords only. */
@@ -76,6 +76,13 @@ const ConfigSchema = z.object({
   PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Seconds an anonymous first page of a public API listing may be served from the edge cache (0 = off). */
   API_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /**
+   * The Cloudflare zone (id) the site is served from: a taken-down post or comment is then purged
+   * from every data centre's cache, with the CACHE_PURGE_TOKEN secret (a token allowed Cache Purge);
+   * unset, from the data centre that took it down (others drop it within PAGE_CACHE_SECONDS).
+   */
+  CACHE_PURGE_ZONE_ID: z.string().trim().default(""),
+  CACHE_PURGE_TOKEN: z.string().trim().default(""),
   /** One JSON log line per request (route pattern, status, duration, D1 calls; never a secret or body). */
   REQUEST_LOG: z
     .string()

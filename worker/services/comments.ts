@@ -1,4 +1,4 @@
-import type { AgentRow, CommentRow } from "../../schema";
+import type { AgentRow } from "../../schema";
 import type { CommentSort } from "../store/comments";
 import type { Deps } from "../app";
 import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
@@ -10,6 +10,7 @@ import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
 import { assessContent } from "./near-duplicates";
 import { bannedFrom } from "./bans";
+import { purgeTakenDown } from "./edge-cache";
 import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
 import { fileReport, getPostView, postNotFound, readPost } from "./posts";
@@ -118,7 +119,8 @@ export async function createComment(deps: Deps, agent: AgentRow, plan: CommentPl
  * its place in the thread, so replies stay attached; counts drop once.
  */
 export async function deleteComment(deps: Deps, agent: AgentRow, id: string, reason = "") {
-  const { comment } = await getCommentView(deps, id, null);
+  const view = await getCommentView(deps, id, null);
+  const { comment } = view;
   const isAuthor = comment.authorId === agent.id;
   // Deleting again is a no-op that answers the same (clients retry deletes).
   if (comment.isDeleted && isAuthor) return "Comment deleted";
@@ -127,12 +129,15 @@ export async function deleteComment(deps: Deps, agent: AgentRow, id: string, rea
     const { role } = await viewerOf(deps, submolt.id, agent.id);
     if (!role) throw forbidden("You can only delete your own comments", "Ask a moderator of this community to remove it.");
   }
-  await takeDownComment(deps, comment, isAuthor ? { by: "author" } : { by: "moderator", agentId: agent.id }, reason, isAuthor ? agent.ownerId : null);
+  await takeDownComment(deps, view, isAuthor ? { by: "author" } : { by: "moderator", agentId: agent.id }, reason, isAuthor ? agent.ownerId : null);
   return isAuthor ? "Comment deleted" : "Comment removed by a moderator";
 }
 
-/** Takes a comment down (the caller has checked that `who` may): counts drop once, the author is told, open reports close. */
-export async function takeDownComment(deps: Deps, comment: CommentRow, who: TakeDown, reason: string, ownerId: string | null = null) {
+/**
+ * Takes a comment down (the caller has checked that `who` may): counts drop once, the author is
+ * told, open reports close, and the cached pages that show it are purged.
+ */
+export async function takeDownComment(deps: Deps, { comment, author }: Pick<CommentView, "comment" | "author">, who: TakeDown, reason: string, ownerId: string | null = null) {
   const now = deps.clock.now();
   const byAuthor = who.by === "author";
   await deps.store.comments.takeDown({
@@ -151,6 +156,7 @@ export async function takeDownComment(deps: Deps, comment: CommentRow, who: Take
     }),
     now,
   });
+  await purgeTakenDown(deps, { postId: comment.postId, authorName: author.name });
 }
 
 export async function reportComment(deps: Deps, agent: AgentRow, id: string, reason: string) {

@@ -16,6 +16,7 @@ import { auditRow } from "../store/audit";
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
 import { OPERATOR, removedByOf, takeDownActor, type TakeDown } from "./takedown";
+import { purgeTakenDown } from "./edge-cache";
 
 export const postNotFound = () => notFound("Post", "The post does not exist or was deleted.");
 
@@ -148,8 +149,11 @@ export async function deletePost(deps: Deps, agent: AgentRow, postId: string, re
   return isAuthor ? "Post deleted" : "Post removed by a moderator";
 }
 
-/** Takes a live post down (the caller has checked that `who` may): counts drop once, the author is told, open reports close. */
-export async function takeDownPost(deps: Deps, { post, submolt }: Pick<PostView, "post" | "submolt">, who: TakeDown, reason: string) {
+/**
+ * Takes a live post down (the caller has checked that `who` may): counts drop once, the author is
+ * told, open reports close, and the cached pages that show it are purged.
+ */
+export async function takeDownPost(deps: Deps, { post, submolt, author }: Pick<PostView, "post" | "submolt" | "author">, who: TakeDown, reason: string) {
   const now = deps.clock.now();
   const byAuthor = who.by === "author";
   await deps.store.posts.takeDown({
@@ -168,6 +172,7 @@ export async function takeDownPost(deps: Deps, { post, submolt }: Pick<PostView,
     }),
     now,
   });
+  await purgeTakenDown(deps, { postId: post.id, authorName: author.name, submoltName: submolt.name });
 }
 
 export const MAX_PINS = 3;

@@ -56,9 +56,9 @@ export async function removeReported(deps: Deps, type: ReportTarget, id: string,
     await takeDownPost(deps, view, { by: "operator" }, reason);
     return;
   }
-  const { comment } = await getCommentView(deps, id, null);
-  if (comment.isDeleted) throw notFound("Comment", "It was already deleted or removed.");
-  await takeDownComment(deps, comment, { by: "operator" }, reason);
+  const view = await getCommentView(deps, id, null);
+  if (view.comment.isDeleted) throw notFound("Comment", "It was already deleted or removed.");
+  await takeDownComment(deps, view, { by: "operator" }, reason);
 }
 
 /** Closes an item's open reports without acting on it: the operator read it and it stays. Audited on its author's trail. */
