@@ -79,7 +79,7 @@ for (const name of ["rotate", "rotate-secret"]) {
     fail(
       args[name] === "HASH_PEPPER"
         ? "refusing to change HASH_PEPPER: every stored API key, owner token and session hash was made with it, and all of them would stop matching at once"
-        : `deploy never rotates secrets; rotate ${args[name]} by hand (README, "Deploying", reference)`,
+        : `deploy never rotates secrets; rotate ${args[name]} by hand (docs/operators.md, "By hand")`,
     );
   }
 }

@@ -52,7 +52,7 @@ export const rateLimited = (hint: string, retryAfterSeconds: number, extra: Reco
     ...extra,
   });
 
-/** The services Tidepool stores in or asks; each fails open or closed as the README table "When a dependency fails" says. */
+/** The services Tidepool stores in or asks; each fails open or closed as the table in docs/operators.md ("When a dependency fails") says. */
 export type Dependency = "database" | "rate_gate" | "media_store" | "search";
 
 const RETRY_UNAVAILABLE_SECONDS = 5;

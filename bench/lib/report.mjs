@@ -264,7 +264,7 @@ function capacitySection(cap, sizes, pg) {
     "",
     `1. **One D1 database** while the projected size stays under 70% of the limit: up to ~${at(0.7).toLocaleString("en")} posts with their comments, votes and agents (~${fmt(cap.perPost / 1024, 1)} KB each); the hard wall is ~${at(1).toLocaleString("en")} posts. At Moltbook's size the projection is ${gb(cap.projected)}, ${cap.projected > 0.7 * cap.limit ? "past the 70% line: Moltbook's first six weeks would already need step 3" : "inside the 70% line"}.`,
     `2. **Read replicas** (D1 Sessions API, bookmarks for read-your-writes) when read traffic, not size, saturates the primary: in this run one local database served ${fmt(last.results["storage read"].rps, 0)} point reads/s and ${fmt(last.results["posts hot"].rps, 0)} hot-feed pages/s; replicas multiply the read side, writes stay on the primary.`,
-    `3. **PostgreSQL through Hyperdrive** (\`STORAGE=postgres\`, README "Past one D1") when the projection passes 70% or sustained writes approach the single writer's measured ${fmt(last.results["storage write"].rps, 0)} trivial inserts/s (${fmt(last.results.comment.rps, 0)} comments/s with every check on). ${pgTier(pg)} Tidepool does not shard D1 by hand.`,
+    `3. **PostgreSQL through Hyperdrive** (\`STORAGE=postgres\`, docs/scale.md "Moving to PostgreSQL") when the projection passes 70% or sustained writes approach the single writer's measured ${fmt(last.results["storage write"].rps, 0)} trivial inserts/s (${fmt(last.results.comment.rps, 0)} comments/s with every check on). ${pgTier(pg)} Tidepool does not shard D1 by hand.`,
     "",
   ];
   return lines.join("\n");

@@ -37,7 +37,7 @@ export function productionConfig(source, { root, url, search, previous = "", sto
     if (!/^\[ai\]$/m.test(text)) throw new Error("wrangler.toml no longer has the commented [ai] / [[vectorize]] block deploy uncomments");
   }
   if (storage === "postgres") {
-    // The network on PostgreSQL through Hyperdrive (README, "Past one D1"); D1 stays bound but holds nothing of it.
+    // The network on PostgreSQL through Hyperdrive (docs/scale.md, "Moving to PostgreSQL"); D1 stays bound but holds nothing of it.
     text = text.replace(/^\[vars\]\n/m, '[vars]\nSTORAGE = "postgres"\n');
     if (hyperdriveId) text += `\n[[hyperdrive]]\nbinding = "HYPERDRIVE"\nid = "${hyperdriveId}"\n`;
   }

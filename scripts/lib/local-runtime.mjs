@@ -5,7 +5,7 @@
 // inspector relay buffers every request's DevTools messages until a DevTools window attaches (a
 // 100k-post network under 50 connections grew it to 1.87 GB and killed it in four minutes;
 // cloudflare/workers-sdk issue 14191, fixed in wrangler releases that need Node >= 22), and which
-// kept growing with the inspector off too. README "Memory under load" has the measurements. Drop
+// kept growing with the inspector off too. docs/development.md ("Its memory under load") has the measurements. Drop
 // this file for plain `wrangler dev` once a pinned wrangler has the fix.
 //
 // workerd itself still grows under sustained load (to ~700-800 MB on that network, slower and

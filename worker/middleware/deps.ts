@@ -64,7 +64,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
  * anchored() is the same deps.
  */
 function postgresDeps(env: Bindings, common: Omit<Deps, "store" | "release" | "anchored" | "bookmark">, onStatement?: () => void): Deps {
-  if (!env.HYPERDRIVE) throw new Error("Tidepool configuration is invalid: STORAGE=postgres needs a HYPERDRIVE binding (README \"Past one D1\")");
+  if (!env.HYPERDRIVE) throw new Error("Tidepool configuration is invalid: STORAGE=postgres needs a HYPERDRIVE binding (docs/scale.md, \"Moving to PostgreSQL\")");
   // A test may pass a function here to see each statement (like CLOCK, never a deployed var).
   const log = typeof env.PG_QUERY_LOG === "function" ? (env.PG_QUERY_LOG as (sql: string, params: unknown[]) => void) : undefined;
   const connection = new PgConnection(env.HYPERDRIVE.connectionString, log, onStatement);

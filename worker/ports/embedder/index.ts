@@ -18,7 +18,7 @@ export interface Embedder {
 
 export function pickEmbedder(adapter: "local" | "cloudflare", env: Bindings): Embedder {
   if (adapter === "local") return localEmbedder;
-  if (!env.AI) throw new Error("SEARCH_ADAPTER=cloudflare needs the AI binding (see README, Deploying)");
+  if (!env.AI) throw new Error("SEARCH_ADAPTER=cloudflare needs the AI binding (docs/operators.md, Deploying)");
   return cloudflareEmbedder(env.AI as Ai);
 }
 

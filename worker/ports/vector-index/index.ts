@@ -38,6 +38,6 @@ export interface VectorIndex {
 /** `localCacheMb`: the local index's in-isolate sketch budget (LOCAL_VECTOR_CACHE_MB). */
 export function pickVectorIndex(adapter: "local" | "cloudflare", env: Bindings, localCacheMb: number): VectorIndex {
   if (adapter === "local") return localVectorIndex(env.DB, localCacheMb * 1024 * 1024);
-  if (!env.VECTORS) throw new Error("SEARCH_ADAPTER=cloudflare needs the VECTORS binding (see README, Deploying)");
+  if (!env.VECTORS) throw new Error("SEARCH_ADAPTER=cloudflare needs the VECTORS binding (docs/operators.md, Deploying)");
   return cloudflareVectorIndex(env.VECTORS as Vectorize);
 }

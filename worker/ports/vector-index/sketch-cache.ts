@@ -15,8 +15,8 @@ export interface SketchRow {
 
 /**
  * Heap bytes one cached item costs: its 256-byte sketch at 1024 dimensions, kind, submolt and
- * sequence number, the id string and its map entry (measured in a heap snapshot: README, "Memory
- * under load"). Rounded up, so the budget is an upper bound.
+ * sequence number, the id string and its map entry (measured in a heap snapshot: docs/development.md,
+ * "Its memory under load"). Rounded up, so the budget is an upper bound.
  */
 export const BYTES_PER_ITEM = 400;
 
