@@ -14,7 +14,8 @@ export async function useFileDatabase(): Promise<void> {
   const admin = new URL(template);
   admin.pathname = "/postgres";
   await onAdmin(admin.href, async (sql) => {
-    // Two files copying at once: PostgreSQL refuses a copy while another session is on the template.
+    // PostgreSQL refuses a copy while any session is on the template; none should be (nothing but
+    // this command names it), so a refusal is waited out briefly, then reported.
     for (let attempt = 0; ; attempt++) {
       try {
         await sql.unsafe(`CREATE DATABASE ${name} TEMPLATE "${templateName}"`);
