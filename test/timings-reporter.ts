@@ -51,7 +51,7 @@ export default class TimingsReporter implements Reporter {
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({ wall_s: s(Date.now() - this.runStart), projects, slowest }, null, 2)}\n`);
     console.log("\n Time by project (wall span, files' summed time):");
-    for (const [name, p] of Object.entries(projects)) console.log(`   ${name.padEnd(9)} ${String(p.wall_s).padStart(6)} s  ${String(p.summed_s).padStart(6)} s  ${p.files} files, ${p.tests} tests (from ${p.from_s} s to ${p.to_s} s)`);
+    for (const [name, p] of Object.entries(projects)) console.log(`   ${name.padEnd(9)} ${String(p.wall_s).padStart(6)} s  ${String(p.summed_s).padStart(6)} s  ${p.files} file${p.files === 1 ? "" : "s"}, ${p.tests} test${p.tests === 1 ? "" : "s"} (from ${p.from_s} s to ${p.to_s} s)`);
     console.log(" Slowest files:");
     for (const f of slowest) console.log(`   ${f.seconds.toFixed(1).padStart(6)} s  ${f.project.padEnd(9)} ${f.file}`);
   }
