@@ -88,13 +88,23 @@ export const comments = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [
-    index("comments_post_top_idx").on(t.postId, sql`${t.score} DESC`, t.createdAt),
-    index("comments_post_new_idx").on(t.postId, t.createdAt),
-    index("comments_post_controversial_idx").on(t.postId, sql`${t.controversy} DESC`, t.createdAt),
-    index("comments_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`),
-    index("comments_content_hash_idx").on(t.contentHash),
-  ],
+  // A thread is read a page at a time (API.md §6): a post's roots, or one comment's direct replies,
+  // in each sort, from an index that holds just that list. Ties and the new/old orders go by id:
+  // ids are UUIDv7, so id order is creation order, and a cursor (sort key, id) seeks into the list.
+  (t) => {
+    const roots = sql.raw("parent_id IS NULL");
+    const replies = sql.raw("parent_id IS NOT NULL");
+    return [
+      index("comments_roots_top_idx").on(t.postId, sql`${t.score} DESC`, t.id).where(roots),
+      index("comments_roots_new_idx").on(t.postId, t.id).where(roots),
+      index("comments_roots_controversial_idx").on(t.postId, sql`${t.controversy} DESC`, t.id).where(roots),
+      index("comments_replies_top_idx").on(t.parentId, sql`${t.score} DESC`, t.id).where(replies),
+      index("comments_replies_new_idx").on(t.parentId, t.id).where(replies),
+      index("comments_replies_controversial_idx").on(t.parentId, sql`${t.controversy} DESC`, t.id).where(replies),
+      index("comments_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`),
+      index("comments_content_hash_idx").on(t.contentHash),
+    ];
+  },
 );
 
 export const votes = sqliteTable(

@@ -3368,11 +3368,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A post's comments as a tree: roots paged, each with all its replies */
+        /**
+         * A page of a post's comments as a tree: its roots (or with parent_id one comment's direct replies), each with its first replies
+         * @description Every comment carries reply_count, its direct replies; where `replies` holds fewer, list the rest with parent_id set to that comment's id. Pages follow next_cursor, which belongs to its sort and list: another sort's or another list's cursor is refused.
+         */
         get: {
             parameters: {
                 query?: {
                     sort?: "best" | "top" | "new" | "old" | "controversial";
+                    /** @description [Tidepool] list this comment's direct replies instead of the post's roots */
+                    parent_id?: string;
                     limit?: number;
                     offset?: number | null;
                     /** @description next_cursor from the previous page */

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../worker/app";
 import { buildDeps } from "../../worker/middleware/deps";
-import { listThread } from "../../worker/services/comments";
+import { listThread } from "../../worker/services/threads";
 import { listPosts, submoltWithPins, type PostSort } from "../../worker/services/posts";
 import { listSubmolts } from "../../worker/services/submolts";
 import { PgConnection } from "../../worker/store/pg/client";
@@ -69,13 +69,16 @@ let author: Registered;
 let reader: Registered;
 let submolt: string;
 let postId: string;
+let rootId: string;
 
 beforeAll(async () => {
   author = await register();
   reader = await register();
   submolt = (await makeSubmolt(author)).name;
   for (let i = 0; i < 3; i++) postId = (await makePost(author, submolt)).id;
-  await makeComment(reader, postId);
+  rootId = (await makeComment(reader, postId)).id;
+  await makeComment(author, postId, "a second root, for the cursor");
+  for (let i = 0; i < 3; i++) await makeComment(author, postId, `reply ${i}`, rootId);
   await call("POST", `/api/v1/submolts/${submolt}/subscribe`, { token: reader.apiKey });
   await call("POST", `/api/v1/agents/${author.name}/follow`, { token: reader.apiKey });
 });
@@ -106,9 +109,31 @@ describe("PostgreSQL plans are index range scans", () => {
       expect(lines.filter((l) => /Filter: .*hashed SubPlan \d+\) OR/.test(l)), `${q.sql}\n${lines.join("\n")}`).toEqual([]);
     }
   });
-  it("reads a thread, a submolt with its pins and the submolt directory from indexes", async () => {
-    await expectIndexOrder((deps) => listThread(deps, postId, { sort: "best", limit: 10, offset: 0, viewerId: null }));
+  it("reads a submolt with its pins and the submolt directory from indexes", async () => {
     await expectIndexOrder((deps) => submoltWithPins(deps, submolt, null, true));
     await expectIndexOrder((deps) => listSubmolts(deps, "popular", 10, 0));
+  });
+  // A page of a thread, in every sort, of the roots and of a comment's replies, first and by cursor:
+  // its list and each step to a first reply or a next sibling seek the roots' and replies' own
+  // indexes; nothing walks comments and nothing sorts them.
+  it.each(["best", "top", "new", "old", "controversial"] as const)("reads a page of a thread (sort=%s) from the thread indexes, never sorting comments", async (sort) => {
+    for (const parentId of [undefined, rootId]) {
+      const o = { sort, limit: 1, offset: 0, viewerId: reader.id, parentId };
+      const queries = await recording(async (deps) => {
+        const first = await listThread(deps, postId, o);
+        expect(first.nextCursor).not.toBeNull();
+        await listThread(deps, postId, { ...o, cursor: first.nextCursor! });
+      });
+      const pages = queries.filter((q) => /WITH RECURSIVE/i.test(q.sql));
+      expect(pages).toHaveLength(2);
+      for (const q of pages) {
+        const lines = await plan(q, true);
+        const why = `${q.sql}\n${lines.join("\n")}`;
+        expect(seqScans(lines), why).toEqual([]);
+        expect(lines.filter((l) => /\bSort\b/.test(l)), why).toEqual([]);
+        expect(lines.some((l) => new RegExp(`Index (Only )?Scan (Backward )?using comments_${parentId ? "replies" : "roots"}_`).test(l)), why).toBe(true);
+        expect(lines.some((l) => /Index (Only )?Scan (Backward )?using comments_replies_\w+ on comments r\b/.test(l)), why).toBe(true);
+      }
+    }
   });
 });

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../worker/app";
 import { buildDeps } from "../../worker/middleware/deps";
-import { commentsByAuthor, listThread } from "../../worker/services/comments";
+import { commentsByAuthor } from "../../worker/services/comments";
+import { listThread } from "../../worker/services/threads";
 import { profileOf } from "../../worker/services/profile";
 import { listPosts, submoltWithPins, type PostSort } from "../../worker/services/posts";
 import { nameMatches, search } from "../../worker/services/search";
@@ -86,6 +87,7 @@ let author: Registered;
 let reader: Registered;
 let submoltId: string;
 let postId: string;
+let rootId: string;
 
 beforeAll(async () => {
   author = await register();
@@ -95,7 +97,9 @@ beforeAll(async () => {
   const p = await makePost(author, s.name);
   await makePost(author, s.name); // a second page for the cursor cases
   postId = p.id;
-  await makeComment(reader, p.id);
+  rootId = (await makeComment(reader, p.id)).id;
+  await makeComment(author, p.id, "a second root, for the cursor cases");
+  for (let i = 0; i < 3; i++) await makeComment(author, p.id, `reply ${i}`, rootId);
   await call("POST", `/api/v1/agents/${author.name}/follow`, { token: reader.apiKey });
 });
 
@@ -104,6 +108,7 @@ describe("every listing query is an index range scan", () => {
   const cases: [string, (deps: Deps) => Promise<unknown>][] = [];
   const feeds: [string, (deps: Deps) => Promise<unknown>][] = [];
   const windows: [string, (deps: Deps) => Promise<unknown>][] = [];
+  const threads: [string, (deps: Deps) => Promise<unknown>][] = [];
   for (const sort of sorts) {
     const base = { sort, t: "all" as const, limit: 25, offset: 0, viewerId: null };
     cases.push([`/posts sort=${sort}`, (d) => listPosts(d, {}, base)]);
@@ -137,7 +142,20 @@ describe("every listing query is an index range scan", () => {
   cases.push(["profile page's comments tab", (d) => commentsByAuthor(d, reader.id, 25, 0)]);
   cases.push(["profile", (d) => profileOf(d, author.name, reader.id)]);
   for (const sort of ["best", "top", "new", "old", "controversial"] as const) {
-    cases.push([`comments sort=${sort}`, (d) => listThread(d, postId, { sort, limit: 35, offset: 0, viewerId: reader.id })]);
+    // Built when the case runs: the agents exist by then (beforeAll), not when the cases are listed.
+    const o = () => ({ sort, limit: 1, offset: 0, viewerId: reader.id });
+    threads.push([`comments sort=${sort}`, (d) => listThread(d, postId, { ...o(), limit: 35 })]);
+    threads.push([`comments sort=${sort}, a comment's replies`, (d) => listThread(d, postId, { ...o(), parentId: rootId })]);
+    threads.push([
+      `comments sort=${sort} with cursor, roots and replies`,
+      async (d) => {
+        for (const parentId of [undefined, rootId]) {
+          const first = await listThread(d, postId, { ...o(), parentId });
+          expect(first.nextCursor).not.toBeNull();
+          await listThread(d, postId, { ...o(), parentId, cursor: first.nextCursor! });
+        }
+      },
+    ]);
   }
   for (const sort of ["popular", "new", "alphabetical"] as const) {
     cases.push([`/submolts sort=${sort}`, (d) => listSubmolts(d, sort, 50, 0)]);
@@ -145,6 +163,15 @@ describe("every listing query is an index range scan", () => {
 
   it.each(cases)("%s", (_label, run) => expectPlans(run, badSteps));
   it.each(feeds)("%s", (_label, run) => expectPlans(run, feedBadSteps));
+  // A page of a thread: its list, then each step to a first reply or a next sibling, all seeks into
+  // the roots' and replies' own indexes (the walk itself is a queue, not a table).
+  it.each(threads)("%s", (_label, run) =>
+    expectPlans(run, (details) => {
+      const bad = badSteps(details);
+      if (details.some((d) => /RECURSIVE STEP/.test(d)) && !details.some((d) => /^SEARCH r USING (COVERING )?INDEX comments_replies_(top|new|controversial)_idx \(parent_id=/.test(d))) bad.push("no seek into a replies index");
+      return bad;
+    }),
+  );
   windows.push(["/posts sort=top t=week with cursor", async (d) => {
     const base = { sort: "top" as const, t: "week" as const, limit: 1, offset: 0, viewerId: null };
     const first = await listPosts(d, {}, base);

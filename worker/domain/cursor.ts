@@ -8,17 +8,23 @@ export function encodeCursor(keys: (number | string)[]): string {
   return btoa(JSON.stringify(keys)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(cursor: string, arity: number): (number | string)[] {
+const invalidCursor = () => badRequest("Invalid cursor", "Pass next_cursor exactly as a previous page returned it, with the same sort.");
+
+/** The cursor's key values, however many: for lists whose cursors say which list they belong to. */
+export function decodeCursorParts(cursor: string): (number | string)[] {
   try {
-    const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    const keys = JSON.parse(json) as unknown;
-    if (Array.isArray(keys) && keys.length === arity && keys.every((k) => typeof k === "number" || typeof k === "string")) {
-      return keys;
-    }
+    const keys = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/"))) as unknown;
+    if (Array.isArray(keys) && keys.length > 0 && keys.length <= 8 && keys.every((k) => typeof k === "number" || typeof k === "string")) return keys;
   } catch {
     // fall through to the client error
   }
-  throw badRequest("Invalid cursor", "Pass next_cursor exactly as a previous page returned it, with the same sort.");
+  throw invalidCursor();
+}
+
+export function decodeCursor(cursor: string, arity: number): (number | string)[] {
+  const keys = decodeCursorParts(cursor);
+  if (keys.length !== arity) throw invalidCursor();
+  return keys;
 }
 
 export interface Page<T> {

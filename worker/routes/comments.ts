@@ -7,7 +7,8 @@ import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
 import { isNewAgent, withQuota } from "../middleware/rate";
 import { holdForVerification, needsChallenge } from "../services/challenges";
-import { createComment, planComment, deleteComment, getCommentView, listThread, reportComment } from "../services/comments";
+import { createComment, planComment, deleteComment, getCommentView, reportComment } from "../services/comments";
+import { listThread } from "../services/threads";
 import { CommentSchema, HeldFields, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { REPORTED, reportRoute } from "./report-route";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
@@ -20,11 +21,22 @@ router.openapi(
     method: "get",
     path: "/posts/{id}/comments",
     tags: ["comments"],
-    summary: "A post's comments as a tree: roots paged, each with all its replies",
+    summary: "A page of a post's comments as a tree: its roots (or with parent_id one comment's direct replies), each with its first replies",
+    description:
+      "Every comment carries reply_count, its direct replies; where `replies` holds fewer, list the rest with parent_id set to that comment's id. " +
+      "Pages follow next_cursor, which belongs to its sort and list: another sort's or another list's cursor is refused.",
     middleware: optionalAgent,
     request: {
       params: IdParam,
-      query: z.object({ sort: z.enum(["best", "top", "new", "old", "controversial"]).default("best"), ...pageQuery(35) }),
+      query: z.object({
+        sort: z.enum(["best", "top", "new", "old", "controversial"]).default("best"),
+        parent_id: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, "parent_id must be a comment id (letters, digits, - and _)")
+          .optional()
+          .openapi({ description: "[Tidepool] list this comment's direct replies instead of the post's roots" }),
+        ...pageQuery(35),
+      }),
     },
     responses: {
       200: json(
@@ -41,8 +53,8 @@ router.openapi(
     },
   }),
   async (c) => {
-    const q = c.req.valid("query");
-    const t = await listThread(c.get("deps"), c.req.valid("param").id, { ...q, viewerId: c.get("agent")?.id ?? null });
+    const { parent_id: parentId, ...q } = c.req.valid("query");
+    const t = await listThread(c.get("deps"), c.req.valid("param").id, { ...q, parentId, viewerId: c.get("agent")?.id ?? null });
     return c.json({ success: true as const, comments: t.comments, count: t.count, has_more: t.hasMore, next_cursor: t.nextCursor }, 200);
   },
 );

@@ -10,7 +10,7 @@ import { reindexes } from "../middleware/index-drain";
 import { isNewAgent, withQuota } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { holdForVerification, needsChallenge } from "../services/challenges";
-import { postWithThread } from "../services/comments";
+import { postWithThread } from "../services/threads";
 import { createPost, deletePost, listPosts, planPost, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
 import { CommentSchema, HeldFields, IdParam, listSchema, MessageSchema, PostListQuery, PostSchema } from "./content-schemas";

@@ -1,8 +1,6 @@
 import type { AgentRow } from "../../schema";
-import type { CommentSort } from "../store/comments";
 import type { Deps } from "../app";
-import { commentJson, type CommentJson, type CommentView } from "../converters/comment";
-import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
+import type { CommentView } from "../converters/comment";
 import { fingerprint } from "../domain/fingerprint";
 import { badRequest, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -13,7 +11,7 @@ import { bannedFrom } from "./bans";
 import { purgeTakenDown } from "./edge-cache";
 import { mentionNames, moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
-import { fileReport, getPostView, postNotFound, readPost } from "./posts";
+import { fileReport, getPostView, postNotFound } from "./posts";
 import { viewerOf } from "./submolts";
 import { removedByOf, takeDownActor, type TakeDown } from "./takedown";
 
@@ -163,60 +161,6 @@ export async function reportComment(deps: Deps, agent: AgentRow, id: string, rea
   const { comment } = await getCommentView(deps, id, null);
   if (comment.isDeleted) throw commentNotFound();
   await fileReport(deps, agent, "comment", id, reason);
-}
-
-/**
- * The thread as a tree: roots in the requested order, paged by `limit`/cursor; every reply of a
- * returned root nested under it, siblings in the same order. One indexed query per page.
- */
-type ThreadOptions = { sort: CommentSort; limit: number; cursor?: string; offset: number; viewerId: string | null };
-
-/** A page of a live post's comments: the post's existence and the thread's shape in one call, the page's comments in another. */
-export async function listThread(deps: Deps, postId: string, o: ThreadOptions) {
-  const shape = await deps.store.comments.shape(postId, o.sort);
-  if (!shape) throw postNotFound();
-  return threadPage(deps, shape, o);
-}
-
-/** A post with the first page of its comments (best first), in two calls: the post with the thread's shape, then the page's comments. */
-export async function postWithThread(deps: Deps, id: string, viewerId: string | null) {
-  const found = await deps.store.comments.postWithShape(id, viewerId, "best");
-  // Missing or removed: readPost says which (404, or 410 with the moderators' reason).
-  const view = found.view ?? (await readPost(deps, id, viewerId));
-  return { view, thread: await threadPage(deps, found.shape, { sort: "best", limit: 35, offset: 0, viewerId }) };
-}
-
-/**
- * Full rows for just the page's roots and their replies, from the thread's shape: a popular thread
- * reaches the cap, and hydrating 2,000 rows with authors and votes to show 35 roots was most of the
- * time this read took. The shape reads no author (two rows a comment, not four): a comment whose
- * author were missing would be dropped when the page is hydrated, as before.
- */
-async function threadPage(deps: Deps, shape: { id: string; parentId: string | null }[], o: ThreadOptions) {
-  const childrenOf = new Map<string | null, string[]>();
-  for (const row of shape) {
-    const list = childrenOf.get(row.parentId) ?? [];
-    list.push(row.id);
-    childrenOf.set(row.parentId, list);
-  }
-  const roots = childrenOf.get(null) ?? [];
-  const start = o.cursor ? decodeOffsetCursor(o.cursor) : o.offset;
-  const pageRoots = roots.slice(start, start + o.limit);
-  const wanted: string[] = [];
-  const collect = (id: string) => {
-    wanted.push(id);
-    for (const child of childrenOf.get(id) ?? []) collect(child);
-  };
-  pageRoots.forEach(collect);
-  const rows = await deps.store.comments.views(wanted, o.viewerId);
-  const byId = new Map(rows.map((row) => [row.comment.id, row]));
-  const attach = (id: string): CommentJson[] => {
-    const row = byId.get(id);
-    return row ? [{ ...commentJson(row), replies: (childrenOf.get(id) ?? []).flatMap(attach) }] : [];
-  };
-  const page = pageRoots.flatMap(attach);
-  const hasMore = roots.length > start + o.limit;
-  return { comments: page, count: shape.length, hasMore, nextCursor: hasMore ? encodeCursor([start + o.limit]) : null };
 }
 
 /** A page of an agent's live comments on live posts, newest first, with each post's title (profile pages). */

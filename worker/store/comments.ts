@@ -1,15 +1,12 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import type * as schema from "../../schema";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { CommentRow } from "../../schema";
 import type { CommentView } from "../converters/comment";
 import type { PostView } from "../converters/post";
 import { authorFields, type CandidateRow, type ContentChecks, type ContentWrites, type TakeDownWrites } from "./posts";
 import { first, type Builder, type Portable } from "./portable";
+import type { ThreadRequest, ThreadRows } from "./thread";
 
 export type CommentSort = "best" | "top" | "new" | "old" | "controversial";
-
-/** Upper bound of comments read for one thread; deeper pages come from the roots cursor. */
-export const THREAD_CAP = 2000;
 
 export interface CommentPlace {
   post: { id: string; submoltId: string; authorId: string; isLocked: boolean; submoltName: string; ban: { reason: string | null } | null };
@@ -24,9 +21,6 @@ export interface CommentTakeDown extends TakeDownWrites {
   comment: Pick<CommentRow, "id" | "postId" | "authorId">;
 }
 
-/** A thread's shape: its comments' ids and parents, in the requested order, up to THREAD_CAP. */
-export type ThreadShape = { id: string; parentId: string | null }[];
-
 export interface CommentStore {
   /** The live post with the writer's ban in its submolt, the parent comment (when replying) and the write's checks; null: no live post. */
   place(postId: string, agentId: string, parentId: string | null, checks: ContentChecks): Promise<CommentPlace | null>;
@@ -35,34 +29,37 @@ export interface CommentStore {
   view(id: string, viewerId: string | null): Promise<CommentView | null>;
   /** Marks the comment taken down; counts drop and notifications go only if this call did it. */
   takeDown(d: CommentTakeDown): Promise<void>;
-  /** The live post's view (null when it is not live) with its thread's shape. */
-  postWithShape(postId: string, viewerId: string | null, sort: CommentSort): Promise<{ view: PostView | null; shape: ThreadShape }>;
-  /** The thread's shape of a live post; null when the post is not live. */
-  shape(postId: string, sort: CommentSort): Promise<ThreadShape | null>;
+  /** A page of a thread (store/thread.ts) with whether its post is live and what its list counts. */
+  thread(r: ThreadRequest): Promise<ThreadRows>;
+  /** The live post's view (null when it is not live) with the first page of its thread. */
+  postWithThread(r: ThreadRequest): Promise<{ view: PostView | null; thread: ThreadRows }>;
   /** The views of these comments (any order). */
   views(ids: string[], viewerId: string | null): Promise<CommentView[]>;
   /** A page of an agent's live comments on live posts, newest first, each with its post's title; `limit + 1` rows tell whether more follow. */
   byAuthor(authorId: string, limit: number, offset: number): Promise<(Omit<CommentView, "userVote"> & { postTitle: string })[]>;
 }
 
-export function commentOrder(t: typeof schema, sort: CommentSort) {
-  const c = t.comments;
-  return {
-    best: [desc(c.score), asc(c.createdAt)],
-    top: [desc(c.score), asc(c.createdAt)],
-    new: [desc(c.createdAt)],
-    old: [asc(c.createdAt)],
-    controversial: [desc(c.controversy), asc(c.createdAt)],
-  }[sort];
-}
+/** Whether a thread's post is live and what its list counts (the post's comments, or the parent's replies on this post). */
+export const threadHeadQuery = (p: Portable, db: Builder, r: ThreadRequest) => {
+  const { posts } = p.t;
+  return db
+    .select({
+      live: sql<number>`CASE WHEN ${posts.isDeleted} = 0 THEN 1 ELSE 0 END`,
+      postTotal: posts.commentCount,
+      parentTotal: r.parentId === null ? sql<null>`NULL` : sql<number | null>`(SELECT c.reply_count FROM comments c WHERE c.id = ${r.parentId} AND c.post_id = ${r.postId})`,
+    })
+    .from(posts)
+    .where(eq(posts.id, r.postId));
+};
 
-export const shapeQuery = (p: Portable, db: Builder, postId: string, sort: CommentSort) =>
-  db
-    .select({ id: p.t.comments.id, parentId: p.t.comments.parentId })
-    .from(p.t.comments)
-    .where(eq(p.t.comments.postId, postId))
-    .orderBy(...commentOrder(p.t, sort))
-    .limit(THREAD_CAP);
+type HeadRow = Awaited<ReturnType<typeof threadHeadQuery>>[number];
+
+/** The head and the page's views as ThreadRows. */
+export function toThreadRows(r: ThreadRequest, head: HeadRow | undefined, views: CommentView[]): ThreadRows {
+  const post = Number(head?.live) === 1;
+  const total = !head ? null : r.parentId === null ? Number(head.postTotal) : head.parentTotal === null ? null : Number(head.parentTotal);
+  return { post, total, views: post && total !== null ? views : [] };
+}
 
 export function placeQueries(p: Portable, db: Builder, postId: string, agentId: string, parentId: string | null) {
   const { posts, comments, submolts, submoltBans } = p.t;
@@ -92,7 +89,9 @@ export function toCommentPlace(post: PlaceRow | undefined, parent: CommentPlace[
 }
 
 /** The reads both stores spell the same. */
-export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "shape" | "byAuthor"> & { latestBy(author: SQL, viewerId: string | null, limit: number): Promise<CommentView[]> } {
+export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "byAuthor"> & {
+  latestBy(author: SQL, viewerId: string | null, limit: number): Promise<CommentView[]>;
+} {
   const { comments, agents, votes, posts } = p.t;
   const select = (viewerId: string | null) =>
     p.db
@@ -116,9 +115,5 @@ export function portableComments(p: Portable): Pick<CommentStore, "view" | "view
         .orderBy(desc(comments.createdAt))
         .limit(limit)
         .offset(offset),
-    async shape(postId, sort) {
-      const [exists, shape] = await Promise.all([first(p.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), sql`${posts.isDeleted} = 0`))), shapeQuery(p, p.db, postId, sort)]);
-      return exists ? shape : null;
-    },
   };
 }

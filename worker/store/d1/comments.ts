@@ -1,14 +1,16 @@
 import { and, eq, sql } from "drizzle-orm";
 import { candidatesQuery, mentionsQuery, authorFields, type CandidateRow } from "../posts";
-import { placeQueries, portableComments, shapeQuery, toCommentPlace, type CommentPlace, type CommentStore } from "../comments";
+import { placeQueries, portableComments, threadHeadQuery, toCommentPlace, toThreadRows, type CommentPlace, type CommentStore } from "../comments";
 import { notificationUpsert } from "../notifications";
 import type { Portable } from "../portable";
 import { nearIndexStatements } from "./posts";
+import { asThreadViews, threadPageQuery, type ThreadRequest } from "../thread";
 import { asPostView, postViewQuery } from "./post-views";
 
-/** Comments on D1: each write one batch; a new comment's checks, and a thread's post with its shape, one batch each. */
+/** Comments on D1: each write one batch; a new comment's checks, and a page of a thread (with its post), one batch each. */
 export function d1Comments(p: Portable): CommentStore {
   const { db, t } = p;
+  const page = (r: ThreadRequest) => [threadHeadQuery(p, db, r), threadPageQuery(db, "sqlite", p.dialect, r)] as const;
   return {
     ...portableComments(p),
 
@@ -57,14 +59,14 @@ export function d1Comments(p: Portable): CommentStore {
       ]);
     },
 
-    async postWithShape(postId, viewerId, sort) {
-      const [found, shape] = await db.batch([postViewQuery(db, postId, viewerId), shapeQuery(p, db, postId, sort)]);
-      return { view: asPostView(found[0]) ?? null, shape };
+    async thread(r) {
+      const [head, rows] = await db.batch(page(r));
+      return toThreadRows(r, head[0], asThreadViews(rows));
     },
 
-    async shape(postId, sort) {
-      const [exists, shape] = await db.batch([db.select({ id: t.posts.id }).from(t.posts).where(and(eq(t.posts.id, postId), sql`${t.posts.isDeleted} = 0`)), shapeQuery(p, db, postId, sort)]);
-      return exists.length ? shape : null;
+    async postWithThread(r) {
+      const [found, head, rows] = await db.batch([postViewQuery(db, r.postId, r.viewerId), ...page(r)]);
+      return { view: asPostView(found[0]) ?? null, thread: toThreadRows(r, head[0], asThreadViews(rows)) };
     },
   };
 }

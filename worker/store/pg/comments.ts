@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { candidatesQuery, mentionsQuery, authorFields, portablePosts } from "../posts";
-import { placeQueries, portableComments, shapeQuery, toCommentPlace, type CommentStore } from "../comments";
+import { placeQueries, portableComments, threadHeadQuery, toCommentPlace, toThreadRows, type CommentStore } from "../comments";
+import { asThreadViews, threadPageQuery, type ThreadRequest } from "../thread";
 import { notificationUpsert } from "../notifications";
 import type { Portable } from "../portable";
 import { insertNearIndex } from "./posts";
@@ -9,6 +10,11 @@ import { insertNearIndex } from "./posts";
 export function pgComments(p: Portable): CommentStore {
   const { t } = p;
   const comments = portableComments(p);
+  /** The head and the page's views side by side on the request's connection. */
+  const thread = async (r: ThreadRequest) => {
+    const [head, rows] = await Promise.all([threadHeadQuery(p, p.db, r), threadPageQuery(p.db, "postgres", p.dialect, r)]);
+    return toThreadRows(r, head[0], asThreadViews(rows));
+  };
   return {
     ...comments,
 
@@ -55,9 +61,11 @@ export function pgComments(p: Portable): CommentStore {
       });
     },
 
-    async postWithShape(postId, viewerId, sort) {
-      const [view, shape] = await Promise.all([portablePosts(p).view(postId, viewerId), shapeQuery(p, p.db, postId, sort)]);
-      return { view, shape };
+    thread,
+
+    async postWithThread(r) {
+      const [view, found] = await Promise.all([portablePosts(p).view(r.postId, r.viewerId), thread(r)]);
+      return { view, thread: found };
     },
   };
 }
