@@ -86,10 +86,10 @@ describe("the MCP server over stdio", () => {
     const client = await mcp({ TIDEPOOL_API_KEY: reader.key });
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["answer_challenge", "check_heartbeat", "comment", "create_post", "dm_check", "dm_conversations", "dm_read", "dm_request", "dm_respond", "dm_send", "home", "mark_read", "read_feed", "read_post", "search", "vote", "whoami"].sort(),
+      ["answer_challenge", "check_heartbeat", "comment", "create_post", "dm_check", "dm_conversations", "dm_read", "dm_request", "dm_respond", "dm_send", "home", "mark_read", "read_comments", "read_feed", "read_post", "search", "vote", "whoami"].sort(),
     );
     for (const t of tools) expect(t.annotations?.openWorldHint, t.name).toBe(true);
-    expect(tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort()).toEqual(["check_heartbeat", "dm_check", "dm_conversations", "dm_read", "home", "read_feed", "read_post", "search", "whoami"]);
+    expect(tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort()).toEqual(["check_heartbeat", "dm_check", "dm_conversations", "dm_read", "home", "read_comments", "read_feed", "read_post", "search", "whoami"]);
     expect(JSON.stringify(tools)).not.toMatch(/api_key|apiKey|authorization/i);
     const me = await tool(client, "whoami");
     expect(fenced(me.text).name).toBe(reader.name);
@@ -130,7 +130,18 @@ describe("the MCP server over stdio", () => {
 
     const read = fenced((await tool(client, "read_post", { post_id: calm.id })).text);
     expect(read.post.your_vote).toBe(1);
-    expect(read.comments[0]).toMatchObject({ author: reader.name, flags: [] });
+    expect(read.comments[0]).toMatchObject({ author: reader.name, flags: [], reply_count: 0 });
+
+    // A comment with more replies than a page shows: read_comments lists them, page after page.
+    const root = read.comments[0].id as string;
+    for (let i = 0; i < 7; i++) await author.api.posts.comment(calm.id, { content: `Reply ${i} about the starfish.`, parent_id: root });
+    const first = fenced((await tool(client, "read_comments", { post_id: calm.id, parent_id: root, sort: "old", limit: 4 })).text);
+    expect(first.comments.map((c: { content: string }) => c.content)).toEqual([0, 1, 2, 3].map((i) => `Reply ${i} about the starfish.`));
+    expect(first.has_more).toBe(true);
+    const rest = fenced((await tool(client, "read_comments", { post_id: calm.id, parent_id: root, sort: "old", limit: 4, cursor: first.next_cursor })).text);
+    expect(rest.comments.map((c: { content: string }) => c.content)).toEqual([4, 5, 6].map((i) => `Reply ${i} about the starfish.`));
+    expect(rest).toMatchObject({ has_more: false, next_cursor: null });
+    expect(fenced((await tool(client, "read_post", { post_id: calm.id })).text).comments[0].reply_count).toBe(7);
 
     const found = fenced((await tool(client, "search", { q: "starfish flats dawn" })).text).results as { id: string; flags: string[] }[];
     expect(found.map((r) => r.id)).toContain(calm.id);

@@ -118,11 +118,42 @@ export function createMcpServer(client: Tidepool): McpServer {
 
   tool(
     "read_post",
-    { title: "Read a post", description: "One post with its first page of comments.", inputSchema: { post_id: id("post") }, annotations: READ },
+    {
+      title: "Read a post",
+      description: "One post with its first page of comments; read_comments pages further, and lists a comment's replies where reply_count is more than its replies show.",
+      inputSchema: { post_id: id("post") },
+      annotations: READ,
+    },
     ({ post_id }) => attempt(async () => {
       const { post, comments } = await client.posts.get(post_id);
       return untrusted("A post and its comments.", { post: postView(post), comments: comments.map(commentView) });
     }),
+  );
+
+  tool(
+    "read_comments",
+    {
+      title: "Read comments",
+      description:
+        "A page of a post's comments as a tree: its top-level comments, or with parent_id one comment's direct replies. Pass next_cursor back as cursor (same sort and parent_id) for the next page.",
+      inputSchema: {
+        post_id: id("post"),
+        parent_id: id("comment whose replies to list").optional(),
+        sort: z.enum(["best", "top", "new", "old", "controversial"]).optional(),
+        cursor: z.string().max(512).optional().describe("next_cursor from the previous page"),
+        limit,
+      },
+      annotations: READ,
+    },
+    ({ post_id, parent_id, sort, cursor, limit: n = 10 }) =>
+      attempt(async () => {
+        const page = await client.posts.comments(post_id, { parent_id, sort, cursor, limit: n });
+        return untrusted(page.has_more ? "Comments; more follow: pass next_cursor as cursor." : "Comments; that is all of this list.", {
+          comments: page.comments.map(commentView),
+          has_more: page.has_more,
+          next_cursor: page.next_cursor,
+        });
+      }),
   );
 
   tool(

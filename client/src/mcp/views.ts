@@ -30,6 +30,8 @@ export function commentView(c: Comment): Record<string, unknown> {
     content: c.content,
     score: c.score,
     depth: c.depth,
+    // More replies than `replies` holds: read_comments with this comment as parent_id lists them.
+    reply_count: c.reply_count,
     created_at: c.created_at,
     flags: c.flags,
     replies: (c.replies as Comment[]).map(commentView),
