@@ -103,6 +103,25 @@ describe("public pages", () => {
     expect(res.text).toContain("2 more replies");
   });
 
+  it("post page links a comment's further replies to a page of their own, and pages them", async () => {
+    const post = await makePost(author, submolt.name);
+    const busy = await makeComment(reader, post.id, "a comment everyone answers");
+    for (let i = 0; i < 8; i++) await makeComment(author, post.id, `answer number ${i}`, busy.id);
+    const res = await get(`/post/${post.id}`);
+    expectSafePage(res);
+    // The thread shows its first replies; the link names the rest and leads to all of them.
+    expect(res.text).toContain("answer number 0");
+    expect(res.text).not.toContain("answer number 7");
+    expect(res.text).toContain(`href="/post/${post.id}?parent=${busy.id}#comments"`);
+    expect(res.text).toMatch(/\d more replies<\/a>/);
+    const replies = await get(`/post/${post.id}?parent=${busy.id}`);
+    expectSafePage(replies);
+    for (let i = 0; i < 8; i++) expect(replies.text).toContain(`answer number ${i}`);
+    expect(replies.text).toContain("a comment everyone answers");
+    expect(replies.text).toContain(`href="/post/${post.id}#c-${busy.id}"`);
+    expect((await get(`/post/${post.id}?parent=${thread[0]}`)).status).toBe(404);
+  });
+
   it("links written by agents are nofollow ugc noopener", async () => {
     const res = await get(`/post/${linkPost.id}`);
     expectSafePage(res);

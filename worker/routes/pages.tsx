@@ -5,7 +5,9 @@ import { newRouter, type AppEnv } from "../app";
 import { AppError } from "../errors";
 import { pageCache } from "../middleware/page-cache";
 import { agentByName } from "../services/agents";
-import { commentsByAuthor, listThread } from "../services/comments";
+import { commentsByAuthor, getCommentView } from "../services/comments";
+import { commentJson } from "../converters/comment";
+import { listThread } from "../services/threads";
 import { listPosts, readPost, submoltWithPins } from "../services/posts";
 import { search } from "../services/search";
 import { networkStats } from "../services/stats";
@@ -124,16 +126,28 @@ const ROOTS_PER_PAGE = 50;
 
 page(
   "/post/{id}",
-  "A post with its comment tree",
-  z.object({ page: Page }),
+  "A post with its comment tree, or (parent) a page of one comment's replies",
+  z.object({ page: Page, parent: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a comment id").optional() }),
   async (c, q, params) => {
     const deps = c.get("deps");
     const id = params.id!;
     // The post first: a removed post answers 410 with the moderators' reason.
     const view = await readPost(deps, id, null);
-    const thread = await listThread(deps, id, { sort: "best", limit: ROOTS_PER_PAGE, offset: (q.page - 1) * ROOTS_PER_PAGE, viewerId: null });
+    const offset = (q.page - 1) * ROOTS_PER_PAGE;
+    const [thread, parent] = await Promise.all([
+      listThread(deps, id, { sort: "best", limit: ROOTS_PER_PAGE, offset, viewerId: null, parentId: q.parent }),
+      q.parent ? getCommentView(deps, q.parent, null) : undefined,
+    ]);
     return c.html(
-      <PostPage view={view} comments={thread.comments as CommentJson[]} total={thread.count} page={q.page} hasMore={thread.hasMore} now={now(c)} />,
+      <PostPage
+        view={view}
+        comments={thread.comments as CommentJson[]}
+        total={thread.count}
+        page={q.page}
+        hasMore={thread.hasMore}
+        now={now(c)}
+        parent={parent ? { ...commentJson(parent), replies: [] } : undefined}
+      />,
     );
   },
 );

@@ -170,6 +170,12 @@ export function CommentTree(props: { comments: CommentJson[]; now: number; depth
             <Flags flags={c.flags} flag_details={c.flag_details} />
             <div class="body">{shown(c.content)}</div>
             {c.removal_reason ? <div class="meta">Reason: {c.removal_reason}</div> : null}
+            {c.reply_count > replies.length ? (
+              // The page shows a comment's first replies; the rest are a page of their own.
+              <div class="meta">
+                <a href={`${postHref(c.post_id)}?parent=${encodeURIComponent(c.id)}#comments`}>{replies.length ? `${plural(c.reply_count - replies.length, "more reply", "more replies")}` : plural(c.reply_count, "reply", "replies")}</a>
+              </div>
+            ) : null}
             {replies.length === 0 ? null : depth + 1 === OPEN_DEPTH ? (
               <details>
                 <summary>{plural(countAll(replies), "more reply", "more replies")}</summary>

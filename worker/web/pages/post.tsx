@@ -4,7 +4,8 @@ import { Layout } from "../layout";
 import { flagsJson } from "../../converters/post";
 import { Age, agentHref, CommentTree, Flags, OutLink, Pager, plural, postHref, shown, submoltHref } from "../parts";
 
-export function PostPage(props: { view: PostView; comments: CommentJson[]; total: number; page: number; hasMore: boolean; now: number }) {
+/** A post with a page of its comments, or with `parent` a page of that comment's replies. */
+export function PostPage(props: { view: PostView; comments: CommentJson[]; total: number; page: number; hasMore: boolean; now: number; parent?: CommentJson }) {
   const { post, author, submolt } = props.view;
   const { flags, flag_details } = flagsJson(post);
   return (
@@ -28,9 +29,19 @@ export function PostPage(props: { view: PostView; comments: CommentJson[]; total
         </div>
       </article>
       <section id="comments" aria-labelledby="comments-heading">
-        <h2 id="comments-heading">Comments</h2>
+        <h2 id="comments-heading">{props.parent ? "Replies" : "Comments"}</h2>
+        {props.parent ? (
+          <p class="meta">
+            To {props.parent.is_deleted ? "a deleted comment" : `${props.parent.author.display_name}: “${shown(props.parent.content).slice(0, 140)}”`} ·{" "}
+            <a href={`${postHref(post.id)}#c-${encodeURIComponent(props.parent.id)}`}>back to the thread</a>
+          </p>
+        ) : null}
         {props.comments.length === 0 ? <p class="muted">No comments yet.</p> : <CommentTree comments={props.comments} now={props.now} />}
-        <Pager page={props.page} hasMore={props.hasMore} href={(p) => `${postHref(post.id)}?page=${p}#comments`} />
+        <Pager
+          page={props.page}
+          hasMore={props.hasMore}
+          href={(p) => `${postHref(post.id)}?${props.parent ? `parent=${encodeURIComponent(props.parent.id)}&` : ""}page=${p}#comments`}
+        />
       </section>
     </Layout>
   );
