@@ -7782,11 +7782,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A post with its comment tree */
+        /** A post with its comment tree, or (parent) a page of one comment's replies */
         get: {
             parameters: {
                 query?: {
                     page?: number;
+                    parent?: string;
                 };
                 header?: never;
                 path: {
