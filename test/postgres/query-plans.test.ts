@@ -11,6 +11,10 @@ import { listPosts, submoltWithPins, type PostSort } from "../../worker/services
 import { listSubmolts } from "../../worker/services/submolts";
 import { PgConnection } from "../../worker/store/pg/client";
 import { call, makeComment, makePost, makeSubmolt, register, type Registered } from "../helpers";
+import { rows } from "../db";
+import { uuidv7 } from "../../worker/lib/ids";
+import { KEYWORD_WINDOW } from "../../worker/services/search";
+import { tierStatement } from "../../worker/store/pg/search";
 
 interface Recorded {
   sql: string;
@@ -26,6 +30,17 @@ async function recording<T>(run: (deps: Deps) => Promise<T>): Promise<Recorded[]
     await deps.release();
   }
   return recorded.filter((q) => /^\s*(select|with)/i.test(q.sql));
+}
+
+/** What a query did, as PostgreSQL ran it with its own choices: EXPLAIN (ANALYZE, BUFFERS). */
+async function analyze(q: Recorded): Promise<string[]> {
+  const connection = new PgConnection((env.HYPERDRIVE as Hyperdrive).connectionString);
+  try {
+    const lines = await connection.sql.unsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params as never[]);
+    return lines.map((r) => r["QUERY PLAN"]);
+  } finally {
+    await connection.end();
+  }
 }
 
 async function plan(q: Recorded, noSorts: boolean): Promise<string[]> {
@@ -133,6 +148,37 @@ describe("PostgreSQL plans are index range scans", () => {
         expect(lines.filter((l) => /\bSort\b/.test(l)), why).toEqual([]);
         expect(lines.some((l) => new RegExp(`Index (Only )?Scan (Backward )?using comments_${parentId ? "replies" : "roots"}_`).test(l)), why).toBe(true);
         expect(lines.some((l) => /Index (Only )?Scan (Backward )?using comments_replies_\w+ on comments r\b/.test(l)), why).toBe(true);
+      }
+    }
+  });
+
+  // Keyword search reads a tier: the newest matches below its start, stopping at the window. For a
+  // common word the planner walks the primary key newest first and stops after a window of rows;
+  // for a rare one it reads the GIN index's few matches. It used to fetch and sort every match.
+  it("searches a common word by walking the newest posts and stopping at the window, a rare one from GIN", { timeout: 60_000 }, async () => {
+    const general = "00000000-0000-7000-8000-000000000001";
+    const start = Date.now() - 5_000_000;
+    for (let i = 0; i < 4_000; i += 500) {
+      const values = Array.from({ length: 500 }, (_, k) => {
+        const at = start + (i + k) * 1000;
+        const rare = (i + k) % 1_300 === 7 ? " glasswort" : "";
+        return `('${uuidv7(at)}', '${general}', '${author.id}', 'eelgrass meadow ${i + k}${rare}', 'text', 0, ${at}, ${at})`;
+      });
+      await rows(`INSERT INTO posts (id, submolt_id, author_id, title, type, hot, created_at, updated_at) VALUES ${values.join(", ")}`);
+    }
+    await rows("ANALYZE posts");
+    for (const [word, walks] of [["eelgrass", true], ["glasswort", false]] as const) {
+      const [text, params] = tierStatement("posts", { words: [word], submoltId: null, window: KEYWORD_WINDOW, start: { posts: null } });
+      const lines = await analyze({ sql: text, params });
+      const why = `${word}\n${lines.join("\n")}`;
+      expect(seqScans(lines), why).toEqual([]);
+      if (walks) {
+        expect(lines.some((l) => /Index Scan Backward using posts_pkey on posts/.test(l)), why).toBe(true);
+        // The walk stopped at the window: it read about a window of rows, not the 4,000 matches.
+        const read = lines.map((l) => /Index Scan Backward using posts_pkey.*actual time=\S+ rows=(\d+)/.exec(l)?.[1]).find(Boolean);
+        expect(Number(read), why).toBeLessThanOrEqual(KEYWORD_WINDOW + 10);
+      } else {
+        expect(lines.some((l) => /Bitmap Index Scan on posts_fts/.test(l)), why).toBe(true);
       }
     }
   });

@@ -107,9 +107,9 @@ router.openapi(
     const empty = { success: true as const, query: q.q, type: q.type, results: [], count: 0, has_more: false, next_cursor: null, posts: [], agents: [], submolts: [] };
     // API.md §8: one-character queries are valid but match nothing useful.
     if (q.q.length < 2) return c.json(empty, 200);
-    const offset = q.cursor ? decodeOffsetCursor(q.cursor) : q.offset;
-    const page = (hasMore: boolean) => ({ has_more: hasMore, next_cursor: hasMore ? encodeCursor([offset + q.limit]) : null });
     if (q.type === "agents" || q.type === "submolts") {
+      const offset = q.cursor ? decodeOffsetCursor(q.cursor) : q.offset;
+      const page = (hasMore: boolean) => ({ has_more: hasMore, next_cursor: hasMore ? encodeCursor([offset + q.limit]) : null });
       // One more than the page tells whether another page exists.
       const want = q.type === "agents" ? { agents: q.limit + 1, submolts: 0, offset } : { agents: 0, submolts: q.limit + 1, offset };
       const found = await nameMatches(deps, q.q, want);
@@ -119,8 +119,8 @@ router.openapi(
       return c.json({ ...empty, results, count: results.length, ...page(found.agents.length + found.submolts.length > q.limit), agents, submolts }, 200);
     }
     const submoltId = q.submolt ? (await submoltByName(deps, q.submolt)).id : null;
-    const [{ results, hasMore, degraded }, names] = await Promise.all([
-      search(deps, { ...q, type: q.type, offset, submoltId }),
+    const [{ results, hasMore, nextCursor, degraded }, names] = await Promise.all([
+      search(deps, { ...q, type: q.type, submoltId }),
       nameMatches(deps, q.q, { agents: 5, submolts: 5 }),
     ]);
     return c.json(
@@ -128,7 +128,8 @@ router.openapi(
         ...empty,
         results,
         count: results.length,
-        ...page(hasMore),
+        has_more: hasMore,
+        next_cursor: nextCursor,
         posts: results.filter((r) => r.type === "post"),
         agents: names.agents,
         submolts: names.submolts,

@@ -1,39 +1,32 @@
 import type { Deps } from "../app";
-import { unavailable } from "../errors";
 import { iso } from "../lib/encoding";
-import type { Hit, SearchDetail, SearchType } from "../store/search";
+import { decodeCursorParts, encodeCursor } from "../domain/cursor";
+import { badRequest, unavailable } from "../errors";
+import type { Hit, SearchDetail, SearchType, TierStart } from "../store/search";
 
 export type { SearchType };
 
 /** Reciprocal rank fusion constant (Cormack et al.): dampens the weight of the very top ranks. */
 const RRF_K = 60;
-/** Candidates taken from each ranker before fusion. */
-const CANDIDATES = 50;
+/** Candidates taken from the vector index: the meaning side of the first tier. */
+const VECTOR_CANDIDATES = 50;
 /**
- * BM25 ranks at most this many matches per table, the newest first. Ranking every match costs time
- * in proportion to how common the words are (a frequent word matches millions of rows at scale and
- * took seconds per query in the 100k-post benchmark); FTS5 walks matches newest-first and stops,
- * so a query's cost is bounded whatever the size. Rare words match fewer rows and lose nothing.
+ * Keyword matches each table's tier ranks, the newest first. Ranking every match cost time (and D1
+ * rows) in proportion to how common the words are: a word in a third of a million posts read ~8,000
+ * rows a search. A tier is read newest first from the index, which stops at the window, so a page
+ * costs the same at any size; results go on past a tier into the next, older one.
  */
-const KEYWORD_WINDOW = 2000;
+export const KEYWORD_WINDOW = 200;
+/**
+ * Tiers one request reads at most. A page comes from one tier (a tier's last page may be short:
+ * has_more and next_cursor lead on), so a cursor page costs one tier; only an offset, or tiers
+ * left empty by a submolt filter, walk several before the page begins.
+ */
+const TIERS_PER_REQUEST = 8;
 
 /** Words only (letters and digits), lower-cased, at most 32: what either store's index is asked for. */
 export function searchWords(q: string): string[] {
   return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
-}
-
-async function keywordHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<Hit[]> {
-  const words = searchWords(q);
-  if (words.length === 0) return [];
-  const { posts, comments } = await deps.store.search.keyword({ words, type, submoltId, limit: CANDIDATES, window: KEYWORD_WINDOW });
-  if (type !== "all") return type === "posts" ? posts : comments;
-  // Posts and comments come from separate rankings; interleave so neither list drowns the other.
-  const merged: Hit[] = [];
-  for (let i = 0; i < Math.max(posts.length, comments.length); i++) {
-    if (posts[i]) merged.push(posts[i]!);
-    if (comments[i]) merged.push(comments[i]!);
-  }
-  return merged;
 }
 
 async function vectorHits(deps: Deps, q: string, type: SearchType, submoltId: string | null): Promise<(Hit & { score: number })[]> {
@@ -41,7 +34,7 @@ async function vectorHits(deps: Deps, q: string, type: SearchType, submoltId: st
   const [vector] = await embedder.embed([q]);
   const matches = await index.query({
     vector: vector!,
-    topK: CANDIDATES,
+    topK: VECTOR_CANDIDATES,
     type: type === "all" ? undefined : type === "posts" ? "post" : "comment",
     submoltId: submoltId ?? undefined,
   });
@@ -67,6 +60,65 @@ export function fuse(lists: { hits: Hit[]; weight: number }[]): { hit: Hit; scor
 
 export type SearchMode = "hybrid" | "keyword" | "vector";
 
+/** Where results go on: a tier (its number and each table's start; a table left out is done) and a place in its ranking. */
+interface Place {
+  tier: number;
+  start: { posts?: TierStart; comments?: TierStart };
+  pos: number;
+}
+
+type SearchOptions = { q: string; type: SearchType; limit: number; offset: number; cursor?: string; submoltId: string | null; mode?: SearchMode };
+
+/** A search's identity in its cursor, so a cursor is never read as a place in another search. */
+function fingerprint(o: SearchOptions): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${searchWords(o.q).join(" ")}|${o.type}|${o.submoltId ?? ""}|${o.mode ?? "hybrid"}`) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+// A table's start in a cursor: "*" its newest match, "." done, else the key to go on below.
+const encodeStart = (s: TierStart | undefined) => (s === undefined ? "." : s === null ? "*" : s);
+const decodeStart = (s: string | number): TierStart | undefined => (s === "." ? undefined : s === "*" ? null : String(s));
+
+function decodePlace(cursor: string, o: SearchOptions): Place {
+  const parts = decodeCursorParts(cursor);
+  const [id, tier, pos, posts, comments] = parts;
+  if (parts.length !== 5 || typeof id !== "string" || !Number.isInteger(tier) || !Number.isInteger(pos) || (tier as number) < 0 || (pos as number) < 0) {
+    throw badRequest("Invalid cursor", "Pass next_cursor exactly as the previous page returned it.");
+  }
+  if (id !== fingerprint(o)) throw badRequest("Cursor from another search", "This cursor continues another query, type or submolt: ask again with the same ones, or without a cursor to start over.");
+  const start = { posts: decodeStart(posts!), comments: decodeStart(comments!) };
+  return { tier: tier as number, pos: pos as number, start };
+}
+
+const encodePlace = (o: SearchOptions, p: Place) => encodeCursor([fingerprint(o), p.tier, p.pos, encodeStart(p.start.posts), encodeStart(p.start.comments)]);
+
+/**
+ * One tier's ranking: its keyword matches (posts and comments interleaved, so neither list drowns
+ * the other) and, in the first tier, the vector side's hits fused with them by reciprocal rank;
+ * later tiers leave out what the vector side brought to the first. Where the next tier starts.
+ */
+async function rankTier(deps: Deps, o: SearchOptions, words: string[], place: Place, vector: Hit[] | null) {
+  const mode = o.mode ?? "hybrid";
+  const tiers = mode === "vector" || !words.length ? {} : await deps.store.search.keyword({ words, submoltId: o.submoltId, window: KEYWORD_WINDOW, start: place.start });
+  const posts = tiers.posts?.hits ?? [];
+  const comments = tiers.comments?.hits ?? [];
+  const keyword: Hit[] = [];
+  for (let i = 0; i < Math.max(posts.length, comments.length); i++) {
+    if (posts[i]) keyword.push(posts[i]!);
+    if (comments[i]) keyword.push(comments[i]!);
+  }
+  const lists = mode === "vector" ? [] : [{ hits: keyword, weight: 1 }];
+  if (place.tier === 0 && vector) lists.push({ hits: vector, weight: deps.search().embedder.fusionWeight });
+  const fromVector = new Set(place.tier === 0 ? [] : (vector ?? []).map((h) => h.id));
+  const ranked = fuse(lists.map((l) => ({ ...l, hits: l.hits.filter((h) => !fromVector.has(h.id)) })));
+  const start: Place["start"] = {};
+  if (tiers.posts?.next != null) start.posts = tiers.posts.next;
+  if (tiers.comments?.next != null) start.comments = tiers.comments.next;
+  const next: Place | null = Object.keys(start).length ? { tier: place.tier + 1, start, pos: 0 } : null;
+  return { ranked, next };
+}
+
 async function details(deps: Deps, hits: Hit[]): Promise<Map<string, SearchDetail>> {
   return new Map((await deps.store.search.details(hits)).map((r) => [r.id, r]));
 }
@@ -74,20 +126,21 @@ async function details(deps: Deps, hits: Hit[]): Promise<Map<string, SearchDetai
 const snippet = (s: string | null) => (s && s.length > 300 ? `${s.slice(0, 297)}...` : s ?? "");
 
 /**
- * Hybrid search: BM25 over FTS5 and cosine over the vector index, fused by reciprocal rank.
- * Deleted content is dropped twice: by the rankers' joins and by the detail query.
+ * Hybrid search: BM25 (D1) or ts_rank (PostgreSQL) over keyword tiers and cosine over the vector
+ * index, fused by reciprocal rank. Results are ranked within a tier, and tiers go from the newest
+ * matches to older ones, so paging by cursor walks every match once, in an order that holds while
+ * nothing is written. Deleted content is dropped by the indexes and again by the detail query.
  */
-export async function search(
-  deps: Deps,
-  o: { q: string; type: SearchType; limit: number; offset: number; submoltId: string | null; mode?: SearchMode },
-) {
+export async function search(deps: Deps, o: SearchOptions) {
   const mode = o.mode ?? "hybrid";
-  const lists: { hits: Hit[]; weight: number }[] = [];
-  if (mode !== "vector") lists.push({ hits: await keywordHits(deps, o.q, o.type, o.submoltId), weight: 1 });
+  const words = searchWords(o.q);
+  const tables = o.type === "all" ? { posts: null, comments: null } : o.type === "posts" ? { posts: null } : { comments: null };
+  let place: Place | null = o.cursor ? decodePlace(o.cursor, o) : { tier: 0, start: tables, pos: o.offset };
+  let vector: Hit[] | null = null;
   let degraded = false;
   if (mode !== "keyword") {
     try {
-      lists.push({ hits: await vectorHits(deps, o.q, o.type, o.submoltId), weight: deps.search().embedder.fusionWeight });
+      vector = await vectorHits(deps, o.q, o.type, o.submoltId);
     } catch (err) {
       // Fail open to keyword ranking: a down embedder must not take search away, only make it plainer.
       if (mode === "vector") throw unavailable("search", err);
@@ -95,8 +148,17 @@ export async function search(
       degraded = true;
     }
   }
-  const fused = fuse(lists);
-  const page = fused.slice(o.offset, o.offset + o.limit);
+  const page: { hit: Hit; score: number }[] = [];
+  for (let reads = 0; place && page.length === 0 && reads < TIERS_PER_REQUEST; reads++) {
+    const here: Place = place;
+    const { ranked, next } = await rankTier(deps, o, words, here, vector);
+    // An offset past this tier goes on into the next with what is left of it.
+    const skipped = Math.max(0, here.pos - ranked.length);
+    const take = ranked.slice(here.pos, here.pos + o.limit - page.length);
+    page.push(...take);
+    const pos = here.pos + take.length;
+    place = pos < ranked.length ? { ...here, pos } : next && { ...next, pos: skipped };
+  }
   const found = await details(deps, page.map((f) => f.hit));
   const results = page
     .filter((f) => found.has(f.hit.id))
@@ -119,7 +181,7 @@ export async function search(
         flags: JSON.parse(d.flags) as string[],
       };
     });
-  return { results, hasMore: fused.length > o.offset + o.limit, degraded };
+  return { results, hasMore: place !== null, nextCursor: place ? encodePlace(o, place) : null, degraded };
 }
 
 /** What a search looks for. Clients name agents three ways; "type" values nobody defined mean all. */

@@ -4,13 +4,29 @@ import type { Builder, Portable } from "./portable";
 export type SearchType = "posts" | "comments" | "all";
 export type Hit = { id: string; type: "post" | "comment" };
 
-/** What a keyword search asks: any of `words`, among the newest `window` matches per table, the best `limit`. */
+/**
+ * What a keyword search asks: any of `words`, among each table's newest `window` matches below
+ * `start` (a tier: the first starts at the newest, each next one where the last stopped). Only the
+ * tables named in `start` are read.
+ */
 export interface KeywordQuery {
   words: string[];
-  type: SearchType;
   submoltId: string | null;
-  limit: number;
   window: number;
+  start: { posts?: TierStart; comments?: TierStart };
+}
+
+/** Where a table's tier starts: null for its newest match, else the store's key of the match before it (D1 rowid, PostgreSQL id). */
+export type TierStart = string | null;
+
+/**
+ * A table's tier: its matches best first (the indexes hold live posts and comments only; a
+ * comment's post, live or removed, is checked when the page's details are read, or here when a
+ * submolt is asked), and where the next tier starts (null: none left).
+ */
+export interface TableTier {
+  hits: Hit[];
+  next: TierStart;
 }
 
 /** A search result's row: the item with its author, submolt and post. */
@@ -73,8 +89,12 @@ export interface SubmoltMatch {
 }
 
 export interface SearchStore {
-  /** Best-ranked live posts and comments matching any of the words (D1: BM25 over FTS5; PostgreSQL: ts_rank over the GIN-indexed tsvector). */
-  keyword(q: KeywordQuery): Promise<{ posts: Hit[]; comments: Hit[] }>;
+  /**
+   * A tier of keyword matches per table, ranked (D1: BM25 over FTS5; PostgreSQL: ts_rank over the
+   * stored tsvector): the newest `window` matches below the tier's start, read newest first from
+   * the index, which stops there, so a tier costs its window however common the words are.
+   */
+  keyword(q: KeywordQuery): Promise<{ posts?: TableTier; comments?: TableTier }>;
   /** The live items among `hits` (any order). */
   details(hits: Hit[]): Promise<SearchDetail[]>;
   /** Agents and submolts whose lower-cased names start with `prefix`. */

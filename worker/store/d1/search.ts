@@ -1,20 +1,22 @@
-import { portableSearch, type Hit, type SearchDetail, type SearchStore } from "../search";
+import { portableSearch, type SearchDetail, type SearchStore, type TableTier } from "../search";
 import type { Portable } from "../portable";
-
-/**
- * BM25 over the newest `window` matches (?4), best first. Without a submolt filter only the best
- * twice-the-limit (?3) are joined to their rows: the index holds live rows only (its triggers remove
- * deleted ones), so the join drops little, and a common word costs its window in the index instead
- * of the window again in posts and comments. With a filter every match in the window is joined,
- * since the filter needs the row.
- */
-const ranked = (table: string, score: string, submoltId: string | null) => {
-  const window = `SELECT rowid, ${score} AS score FROM ${table} WHERE ${table} MATCH ?1 ORDER BY rowid DESC LIMIT ?4`;
-  return submoltId ? window : `SELECT rowid, score FROM (${window}) ORDER BY score LIMIT 2 * ?3`;
-};
 
 const AUTHOR = "a.id AS author_id, a.name AS author_name, a.display_name AS author_display_name, a.karma AS author_karma, a.avatar_url AS author_avatar_url";
 const SUBMOLT = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS submolt_display_name";
+
+/**
+ * A tier of one FTS5 table: its newest `window` matches below the tier's start, read newest first
+ * from the index (FTS5 stops at the LIMIT), ranked by BM25 among themselves, with the ids of the
+ * rows (and, for a submolt, whether each is in it). Three rows a match: the index entry, the
+ * document length BM25 reads, the row.
+ */
+function tierQuery(table: "posts" | "comments", start: string | null, submoltId: string | null) {
+  const fts = `${table}_fts`;
+  const score = table === "posts" ? "bm25(posts_fts, 2.0, 1.0)" : "bm25(comments_fts)";
+  const window = `SELECT rowid, ${score} AS score FROM ${fts} WHERE ${fts} MATCH ?1${start === null ? "" : " AND rowid < ?3"} ORDER BY rowid DESC LIMIT ?4`;
+  const inSubmolt = submoltId === null ? "1" : table === "posts" ? "x.submolt_id = ?2" : "(SELECT p.submolt_id = ?2 AND p.is_deleted = 0 FROM posts p WHERE p.id = x.post_id)";
+  return `SELECT x.id, f.rowid AS k, f.score, ${inSubmolt} AS keep FROM (${window}) f JOIN ${table} x ON x.rowid = f.rowid`;
+}
 
 /** Search on D1: FTS5 external-content tables (migrations 0019) kept by triggers. */
 export function d1Search(p: Portable, d1: D1Database): SearchStore {
@@ -24,30 +26,21 @@ export function d1Search(p: Portable, d1: D1Database): SearchStore {
     async keyword(q) {
       // Words only, each quoted: user text can never become FTS5 query syntax.
       const match = q.words.map((w) => `"${w}"`).join(" OR ");
-      const bind = (stmt: D1PreparedStatement) => stmt.bind(match, q.submoltId, q.limit, q.window);
-      const posts =
-        q.type === "comments"
-          ? null
-          : bind(
-              d1.prepare(
-                `SELECT p.id, 'post' AS type FROM (${ranked("posts_fts", "bm25(posts_fts, 2.0, 1.0)", q.submoltId)}) f
-                 JOIN posts p ON p.rowid = f.rowid
-                 WHERE p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
-              ),
-            );
-      const comments =
-        q.type === "posts"
-          ? null
-          : bind(
-              d1.prepare(
-                `SELECT c.id, 'comment' AS type FROM (${ranked("comments_fts", "bm25(comments_fts)", q.submoltId)}) f
-                 JOIN comments c ON c.rowid = f.rowid JOIN posts p ON p.id = c.post_id
-                 WHERE c.is_deleted = 0 AND p.is_deleted = 0 AND (?2 IS NULL OR p.submolt_id = ?2) ORDER BY f.score LIMIT ?3`,
-              ),
-            );
-      // Both rankings in one call.
-      const answers = (await d1.batch<Hit>([posts, comments].filter((s): s is D1PreparedStatement => s !== null))).map((r) => r.results);
-      return { posts: posts ? answers.shift()! : [], comments: comments ? answers.shift()! : [] };
+      const tables = (["posts", "comments"] as const).filter((t) => q.start[t] !== undefined);
+      const statements = tables.map((t) => d1.prepare(tierQuery(t, q.start[t]!, q.submoltId)).bind(match, q.submoltId, q.start[t] === null ? null : Number(q.start[t]), q.window));
+      // Both tables' tiers in one call.
+      const answers = statements.length ? await d1.batch<{ id: string; k: number; score: number; keep: number }>(statements) : [];
+      const tiers: { posts?: TableTier; comments?: TableTier } = {};
+      tables.forEach((t, i) => {
+        const rows = answers[i]!.results;
+        const type = t === "posts" ? ("post" as const) : ("comment" as const);
+        tiers[t] = {
+          // BM25: lower is better; ties newest first.
+          hits: rows.filter((r) => r.keep === 1).sort((a, b) => a.score - b.score || b.k - a.k).map((r) => ({ id: r.id, type })),
+          next: rows.length < q.window ? null : String(Math.min(...rows.map((r) => r.k))),
+        };
+      });
+      return tiers;
     },
 
     async details(hits) {

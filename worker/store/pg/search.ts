@@ -1,6 +1,6 @@
 import { pgArray } from "../dialect";
 import type { Portable } from "../portable";
-import { portableSearch, type Hit, type SearchDetail, type SearchStore } from "../search";
+import { portableSearch, type KeywordQuery, type SearchDetail, type SearchStore, type TableTier } from "../search";
 import type { PgSql } from "./client";
 import { named } from "./named";
 
@@ -8,46 +8,44 @@ const AUTHOR = "a.id AS author_id, a.name AS author_name, a.display_name AS auth
 const SUBMOLT = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS submolt_display_name";
 
 /**
- * Search on PostgreSQL: the newest `window` matches per table by the GIN-indexed stored documents
- * (migrations/postgres/0001, 0002), ranked by ts_rank (a title weighs more than the body, as BM25's
- * weights do on D1), best first.
+ * A tier of one table: its newest `window` live matches below the tier's start, by the stored,
+ * GIN-indexed documents (migrations/postgres/0001, 0002), ranked by ts_rank among themselves (a
+ * title weighs more than the body, as BM25's weights do on D1). For a common word the planner walks
+ * the primary key newest first and stops at the window; for a rare one it reads the GIN matches.
  */
+function tierQuery(table: "posts" | "comments", start: string | null, submolt: boolean) {
+  const x = table === "posts" ? "p" : "c";
+  const inSubmolt = !submolt ? "true" : table === "posts" ? "p.submolt_id = $submolt::text" : "EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id AND p.submolt_id = $submolt::text AND p.is_deleted = 0)";
+  return `SELECT ${x}.id, ts_rank(${x}.search_document, q) AS score, ${inSubmolt} AS keep
+    FROM ${table} ${x}, to_tsquery('english', $q) q
+    WHERE ${x}.is_deleted = 0 AND ${x}.search_document @@ q${start === null ? "" : ` AND ${x}.id < $start::text`}
+    ORDER BY ${x}.id DESC LIMIT $window::bigint`;
+}
+
+/** The statement (text and values) of a table's tier for a keyword query. */
+export const tierStatement = (table: "posts" | "comments", q: KeywordQuery) =>
+  named(tierQuery(table, q.start[table]!, q.submoltId !== null), { q: q.words.join(" | "), submolt: q.submoltId, start: q.start[table], window: q.window });
+
+/** Search on PostgreSQL: tiers of matches by the stored documents, ranked by ts_rank. */
 export function pgSearch(p: Portable, sql: () => PgSql): SearchStore {
   return {
     ...portableSearch(p),
 
     async keyword(q) {
       // Letters and digits only (the service's words), joined as alternatives: never tsquery syntax from the user.
-      const values = { q: q.words.join(" | "), submolt: q.submoltId, limit: q.limit, window: q.window };
-      const posts =
-        q.type === "comments"
-          ? []
-          : sql().unsafe<Hit[]>(
-              ...named(
-                `SELECT f.id, 'post' AS type FROM (
-                   SELECT p.id, p.submolt_id, ts_rank(p.search_document, q) AS score
-                   FROM posts p, to_tsquery('english', $q) q
-                   WHERE p.is_deleted = 0 AND p.search_document @@ q ORDER BY p.id DESC LIMIT $window::bigint
-                 ) f WHERE ($submolt::text IS NULL OR f.submolt_id = $submolt::text) ORDER BY f.score DESC LIMIT $limit::bigint`,
-                values,
-              ),
-            );
-      const comments =
-        q.type === "posts"
-          ? []
-          : sql().unsafe<Hit[]>(
-              ...named(
-                `SELECT f.id, 'comment' AS type FROM (
-                   SELECT c.id, c.post_id, ts_rank(c.search_document, q) AS score
-                   FROM comments c, to_tsquery('english', $q) q
-                   WHERE c.is_deleted = 0 AND c.search_document @@ q ORDER BY c.id DESC LIMIT $window::bigint
-                 ) f JOIN posts p ON p.id = f.post_id
-                 WHERE p.is_deleted = 0 AND ($submolt::text IS NULL OR p.submolt_id = $submolt::text) ORDER BY f.score DESC LIMIT $limit::bigint`,
-                values,
-              ),
-            );
-      const [postHits, commentHits] = await Promise.all([posts, comments]);
-      return { posts: [...postHits], comments: [...commentHits] };
+      const tables = (["posts", "comments"] as const).filter((t) => q.start[t] !== undefined);
+      const answers = await Promise.all(tables.map((t) => sql().unsafe<{ id: string; score: number; keep: boolean }[]>(...tierStatement(t, q))));
+      const tiers: { posts?: TableTier; comments?: TableTier } = {};
+      tables.forEach((t, i) => {
+        const rows = [...answers[i]!];
+        const type = t === "posts" ? ("post" as const) : ("comment" as const);
+        tiers[t] = {
+          // ts_rank: higher is better; ties newest first (ids are UUIDv7).
+          hits: rows.filter((r) => r.keep).sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1)).map((r) => ({ id: r.id, type })),
+          next: rows.length < q.window ? null : rows.reduce((min, r) => (r.id < min ? r.id : min), rows[0]!.id),
+        };
+      });
+      return tiers;
     },
 
     async details(hits) {
