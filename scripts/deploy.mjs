@@ -3,7 +3,7 @@
 //                   [--storage d1|postgres --database-url URL] [--publisher-key FILE] [--secrets-dir DIR]
 // Deploys Tidepool to the Cloudflare account `npx wrangler login` signed in to, and is safe to run
 // again: every step first looks at what exists and only adds what is missing.
-//   1. Vectorize index "tidepool" (768 dimensions, cosine, metadata indexes) with the Cloudflare search adapter.
+//   1. Vectorize index "tidepool" (the embedding model's dimensions, cosine, metadata indexes) with the Cloudflare search adapter.
 //   2. Secrets IDENTITY_KEY, HASH_PEPPER, ADMIN_TOKEN: generated only when the Worker lacks them, uploaded
 //      with the deployment, never printed, kept (mode 600) in --secrets-dir outside the repository.
 //   3. Remote migrations (before the deploy when the database exists, after it when the deploy creates it).
@@ -110,10 +110,15 @@ const writeConfig = (hyperdriveId) => writeFileSync(CONFIG, productionConfig(rea
 let hyperdriveId = idsIn(previous).hyperdrive;
 writeConfig(hyperdriveId);
 const workerName = /^name = "([^"]+)"/m.exec(readFileSync(CONFIG, "utf8"))?.[1] ?? "tidepool";
+// The vector index takes the embedding model's dimension: an OpenAI-compatible model's
+// (EMBEDDINGS_URL with EMBEDDINGS_DIMENSIONS in wrangler.toml's [vars]), else Workers AI's bge-base.
+const varOf = (name) => new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(readFileSync(CONFIG, "utf8"))?.[1] ?? "";
+const dimensions = varOf("EMBEDDINGS_URL") ? Number(varOf("EMBEDDINGS_DIMENSIONS")) : 768;
+if (search === "cloudflare" && !(Number.isInteger(dimensions) && dimensions > 0)) fail("EMBEDDINGS_URL in wrangler.toml needs EMBEDDINGS_DIMENSIONS (npm run dev -- --var EMBEDDINGS_URL:… prints the model's)");
 
 if (dryRun) {
   say(`Plan for ${url} (${search} search), config ${CONFIG}:`);
-  say(`  1. ${search === "cloudflare" ? `Vectorize index "${INDEX}" (768, cosine) if missing` : "no Vectorize (local search adapter)"}`);
+  say(`  1. ${search === "cloudflare" ? `Vectorize index "${INDEX}" (${dimensions}, cosine) if missing` : "no Vectorize (local search adapter)"}`);
   say(`  2. secrets ${SECRETS.join(", ")} generated only if the Worker lacks them`);
   say(storage === "postgres" ? `  3. migrations/postgres applied to the database; Hyperdrive configuration "tidepool" ${hyperdriveId ? `(${hyperdriveId}) kept` : "created"} and bound as HYPERDRIVE` : "  3. remote D1 migrations");
   say(`  4. wrangler deploy (D1, KV and R2 provisioned if missing) as ${workerName}`);
@@ -129,12 +134,17 @@ if (whoami.status !== 0 || /not authenticated|You are not logged in/i.test(whoam
 // 1. Vectorize.
 if (search === "cloudflare") {
   const indexes = json(wrangler(["vectorize", "list", "--json"], { config: false }));
-  if (indexes.some((i) => i.name === INDEX)) say(`• Vectorize index ${INDEX}: exists`);
+  const existing = indexes.find((i) => i.name === INDEX);
+  const held = existing?.config?.dimensions;
+  if (held !== undefined && held !== dimensions) {
+    fail(`the Vectorize index ${INDEX} holds ${held}-dimension vectors and the embedding model gives ${dimensions}: create an index for this model under another name and bind it as VECTORS, or keep the model the index was built with`);
+  }
+  if (existing) say(`• Vectorize index ${INDEX}: exists`);
   else {
-    wrangler(["vectorize", "create", INDEX, "--dimensions=768", "--metric=cosine"], { config: false });
+    wrangler(["vectorize", "create", INDEX, `--dimensions=${dimensions}`, "--metric=cosine"], { config: false });
     // Filters run inside the index only on properties with a metadata index.
     for (const property of ["type", "submolt_id"]) wrangler(["vectorize", "create-metadata-index", INDEX, "--propertyName", property, "--type", "string"], { config: false });
-    say(`• Vectorize index ${INDEX}: created (768 dimensions, cosine, metadata indexes on type and submolt_id)`);
+    say(`• Vectorize index ${INDEX}: created (${dimensions} dimensions, cosine, metadata indexes on type and submolt_id)`);
   }
 }
 

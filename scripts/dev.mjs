@@ -13,7 +13,8 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { applyLocalMigrations } from "./lib/local-migrations.mjs";
+import { embeddingsSettings, probeDimensions } from "./lib/embeddings.mjs";
+import { applyLocalMigrations, emptyLocalIndex, localIndexDimensions } from "./lib/local-migrations.mjs";
 import { serveLocal } from "./lib/local-runtime.mjs";
 import { oneOf, positiveNumber, usageError, wholeNumber } from "./lib/cli.mjs";
 
@@ -107,6 +108,7 @@ function ownOptions() {
         "restart-above-mb": { type: "string" },
         storage: { type: "string" },
         "pg-port": { type: "string" },
+        "fresh-index": { type: "boolean" },
       },
     }).values;
   } catch {
@@ -163,6 +165,66 @@ async function postgresStorage(opts) {
   return url;
 }
 
+/** KEY=value lines of .dev.vars (quotes taken off), for what the launcher itself reads of them. */
+function devVarsFile() {
+  const file = path.join(root, ".dev.vars");
+  if (!existsSync(file)) return {};
+  const pairs = readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim()))
+    .filter(Boolean)
+    .map(([, key, value]) => [key, value.replace(/^(['"])(.*)\1$/, "$2")]);
+  return Object.fromEntries(pairs);
+}
+
+/** The offline embedder's dimension (worker/ports/embedder/local.ts), read from its source so the two cannot drift apart. */
+function offlineDimensions() {
+  const m = /^const DIMENSIONS = (\d+);$/m.exec(readFileSync(path.join(root, "worker", "ports", "embedder", "local.ts"), "utf8"));
+  if (!m) throw new Error("worker/ports/embedder/local.ts no longer declares `const DIMENSIONS = N;` (scripts/dev.mjs reads it)");
+  return Number(m[1]);
+}
+
+/**
+ * The embedding model is checked against the local vector index before anything is served. With
+ * EMBEDDINGS_URL the model server is asked its dimension: it fills EMBEDDINGS_DIMENSIONS when that
+ * is unset, and a model that does not fit what is set, or the vectors the index already holds,
+ * stops the start with both numbers; without it, the offline embedder's dimension is held to the
+ * index's. --fresh-index empties the index for the new model instead.
+ */
+async function embeddingsCheck(vars, opts) {
+  const persistTo = opts["persist-to"];
+  const all = { ...devVarsFile(), ...vars };
+  const settings = embeddingsSettings(all);
+  // Vectorize has no local simulator: with SEARCH_ADAPTER cloudflare there is no local index to hold to.
+  if (all.SEARCH_ADAPTER === "cloudflare" && !settings) return {};
+  const refuse = (why) => {
+    console.error(`✗ ${why}`);
+    process.exit(1);
+  };
+  let model = "the offline embedder";
+  let dimensions = offlineDimensions();
+  if (settings) {
+    if (!settings.model) refuse("EMBEDDINGS_URL needs EMBEDDINGS_MODEL, e.g. --var EMBEDDINGS_MODEL:nomic-embed-text");
+    model = `the embedding model ${settings.model}`;
+    dimensions = await probeDimensions(settings).catch((err) => refuse(`${err.message}; start it, or drop EMBEDDINGS_URL for the offline embedder`));
+    if (settings.dimensions !== null && settings.dimensions !== dimensions) {
+      refuse(`${model} gives ${dimensions} dimensions but EMBEDDINGS_DIMENSIONS is ${settings.dimensions}: set it to ${dimensions}`);
+    }
+  }
+  if (opts["fresh-index"]) {
+    const removed = await emptyLocalIndex({ root, persistTo });
+    console.log(`Emptied the local vector index (${removed} vectors): run npm run search:reindex once the server is up to embed every post and comment with ${model}.`);
+  } else {
+    const held = await localIndexDimensions({ root, persistTo });
+    if (held !== null && held !== dimensions) {
+      refuse(`${model} gives ${dimensions} dimensions but the local vector index holds ${held}-dimension vectors: start with the model it was built with, or add --fresh-index to empty it for this one (then npm run search:reindex)`);
+    }
+  }
+  if (!settings) return {};
+  console.log(`Embeddings: ${settings.model} at ${settings.url} (${dimensions} dimensions).`);
+  return settings.dimensions === null ? { EMBEDDINGS_DIMENSIONS: String(dimensions) } : {};
+}
+
 /** `opts` were checked before anything ran (ownOptions, below). */
 async function serve(opts) {
   const hyperdrive =
@@ -172,13 +234,14 @@ async function serve(opts) {
           process.exit(1);
         })
       : undefined;
+  const vars = varBindings(opts.var);
   const server = await serveLocal({
     hyperdrive,
     root,
     port: opts.port === undefined ? 8787 : Number(opts.port),
     host: opts.ip,
     persistTo: opts["persist-to"],
-    vars: { ...varBindings(opts.var), ...(hyperdrive ? { STORAGE: "postgres" } : {}) },
+    vars: { ...vars, ...(await embeddingsCheck(vars, opts)), ...(hyperdrive ? { STORAGE: "postgres" } : {}) },
     logLevel: opts["log-level"],
     inspectorPort: opts["inspector-port"] ? Number(opts["inspector-port"]) : undefined,
     restartAboveMb: opts["restart-above-mb"] === undefined ? undefined : Number(opts["restart-above-mb"]),
@@ -195,7 +258,7 @@ async function serve(opts) {
 }
 
 const USAGE = `Usage: npm run dev -- [--port N] [--ip ADDR] [--persist-to DIR] [--var NAME:value]…
-                      [--storage d1|postgres [--pg-port N]] [--restart-above-mb MB]
+                      [--storage d1|postgres [--pg-port N]] [--restart-above-mb MB] [--fresh-index]
                       [--log-level LEVEL] [--inspector-port N]
 
 Serves Tidepool locally (default http://localhost:8787) with local D1, KV and Durable Objects:
@@ -209,6 +272,8 @@ instruction files into local KV, then serves the Worker in one workerd process.
   --storage S            d1 (default) or postgres: a local cluster under .wrangler/postgres, or DATABASE_URL
   --pg-port N            that cluster's port (default 54329)
   --restart-above-mb MB  restart workerd behind the port past this memory, no request dropped (default 1024)
+  --fresh-index          empty the local vector index first, after changing the embedding model
+                         (EMBEDDINGS_URL); then npm run search:reindex embeds everything again
   --log-level LEVEL      debug, info, log, warn, error or none
   --inspector-port N     the DevTools inspector's port
   -h, --help             this text
@@ -226,8 +291,8 @@ if (own) {
   for (const name of ["port", "pg-port", "inspector-port"]) if (own[name] !== undefined) wholeNumber(own, name, USAGE, { min: 1, max: 65535 });
   if (own["restart-above-mb"] !== undefined) positiveNumber(own, "restart-above-mb", USAGE);
   if (own.storage !== undefined) oneOf(own, "storage", ["d1", "postgres"], USAGE);
-} else if (args.some((a) => /^--(storage|pg-port|restart-above-mb)(=|$)/.test(a))) {
-  usageError("--storage, --pg-port and --restart-above-mb are this launcher's; with them, give only the options listed below", USAGE);
+} else if (args.some((a) => /^--(storage|pg-port|restart-above-mb|fresh-index)(=|$)/.test(a))) {
+  usageError("--storage, --pg-port, --restart-above-mb and --fresh-index are this launcher's; with them, give only the options listed below", USAGE);
 } else {
   const unknown = notWranglerDevOptions(args);
   if (unknown.length) usageError(`unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (neither this launcher's nor \`wrangler dev\`'s)`, USAGE);

@@ -10,7 +10,7 @@ import { parseCommand, wholeNumber } from "./lib/cli.mjs";
 import { progress } from "./lib/progress.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const USAGE = `Usage: npm run search:reindex -- [--url URL] [--batch N]
+const USAGE = `Usage: npm run search:reindex -- [--url URL] [--batch N] [--fresh]
 
 Rebuilds the vector index for existing content: queues every live post and comment, then drains
 the outbox batch by batch through the operator API, with progress, rate and ETA. The operator
@@ -18,10 +18,15 @@ token is ADMIN_TOKEN from the environment, or from .dev.vars for a local server.
 
   --url URL     the server (default http://localhost:8787)
   --batch N     items per drain call, 1 to 500 (default 200)
+  --fresh       empty the local vector index first: after changing the embedding model (another
+                model's vectors, or another dimension, cannot be scored against the new one's)
   -h, --help    this text
 
 Example: npm run search:reindex -- --url https://tidepool.example.org   (ADMIN_TOKEN in the environment)`;
-const { values: args } = parseCommand({ usage: USAGE, options: { url: { type: "string", default: "http://localhost:8787" }, batch: { type: "string", default: "200" } } });
+const { values: args } = parseCommand({
+  usage: USAGE,
+  options: { url: { type: "string", default: "http://localhost:8787" }, batch: { type: "string", default: "200" }, fresh: { type: "boolean", default: false } },
+});
 const base = args.url.replace(/\/$/, "");
 const batch = wholeNumber(args, "batch", USAGE, { min: 1, max: 500 });
 
@@ -49,7 +54,7 @@ async function post(p) {
   return body;
 }
 
-const { queued, remaining } = await post("/admin/search/reindex");
+const { queued, remaining } = await post(`/admin/search/reindex${args.fresh ? "?fresh=true" : ""}`);
 console.log(`Queued ${queued} items for indexing at ${base} (${remaining} in the outbox).`);
 const total = remaining;
 const started = Date.now();

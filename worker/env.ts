@@ -62,6 +62,22 @@ const ConfigSchema = z.object({
   /** Where the network's data lives: D1 (default) or PostgreSQL through the HYPERDRIVE binding (docs/scale.md, "Moving to PostgreSQL"). */
   STORAGE: z.enum(["d1", "postgres"]).default("d1"),
   SEARCH_ADAPTER: z.enum(["local", "cloudflare"]).default("local"),
+  /**
+   * An OpenAI-compatible embeddings API (`POST {url}/embeddings`: Ollama, llama.cpp, vLLM, TEI,
+   * OpenAI) for search by meaning, with its model and the dimension the vector index holds; the
+   * EMBEDDINGS_API_KEY secret when the server wants one. Unset: SEARCH_ADAPTER's own embedder.
+   */
+  EMBEDDINGS_URL: z
+    .string()
+    .trim()
+    .default("")
+    .refine((v) => v === "" || /^https?:\/\/[^\s/]+/.test(v), "EMBEDDINGS_URL must be an http(s) URL such as http://localhost:11434/v1"),
+  EMBEDDINGS_MODEL: z.string().trim().default(""),
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(1).max(8192).optional(),
+  EMBEDDINGS_API_KEY: z.string().trim().default(""),
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Cosine below which the model's matches are noise (model-specific; bge and nomic sit near 0.3-0.5 for unrelated text). */
+  EMBEDDINGS_RELEVANCE_FLOOR: z.coerce.number().min(-1).max(1).default(0.3),
   /** The local vector index's in-isolate sketch cache, in MB (~2,600 items per MB); older items are found by keywords only. */
   LOCAL_VECTOR_CACHE_MB: z.coerce.number().int().min(1).max(512).default(48),
   /** Who must answer a verification challenge before a post or comment is published (API.md §9). */
@@ -93,6 +109,10 @@ const ConfigSchema = z.object({
   HASH_PEPPER: z.string().min(32, "HASH_PEPPER must be at least 32 characters (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY: z.string().min(1, "IDENTITY_KEY is not set (run npm run dev to generate .dev.vars)"),
   IDENTITY_KEY_PREVIOUS: z.string().optional(),
+}).superRefine((c, ctx) => {
+  if (!c.EMBEDDINGS_URL) return;
+  if (!c.EMBEDDINGS_MODEL) ctx.addIssue({ code: "custom", path: ["EMBEDDINGS_MODEL"], message: "EMBEDDINGS_URL needs EMBEDDINGS_MODEL, the model to ask for" });
+  if (c.EMBEDDINGS_DIMENSIONS === undefined) ctx.addIssue({ code: "custom", path: ["EMBEDDINGS_DIMENSIONS"], message: "EMBEDDINGS_URL needs EMBEDDINGS_DIMENSIONS, the model's dimension (npm run dev finds it)" });
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { LIMIT_OVERRIDES: Record<string, string> };

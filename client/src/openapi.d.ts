@@ -6020,10 +6020,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue every live post and comment for re-embedding (npm run search:reindex) */
+        /** Queue every live post and comment for re-embedding (npm run search:reindex); with fresh=true empty the local vector index first, for another model */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    fresh?: "true" | "false";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6044,6 +6046,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Invalid input (field-level messages in errors[]) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Missing, malformed, unknown or expired credential */
                 401: {
                     headers: {
@@ -6055,6 +6066,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6149,7 +6169,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Checks every binding (D1, KV, R2, Gate, vector index) and reports the search outbox and the last cron run; 503 when a check fails */
+        /** Checks every binding (D1, KV, R2, Gate, vector index, embedding model) and reports the search outbox and the last cron run; 503 when a check fails */
         get: {
             parameters: {
                 query?: never;
@@ -6175,26 +6195,37 @@ export interface paths {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 kv: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 r2: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 gate: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 vector_index: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
+                                };
+                                embedder: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                    name?: string;
                                 };
                             };
                             search_outbox: {
@@ -6252,26 +6283,37 @@ export interface paths {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 kv: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 r2: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 gate: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
                                 };
                                 vector_index: {
                                     ok: boolean;
                                     ms: number;
                                     error?: string;
+                                    name?: string;
+                                };
+                                embedder: {
+                                    ok: boolean;
+                                    ms: number;
+                                    error?: string;
+                                    name?: string;
                                 };
                             };
                             search_outbox: {

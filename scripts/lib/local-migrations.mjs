@@ -6,18 +6,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { wranglerModules } from "./wrangler-modules.mjs";
 
-/**
- * Applies the pending migrations of the project at `root` (its wrangler.toml and migrations folder)
- * to the local D1 under `persistTo` (default root/.wrangler/state); the names applied, in order.
- * `wrangler d1 migrations apply --local` afterwards finds nothing to do.
- */
-export async function applyLocalMigrations({ root, persistTo }) {
+/** Runs `work` on the local D1 of the project at `root` under `persistTo`, in one Miniflare. */
+async function withLocalD1({ root, persistTo }, work) {
   const { miniflare, wrangler } = wranglerModules();
   const config = wrangler.unstable_readConfig({ config: path.join(root, "wrangler.toml") });
   const d1 = config.d1_databases.find((d) => d.binding === "DB");
   if (!d1) throw new Error("wrangler.toml has no D1 database bound as DB");
-  const table = d1.migrations_table ?? "d1_migrations";
-  const dir = path.join(root, d1.migrations_dir ?? "migrations");
   const persist = persistTo ? path.resolve(persistTo) : path.join(root, ".wrangler", "state");
   const mf = new miniflare.Miniflare({
     modules: true,
@@ -26,7 +20,21 @@ export async function applyLocalMigrations({ root, persistTo }) {
     d1Databases: { DATABASE: d1.preview_database_id ?? d1.database_id },
   });
   try {
-    const db = await mf.getD1Database("DATABASE");
+    return await work(await mf.getD1Database("DATABASE"), { d1, wrangler });
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/**
+ * Applies the pending migrations of the project at `root` (its wrangler.toml and migrations folder)
+ * to the local D1 under `persistTo` (default root/.wrangler/state); the names applied, in order.
+ * `wrangler d1 migrations apply --local` afterwards finds nothing to do.
+ */
+export function applyLocalMigrations({ root, persistTo }) {
+  return withLocalD1({ root, persistTo }, async (db, { d1, wrangler }) => {
+    const table = d1.migrations_table ?? "d1_migrations";
+    const dir = path.join(root, d1.migrations_dir ?? "migrations");
     // wrangler's statement to the character, so the two leave the same schema behind.
     await db.prepare(`CREATE TABLE IF NOT EXISTS ${table}(\n\t\tid         INTEGER PRIMARY KEY AUTOINCREMENT,\n\t\tname       TEXT UNIQUE,\n\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL\n);`).run();
     const applied = new Set((await db.prepare(`SELECT name FROM ${table}`).all()).results.map((r) => r.name));
@@ -44,7 +52,30 @@ export async function applyLocalMigrations({ root, persistTo }) {
       }
     }
     return pending;
-  } finally {
-    await mf.dispose();
-  }
+  });
+}
+
+/** The dimension of the vectors the local vector index holds (null: none yet), as the Worker recorded it. */
+export function localIndexDimensions({ root, persistTo }) {
+  return withLocalD1({ root, persistTo }, async (db) => {
+    const row = await db.prepare("SELECT value FROM search_index_meta WHERE key = 'dimensions'").first().catch(() => null);
+    return row ? Number(row.value) : null;
+  });
+}
+
+/**
+ * Empties the local vector index for another embedding model before a server starts, with the
+ * statements of the Worker's own reset (worker/ports/vector-index/local.ts): every vector and the
+ * recorded dimension go, and a new identity makes each isolate's cache start over.
+ * The number of vectors removed.
+ */
+export function emptyLocalIndex({ root, persistTo }) {
+  return withLocalD1({ root, persistTo }, async (db) => {
+    const [removed] = await db.batch([
+      db.prepare("DELETE FROM search_vectors"),
+      db.prepare("DELETE FROM search_index_meta WHERE key = 'dimensions'"),
+      db.prepare("UPDATE search_index_meta SET value = lower(hex(randomblob(16))) WHERE key = 'instance'"),
+    ]);
+    return removed.meta.changes;
+  });
 }

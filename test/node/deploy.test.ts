@@ -32,9 +32,9 @@ const cmd = (lead < 0 ? args : args.slice(0, lead)).slice(0, 3).join(" ");
 const kvKey = args[args.indexOf("--binding") + 2];
 if (state.fail && cmd.startsWith(state.fail)) die("stand-in failure: " + state.fail);
 if (cmd === "whoami") out("You are logged in with an OAuth Token.");
-else if (cmd === "vectorize list") out(state.vectorize.map((name) => ({ name })));
+else if (cmd === "vectorize list") out(state.vectorize.map((name) => ({ name, config: { dimensions: state.dims[name], metric: "cosine" } })));
 else if (cmd.startsWith("vectorize create-metadata-index")) out("enqueued");
-else if (cmd.startsWith("vectorize create")) { state.vectorize.push(args[2]); save(); }
+else if (cmd.startsWith("vectorize create")) { state.vectorize.push(args[2]); state.dims[args[2]] = Number(args.find((a) => a.startsWith("--dimensions=")).split("=")[1]); save(); }
 else if (cmd === "secret list") state.worker ? out(state.secrets.map((name) => ({ name, type: "secret_text" }))) : die('Worker "tidepool" not found.');
 else if (cmd === "d1 list") out(state.d1 ? [{ name: "tidepool", uuid: "d1-uuid" }] : []);
 else if (cmd.startsWith("d1 migrations apply")) { state.migrated = true; save(); out("applied"); }
@@ -53,7 +53,7 @@ else die("stand-in does not know: " + args.join(" "));
 `;
 
 let dir = "";
-const fresh = { vectorize: [] as string[], secrets: [] as string[], worker: false, d1: false, migrated: false, hyperdrive: [] as string[], kv: {} as Record<string, string>, fail: null as string | null };
+const fresh = { vectorize: [] as string[], dims: {} as Record<string, number>, secrets: [] as string[], worker: false, d1: false, migrated: false, hyperdrive: [] as string[], kv: {} as Record<string, string>, fail: null as string | null };
 
 function setup() {
   dir = mkdtempSync(path.join(tmpdir(), "tidepool-deploy-"));
@@ -148,6 +148,15 @@ describe("npm run deploy", () => {
     expect(run.status, run.out).toBe(0);
     expect(accountCalls(calls())).toEqual(AGAIN);
     expect(state()).toMatchObject({ vectorize: ["tidepool"], secrets: ["ADMIN_TOKEN", "HASH_PEPPER", "IDENTITY_KEY"], migrated: true });
+  });
+
+  it("refuses an existing index of another dimension, naming both, before anything is deployed", () => {
+    setState({ vectorize: ["tidepool"], dims: { tidepool: 1024 } });
+    const refused = deploy();
+    expect(refused.status).not.toBe(0);
+    expect(refused.out).toMatch(/holds 1024-dimension vectors and the embedding model gives 768/);
+    expect(accountCalls(calls())).toEqual(["whoami", "vectorize list --json"]);
+    expect(state()).toMatchObject({ worker: false, secrets: [], migrated: false });
   });
 
   it("refuses to rotate the pepper, and --dry-run only builds", () => {

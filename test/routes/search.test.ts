@@ -132,7 +132,7 @@ describe("indexing pipeline", () => {
     await env.DB.prepare("UPDATE search_vectors SET vector = NULL, sketch = NULL WHERE id = ?").bind(p.id).run();
     await dbRun("INSERT INTO search_outbox (target_id, target_type, op, created_at) VALUES (?, 'post', 'upsert', 0)", p.id);
     const clock = fakeClock();
-    const broken: Embedder = { dimensions: 512, relevanceFloor: 0, fusionWeight: 1, embed: async () => Promise.reject(new Error("embedding service down")) };
+    const broken: Embedder = { name: "a broken model", dimensions: 512, relevanceFloor: 0, fusionWeight: 1, embed: async () => Promise.reject(new Error("embedding service down")) };
     const failing = { ...buildDeps(env, "https://tidepool.test", clock), search: () => ({ embedder: broken, index: localVectorIndex(env.DB) }) };
     const r = await drainOutbox(failing, 500);
     expect(r.failed).toBeGreaterThan(0);

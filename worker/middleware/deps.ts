@@ -38,7 +38,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
     origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
     gate: (agentId: string) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
-    search: () => (search ??= { embedder: pickEmbedder(config.SEARCH_ADAPTER, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
+    search: () => (search ??= { embedder: pickEmbedder(config, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
   };
   if (config.STORAGE === "postgres") return postgresDeps(env, common, pgStatement);
   const on = (constraint: string | undefined) => {

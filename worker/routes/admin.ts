@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { newRouter, type AppEnv } from "../app";
-import { AppError, unauthorized } from "../errors";
+import { AppError, conflict, unauthorized } from "../errors";
 import { bearer } from "../middleware/auth";
 import { adminToken, isAdminToken } from "../services/operator-sessions";
 import { drainOutbox, queueReindex } from "../services/search-index";
@@ -28,13 +28,19 @@ router.openapi(
     method: "post",
     path: "/admin/search/reindex",
     tags: ["operator"],
-    summary: "Queue every live post and comment for re-embedding (npm run search:reindex)",
+    summary: "Queue every live post and comment for re-embedding (npm run search:reindex); with fresh=true empty the local vector index first, for another model",
     security: [{ operator: [] }],
     middleware: [requireOperator],
-    responses: { 200: json(z.object({ success: z.literal(true), queued: z.number(), remaining: z.number() }), "Queued"), ...errorResponses(401, 404) },
+    request: { query: z.object({ fresh: z.enum(["true", "false"]).default("false") }) },
+    responses: { 200: json(z.object({ success: z.literal(true), queued: z.number(), remaining: z.number() }), "Queued"), ...errorResponses(400, 401, 404, 409) },
     "x-tidepool": true,
   }),
   async (c) => {
+    if (c.req.valid("query").fresh === "true") {
+      await c.get("deps").search().index.reset().catch((err: unknown) => {
+        throw conflict("This vector index cannot be emptied here", String((err as Error)?.message ?? err));
+      });
+    }
     const queued = await queueReindex(c.get("deps"));
     return c.json({ success: true as const, queued, remaining: await outboxDepth(c.get("deps")) }, 200);
   },
@@ -61,11 +67,11 @@ router.openapi(
   },
 );
 
-const Check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
+const Check = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional(), name: z.string().optional() });
 const HealthSchema = z.object({
   success: z.literal(true),
   status: z.enum(["ok", "degraded"]),
-  checks: z.object({ d1: Check, kv: Check, r2: Check, gate: Check, vector_index: Check }),
+  checks: z.object({ d1: Check, kv: Check, r2: Check, gate: Check, vector_index: Check, embedder: Check }),
   search_outbox: z.object({
     depth: z.number().nullable(),
     oldest: z.object({ target_type: z.string(), target_id: z.string(), op: z.string(), attempts: z.number(), last_error: z.string().nullable(), created_at: z.string() }).nullable(),
@@ -78,7 +84,7 @@ router.openapi(
     method: "get",
     path: "/admin/health",
     tags: ["operator"],
-    summary: "Checks every binding (D1, KV, R2, Gate, vector index) and reports the search outbox and the last cron run; 503 when a check fails",
+    summary: "Checks every binding (D1, KV, R2, Gate, vector index, embedding model) and reports the search outbox and the last cron run; 503 when a check fails",
     security: [{ operator: [] }],
     middleware: [requireOperator],
     responses: { 200: json(HealthSchema, "Every check passed"), 503: json(HealthSchema, "A check failed (status: degraded)"), ...errorResponses(401, 404) },

@@ -5,6 +5,8 @@ export interface CheckResult {
   ok: boolean;
   ms: number;
   error?: string;
+  /** What was checked, where more than one kind can sit behind the check (the embedding model). */
+  name?: string;
 }
 
 const TIMEOUT_MS = 5_000;
@@ -25,11 +27,18 @@ async function probe(work: () => Promise<unknown>): Promise<CheckResult> {
 
 /**
  * One cheap, read-only round trip to each binding the Worker depends on: D1, the FILES namespace,
- * the MEDIA bucket, a Gate (Durable Object) and the configured vector index. Misses count as
- * answers; only errors and timeouts fail a check.
+ * the MEDIA bucket, a Gate (Durable Object), the configured vector index and embedding model (one
+ * short text embedded, the model named). Misses count as answers; only errors and timeouts fail.
  */
 export async function checkBindings(deps: Deps, env: Bindings) {
-  const [d1, kv, r2, gate, vectorIndex] = await Promise.all([
+  const embedderName = (() => {
+    try {
+      return deps.search().embedder.name;
+    } catch {
+      return "the configured embedder";
+    }
+  })();
+  const [d1, kv, r2, gate, vectorIndex, embedder] = await Promise.all([
     probe(() => deps.store.operations.ping()),
     probe(() => env.FILES.get("health:probe")),
     probe(() => env.MEDIA.head("health/probe")),
@@ -38,6 +47,7 @@ export async function checkBindings(deps: Deps, env: Bindings) {
       const { embedder, index } = deps.search();
       return index.query({ vector: new Float32Array(embedder.dimensions), topK: 1 });
     }),
+    probe(() => deps.search().embedder.embed(["health check"])),
   ]);
-  return { d1, kv, r2, gate, vector_index: vectorIndex };
+  return { d1, kv, r2, gate, vector_index: vectorIndex, embedder: { ...embedder, name: embedderName } };
 }

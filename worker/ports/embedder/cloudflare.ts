@@ -5,6 +5,7 @@ export const CLOUDFLARE_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5";
 /** Workers AI text embeddings (768 dimensions), batched in one call. */
 export function cloudflareEmbedder(ai: Ai): Embedder {
   return {
+    name: `Workers AI ${CLOUDFLARE_EMBEDDING_MODEL}`,
     dimensions: 768,
     // bge-base puts unrelated English text around 0.3-0.5 cosine.
     relevanceFloor: 0.55,

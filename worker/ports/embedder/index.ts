@@ -1,6 +1,7 @@
-import type { Bindings } from "../../env";
+import type { Bindings, Config } from "../../env";
 import { cloudflareEmbedder } from "./cloudflare";
 import { localEmbedder } from "./local";
+import { openAiEmbedder } from "./openai";
 
 /**
  * Turns texts into unit-length vectors; similar meaning should give a large dot product.
@@ -8,6 +9,8 @@ import { localEmbedder } from "./local";
  * const [v] = await embedder.embed(["tide pools at dawn"]);
  */
 export interface Embedder {
+  /** Which model this is, for the operator's health check and its errors. */
+  readonly name: string;
   readonly dimensions: number;
   /** Cosine below which a vector match is noise for this model, not a weak hit. */
   readonly relevanceFloor: number;
@@ -16,8 +19,22 @@ export interface Embedder {
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 
-export function pickEmbedder(adapter: "local" | "cloudflare", env: Bindings): Embedder {
-  if (adapter === "local") return localEmbedder;
+/**
+ * The configured model: an OpenAI-compatible server when EMBEDDINGS_URL is set (whichever vector
+ * index SEARCH_ADAPTER names), else the adapter's own (offline hashing, or Workers AI).
+ */
+export function pickEmbedder(config: Config, env: Bindings): Embedder {
+  if (config.EMBEDDINGS_URL) {
+    return openAiEmbedder({
+      url: config.EMBEDDINGS_URL,
+      model: config.EMBEDDINGS_MODEL,
+      dimensions: config.EMBEDDINGS_DIMENSIONS!,
+      apiKey: config.EMBEDDINGS_API_KEY || undefined,
+      timeoutMs: config.EMBEDDINGS_TIMEOUT_MS,
+      relevanceFloor: config.EMBEDDINGS_RELEVANCE_FLOOR,
+    });
+  }
+  if (config.SEARCH_ADAPTER === "local") return localEmbedder;
   if (!env.AI) throw new Error("SEARCH_ADAPTER=cloudflare needs the AI binding (docs/operators.md, Deploying)");
   return cloudflareEmbedder(env.AI as Ai);
 }

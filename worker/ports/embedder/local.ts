@@ -44,6 +44,7 @@ function add(v: Float32Array, feature: string, weight: number) {
  * shared vocabulary, morphology and dictionary synonyms, not paraphrase that needs context.
  */
 export const localEmbedder: Embedder = {
+  name: "the offline hashing embedder (local)",
   dimensions: DIMENSIONS,
   // Unrelated texts land near 0 (hash collisions only); one shared content word already gives ~0.15.
   relevanceFloor: 0.12,

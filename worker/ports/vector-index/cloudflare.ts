@@ -16,6 +16,10 @@ export function cloudflareVectorIndex(index: Vectorize): VectorIndex {
     async remove(ids) {
       if (ids.length) await index.deleteByIds(ids);
     },
+    async reset() {
+      // A Vectorize index has one dimension for life: another model needs another index.
+      throw new Error("a Vectorize index cannot be emptied for another model: create one with the model's dimension (npm run deploy does, from EMBEDDINGS_DIMENSIONS) and bind it as VECTORS");
+    },
     async query({ vector, topK, type, submoltId }) {
       const filter: Record<string, string> = {};
       if (type) filter.type = type;

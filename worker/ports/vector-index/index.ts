@@ -33,6 +33,8 @@ export interface VectorIndex {
   upsert(records: VectorRecord[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   query(q: VectorQuery): Promise<VectorMatch[]>;
+  /** Empties the index for another model (its vectors are then rebuilt from the outbox). */
+  reset(): Promise<void>;
 }
 
 /** `localCacheMb`: the local index's in-isolate sketch budget (LOCAL_VECTOR_CACHE_MB). */

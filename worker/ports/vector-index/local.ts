@@ -29,13 +29,30 @@ async function fetchDelta(db: D1Database, after: number) {
   ).results;
 }
 
+/** The index's identity (a new one after a reset, so every isolate's cache starts over) and the dimension of the vectors it holds. */
+async function indexMeta(db: D1Database) {
+  const rows = (await db.prepare("SELECT key, value FROM search_index_meta WHERE key IN ('instance', 'dimensions')").all<{ key: string; value: string }>()).results;
+  const get = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
+  const dimensions = get("dimensions");
+  return { instance: get("instance"), dimensions: dimensions === null ? null : Number(dimensions) };
+}
+
+/** Vectors of another model's dimension are refused, naming both, rather than scored as noise. */
+function refuseOtherDimensions(held: number | null, given: number) {
+  if (held !== null && held !== given) {
+    throw new Error(`the vector index holds ${held}-dimension vectors and the embedder gives ${given}: rebuild the index for this model (npm run search:reindex -- --fresh)`);
+  }
+}
+
 /**
  * Brings this isolate's cache up to date. Each request refreshes for itself: workerd refuses I/O
  * that one request started being awaited by another (a shared in-flight refresh failed searches
  * under concurrent load), and the cache's per-slot sequence numbers make overlapping refreshes safe.
  */
 async function upToDate(db: D1Database, dimensions: number, budgetBytes: number): Promise<SketchCache> {
-  const instance = (await db.prepare("SELECT value FROM search_index_meta WHERE key = 'instance'").first<string>("value")) ?? "default";
+  const meta = await indexMeta(db);
+  refuseOtherDimensions(meta.dimensions, dimensions);
+  const instance = meta.instance ?? "default";
   let cache = caches.get(instance);
   if (!cache || cache.dimensions !== dimensions || cache.capacity !== capacityFor(budgetBytes)) {
     cache = new SketchCache(instance, dimensions, budgetBytes);
@@ -57,8 +74,12 @@ export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024):
   return {
     async upsert(records) {
       if (records.length === 0) return;
-      await db.batch(
-        records.map((r) =>
+      const dimensions = records[0]!.vector.length;
+      refuseOtherDimensions((await indexMeta(db)).dimensions, dimensions);
+      await db.batch([
+        // The first vectors set the index's dimension; every later one is held to it.
+        db.prepare("INSERT OR IGNORE INTO search_index_meta (key, value) VALUES ('dimensions', ?)").bind(String(dimensions)),
+        ...records.map((r) =>
           db
             .prepare(
               `INSERT INTO search_vectors (id, type, submolt_id, created_at, vector, sketch, seq) VALUES (?, ?, ?, ?, ?, ?, ${NEXT_SEQ})
@@ -67,7 +88,15 @@ export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024):
             )
             .bind(r.id, r.type, r.submoltId, r.createdAt, quantize(r.vector), new Uint8Array(sketch(r.vector).buffer)),
         ),
-      );
+      ]);
+    },
+    async reset() {
+      // Every vector goes, the dimension with them, and a new identity makes each isolate's cache start over.
+      await db.batch([
+        db.prepare("DELETE FROM search_vectors"),
+        db.prepare("DELETE FROM search_index_meta WHERE key = 'dimensions'"),
+        db.prepare("UPDATE search_index_meta SET value = lower(hex(randomblob(16))) WHERE key = 'instance'"),
+      ]);
     },
     async remove(ids) {
       if (ids.length === 0) return;
