@@ -13,15 +13,19 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { localDatabaseFile, schemaVersion } from "../scripts/lib/local-d1.mjs";
 import { capacity } from "./lib/capacity.mjs";
-import { SETTINGS, SETTINGS_REASONS, dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres, stopPostgres } from "./lib/postgres.mjs";
+import { SETTINGS, SETTINGS_REASONS, dropRunDatabase, postgresCapacity, postgresVersion, runDatabase, seededPostgres, stopPostgres, tupleCounter } from "./lib/postgres.mjs";
 import { writeReport } from "./lib/report.mjs";
+import { searchQuality } from "./lib/search-eval.mjs";
 import { root, startServer } from "./lib/server.mjs";
 import { cycle, measure, seededAgent, seededSubmolt } from "./lib/workloads.mjs";
 import { oneOf, parseCommand, positiveNumber, usageError, valueOr, wholeNumber } from "../scripts/lib/cli.mjs";
 
 const argv = process.argv.slice(2);
 
-const USAGE = `Usage: npm run bench -- [--quick] [--sizes N,N] [--duration S] [--connections N] [--storage d1|postgres] [--out DIR] [--report-only]
+// The last commit before search read its matches in tiers (issue 40): the quality to hold.
+const EVAL_BEFORE = "caa262f^";
+const USAGE = `Usage: npm run bench -- [--quick] [--sizes N,N] [--duration S] [--connections N] [--storage d1|postgres]
+                        [--eval-before COMMIT] [--out DIR] [--report-only]
 
 Seeds networks of each size once (cached in .bench/), serves a copy of each with \`npm run dev\`,
 drives every workload with autocannon and writes BENCHMARKS.md, bench/latency.svg and
@@ -33,6 +37,8 @@ bench/results.json. Every number in the report comes from the run.
   --connections N    concurrent connections (default 10)
   --storage S        d1 (default) or postgres: the network moved into a local cluster
                      (npm run migrate:to-postgres); BENCHMARKS.md shows both stores
+  --eval-before C    search quality (npm run search:eval) is measured on this tree and on commit C
+                     (default ${EVAL_BEFORE}, before search read tiers; "none" skips it); not with --quick
   --out DIR          write the report there instead of the repository's root
   --report-only      BENCHMARKS.md again from bench/results.json (no server, no load)
   -h, --help         this text
@@ -47,6 +53,7 @@ const { values: args } = parseCommand({
     connections: { type: "string", default: "10" },
     storage: { type: "string", default: "d1" },
     out: { type: "string" },
+    "eval-before": { type: "string" },
     "report-only": { type: "boolean", default: false },
   },
 });
@@ -116,7 +123,27 @@ function seededState(posts) {
     info.outboxEmptied = true;
     writeFileSync(marker, JSON.stringify(info));
   }
+  if (!info.biggestThreads) {
+    info.biggestThreads = biggestThreads(dir);
+    writeFileSync(marker, JSON.stringify(info));
+  }
   return { dir, ...info };
+}
+
+/**
+ * The seeded network's five busiest threads (the seed gives comments to posts Zipf-like, so the
+ * first holds about a quarter of all comments): one scan of posts, once per seed, kept in its marker.
+ */
+function biggestThreads(dir) {
+  const query = "SELECT id, comment_count FROM posts ORDER BY comment_count DESC LIMIT 5";
+  const r =
+    spawnSync("sqlite3", ["-version"]).status === 0
+      ? spawnSync("sqlite3", ["-json", localDatabaseFile(root, dir), query], { encoding: "utf8" })
+      : spawnSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", dir, "--json", "--command", query], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`finding the biggest threads failed: ${r.stderr}`);
+  const parsed = JSON.parse(r.stdout);
+  const rows = Array.isArray(parsed[0]?.results) ? parsed[0].results : parsed;
+  return rows.map((row) => ({ id: row.id, comments: row.comment_count }));
 }
 
 async function getJson(base, p, headers = {}) {
@@ -169,12 +196,16 @@ async function benchSize(posts, measureCapacity) {
   let server = await serve(VARS);
   const base = server.base;
   const results = {};
-  const run = async (name, spec) => {
+  // On PostgreSQL, reads also get the tuples the server read for them (it reports no rows per call).
+  const tuples = pgRun ? tupleCounter(pgRun.direct) : null;
+  const run = async (name, spec, { countTuples = false } = {}) => {
     process.stdout.write(`  ${name.padEnd(22)}`);
+    const before = countTuples && tuples ? await tuples.read() : null;
     const r = await measure(base, { connections: CONNECTIONS, duration: DURATION, ...spec });
+    if (before !== null) r.tuplesRead = ((await tuples.read()) - before) / r.requests;
     results[name] = r;
     const bad = Object.entries(r.statuses).filter(([s]) => s >= 300).map(([s, c]) => `${s}×${c}`).join(" ");
-    const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
+    const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}${r.tuplesRead === undefined ? "" : `, tuples read ${r.tuplesRead.toFixed(1)}`}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
     const f = (x, d, w) => (x === undefined ? "-" : x.toFixed(d)).padStart(w);
     console.log(`${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}`);
     // A server error is the server's to explain: show what it logged.
@@ -200,6 +231,7 @@ async function benchSize(posts, measureCapacity) {
       "posts top day": get(["/api/v1/posts?sort=top&t=day&limit=25"]),
       "submolt hot": get(submolts.slice(0, 3).map((s) => `/api/v1/submolts/${s}/feed?sort=hot&limit=25`)),
       "post + comments": get(postIds.map((id) => `/api/v1/posts/${id}`)),
+      "biggest threads": get(state.biggestThreads.map(({ id }) => `/api/v1/posts/${id}`)),
       profile: get(agents.map((a) => `/api/v1/agents/profile?name=${a}`)),
       search: get(queries.map((q) => `/api/v1/search?q=${encodeURIComponent(q)}&limit=20`)),
     };
@@ -211,7 +243,7 @@ async function benchSize(posts, measureCapacity) {
     for (const spec of [...Object.values(baselines), ...Object.values(reads)]) await measure(base, { ...spec, connections: 2, amount: 20 });
 
     for (const [name, spec] of Object.entries(baselines)) await run(name, spec);
-    for (const [name, spec] of Object.entries(reads)) await run(name, spec);
+    for (const [name, spec] of Object.entries(reads)) await run(name, spec, { countTuples: true });
 
     // Writes. Registration makes the agents every later write uses, so no per-agent limit binds:
     // each agent posts once (1 post / 30 min), comments and votes spread over all of them.
@@ -304,7 +336,7 @@ async function benchSize(posts, measureCapacity) {
       },
     });
     const stats = await getJson(base, "/api/v1/stats");
-    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, ...(pgSeed ? { migrateSeconds: pgSeed.migrateSeconds } : {}), agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
+    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, biggestThreads: state.biggestThreads, ...(pgSeed ? { migrateSeconds: pgSeed.migrateSeconds } : {}), agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
     // The anonymous hot page as deployed: the server again, with the API cache at its default, so
     // one rendering every few seconds serves every anonymous reader (every other workload runs with
     // it off, to measure D1).
@@ -319,12 +351,17 @@ async function benchSize(posts, measureCapacity) {
     return outcome;
   } finally {
     await server.stop();
+    await tuples?.end();
     rmSync(runDir, { recursive: true, force: true });
     if (pgRun) await dropRunDatabase(stateRoot);
   }
 }
 
 const started = new Date();
+const evalBefore = args["eval-before"] ?? EVAL_BEFORE;
+// Before any server starts: the evaluation's own workerd would share the two cores with the load.
+const quality = quick || evalBefore === "none" ? null : searchQuality(root, evalBefore);
+if (quality) console.log(`search:eval hybrid recall@10 ${quality.after.scores.hybrid.recall} MRR ${quality.after.scores.hybrid.mrr}${quality.before ? ` (at ${quality.before.commit}: ${quality.before.scores.hybrid.recall}, ${quality.before.scores.hybrid.mrr})` : ""}`);
 const sizes = [];
 // A cluster left running (by an interrupted run) may have other settings: the run starts its own.
 if (STORAGE === "postgres") stopPostgres(stateRoot);
@@ -335,6 +372,6 @@ try {
 }
 const cap = sizes.find((s) => s.capacity)?.capacity ?? null;
 const out = args.out ? path.resolve(args.out) : quick ? path.join(stateRoot, STORAGE === "postgres" ? "quick-postgres" : "quick") : root;
-const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion(), postgresSettings: SETTINGS, postgresSettingsWhy: SETTINGS_REASONS } : {}) };
+const run = { started, duration: DURATION, connections: CONNECTIONS, vars: VARS, sizes, capacity: cap, searchQuality: quality ?? savedRuns[STORAGE]?.searchQuality ?? null, ...(STORAGE === "postgres" ? { postgresVersion: postgresVersion(), postgresSettings: SETTINGS, postgresSettingsWhy: SETTINGS_REASONS } : {}) };
 writeReport({ out, argv, runs: { ...savedRuns, [STORAGE]: run } });
 console.log(`\nReport: ${path.relative(root, path.join(out, "BENCHMARKS.md")) || "BENCHMARKS.md"} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);

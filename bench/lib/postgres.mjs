@@ -130,3 +130,21 @@ export async function postgresCapacity(url) {
     await sql.end();
   }
 }
+
+/**
+ * What a workload read on PostgreSQL, which reports no rows read to its client: the server's own
+ * count of tuples its scans returned and fetched (pg_stat_database) before and after the workload.
+ * A backend publishes its counts when it goes idle, at most once a second, so each reading first
+ * lets a settled second pass; the counters include anything else the database ran meanwhile, which
+ * in the benchmark is nothing but the workload (autovacuum aside).
+ */
+export function tupleCounter(url) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const read = async () => {
+    await new Promise((r) => setTimeout(r, 2_500));
+    await sql`SELECT pg_stat_clear_snapshot()`;
+    const [{ tuples }] = await sql`SELECT (tup_returned + tup_fetched)::bigint AS tuples FROM pg_stat_database WHERE datname = current_database()`;
+    return Number(tuples);
+  };
+  return { read, end: () => sql.end() };
+}

@@ -8,20 +8,26 @@ import { METER_EVERY } from "./workloads.mjs";
 import { pgTier, postgresSection } from "./report-postgres.mjs";
 
 const BASELINES = ["health", "storage read"];
-export const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "profile"];
+export const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "biggest threads", "profile"];
 export const WRITES = ["register", "post", "comment", "vote"];
-export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2 };
+export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25 };
+// The two paths an agent takes into a conversation (issue 40): reading a thread, busy or not, and
+// searching; each held to the hot listing's throughput and to rows that do not grow with the network.
+export const CONVERSATIONS = ["post + comments", "biggest threads", "search"];
 // Every read the report holds to the point read's throughput and to two D1 calls in all.
 export const READS = [...LISTINGS, "search"];
 // Read workloads and the items one response returns (listing pages are 25 posts); null where the
 // response's size varies (a thread's page of roots with their replies, search's fused results).
-const PAGE = { "posts hot": 25, "posts new": 25, "posts top": 25, "posts top day": 25, "submolt hot": 25, "feed hot": 25, "feed new": 25, "feed top": 25, "feed sparse hot": 25, "feed sparse new": 25, home: null, "post + comments": null, profile: null, search: null };
+const PAGE = { "posts hot": 25, "posts new": 25, "posts top": 25, "posts top day": 25, "submolt hot": 25, "feed hot": 25, "feed new": 25, "feed top": 25, "feed sparse hot": 25, "feed sparse new": 25, home: null, "post + comments": null, "biggest threads": null, profile: null, search: null };
 // Why a read's rows are what they are, for the misses (the structure, not this run's numbers).
 const ROWS_WHY = {
-  "post + comments": "A thread read takes the thread's shape (id and parent of up to 2,000 comments, the thread cap: an index entry and a row each) before hydrating one page; the benchmark reads the hottest threads, which are below the cap at 10k and at it from 100k on, so the rows stop growing there (100k → 1M is flat) but not at 10k. Fix: an index holding parent ids (or a replies index per root) so a page of roots and their replies is read without the shape.",
-  search: "Keyword search ranks the newest 2,000 matches per table by BM25 (an index row and a document length each) and joins only the best; a common word fills that window from 100k on, so the rows are capped there (100k → 1M grows 6%) but at 10k fewer words fill it. Fix: a smaller window for very common words, or a precomputed impact-ordered index; the window trades rows for ranking quality.",
+  "post + comments":
+    "A thread's page is its roots in the sort's order from a partial index on (post, key) and, per root, its first five replies from one on (parent, key), walked breadth first until the page's budget of 100 rows (or limit + 1) is spent; whatever the thread's size, the rows are the page's, plus the post with its author and submolt.",
+  search:
+    "Keyword search reads one tier per table, the newest 200 matches below the tier's start straight from the index (FTS5 by rowid on D1), ranks them and fuses them with the vector side; the rows are the tier's 200 index entries and document lengths per table plus the page's details, whatever the network's size, so a rare word reads fewer.",
   "feed hot": "A merged feed reads each source's first page (26 index entries and JSON rows per subscribed submolt or followed agent; the benchmark's agents have 5 sources) and then the page's 25 posts with authors, submolts and the reader's votes (~7 rows each): sources × page, flat in the network's size but above 10× a page. Fix: a capped timeline per agent written with each post (fan-out on write), reading one range per page.",
 };
+ROWS_WHY["biggest threads"] = ROWS_WHY["post + comments"];
 ROWS_WHY["feed new"] = ROWS_WHY["feed top"] = ROWS_WHY["feed hot"];
 
 const DESCRIBE = {
@@ -33,9 +39,10 @@ const DESCRIBE = {
   "posts hot cached": "GET /api/v1/posts?sort=hot anonymously with the API cache at its default (API_CACHE_SECONDS=5; the server is restarted for it after the writes): a hit is served from the Cache API without a D1 call",
   "posts top day": "GET /api/v1/posts?sort=top&t=day: merged from the window's days (posts_day_top_idx); it walked posts_top_idx past every older post when the day was quiet",
   "submolt hot": "GET /api/v1/submolts/:name/feed?sort=hot on the three largest submolts",
-  "post + comments": "GET /api/v1/posts/:id (post and its first page of comment tree) over 25 hot and 25 top posts",
+  "post + comments": "GET /api/v1/posts/:id (the post and its thread's first page: roots in the default sort, each with its first replies) over 25 hot and 25 top posts",
+  "biggest threads": "GET /api/v1/posts/:id over the network's five busiest threads (the seed gives comments Zipf-like, so the busiest holds about a quarter of all comments: ~22k at 10k posts, ~2M at 1M)",
   profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",
-  search: "GET /api/v1/search?q= (hybrid: FTS5 keywords + local vectors), 8 two-word queries",
+  search: "GET /api/v1/search?q= (hybrid: FTS5 keywords over the newest 200 matches per table + local vectors), 8 two-word queries, first page of 20",
   register: "POST /api/v1/agents/register, a fresh name each",
   "feed hot":
     "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed reads the first page of each source (subscribed submolt, followed author) from that source's own index and merges them",
@@ -153,13 +160,14 @@ function targets(sizes) {
     for (const name of LISTINGS) {
       const a = first.results[name];
       const b = last.results[name];
+      if (!a || !b) continue; // a workload added after these figures were measured
       const ratio = b.p50 / a.p50;
       const met = ratio <= TARGET.flat;
       out.push(`| ${name} | ${fmt(a.p50, 2)} | ${fmt(b.p50, 2)} | ${fmt(ratio, 2)} | ${fmt(ratio / storageGrowth, 2)} | ${fmt(b.p99 / a.p99, 2)} | ${calls(a)} → ${calls(b)} | ${met ? "yes" : "**no**"} |`);
       if (!met) {
         const same = Math.abs((b.calls ?? 0) - (a.calls ?? 0)) < 0.05;
         misses.push(
-          `- **${name}** grew ${fmt(ratio, 2)}× (the point read grew ${fmt(storageGrowth, 2)}×).${name === "post + comments" ? " A thread read first reads the shape of up to 2,000 comments (the thread cap) in the sort's order, from the table rows the (post, score) index points at; the most-read threads are at the cap at every size, and at 1M those rows are spread over a file of many gigabytes, so each read touches more pages that are not in cache. A covering index holding parent and author ids would keep the shape read inside one contiguous index range." : ""} ${same ? `It makes the same ${fmt(b.calls)} D1 calls at both sizes and every one is an index range scan (the query-plan tests assert it), so the growth is per-statement cost in a database ${label(last.posts / first.posts)} times larger: deeper B-trees and a working set that no longer fits SQLite's page cache.` : `Its D1 calls changed (${calls(a)} → ${calls(b)}).`} Fix: fewer statements per request (one joined read instead of a read per part) and D1 read replicas close to readers; in production D1's own cache and replicas, not this laptop's page cache, set the per-statement cost.`,
+          `- **${name}** grew ${fmt(ratio, 2)}× (the point read grew ${fmt(storageGrowth, 2)}×).${same ? `It makes the same ${fmt(b.calls)} D1 calls at both sizes and every one is an index range scan (the query-plan tests assert it), so the growth is per-statement cost in a database ${label(last.posts / first.posts)} times larger: deeper B-trees and a working set that no longer fits SQLite's page cache.` : `Its D1 calls changed (${calls(a)} → ${calls(b)}).`} Fix: fewer statements per request (one joined read instead of a read per part) and D1 read replicas close to readers; in production D1's own cache and replicas, not this laptop's page cache, set the per-statement cost.`,
         );
       }
     }
@@ -168,7 +176,7 @@ function targets(sizes) {
   const throughput = ({ names, baseline, share, title, kind, what, why }) => {
     out.push(`**${title} at ≥ ${share * 100}% of ${what}** (req/s ÷ ${baseline} req/s).`, "");
     out.push(`| ${kind} | ${sizes.map((s) => label(s.posts)).join(" | ")} | D1 calls (statements) / request | met |`, `|---|${sizes.map(() => "---:|").join("")}---:|---|`);
-    for (const name of names) {
+    for (const name of names.filter((n) => sizes.every((s) => s.results[n]))) {
       const ratios = sizes.map((s) => s.results[name].rps / s.results[baseline].rps);
       const met = ratios.every((x) => x >= share);
       out.push(`| ${name} | ${ratios.map((x) => fmt(x, 2)).join(" | ")} | ${calls(last.results[name])} | ${met ? "yes" : "**no**"} |`);
@@ -233,8 +241,57 @@ function targets(sizes) {
     }
     out.push("");
   }
+  const conversations = conversationTargets(sizes, { rows: (m) => m.rowsRead, unit: "D1 rows read" });
+  out.push(...conversations.lines);
+  misses.push(...conversations.misses);
   if (misses.length) out.push("**Why the missed targets were missed, and what would fix them** (figures from this run):", "", ...misses, "");
   return out.join("\n");
+}
+
+/**
+ * Issue 40's targets on one store's sizes: each conversation read at ≥ 40% of the hot listing's
+ * throughput at the largest size, and its rows (`rows(m)`: D1's meter, or PostgreSQL's tuples) at
+ * the largest size within 1.25× of the smallest.
+ */
+export function conversationTargets(sizes, { rows, unit }) {
+  const [first, last] = [sizes[0], sizes.at(-1)];
+  const lines = [
+    `**Conversations at any size** (req/s ÷ \`posts hot\` req/s at ${label(last.posts)} ≥ ${TARGET.conversation * 100}%; ${unit} per request at ${label(last.posts)} within ${TARGET.conversationRows}× of ${label(first.posts)}).`,
+    "",
+    `| read | ${sizes.map((s) => `÷ hot ${label(s.posts)}`).join(" | ")} | ${sizes.map((s) => `rows ${label(s.posts)}`).join(" | ")} | rows ${label(last.posts)} ÷ ${label(first.posts)} | met |`,
+    `|---|${sizes.map(() => "---:|").join("")}${sizes.map(() => "---:|").join("")}---:|---|`,
+  ];
+  const misses = [];
+  for (const name of CONVERSATIONS) {
+    if (!sizes.every((s) => s.results[name])) continue;
+    const shares = sizes.map((s) => s.results[name].rps / s.results["posts hot"].rps);
+    const counted = sizes.map((s) => rows(s.results[name]));
+    const growth = counted.every((x) => x != null) ? counted.at(-1) / Math.max(counted[0], 1e-9) : null;
+    const fast = shares.at(-1) >= TARGET.conversation;
+    const flat = growth === null || growth <= TARGET.conversationRows;
+    lines.push(`| ${name} | ${shares.map((x) => fmt(x * 100, 0) + "%").join(" | ")} | ${counted.map((x) => fmt(x, 0)).join(" | ")} | ${fmt(growth, 2)} | ${fast && flat ? "yes" : "**no**"} |`);
+    if (!fast) misses.push(`- **${name}** served ${fmt(shares.at(-1) * 100, 0)}% of the hot listing's req/s at ${label(last.posts)} (${fmt(last.results[name].rps, 0)} against ${fmt(last.results["posts hot"].rps, 0)}), with ${fmt(counted.at(-1), 0)} ${unit} per request against the listing's ${fmt(rows(last.results["posts hot"]), 0)}. ${ROWS_WHY[name] ?? ""}`);
+    if (!flat) misses.push(`- **${name}** read ${fmt(counted[0], 0)} → ${fmt(counted.at(-1), 0)} ${unit} per request from ${label(first.posts)} to ${label(last.posts)} (${fmt(growth, 2)}×). ${ROWS_WHY[name] ?? ""}`);
+  }
+  lines.push("");
+  return { lines, misses };
+}
+
+/** recall@10 and MRR of `npm run search:eval` on this run's tree and on the commit before the change measured. */
+function qualitySection(quality) {
+  if (!quality) return "";
+  const modes = ["keyword", "vector", "hybrid"];
+  const columns = [...(quality.before ? [quality.before] : []), quality.after];
+  return [
+    "## Search quality",
+    "",
+    `\`npm run search:eval\` (test/eval: 200 documents, 50 queries with their relevant answers), run by the benchmark on this tree${quality.before ? ` and on commit ${quality.before.commit}, before search read its matches in tiers, checked out beside it` : ""}: what the search figures above cost in ranking.`,
+    "",
+    `| mode | ${columns.map((c) => `recall@10 ${c.commit}`).join(" | ")} | ${columns.map((c) => `MRR ${c.commit}`).join(" | ")} |`,
+    `|---|${columns.map(() => "---:|").join("")}${columns.map(() => "---:|").join("")}`,
+    ...modes.map((m) => `| ${m} | ${columns.map((c) => fmt(c.scores[m]?.recall, 3)).join(" | ")} | ${columns.map((c) => fmt(c.scores[m]?.mrr, 3)).join(" | ")} |`),
+    "",
+  ].join("\n");
 }
 
 function capacitySection(cap, sizes, pg) {
@@ -334,6 +391,7 @@ export function writeReport({ out, argv, runs }) {
     "## Targets",
     "",
     targets(sizes),
+    qualitySection(main.searchQuality),
     ...(pg && pg !== main ? [postgresSection(main, pg)] : []),
     capacitySection(capacity, sizes, pg && pg !== main ? pg : null),
   ].join("\n");
