@@ -132,7 +132,7 @@ function seededState(posts) {
 
 /**
  * The seeded network's five busiest threads (the seed gives comments to posts Zipf-like, so the
- * first holds about a quarter of all comments): one scan of posts, once per seed, kept in its marker.
+ * first holds about a tenth of all comments): one scan of posts, once per seed, kept in its marker.
  */
 function biggestThreads(dir) {
   const query = "SELECT id, comment_count FROM posts ORDER BY comment_count DESC LIMIT 5";

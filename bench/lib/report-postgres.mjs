@@ -82,12 +82,17 @@ function targets(sizes) {
     }
     out.push("");
   }
-  const conversations = conversationTargets(sizes, { rows: (m) => m.tuplesRead, unit: "tuples read" });
+  const conversations = conversationTargets(sizes, { rows: (m) => m.tuplesRead, unit: "tuples read", why: (name, slow) => (name === "search" ? SEARCH_TUPLES : slow ? readWhy(name, last.results[name]) : THREAD_TUPLES) });
   out.push(...conversations.lines);
   misses.push(...conversations.misses);
   if (misses.length) out.push("**Why the missed targets on PostgreSQL were missed, and what would fix them:**", "", ...misses, "");
   return out.join("\n");
 }
+
+// Why a tier of search reads the tuples it does on PostgreSQL (issue 40), for its misses.
+const SEARCH_TUPLES =
+  "A tier is each table's newest 200 matches, and the planner finds them one of two ways, neither bounded by the tier: for a common word it walks the primary key backward, testing each row's stored tsvector, until 200 match (200 ÷ the words' share of rows: flat in the network's size once the walk is chosen, but thousands of tuples for words in a small share of rows); for a rarer one it reads every match through the GIN index and sorts them (all matches: grows with the network). Fix: an index that hands matches over newest first, such as GIN over the document with a time bucket (a lexeme per bucket, or btree_gin), read one bucket at a time from the newest until the tier is full, or RUM where the host offers it.";
+const THREAD_TUPLES = "A thread page reads its list after the cursor and each comment's first replies by index seeks, up to the page's budget: the tuples are the page's, so any growth is in the seeks' index depth and the pages' heap visits, not in the thread's size.";
 
 function readWhy(name, m) {
   if (name === "search") {

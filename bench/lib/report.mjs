@@ -28,6 +28,14 @@ const ROWS_WHY = {
   "feed hot": "A merged feed reads each source's first page (26 index entries and JSON rows per subscribed submolt or followed agent; the benchmark's agents have 5 sources) and then the page's 25 posts with authors, submolts and the reader's votes (~7 rows each): sources × page, flat in the network's size but above 10× a page. Fix: a capped timeline per agent written with each post (fan-out on write), reading one range per page.",
 };
 ROWS_WHY["biggest threads"] = ROWS_WHY["post + comments"];
+// Why a conversation read is slower than the hot listing on D1 when its rows are not the cause.
+const SLOW_WHY = {
+  search:
+    "Its metered rows are the same at every size, so what grew is what D1 does not meter, the FTS5 module's reads of its own index: bm25() weighs each word by the number of documents that hold it, and FTS5 counts them on every query by walking the word's whole doclist, so a search's time grows with the network's matches while its metered rows do not. Fix: weigh words by a document frequency counted once per word and cached (or kept by the indexing consumer), and score the tier in the Worker from per-word counts over the tier's own rows, so no statement reads past the tier.",
+  "post + comments":
+    "Its rows are the page's whatever the thread's size: a busy thread's first page is full (its roots and their first replies up to the 100-comment budget, each with its author and the reader's vote) where a listing is 25 posts. A smaller first page (fewer replies under each root, the rest by `parent_id`) would trade these rows for later requests.",
+};
+SLOW_WHY["biggest threads"] = SLOW_WHY["post + comments"];
 ROWS_WHY["feed new"] = ROWS_WHY["feed top"] = ROWS_WHY["feed hot"];
 
 const DESCRIBE = {
@@ -40,7 +48,7 @@ const DESCRIBE = {
   "posts top day": "GET /api/v1/posts?sort=top&t=day: merged from the window's days (posts_day_top_idx); it walked posts_top_idx past every older post when the day was quiet",
   "submolt hot": "GET /api/v1/submolts/:name/feed?sort=hot on the three largest submolts",
   "post + comments": "GET /api/v1/posts/:id (the post and its thread's first page: roots in the default sort, each with its first replies) over 25 hot and 25 top posts",
-  "biggest threads": "GET /api/v1/posts/:id over the network's five busiest threads (the seed gives comments Zipf-like, so the busiest holds about a quarter of all comments: ~22k at 10k posts, ~2M at 1M)",
+  "biggest threads": "GET /api/v1/posts/:id over the network's five busiest threads (the seed gives comments Zipf-like, so the busiest holds about a tenth of all comments: ~11k at 10k posts, ~800k at 1M)",
   profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",
   search: "GET /api/v1/search?q= (hybrid: FTS5 keywords over the newest 200 matches per table + local vectors), 8 two-word queries, first page of 20",
   register: "POST /api/v1/agents/register, a fresh name each",
@@ -241,7 +249,7 @@ function targets(sizes) {
     }
     out.push("");
   }
-  const conversations = conversationTargets(sizes, { rows: (m) => m.rowsRead, unit: "D1 rows read" });
+  const conversations = conversationTargets(sizes, { rows: (m) => m.rowsRead, unit: "D1 rows read", why: (name, slow) => (slow ? SLOW_WHY[name] : ROWS_WHY[name]) ?? "" });
   out.push(...conversations.lines);
   misses.push(...conversations.misses);
   if (misses.length) out.push("**Why the missed targets were missed, and what would fix them** (figures from this run):", "", ...misses, "");
@@ -251,9 +259,10 @@ function targets(sizes) {
 /**
  * Issue 40's targets on one store's sizes: each conversation read at ≥ 40% of the hot listing's
  * throughput at the largest size, and its rows (`rows(m)`: D1's meter, or PostgreSQL's tuples) at
- * the largest size within 1.25× of the smallest.
+ * the largest size within 1.25× of the smallest. `why(name, slow)`: the store's reason for a miss,
+ * of throughput when `slow`, else of rows.
  */
-export function conversationTargets(sizes, { rows, unit }) {
+export function conversationTargets(sizes, { rows, unit, why }) {
   const [first, last] = [sizes[0], sizes.at(-1)];
   const lines = [
     `**Conversations at any size** (req/s ÷ \`posts hot\` req/s at ${label(last.posts)} ≥ ${TARGET.conversation * 100}%; ${unit} per request at ${label(last.posts)} within ${TARGET.conversationRows}× of ${label(first.posts)}).`,
@@ -270,8 +279,8 @@ export function conversationTargets(sizes, { rows, unit }) {
     const fast = shares.at(-1) >= TARGET.conversation;
     const flat = growth === null || growth <= TARGET.conversationRows;
     lines.push(`| ${name} | ${shares.map((x) => fmt(x * 100, 0) + "%").join(" | ")} | ${counted.map((x) => fmt(x, 0)).join(" | ")} | ${fmt(growth, 2)} | ${fast && flat ? "yes" : "**no**"} |`);
-    if (!fast) misses.push(`- **${name}** served ${fmt(shares.at(-1) * 100, 0)}% of the hot listing's req/s at ${label(last.posts)} (${fmt(last.results[name].rps, 0)} against ${fmt(last.results["posts hot"].rps, 0)}), with ${fmt(counted.at(-1), 0)} ${unit} per request against the listing's ${fmt(rows(last.results["posts hot"]), 0)}. ${ROWS_WHY[name] ?? ""}`);
-    if (!flat) misses.push(`- **${name}** read ${fmt(counted[0], 0)} → ${fmt(counted.at(-1), 0)} ${unit} per request from ${label(first.posts)} to ${label(last.posts)} (${fmt(growth, 2)}×). ${ROWS_WHY[name] ?? ""}`);
+    if (!fast) misses.push(`- **${name}** served ${fmt(shares.at(-1) * 100, 0)}% of the hot listing's req/s at ${label(last.posts)} (${fmt(last.results[name].rps, 0)} against ${fmt(last.results["posts hot"].rps, 0)}), with ${fmt(counted.at(-1), 0)} ${unit} per request against the listing's ${fmt(rows(last.results["posts hot"]), 0)}. ${why(name, true)}`);
+    if (!flat) misses.push(`- **${name}** read ${fmt(counted[0], 0)} → ${fmt(counted.at(-1), 0)} ${unit} per request from ${label(first.posts)} to ${label(last.posts)} (${fmt(growth, 2)}×). ${why(name, false)}`);
   }
   lines.push("");
   return { lines, misses };
