@@ -15,6 +15,7 @@ import { rows } from "../db";
 import { uuidv7 } from "../../worker/lib/ids";
 import { KEYWORD_WINDOW } from "../../worker/services/search";
 import { tierStatement } from "../../worker/store/pg/search";
+import { nameKey } from "../../worker/domain/names";
 
 interface Recorded {
   sql: string;
@@ -150,6 +151,30 @@ describe("PostgreSQL plans are index range scans", () => {
         expect(lines.some((l) => /Index (Only )?Scan (Backward )?using comments_replies_\w+ on comments r\b/.test(l)), why).toBe(true);
       }
     }
+  });
+
+  // A profile's latest posts find their author by a sub-select, so the planner guesses how many posts
+  // an author has from author_id's distinct values: on a real network about one each (set here, as
+  // this small table cannot show it). Whatever the author wrote, the page is read newest first from
+  // an index with the listing's own partial predicate and stops at the page; it read all of a busy
+  // author's posts through posts_author_top_idx and sorted them (migrations/postgres/0004).
+  it("reads a profile's latest posts newest first and stops at the page, however many the author wrote", { timeout: 60_000 }, async () => {
+    const prolific = await register();
+    const general = "00000000-0000-7000-8000-000000000001";
+    const start = Date.now() - 3_000_000;
+    const values = Array.from({ length: 1_500 }, (_, k) => `('${uuidv7(start + k * 1000)}', '${general}', '${prolific.id}', 'tide log ${k}', 'text', 0, ${k}, ${start + k * 1000}, ${start + k * 1000})`);
+    await rows(`INSERT INTO posts (id, submolt_id, author_id, title, type, hot, score, created_at, updated_at) VALUES ${values.join(", ")}`);
+    await rows("ALTER TABLE posts ALTER COLUMN author_id SET (n_distinct = -0.9)");
+    await rows("ANALYZE posts");
+    const queries = await recording((deps) => deps.store.agents.activity(nameKey(prolific.name), reader.id, 10));
+    const latest = queries.filter((q) => /from "posts"/i.test(q.sql));
+    expect(latest.length).toBe(1);
+    const lines = await analyze(latest[0]!);
+    const why = `${latest[0]!.sql}\n${lines.join("\n")}`;
+    expect(seqScans(lines), why).toEqual([]);
+    expect(lines.filter((l) => /\bSort\b/.test(l)), why).toEqual([]);
+    const read = lines.map((l) => /Index (?:Only )?Scan using posts_author_live_new_idx on posts.*actual time=\S+ rows=(\d+)/.exec(l)?.[1]).find(Boolean);
+    expect(Number(read), why).toBeLessThanOrEqual(11);
   });
 
   // Keyword search reads a tier: the newest matches below its start, stopping at the window. For a
