@@ -225,8 +225,8 @@ async function embeddingsCheck(vars, opts) {
   return settings.dimensions === null ? { EMBEDDINGS_DIMENSIONS: String(dimensions) } : {};
 }
 
-/** `opts` were checked before anything ran (ownOptions, below). */
-async function serve(opts) {
+/** `opts` were checked before anything ran (ownOptions, below); `embeddings`: the variables embeddingsCheck settled. */
+async function serve(opts, embeddings) {
   const hyperdrive =
     opts.storage === "postgres"
       ? await postgresStorage(opts).catch((err) => {
@@ -241,7 +241,7 @@ async function serve(opts) {
     port: opts.port === undefined ? 8787 : Number(opts.port),
     host: opts.ip,
     persistTo: opts["persist-to"],
-    vars: { ...vars, ...(await embeddingsCheck(vars, opts)), ...(hyperdrive ? { STORAGE: "postgres" } : {}) },
+    vars: { ...vars, ...embeddings, ...(hyperdrive ? { STORAGE: "postgres" } : {}) },
     logLevel: opts["log-level"],
     inspectorPort: opts["inspector-port"] ? Number(opts["inspector-port"]) : undefined,
     restartAboveMb: opts["restart-above-mb"] === undefined ? undefined : Number(opts["restart-above-mb"]),
@@ -301,13 +301,15 @@ if (own) {
 devVars();
 lexicon();
 await migrate();
+// A model that does not fit stops the start before anything else is written or started.
+const embeddings = own ? await embeddingsCheck(varBindings(own.var), own) : {};
 seedFiles();
 announce();
 // Offline-friendly defaults: no Request.cf download, no telemetry (an operator may override either).
 const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...process.env };
 Object.assign(process.env, env);
 if (own) {
-  await serve(own);
+  await serve(own, embeddings);
 } else {
   console.warn("! Options beyond --port, --ip, --persist-to, --var, --log-level and --inspector-port go to `wrangler dev`, whose dev proxy grows without bound under sustained load (docs/development.md, Its memory under load).");
   const child = spawn(wrangler, ["dev", ...args], { cwd: root, stdio: "inherit", env });
