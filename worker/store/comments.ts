@@ -33,8 +33,6 @@ export interface CommentStore {
   thread(r: ThreadRequest): Promise<ThreadRows>;
   /** The live post's view (null when it is not live) with the first page of its thread. */
   postWithThread(r: ThreadRequest): Promise<{ view: PostView | null; thread: ThreadRows }>;
-  /** The views of these comments (any order). */
-  views(ids: string[], viewerId: string | null): Promise<CommentView[]>;
   /** A page of an agent's live comments on live posts, newest first, each with its post's title; `limit + 1` rows tell whether more follow. */
   byAuthor(authorId: string, limit: number, offset: number): Promise<(Omit<CommentView, "userVote"> & { postTitle: string })[]>;
 }
@@ -89,7 +87,7 @@ export function toCommentPlace(post: PlaceRow | undefined, parent: CommentPlace[
 }
 
 /** The reads both stores spell the same. */
-export function portableComments(p: Portable): Pick<CommentStore, "view" | "views" | "byAuthor"> & {
+export function portableComments(p: Portable): Pick<CommentStore, "view" | "byAuthor"> & {
   latestBy(author: SQL, viewerId: string | null, limit: number): Promise<CommentView[]>;
 } {
   const { comments, agents, votes, posts } = p.t;
@@ -103,8 +101,6 @@ export function portableComments(p: Portable): Pick<CommentStore, "view" | "view
     view: (id, viewerId) => first(select(viewerId).where(eq(comments.id, id))),
     /** An author's latest live comments (`author`: a subquery giving the id). */
     latestBy: (author, viewerId, limit) => select(viewerId).where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false))).orderBy(desc(comments.createdAt)).limit(limit),
-    // One bound parameter holds every id (D1 allows 100 parameters per statement).
-    views: async (ids, viewerId) => (ids.length ? select(viewerId).where(p.dialect.inList(comments.id, ids, "text")) : []),
     byAuthor: (authorId, limit, offset) =>
       p.db
         .select({ comment: comments, author: authorFields(p), postTitle: posts.title })

@@ -38,22 +38,21 @@ export function asPostView(row: Awaited<ReturnType<typeof postViewQuery>>[number
 export const recentPostsQuery = (db: Builder, author: string | SQL, viewerId: string | null, limit: number) =>
   postViewQuery(db, sql`${posts.authorId} = ${author}`, viewerId).orderBy(desc(posts.createdAt), desc(posts.id)).limit(limit);
 
-/** Comment views where `where` holds, batch-safe (author and the viewer's vote by subquery). Rows map with asCommentView. */
-export const commentViewsQuery = (db: Builder, where: SQL | undefined, viewerId: string | null) =>
-  db
+/** An agent's latest live comments (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asCommentView. */
+export function recentCommentsQuery(db: Builder, author: string | SQL, viewerId: string | null, limit: number) {
+  return db
     .select({
       comment: comments,
       author: authorJsonOf(comments.authorId),
       userVote: sql<number | null>`(SELECT v.value FROM votes v WHERE v.agent_id = ${viewerId ?? ""} AND v.target_id = ${comments.id})`,
     })
     .from(comments)
-    .where(where);
+    .where(and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false)))
+    .orderBy(desc(comments.createdAt))
+    .limit(limit);
+}
 
-/** An agent's latest live comments (profile), batch-safe; `author` is an id or a subquery giving one. Rows map with asCommentView. */
-export const recentCommentsQuery = (db: Builder, author: string | SQL, viewerId: string | null, limit: number) =>
-  commentViewsQuery(db, and(sql`${comments.authorId} = ${author}`, eq(comments.isDeleted, false)), viewerId).orderBy(desc(comments.createdAt)).limit(limit);
-
-export function asCommentView(row: Awaited<ReturnType<typeof commentViewsQuery>>[number]): CommentView | undefined {
+export function asCommentView(row: Awaited<ReturnType<typeof recentCommentsQuery>>[number]): CommentView | undefined {
   return row.author ? { comment: row.comment, author: JSON.parse(row.author) as CommentView["author"], userVote: row.userVote } : undefined;
 }
 
