@@ -45,4 +45,14 @@ describe("D1 round trips per request", () => {
       expect(await calls("GET", path, { token: a.apiKey }), path).toBeLessThanOrEqual(2);
     }
   });
+
+  // The local vector index's own reads are not counted: deployed, that side is Vectorize.
+  it("a search makes two calls, both tables' tiers and the page's items; names only when the query could start one", async () => {
+    const a = await register();
+    await makePost(a, "general", { title: "Tide pools at dawn", content: "anemones and tide pools" });
+    expect(await calls("GET", "/api/v1/search?q=tide%20pools")).toBe(2);
+    expect(await calls("GET", "/api/v1/search?q=tide%25")).toBe(2);
+    // One word of name characters might start an agent's or a submolt's name: one more call for both.
+    expect(await calls("GET", "/api/v1/search?q=tide")).toBe(3);
+  });
 });
