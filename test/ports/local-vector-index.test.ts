@@ -63,6 +63,19 @@ describe("local vector index at a size where sketches choose the candidates", ()
     expect(row).toEqual({ vector: null, sketch: null });
   });
 
+  it("trusts its last look for a quarter second: a write only D1 saw is found after it", async () => {
+    const index = localVectorIndex(env.DB);
+    const [v] = await localEmbedder.embed(["a topic nobody wrote about: semaphore flags at sea"]);
+    await index.query({ vector: v!, topK: 1, submoltId: submolt });
+    // Another isolate's write leaves nothing in this one: only the row in D1.
+    const id = `${submolt}-semaphore`;
+    await env.DB.prepare("INSERT INTO search_vectors (id, type, submolt_id, created_at, vector, sketch, seq) VALUES (?, 'post', ?, 0, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM search_vectors))")
+      .bind(id, submolt, quantize(v!), new Uint8Array(sketch(v!).buffer))
+      .run();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await index.query({ vector: v!, topK: 1, submoltId: submolt }))[0]?.id).toBe(id);
+  });
+
   it("rebuilds its cache when the database is a different one", async () => {
     const index = localVectorIndex(env.DB);
     const [v] = await localEmbedder.embed(["tide pools"]);

@@ -20,18 +20,34 @@ const NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM search_vectors)";
 // One cache per database instance (tests run many), the two most recently used kept.
 const caches = new Map<string, SketchCache>();
 
+/**
+ * How long a query trusts the isolate's last look at the index: under load a search then skips its
+ * check for new items (a D1 call, a third of a keyword search's). Writes through this isolate are
+ * seen at once (they count in `writes`); another isolate's within this time.
+ */
+const FRESH_MS = 250;
+let writes = 0;
+let lastLook: { db: D1Database; cache: SketchCache; at: number; writes: number } | null = null;
+
+async function current(db: D1Database, dimensions: number, budgetBytes: number): Promise<SketchCache> {
+  const look = lastLook;
+  if (look && look.db === db && look.writes === writes && look.cache.dimensions === dimensions && Date.now() - look.at < FRESH_MS) return look.cache;
+  const before = writes;
+  const cache = await upToDate(db, dimensions, budgetBytes);
+  lastLook = { db, cache, at: Date.now(), writes: before };
+  return cache;
+}
+
+const deltaQuery = (db: D1Database, after: number) => db.prepare("SELECT id, type, submolt_id, sketch, seq FROM search_vectors WHERE seq > ? ORDER BY seq LIMIT ?").bind(after, PAGE);
+
 async function fetchDelta(db: D1Database, after: number) {
-  return (
-    await db
-      .prepare("SELECT id, type, submolt_id, sketch, seq FROM search_vectors WHERE seq > ? ORDER BY seq LIMIT ?")
-      .bind(after, PAGE)
-      .all<SketchRow>()
-  ).results;
+  return (await deltaQuery(db, after).all<SketchRow>()).results;
 }
 
 /** The index's identity (a new one after a reset, so every isolate's cache starts over) and the dimension of the vectors it holds. */
-async function indexMeta(db: D1Database) {
-  const rows = (await db.prepare("SELECT key, value FROM search_index_meta WHERE key IN ('instance', 'dimensions')").all<{ key: string; value: string }>()).results;
+const metaQuery = (db: D1Database) => db.prepare("SELECT key, value FROM search_index_meta WHERE key IN ('instance', 'dimensions')");
+
+function indexMeta(rows: { key: string; value: string }[]) {
   const get = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
   const dimensions = get("dimensions");
   return { instance: get("instance"), dimensions: dimensions === null ? null : Number(dimensions) };
@@ -50,7 +66,11 @@ function refuseOtherDimensions(held: number | null, given: number) {
  * under concurrent load), and the cache's per-slot sequence numbers make overlapping refreshes safe.
  */
 async function upToDate(db: D1Database, dimensions: number, budgetBytes: number): Promise<SketchCache> {
-  const meta = await indexMeta(db);
+  // The index's identity and what was added since the last cache used, in one call: a search's
+  // check for new items costs one round trip, not two, whenever that cache is still the index's.
+  const last = [...caches.values()].at(-1);
+  const [metaRows, firstDelta] = await db.batch([metaQuery(db), deltaQuery(db, last?.seq ?? 0)]);
+  const meta = indexMeta(metaRows!.results as { key: string; value: string }[]);
   refuseOtherDimensions(meta.dimensions, dimensions);
   const instance = meta.instance ?? "default";
   let cache = caches.get(instance);
@@ -62,6 +82,11 @@ async function upToDate(db: D1Database, dimensions: number, budgetBytes: number)
   caches.delete(instance);
   caches.set(instance, cache);
   for (const old of [...caches.keys()].slice(0, -2)) caches.delete(old);
+  if (cache === last) {
+    const rows = firstDelta!.results as SketchRow[];
+    cache.apply(rows);
+    if (rows.length < PAGE) return cache;
+  }
   for (;;) {
     const rows = await fetchDelta(db, cache.seq);
     cache.apply(rows);
@@ -75,7 +100,7 @@ export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024):
     async upsert(records) {
       if (records.length === 0) return;
       const dimensions = records[0]!.vector.length;
-      refuseOtherDimensions((await indexMeta(db)).dimensions, dimensions);
+      refuseOtherDimensions(indexMeta((await metaQuery(db).all<{ key: string; value: string }>()).results).dimensions, dimensions);
       await db.batch([
         // The first vectors set the index's dimension; every later one is held to it.
         db.prepare("INSERT OR IGNORE INTO search_index_meta (key, value) VALUES ('dimensions', ?)").bind(String(dimensions)),
@@ -89,6 +114,7 @@ export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024):
             .bind(r.id, r.type, r.submoltId, r.createdAt, quantize(r.vector), new Uint8Array(sketch(r.vector).buffer)),
         ),
       ]);
+      writes++;
     },
     async reset() {
       // Every vector goes, the dimension with them, and a new identity makes each isolate's cache start over.
@@ -97,6 +123,7 @@ export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024):
         db.prepare("DELETE FROM search_index_meta WHERE key = 'dimensions'"),
         db.prepare("UPDATE search_index_meta SET value = lower(hex(randomblob(16))) WHERE key = 'instance'"),
       ]);
+      writes++;
     },
     async remove(ids) {
       if (ids.length === 0) return;
@@ -104,9 +131,10 @@ export function localVectorIndex(db: D1Database, cacheBytes = 48 * 1024 * 1024):
       await db.batch(
         ids.map((id) => db.prepare(`UPDATE search_vectors SET vector = NULL, sketch = NULL, seq = ${NEXT_SEQ} WHERE id = ? AND vector IS NOT NULL`).bind(id)),
       );
+      writes++;
     },
     async query({ vector, topK, type, submoltId }) {
-      const cache = await upToDate(db, vector.length, cacheBytes);
+      const cache = await current(db, vector.length, cacheBytes);
       const ids = cache.candidates(sparse(vector), Math.max(RESCORE_MIN, topK * RESCORE_FACTOR), type, submoltId);
       const parts = [];
       for (let i = 0; i < ids.length; i += 90) parts.push(ids.slice(i, i + 90));
