@@ -8,24 +8,24 @@ const SUBMOLT = "s.id AS submolt_id, s.name AS submolt_name, s.display_name AS s
 /**
  * A tier of one FTS5 table: its newest `window` matches below the tier's start, read newest first
  * from the index (FTS5 stops at the LIMIT), with each row's id, indexed text (as the view FTS5
- * indexes spells it) and, for a submolt, whether it is in it. Two rows a match: the index entry and
- * the row. No bm25() here: FTS5 would count every row holding each word to score it (see bm25.ts).
+ * indexes spells it) and, for a submolt, whether it is in it; and the table's size for BM25, FTS5's
+ * averages record and the newest key (scalar sub-queries: read once, two rows). Two rows a match:
+ * the index entry and the row. No bm25() here: FTS5 would count every row holding each word to
+ * score it (see bm25.ts).
  */
 function tierQuery(table: "posts" | "comments", start: string | null, submoltId: string | null) {
   const fts = `${table}_fts`;
   const columns = table === "posts" ? "x.title AS c0, coalesce(x.content, '') || ' ' || coalesce(x.url, '') AS c1" : "x.content AS c0";
+  const totals = `(SELECT block FROM ${fts}_data WHERE id = 1) AS averages, (SELECT max(rowid) FROM ${table}) AS top`;
   const window = `SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?1${start === null ? "" : " AND rowid < ?3"} ORDER BY rowid DESC LIMIT ?4`;
   const inSubmolt = submoltId === null ? "1" : table === "posts" ? "x.submolt_id = ?2" : "(SELECT p.submolt_id = ?2 AND p.is_deleted = 0 FROM posts p WHERE p.id = x.post_id)";
-  return `SELECT x.id, f.rowid AS k, ${columns}, ${inSubmolt} AS keep FROM (${window}) f JOIN ${table} x ON x.rowid = f.rowid`;
+  return `SELECT x.id, f.rowid AS k, ${columns}, ${inSubmolt} AS keep, ${totals} FROM (${window}) f JOIN ${table} x ON x.rowid = f.rowid`;
 }
-
-/** A table's size for BM25: FTS5's averages record and the newest key (two rows). */
-const totalsQuery = (table: "posts" | "comments") => `SELECT (SELECT block FROM ${table}_fts_data WHERE id = 1) AS averages, (SELECT max(rowid) FROM ${table}) AS top`;
 
 // bm25(posts_fts, 2.0, 1.0): a word in the title counts twice.
 const WEIGHTS = { posts: [2, 1], comments: [1] };
 
-type TierRow = { id: string; k: number; c0: string; c1?: string; keep: number };
+type TierRow = { id: string; k: number; c0: string; c1?: string; keep: number; averages: ArrayBuffer | number[] | null; top: number | null };
 
 /** Search on D1: FTS5 external-content tables (migrations 0019) kept by triggers. */
 export function d1Search(p: Portable, d1: D1Database): SearchStore {
@@ -36,22 +36,18 @@ export function d1Search(p: Portable, d1: D1Database): SearchStore {
       // Words only, each quoted: user text can never become FTS5 query syntax.
       const match = q.words.map((w) => `"${w}"`).join(" OR ");
       const tables = (["posts", "comments"] as const).filter((t) => q.start[t] !== undefined);
-      const statements = tables.flatMap((t) => [
-        d1.prepare(tierQuery(t, q.start[t]!, q.submoltId)).bind(match, q.submoltId, q.start[t] === null ? null : Number(q.start[t]), q.window),
-        d1.prepare(totalsQuery(t)),
-      ]);
+      const statements = tables.map((t) => d1.prepare(tierQuery(t, q.start[t]!, q.submoltId)).bind(match, q.submoltId, q.start[t] === null ? null : Number(q.start[t]), q.window));
       // Both tables' tiers in one call.
       const answers = statements.length ? await d1.batch(statements) : [];
       const tiers: { posts?: TableTier; comments?: TableTier } = {};
       tables.forEach((t, i) => {
-        const rows = answers[2 * i]!.results as TierRow[];
-        const size = answers[2 * i + 1]!.results[0] as { averages: ArrayBuffer | number[] | null; top: number | null };
+        const rows = answers[i]!.results as TierRow[];
         const start = q.start[t] === null ? null : Number(q.start[t]);
         const full = rows.length >= q.window;
         const keys = rows.map((r) => r.k);
-        const coverage = tierCoverage(keys, full, start, size.top ?? 0);
+        const coverage = tierCoverage(keys, full, start, rows[0]?.top ?? 0);
         const texts = rows.map((r) => ({ k: r.k, columns: r.c1 === undefined ? [r.c0] : [r.c0, r.c1] }));
-        const scores = bm25(texts, q.words, WEIGHTS[t], decodeAverages(size.averages), coverage);
+        const scores = bm25(texts, q.words, WEIGHTS[t], decodeAverages(rows[0]?.averages), coverage);
         const type = t === "posts" ? ("post" as const) : ("comment" as const);
         tiers[t] = {
           // BM25: lower is better; ties newest first.
