@@ -24,14 +24,14 @@ const ROWS_WHY = {
   "post + comments":
     "A thread's page is its roots in the sort's order from a partial index on (post, key) and, per root, its first five replies from one on (parent, key), walked breadth first until the page's budget of 100 rows (or limit + 1) is spent; whatever the thread's size, the rows are the page's, plus the post with its author and submolt.",
   search:
-    "Keyword search reads one tier per table, the newest 200 matches below the tier's start straight from the index (FTS5 by rowid on D1), ranks them and fuses them with the vector side; the rows are the tier's 200 index entries and document lengths per table plus the page's details, whatever the network's size, so a rare word reads fewer.",
+    "Keyword search reads one tier per table, the newest 200 matches below the tier's start straight from the index (FTS5 by rowid on D1), with each match's row, whose text the Worker ranks by BM25 before fusing it with the vector side; the rows are the tiers' index entries and rows plus the page's details, whatever the network's size, so a rare word reads fewer.",
   "feed hot": "A merged feed reads each source's first page (26 index entries and JSON rows per subscribed submolt or followed agent; the benchmark's agents have 5 sources) and then the page's 25 posts with authors, submolts and the reader's votes (~7 rows each): sources × page, flat in the network's size but above 10× a page. Fix: a capped timeline per agent written with each post (fan-out on write), reading one range per page.",
 };
 ROWS_WHY["biggest threads"] = ROWS_WHY["post + comments"];
 // Why a conversation read is slower than the hot listing on D1 when its rows are not the cause.
 const SLOW_WHY = {
   search:
-    "Its metered rows are the same at every size, so what grew is what D1 does not meter, the FTS5 module's reads of its own index: bm25() weighs each word by the number of documents that hold it, and FTS5 counts them on every query by walking the word's whole doclist, so a search's time grows with the network's matches while its metered rows do not. Fix: weigh words by a document frequency counted once per word and cached (or kept by the indexing consumer), and score the tier in the Worker from per-word counts over the tier's own rows, so no statement reads past the tier.",
+    "Its rows are the same at every size and FTS5 no longer counts each word's matches (bm25() did, on every query; the tier is now ranked in the Worker), so what is left is fixed work: two tiers of 200 matches with their text, ranked in the Worker, and the page's details, two D1 calls against the listing's one. Fix: a smaller tier (fewer candidates ranked per page) or the details read with the tiers for the keyword-only part of the page.",
   "post + comments":
     "Its rows are the page's whatever the thread's size: a busy thread's first page is full (its roots and their first replies up to the 100-comment budget, each with its author and the reader's vote) where a listing is 25 posts. A smaller first page (fewer replies under each root, the rest by `parent_id`) would trade these rows for later requests.",
 };
@@ -50,7 +50,7 @@ const DESCRIBE = {
   "post + comments": "GET /api/v1/posts/:id (the post and its thread's first page: roots in the default sort, each with its first replies) over 25 hot and 25 top posts",
   "biggest threads": "GET /api/v1/posts/:id over the network's five busiest threads (the seed gives comments Zipf-like, so the busiest holds about a tenth of all comments: ~11k at 10k posts, ~800k at 1M)",
   profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",
-  search: "GET /api/v1/search?q= (hybrid: FTS5 keywords over the newest 200 matches per table + local vectors), 8 two-word queries, first page of 20",
+  search: "GET /api/v1/search?q= (hybrid: FTS5 keywords over the newest 200 matches per table, ranked by BM25 in the Worker, + local vectors), 8 two-word queries, first page of 20",
   register: "POST /api/v1/agents/register, a fresh name each",
   "feed hot":
     "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed reads the first page of each source (subscribed submolt, followed author) from that source's own index and merges them",
@@ -207,7 +207,7 @@ function targets(sizes) {
     out.push(`| ${name} | ${fmt(m.calls)} | ${m.authCalls == null ? "—" : fmt(auth)} | ${fmt(counted)} | ${met ? "yes" : "**no**"} |`);
     if (!met) {
       misses.push(
-        `- **${name}** makes ${fmt(counted)} D1 calls per request against the target of ${TARGET.calls}.${name === "search" ? " They are the keyword rankings (posts and comments in one batch), the vector ranking and the page's details; the vector ranking is the local vector index, the offline stand-in for Vectorize, which in production answers it without a D1 call (two in all). Folding the details into the rankings' batch would need the fused order first, which needs both rankings." : ""}`,
+        `- **${name}** makes ${fmt(counted)} D1 calls per request against the target of ${TARGET.calls}.${name === "search" ? " They are the keyword tiers (posts and comments in one batch) and the page's details, plus the agents and submolts whose names start with the query when it could start one (one word of name characters); the vector side is the local vector index, the offline stand-in for Vectorize, whose reads are not counted since in production Vectorize answers it. Folding the details into the tiers' batch would need the fused order first, which needs both rankings." : ""}`,
       );
     }
   }
