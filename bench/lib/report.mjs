@@ -31,7 +31,7 @@ ROWS_WHY["biggest threads"] = ROWS_WHY["post + comments"];
 // Why a conversation read is slower than the hot listing on D1 when its rows are not the cause.
 const SLOW_WHY = {
   search:
-    "Its rows are the same at every size and FTS5 no longer counts each word's matches (bm25() did, on every query; the tier is now ranked in the Worker), so what is left is fixed work: two tiers of 200 matches with their text, ranked in the Worker, and the page's details, two D1 calls against the listing's one. Fix: a smaller tier (fewer candidates ranked per page) or the details read with the tiers for the keyword-only part of the page.",
+    "Its rows and its share of the listing's rate now hold from 10k to 1M (FTS5's bm25() counted every row holding each word on every query, 8 ms a tier at 1M; the tier is now ranked in the Worker from its own text), so what is left is fixed work: each table's 200 newest matches read with their text and ranked, ~12× the listing's rows, and the page's details, two D1 calls against the listing's one. A tier of 100 would halve the rows but ranks worse: search:eval fell from recall@10 0.910 / MRR 0.854 to 0.870 / 0.796 with it (measured on this tree). Fix: the details read with the tiers for the keyword-only part of a page, or a first page drawn from a smaller tier once the ranking holds with it.",
   "post + comments":
     "Its rows are the page's whatever the thread's size: a busy thread's first page is full (its roots and their first replies up to the 100-comment budget, each with its author and the reader's vote) where a listing is 25 posts. A smaller first page (fewer replies under each root, the rest by `parent_id`) would trade these rows for later requests.",
 };
@@ -175,7 +175,7 @@ function targets(sizes) {
       if (!met) {
         const same = Math.abs((b.calls ?? 0) - (a.calls ?? 0)) < 0.05;
         misses.push(
-          `- **${name}** grew ${fmt(ratio, 2)}× (the point read grew ${fmt(storageGrowth, 2)}×).${same ? `It makes the same ${fmt(b.calls)} D1 calls at both sizes and every one is an index range scan (the query-plan tests assert it), so the growth is per-statement cost in a database ${label(last.posts / first.posts)} times larger: deeper B-trees and a working set that no longer fits SQLite's page cache.` : `Its D1 calls changed (${calls(a)} → ${calls(b)}).`} Fix: fewer statements per request (one joined read instead of a read per part) and D1 read replicas close to readers; in production D1's own cache and replicas, not this laptop's page cache, set the per-statement cost.`,
+          `- **${name}** grew ${fmt(ratio, 2)}× (the point read grew ${fmt(storageGrowth, 2)}×). ${same ? `It makes the same ${fmt(b.calls)} D1 calls at both sizes and every one is an index range scan (the query-plan tests assert it), so the growth is per-statement cost in a database ${label(last.posts / first.posts)} times larger: deeper B-trees and a working set that no longer fits SQLite's page cache.` : `Its D1 calls changed (${calls(a)} → ${calls(b)}).`} Fix: fewer statements per request (one joined read instead of a read per part) and D1 read replicas close to readers; in production D1's own cache and replicas, not this laptop's page cache, set the per-statement cost.`,
         );
       }
     }
