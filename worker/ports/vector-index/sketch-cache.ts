@@ -25,8 +25,9 @@ export const capacityFor = (budgetBytes: number) => Math.max(1, Math.floor(budge
 
 /**
  * The newest indexed items' ternary sketches, kept in isolate memory within a byte budget and
- * brought up to date from D1 by sequence number before a query (local.ts: FRESH_MS). Past the budget the items
- * indexed longest ago give up their slots: they are still found by keywords, not by meaning.
+ * brought up to date from D1 by sequence number before a query (at most every FRESH_MS, local.ts).
+ * Past the budget the items indexed longest ago give up their slots: they are still found by
+ * keywords, not by meaning.
  * Each slot remembers the sequence number it holds, so concurrent refreshes (one per request: an
  * in-flight refresh cannot be shared across requests in workerd) never put an older row back.
  */

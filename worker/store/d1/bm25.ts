@@ -2,8 +2,8 @@ import { stemmer } from "stemmer";
 
 /**
  * FTS5's bm25(), computed in the Worker over a tier's documents. FTS5 computes it by counting, for
- * every query word, every row that holds it (a scan of the word's whole doclist per query): 8 ms a
- * tier at a million posts for words in a tenth of them, while reading the tier itself takes 0.1 ms.
+ * every query word, every row that holds it (a scan of the word's whole doclist per query): 8 ms or
+ * more a tier at a million posts for the benchmark's words, where reading the tier takes under 1 ms.
  * Here the tier's own text gives each word's frequency and each row's length, FTS5's averages record
  * the table's size and mean length, and the words' document counts are measured on the tier, which
  * is a contiguous run of the table's newest matches (exact when it holds them all).
@@ -32,7 +32,7 @@ export interface FtsRow {
   columns: string[];
 }
 
-/** The table's size as FTS5 keeps it: rows indexed and tokens per column. */
+/** The table's size as FTS5 keeps it: rows indexed and their tokens, all columns together. */
 export interface FtsTotals {
   rows: number;
   tokens: number;
