@@ -58,7 +58,7 @@ describe("BM25 in the Worker", () => {
     for (const words of QUERIES) {
       const fts = await fts5Scores(words);
       expect(fts.length, words.join(" ")).toBeGreaterThan(0);
-      const mine = bm25(fts.map((r) => ({ k: r.k, columns: [r.title, r.content] })), words, [2, 1], size, 1);
+      const mine = bm25(fts.map((r) => [r.title, r.content]), words, [2, 1], size, 1);
       fts.forEach((r, i) => expect(mine[i], `${words.join(" ")}: ${r.title}`).toBeCloseTo(r.score, 9));
     }
   });
@@ -109,16 +109,16 @@ describe("FTS5's averages record", () => {
 
 describe("a tier's share of the table", () => {
   it("is all of it when the tier holds every match", () => {
-    expect(tierCoverage([90, 50, 10], false, null, 100)).toBe(1);
+    expect(tierCoverage(10, false, null, 100)).toBe(1);
   });
   it("is the span of a full tier's keys, or of everything below a later tier's start", () => {
-    expect(tierCoverage([100, 80, 51], true, null, 100)).toBeCloseTo(0.5);
-    expect(tierCoverage([40, 30, 21], true, 41, 100)).toBeCloseTo(0.2);
-    expect(tierCoverage([30, 5], false, 41, 100)).toBeCloseTo(0.4);
+    expect(tierCoverage(51, true, null, 100)).toBeCloseTo(0.5);
+    expect(tierCoverage(21, true, 41, 100)).toBeCloseTo(0.2);
+    expect(tierCoverage(5, false, 41, 100)).toBeCloseTo(0.4);
   });
   it("scales a word's count in a full tier to the table: a common word scores as common", () => {
     // 10 rows of a 1,000-row table's newest 20 hold "w": as if 500 rows held it, not 10.
-    const rows = Array.from({ length: 20 }, (_, i) => ({ k: 1000 - i, columns: [i < 10 ? "w x" : "x y", ""] }));
+    const rows = Array.from({ length: 20 }, (_, i) => [i < 10 ? "w x" : "x y", ""]);
     const [partial] = bm25(rows, ["w"], [1, 1], { rows: 1000, tokens: 2000 }, 20 / 1000);
     const [whole] = bm25(rows, ["w"], [1, 1], { rows: 1000, tokens: 2000 }, 1);
     expect(partial).toBeCloseTo(-1e-6, 9);

@@ -1,6 +1,7 @@
 import type { Deps } from "../app";
 import { iso } from "../lib/encoding";
 import { decodeCursorParts, encodeCursor } from "../domain/cursor";
+import { couldStartName } from "../domain/names";
 import { badRequest, unavailable } from "../errors";
 import type { Hit, SearchDetail, SearchType, TierStart } from "../store/search";
 
@@ -200,17 +201,15 @@ const KINDS = new Map<string, SearchKind>([
 /** API.md §8: every `type` a client sends is answered; an unknown one is a search of everything, never a 400. */
 export const searchKind = (raw: string | undefined): SearchKind => KINDS.get((raw ?? "").trim().toLowerCase()) ?? "all";
 
-const NAME_PREFIX = /^[a-z0-9_-]+$/;
-
 /**
  * Agents and submolts whose names start with the query, case-insensitively: the small groups every
  * search carries for older clients (5 each), or a whole page of one kind for type=agents|submolts.
  */
 export async function nameMatches(deps: Deps, q: string, want: { agents: number; submolts: number; offset?: number }) {
   const prefix = q.toLowerCase();
-  // Names are letters, digits, _ and - (agents and submolts alike): a query with a space or any other
-  // character starts none, and most searches are several words, so they skip the read.
-  const { agents, submolts } = NAME_PREFIX.test(prefix) ? await deps.store.search.names(prefix, want.agents, want.submolts, want.offset ?? 0) : { agents: [], submolts: [] };
+  // A query with a space or any other character outside names starts none, and most searches are
+  // several words, so they skip the read.
+  const { agents, submolts } = couldStartName(prefix) ? await deps.store.search.names(prefix, want.agents, want.submolts, want.offset ?? 0) : { agents: [], submolts: [] };
   return {
     agents: agents.map((a) => ({
       id: a.id,

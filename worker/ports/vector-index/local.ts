@@ -33,7 +33,7 @@ async function current(db: D1Database, dimensions: number, budgetBytes: number):
   const look = lastLook;
   if (look && look.db === db && look.writes === writes && look.cache.dimensions === dimensions && Date.now() - look.at < FRESH_MS) return look.cache;
   const before = writes;
-  const cache = await upToDate(db, dimensions, budgetBytes);
+  const cache = await upToDate(db, dimensions, budgetBytes, look?.cache);
   lastLook = { db, cache, at: Date.now(), writes: before };
   return cache;
 }
@@ -65,10 +65,10 @@ function refuseOtherDimensions(held: number | null, given: number) {
  * that one request started being awaited by another (a shared in-flight refresh failed searches
  * under concurrent load), and the cache's per-slot sequence numbers make overlapping refreshes safe.
  */
-async function upToDate(db: D1Database, dimensions: number, budgetBytes: number): Promise<SketchCache> {
-  // The index's identity and what was added since the last cache used, in one call: a search's
-  // check for new items costs one round trip, not two, whenever that cache is still the index's.
-  const last = [...caches.values()].at(-1);
+async function upToDate(db: D1Database, dimensions: number, budgetBytes: number, last: SketchCache | undefined): Promise<SketchCache> {
+  // The index's identity and what was added since `last` (the cache last used), in one call: a
+  // search's check for new items costs one round trip, not two, whenever that cache is still the
+  // index's.
   const [metaRows, firstDelta] = await db.batch([metaQuery(db), deltaQuery(db, last?.seq ?? 0)]);
   const meta = indexMeta(metaRows!.results as { key: string; value: string }[]);
   refuseOtherDimensions(meta.dimensions, dimensions);

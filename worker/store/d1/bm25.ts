@@ -26,12 +26,6 @@ const stem = (token: string) => (token.length < 3 || token.length > 64 || !ASCII
 /** The term FTS5 indexes for a query word. */
 export const ftsTerm = (word: string) => stem(fold(word));
 
-/** A row of the tier: its key (rowid) and the text of each indexed column. */
-export interface FtsRow {
-  k: number;
-  columns: string[];
-}
-
 /** The table's size as FTS5 keeps it: rows indexed and their tokens, all columns together. */
 export interface FtsTotals {
   rows: number;
@@ -67,22 +61,22 @@ export function decodeAverages(blob: ArrayBuffer | ArrayLike<number> | null | un
 }
 
 /**
- * Where the tier lies in the table, to scale the words' counts in it to the table: `coverage` is the
- * share of the table's keys the tier spans (1 when it holds every match).
+ * Where the tier lies in the table, to scale the words' counts in it to the table: the share of the
+ * table's keys (up to `top`) the tier spans, from its `oldest` key (1 when it holds every match).
  */
-export function tierCoverage(keys: number[], full: boolean, start: number | null, top: number): number {
+export function tierCoverage(oldest: number | null, full: boolean, start: number | null, top: number): number {
   if (!full && start === null) return 1;
-  if (top <= 0 || keys.length === 0) return 1;
+  if (top <= 0 || oldest === null) return 1;
   const hi = start === null ? top : start - 1;
-  const lo = full ? Math.min(...keys) : 1;
+  const lo = full ? oldest : 1;
   return Math.min(1, Math.max(1, hi - lo + 1) / top);
 }
 
 /**
- * Each row's bm25() score as FTS5 gives it (lower is better) for the query `words` (ORed), with the
- * columns weighted like bm25(table, w0, w1...).
+ * Each row's bm25() score as FTS5 gives it (lower is better) for the query `words` (ORed); a row is
+ * the text of each indexed column, weighted like bm25(table, w0, w1...).
  */
-export function bm25(rows: FtsRow[], words: string[], weights: number[], totals: FtsTotals | null, coverage: number): number[] {
+export function bm25(rows: string[][], words: string[], weights: number[], totals: FtsTotals | null, coverage: number): number[] {
   // A word asked twice is two phrases to FTS5, each scored.
   const terms = words.map(ftsTerm);
   // Stems differ from their token only at the end: a token not starting like a term is not it.
@@ -94,7 +88,7 @@ export function bm25(rows: FtsRow[], words: string[], weights: number[], totals:
   for (const row of rows) {
     const f = terms.map(() => 0);
     let tokens = 0;
-    row.columns.forEach((text, c) => {
+    row.forEach((text, c) => {
       const found = fold(text).match(TOKEN) ?? [];
       tokens += found.length;
       const w = weights[c] ?? 1;

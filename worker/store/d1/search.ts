@@ -36,17 +36,17 @@ export function d1Search(p: Portable, d1: D1Database): SearchStore {
       // Words only, each quoted: user text can never become FTS5 query syntax.
       const match = q.words.map((w) => `"${w}"`).join(" OR ");
       const tables = (["posts", "comments"] as const).filter((t) => q.start[t] !== undefined);
-      const statements = tables.map((t) => d1.prepare(tierQuery(t, q.start[t]!, q.submoltId)).bind(match, q.submoltId, q.start[t] === null ? null : Number(q.start[t]), q.window));
+      const starts = tables.map((t) => (q.start[t] === null ? null : Number(q.start[t])));
+      const statements = tables.map((t, i) => d1.prepare(tierQuery(t, q.start[t]!, q.submoltId)).bind(match, q.submoltId, starts[i], q.window));
       // Both tables' tiers in one call.
       const answers = statements.length ? await d1.batch(statements) : [];
       const tiers: { posts?: TableTier; comments?: TableTier } = {};
       tables.forEach((t, i) => {
         const rows = answers[i]!.results as TierRow[];
-        const start = q.start[t] === null ? null : Number(q.start[t]);
         const full = rows.length >= q.window;
-        const keys = rows.map((r) => r.k);
-        const coverage = tierCoverage(keys, full, start, rows[0]?.top ?? 0);
-        const texts = rows.map((r) => ({ k: r.k, columns: r.c1 === undefined ? [r.c0] : [r.c0, r.c1] }));
+        const oldest = rows.length ? Math.min(...rows.map((r) => r.k)) : null;
+        const coverage = tierCoverage(oldest, full, starts[i]!, rows[0]?.top ?? 0);
+        const texts = rows.map((r) => (r.c1 === undefined ? [r.c0] : [r.c0, r.c1]));
         const scores = bm25(texts, q.words, WEIGHTS[t], decodeAverages(rows[0]?.averages), coverage);
         const type = t === "posts" ? ("post" as const) : ("comment" as const);
         tiers[t] = {
@@ -56,7 +56,7 @@ export function d1Search(p: Portable, d1: D1Database): SearchStore {
             .filter((r) => r.keep === 1)
             .sort((a, b) => a.score - b.score || b.k - a.k)
             .map((r) => ({ id: r.id, type })),
-          next: full ? String(Math.min(...keys)) : null,
+          next: full ? String(oldest) : null,
         };
       });
       return tiers;
