@@ -207,7 +207,7 @@ async function benchSize(posts, measureCapacity) {
     const bad = Object.entries(r.statuses).filter(([s]) => s >= 300).map(([s, c]) => `${s}×${c}`).join(" ");
     const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}${r.tuplesRead === undefined ? "" : `, tuples read ${r.tuplesRead.toFixed(1)}`}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
     const f = (x, d, w) => (x === undefined ? "-" : x.toFixed(d)).padStart(w);
-    console.log(`${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}`);
+    console.log(`${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}, Gate calls ${r.gateCalls?.toFixed(1) ?? "-"}`);
     // A server error is the server's to explain: show what it logged.
     if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
     return r;
@@ -255,6 +255,10 @@ async function benchSize(posts, measureCapacity) {
       onBody: (status, body) => status === 201 && keys.push(JSON.parse(body).agent.api_key),
     });
     if (keys.length < 50) throw new Error(`only ${keys.length} agents registered; see the errors above`);
+    // The cheapest keyed request: the agent from the isolate's cache, confirmed by one Gate call, no D1 call.
+    const meKey = cycle(keys.slice(0, 50));
+    await measure(base, { next: () => ({ path: "/api/v1/agents/me", headers: { authorization: `Bearer ${meKey()}` } }), connections: 2, amount: 100 });
+    await run("agents me", { next: () => ({ path: "/api/v1/agents/me", headers: { authorization: `Bearer ${meKey()}` } }) });
     // The feed workloads need FEED_AGENTS + 50 agents: a slow store (or a short --duration) registers
     // the rest untimed.
     await pool(Array.from({ length: Math.max(0, FEED_AGENTS + 50 - keys.length) }), 8, async () => {

@@ -40,6 +40,10 @@ export interface Deps {
   bookmark: () => string | null;
   /** The agent's Gate: its quotas and the live state that confirms isolates' cached copies of it. */
   gate: (agentId: string) => DurableObjectStub<Gate>;
+  /** Any subject's Gate by name ("agent:<id>", "net:<network>"). */
+  gateNamed: (name: string) => DurableObjectStub<Gate>;
+  /** The Gate calls this request has made so far (benchmark servers report them). */
+  gateCalls?: () => number;
 }
 
 export interface SearchPorts {

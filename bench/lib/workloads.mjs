@@ -18,7 +18,7 @@ export function cycle(list) {
  * Runs one workload: `connections` concurrent clients for `duration` seconds (or `amount` requests).
  * `next()` returns {method, path, headers?, body?} for each request. Latency is taken from every
  * response at sub-millisecond resolution; D1 statements and calls from the server's X-Tidepool-D1-* headers
- * (PostgreSQL statements from X-Tidepool-Pg-Statements),
+ * (PostgreSQL statements from X-Tidepool-Pg-Statements), Gate calls from X-Tidepool-Gate-Calls,
  * and D1's rows read and written from every METER_EVERY-th request, which asks the server to meter
  * them (it runs drizzle's reads a second time to learn their rows, so not every request is metered).
  */
@@ -26,7 +26,7 @@ export const METER_EVERY = 10;
 export async function measure(base, { next, connections, duration, amount, onBody }) {
   const latencies = [];
   const statuses = {};
-  const counted = { statements: [], calls: [], "auth-calls": [], "rows-read": [], "rows-written": [] };
+  const counted = { statements: [], calls: [], "auth-calls": [], "rows-read": [], "rows-written": [], "gate-calls": [] };
   let sent = 0;
   const started = performance.now();
   const instance = autocannon({
@@ -44,8 +44,8 @@ export async function measure(base, { next, connections, duration, amount, onBod
           statuses[status] = (statuses[status] ?? 0) + 1;
           for (const [k, v] of Object.entries(headers ?? {})) {
             // On PostgreSQL the server counts statements only (X-Tidepool-Pg-Statements).
-            const m = /^x-tidepool-(?:d1-(statements|calls|auth-calls|rows-read|rows-written)|pg-(statements))$/i.exec(k);
-            if (m) counted[(m[1] ?? m[2]).toLowerCase()].push(Number(v));
+            const m = /^x-tidepool-(?:d1-(statements|calls|auth-calls|rows-read|rows-written)|pg-(statements)|(gate-calls))$/i.exec(k);
+            if (m) counted[(m[1] ?? m[2] ?? m[3]).toLowerCase()].push(Number(v));
           }
           if (onBody) onBody(status, body);
         },
@@ -69,5 +69,7 @@ export async function measure(base, { next, connections, duration, amount, onBod
     authCalls: mean(counted["auth-calls"]),
     rowsRead: mean(counted["rows-read"]),
     rowsWritten: mean(counted["rows-written"]),
+    // Durable Object calls to the rate Gate before the response (X-Tidepool-Gate-Calls).
+    gateCalls: mean(counted["gate-calls"]),
   };
 }

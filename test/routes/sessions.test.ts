@@ -70,13 +70,13 @@ describe("the Gate's bookmark", () => {
     const g = gate();
     const t0 = 50_000_000;
     expect((await g.admit(null, [], t0)).readFrom).toBe("first-unconstrained");
-    const first = await g.admit(null, [], t0, null, true);
+    const first = await g.admit(null, [], t0, { write: true });
     expect(first).toMatchObject({ readFrom: "first-primary", writeOrdinal: 1 });
     expect((await g.admit(null, [], t0 + 1)).readFrom).toBe("first-primary");
     await g.noteBookmark(1, "bookmark-1");
     expect((await g.admit(null, [], t0 + 2)).readFrom).toBe("bookmark-1");
 
-    const second = await g.admit(null, [], t0 + 3, null, true);
+    const second = await g.admit(null, [], t0 + 3, { write: true });
     expect(second.writeOrdinal).toBe(2);
     await g.noteBookmark(1, "bookmark-1-late");
     expect((await g.admit(null, [], t0 + 4)).readFrom).toBe("first-primary");
@@ -88,7 +88,7 @@ describe("the Gate's bookmark", () => {
   it("falls back to its last bookmark once a write's own never arrived and the replicas have long caught up", async () => {
     const g = gate();
     const t0 = 60_000_000;
-    await g.admit(null, [], t0, null, true);
+    await g.admit(null, [], t0, { write: true });
     expect((await g.admit(null, [], t0 + PRIMARY_AFTER_WRITE_MS - 1)).readFrom).toBe("first-primary");
     expect((await g.admit(null, [], t0 + PRIMARY_AFTER_WRITE_MS)).readFrom).toBe("first-unconstrained");
   });

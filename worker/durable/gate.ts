@@ -36,9 +36,23 @@ export const heldSuspended = (s: Pick<AgentState, "suspended">, now: number) => 
 /** Whether the Gate's state refuses the request at `now`: the agent suspended, or the presented key ended. */
 export const refuses = (s: AgentState, now: number) => heldSuspended(s, now) || (s.keyEndsAt !== null && s.keyEndsAt <= now);
 
+/** What an admission takes beside the request quota. */
+export interface AdmitAsk {
+  /** Hold id for the request quota's hits (an idempotent POST gives them back when it replays). */
+  hold?: string | null;
+  /** The write's own windows (posts, comments, …), taken in the same call. */
+  bucket?: GateWindow[];
+  /** Hold id for the bucket's hits: the write gives them back if it is not stored. */
+  bucketHold?: string | null;
+  /** A write: counted among the agent's writes so its reads go to the primary until its bookmark arrives. */
+  write?: boolean;
+}
+
 export interface Admission extends AgentState {
   /** The quota's answer; null when no windows were asked for or the agent may not pass at all. */
   take: TakeResult | null;
+  /** The write bucket's answer; null when none was asked for or the request was refused before it. */
+  bucketTake: TakeResult | null;
   /**
    * Where this request's D1 session starts so the agent reads its own writes: the bookmark of its
    * latest write, the primary while that bookmark is not known yet, else anywhere.
@@ -78,21 +92,24 @@ export class Gate extends DurableObject {
   }
 
   /**
-   * The agent's live state (and, with windows, one quota take) in one round trip: requireAgent
-   * trusts a cached agent only as far as this answer confirms it. A suspended agent or a dead key
-   * counts nothing.
+   * The agent's live state, this request's quota and the write's own bucket in one round trip:
+   * requireAgent trusts a cached agent only as far as this answer confirms it, and a write pays
+   * everything it owes here. A suspended agent or a dead key counts nothing; the bucket is taken
+   * only when the request quota admitted the request (a refused write still counts as a request).
    */
-  admit(keyId: string | null, windows: GateWindow[], now: number, hold: string | null = null, write = false): Admission {
+  admit(keyId: string | null, windows: GateWindow[], now: number, ask: AdmitAsk = {}): Admission {
     const state = this.state(keyId);
     const blocked = refuses(state, now);
-    const take = blocked || windows.length === 0 ? null : this.take(windows, now, hold);
+    const take = blocked || windows.length === 0 ? null : this.take(windows, now, ask.hold ?? null);
+    const bucketTake = blocked || take?.allowed === false || !ask.bucket?.length ? null : this.take(ask.bucket, now, ask.bucketHold ?? null);
+    const write = ask.write ?? false;
     let writeOrdinal: number | null = null;
-    if (write && !blocked && take?.allowed !== false) {
+    if (write && !blocked && take?.allowed !== false && bucketTake?.allowed !== false) {
       writeOrdinal = (this.get("writes") ?? 0) + 1;
       this.put("writes", writeOrdinal);
       this.put("last_write_at", now);
     }
-    return { ...state, take, readFrom: write ? "first-primary" : this.readFrom(now), writeOrdinal };
+    return { ...state, take, bucketTake, readFrom: write ? "first-primary" : this.readFrom(now), writeOrdinal };
   }
 
   /** The D1 bookmark after the agent's write number `ordinal`; an older write's arriving late changes nothing. */
@@ -187,9 +204,9 @@ export class Gate extends DurableObject {
     return this.result(true, tightest.w, tightest.w.limit - tightest.used - 1, tightest.resetAt, states, tightest);
   }
 
-  /** Gives back the hits taken under a hold (the write they paid for was not stored). */
-  release(hold: string): number {
-    return this.ctx.storage.sql.exec("DELETE FROM hits WHERE hold = ?", hold).rowsWritten;
+  /** Gives back the hits taken under these holds (the write they paid for was not stored). */
+  release(...holds: string[]): number {
+    return holds.reduce((n, hold) => n + this.ctx.storage.sql.exec("DELETE FROM hits WHERE hold = ?", hold).rowsWritten, 0);
   }
 
   private result(

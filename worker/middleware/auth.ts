@@ -10,7 +10,9 @@ import { apiKeyHash, authenticateKey, keyTouchDue, touchKey } from "../services/
 import { buildDeps } from "./deps";
 import { cacheAgent, cachedAgent, forgetAgent, type CachedAgent } from "./agent-cache";
 import { idempotent } from "./idempotency";
-import { applyTake, exceeded, gateUnreachable, networkOf, quotaWindows, takeQuota } from "./rate";
+import { applyTake, gateUnreachable, quotaWindows, shedIfFull, shedKey, takeQuota, type ShedKey } from "./rate";
+import type { Bucket } from "../domain/limits";
+import { uuidv7 } from "../lib/ids";
 import { agentById, apiAudience, verifyToken } from "../services/identity";
 
 export interface AuthOptions {
@@ -22,6 +24,8 @@ export interface AuthOptions {
   requireClaim?: boolean;
   /** Public reads: no credential is fine, a bad one is still refused. */
   optional?: boolean;
+  /** The write's own rate-limit bucket (posts, comments, …): taken in the Gate call that admits the request, given back if nothing is stored. */
+  bucket?: Bucket;
 }
 
 const noToken = () =>
@@ -49,36 +53,18 @@ export function suspendedError(agent: AgentRow, now: number): AppError {
 }
 
 /**
- * Networks past their failed-authentication limit, until when. Consulted only after a credential
- * failed to verify: a right key always authenticates, so one revoked key retrying on its heartbeat
- * (or a neighbour doing it on purpose) cannot lock out the other agents behind the same address.
- * Per isolate, so a network already known to be blocked costs no gate round trip; each isolate
- * learns of a block from the gate at that network's next failure it sees.
- */
-const throttled = new Map<string, number>();
-/** ~100 bytes an entry: the map stays under ~1 MB however many networks fail at once. */
-const THROTTLED_MAX = 10_000;
-
-/**
  * Counts a failed authentication against the network: 401 while under the limit, 429 with
- * Retry-After past it, so guessing stops paying while right credentials keep working.
+ * Retry-After past it, so guessing stops paying while right credentials keep working. Consulted
+ * only after a credential failed to verify: a right key always authenticates, so one revoked key
+ * retrying on its heartbeat (or a neighbour doing it on purpose) cannot lock out the other agents
+ * behind the same address. A network this isolate knows is blocked costs no Gate round trip (shed.ts).
  */
-async function failed(c: Context<AppEnv>, now: number): Promise<AppError> {
-  const network = networkOf(c.req.raw);
-  const until = throttled.get(network);
-  if (until !== undefined && until > now) return exceeded("auth_failures", { resetAt: until }, now);
-  if (until !== undefined) throttled.delete(network);
+async function failed(c: Context<AppEnv>): Promise<AppError> {
   try {
     await takeQuota(c, { network: true }, "auth_failures");
   } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    if (err.code === "RATE_LIMITED") {
-      if (throttled.size >= THROTTLED_MAX) for (const [net, at] of throttled) if (at <= now) throttled.delete(net);
-      // Still full of live blocks: forget the oldest; its network's next failure asks the gate again.
-      if (throttled.size >= THROTTLED_MAX) throttled.delete(throttled.keys().next().value!);
-      throttled.set(network, now + Number(err.extra.retry_after_seconds ?? 60) * 1000);
-    }
-    return err;
+    if (err instanceof AppError) return err;
+    throw err;
   }
   return badToken();
 }
@@ -95,15 +81,33 @@ async function loadAgent(deps: Deps, keyHash: string | null, subject: string | n
   return found && { agent: found.agent, keyId: found.keyId, expiresAt: found.expiresAt, lastUsedAt: found.lastUsedAt };
 }
 
+/** What this request asks of the agent's Gate beside its live state; null windows: rate limits are off. */
+interface Ask {
+  windows: GateWindow[] | null;
+  /** The write's own bucket, with its windows. */
+  bucket: { name: Bucket; windows: GateWindow[] } | null;
+  holds: { request: string | null; bucket: string | null };
+  /** Where this isolate remembers each window the Gate called full; null: always ask (an idempotent retry may replay). */
+  shed: { request: ShedKey | null; bucket: ShedKey | null } | null;
+}
+
 /**
- * One round trip to the agent's Gate: its live state and, unless `windows` is empty, this request's
- * quota. null when the Gate cannot be reached (writes under rate limits are then refused).
+ * One round trip to the agent's Gate: its live state, this request's quota and the write's own
+ * bucket (shed.ts answers a window the Gate already called full without the trip). null when the
+ * Gate cannot be reached: writes under rate limits are then refused, reads pass as far as this
+ * isolate's own count of them allows.
  */
-async function admit(c: Context<AppEnv>, r: Resolved, windows: GateWindow[] | null, now: number): Promise<Admission | null> {
+async function admit(c: Context<AppEnv>, r: Resolved, ask: (agent: AgentRow) => Ask, now: number): Promise<Admission | null> {
+  const { windows, bucket, holds, shed } = ask(r.agent);
+  if (shed?.request) shedIfFull("requests", shed.request, now);
+  if (shed?.bucket) shedIfFull(bucket!.name, shed.bucket, now);
   try {
-    return await c.get("deps").gate(r.agent.id).admit(r.keyId, windows ?? [], now, null, !isRead(c.req.method));
+    return await c
+      .get("deps")
+      .gate(r.agent.id)
+      .admit(r.keyId, windows ?? [], now, { hold: holds.request, bucket: bucket?.windows, bucketHold: holds.bucket, write: !isRead(c.req.method) });
   } catch (err) {
-    if (windows) gateUnreachable(c, "requests", err);
+    if (windows) gateUnreachable(c, "requests", err, windows && shedKey(`agent:${r.agent.id}`, windows));
     return null;
   }
 }
@@ -130,7 +134,7 @@ async function readCredential(c: Context<AppEnv>, token: string, opts: AuthOptio
     throw unauthorized("API key required", "This route takes your API key, not a JWT: key management cannot be done with a derived token.");
   }
   const result = await verifyToken(deps, token, apiAudience(deps.origin));
-  if (!result.ok) throw await failed(c, now);
+  if (!result.ok) throw await failed(c);
   const subject = result.claims.sub!;
   return { keyHash: null, subject, jti: String(result.claims.jti), cacheKey: `jwt:${subject}` };
 }
@@ -138,12 +142,12 @@ async function readCredential(c: Context<AppEnv>, token: string, opts: AuthOptio
 /**
  * Resolves the credential to its agent, with the Gate's word on it (null when the Gate cannot be
  * reached): the isolate's cached copy when the Gate confirms it (no D1 call), else D1's row. The
- * Gate call takes this request's quota from `windows` on the way. No agent: a counted failure.
+ * one Gate call takes what `ask` says on the way. No agent: a counted failure.
  */
 async function resolveAgent(
   c: Context<AppEnv>,
   cred: Credential,
-  windows: (agent: AgentRow) => GateWindow[] | null,
+  ask: (agent: AgentRow) => Ask,
   now: number,
 ): Promise<{ resolved: CachedAgent; admission: Admission | null }> {
   const deps = c.get("deps");
@@ -151,7 +155,7 @@ async function resolveAgent(
   let r: CachedAgent | undefined = cachedAgent(cred.cacheKey, now);
   if (r && (isSuspended(r.agent, now) || (r.expiresAt !== null && r.expiresAt <= now))) r = undefined;
   if (r) {
-    admission = await admit(c, r, windows(r.agent), now);
+    admission = await admit(c, r, ask, now);
     if (!admission || admission.epoch !== r.epoch || refuses(admission, now)) r = undefined;
   }
   if (!r) {
@@ -160,9 +164,9 @@ async function resolveAgent(
     const fresh =
       (await loadAgent(deps, cred.keyHash, cred.subject)) ??
       (isRead(c.req.method) ? await loadAgent(deps.anchored("first-primary"), cred.keyHash, cred.subject) : null);
-    if (!fresh) throw await failed(c, now);
+    if (!fresh) throw await failed(c);
     // Asked before this read when a cached copy was checked: an epoch no newer than what D1 gave.
-    if (admission === undefined) admission = await admit(c, fresh, windows(fresh.agent), now);
+    if (admission === undefined) admission = await admit(c, fresh, ask, now);
     r = { ...fresh, epoch: admission?.epoch ?? -1, loadedAt: now };
     if (admission) cacheAgent(cred.cacheKey, r);
   }
@@ -178,7 +182,7 @@ async function admitAgent(c: Context<AppEnv>, cred: Credential, resolved: Cached
   const deps = c.get("deps");
   if (admission?.keyEndsAt != null && admission.keyEndsAt <= now) {
     forgetAgent(cred.cacheKey);
-    throw await failed(c, now);
+    throw await failed(c);
   }
   let agent = resolved.agent;
   const held = admission?.suspended;
@@ -228,29 +232,59 @@ export function requireAgent(opts: AuthOptions = {}) {
     const now = deps.clock.now();
     const callsBefore = deps.d1Calls?.() ?? 0;
     const cred = await readCredential(c, token, opts, now);
-    // An idempotent POST pays its quota only if it runs (not when replayed), so it is counted later.
-    const countLater = c.req.method === "POST" && c.req.header("idempotency-key") !== undefined;
-    const windows = (agent: AgentRow) => (countLater ? (deps.config.RATE_LIMITS ? [] : null) : quotaWindows(c, { agent }, "requests"));
-    const { resolved, admission } = await resolveAgent(c, cred, windows, now);
-    const agent = await admitAgent(c, cred, resolved, admission, opts, now);
-    c.set("agent", agent);
-    // Benchmark servers say what authentication cost, so a route's own calls can be told apart.
-    if (deps.d1Calls && deps.config.BENCH_ROUTES) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
-    // The rest of the request reads where the agent's own writes are (its Gate knows where that is).
-    c.set("deps", deps.anchored(admission?.readFrom ?? "first-primary"));
-    const take = admission?.take;
-    const ordinal = admission?.writeOrdinal ?? null;
-    // A replayed idempotent request returns before the gate: retries never pay twice.
-    return idempotent(c, `agent:${agent.id}`, async () => {
-      if (countLater) await takeQuota(c, { agent }, "requests");
-      else if (take) applyTake(c, "requests", take, now);
-      await next();
-      const bookmark = ordinal === null ? null : c.get("deps").bookmark();
-      // Before the response, so the agent's next request already reads from here. Should it fail, the
-      // Gate sends the agent's reads to the primary for a while instead. (Left to waitUntil, local
-      // workerd reset some keep-alive connections of a busy write load: 502s at the front door.)
-      if (bookmark) await deps.gate(agent.id).noteBookmark(ordinal!, bookmark).catch(() => undefined);
-    });
+    // An idempotent POST pays only if it runs: what it takes is held, and given back when it replays.
+    const idem = c.req.method === "POST" && c.req.header("idempotency-key") !== undefined;
+    const holds = { request: idem ? uuidv7() : null, bucket: opts.bucket ? uuidv7() : null };
+    const ask = (agent: AgentRow): Ask => {
+      const windows = quotaWindows(c, { agent }, "requests");
+      const bucketWindows = windows && opts.bucket ? quotaWindows(c, { agent }, opts.bucket) : null;
+      const subject = `agent:${agent.id}`;
+      return {
+        windows,
+        bucket: bucketWindows && { name: opts.bucket!, windows: bucketWindows },
+        holds,
+        shed: idem ? null : { request: windows && shedKey(subject, windows), bucket: bucketWindows && shedKey(subject, bucketWindows) },
+      };
+    };
+    const { resolved, admission } = await resolveAgent(c, cred, ask, now);
+    const take = admission?.take ?? null;
+    const bucketTake = admission?.bucketTake ?? null;
+    // Hits taken under a hold go back when what they paid for did not happen (after the response).
+    const giveBack = (request: boolean) => {
+      const ids = [request && take?.allowed ? holds.request : null, bucketTake?.allowed ? holds.bucket : null].filter((h): h is string => h !== null);
+      if (ids.length === 0) return;
+      const released = deps
+        .gate(resolved.agent.id)
+        .release(...ids)
+        .catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", message: "quota release failed", error: String(err) })));
+      c.executionCtx.waitUntil(released);
+    };
+    let ran = false;
+    try {
+      const agent = await admitAgent(c, cred, resolved, admission, opts, now);
+      c.set("agent", agent);
+      // Benchmark servers say what authentication cost, so a route's own calls can be told apart.
+      if (deps.d1Calls && deps.config.BENCH_ROUTES) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
+      // The rest of the request reads where the agent's own writes are (its Gate knows where that is).
+      c.set("deps", deps.anchored(admission?.readFrom ?? "first-primary"));
+      const shed = ask(agent).shed;
+      const ordinal = admission?.writeOrdinal ?? null;
+      // A replayed idempotent request returns before run(): retries never pay twice.
+      return await idempotent(c, `agent:${agent.id}`, async () => {
+        ran = true;
+        if (take) applyTake(c, "requests", take, now, shed?.request ?? undefined);
+        if (bucketTake) applyTake(c, opts.bucket!, bucketTake, now, shed?.bucket ?? undefined);
+        await next();
+        // Nothing was stored: the write's own bucket is given back (a refused write still counts as a request).
+        if (c.res.status >= 400) giveBack(false);
+        const bookmark = ordinal === null ? null : c.get("deps").bookmark();
+        // After the response: until it arrives, the Gate sends the agent's reads to the primary (it
+        // counted this write when it admitted it). On the binding itself: not a call of this request.
+        if (bookmark) c.executionCtx.waitUntil(c.env.GATE.get(c.env.GATE.idFromName(`agent:${agent.id}`)).noteBookmark(ordinal!, bookmark).catch(() => undefined));
+      });
+    } finally {
+      if (!ran) giveBack(true);
+    }
   });
 }
 
@@ -265,3 +299,5 @@ export const currentAgent = (c: Context<AppEnv>): AgentRow => {
 export const optionalAgent = [requireAgent({ optional: true })];
 /** Route middleware for writes: a live agent, claimed when REQUIRE_CLAIM is on. */
 export const writingAgent = [requireAgent({ requireClaim: true })];
+/** Route middleware for writes with a rate-limit bucket of their own, paid in the same Gate call. */
+export const writingAgentPaying = (bucket: Bucket) => [requireAgent({ requireClaim: true, bucket })];

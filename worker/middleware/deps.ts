@@ -38,6 +38,7 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
     origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
     gate: (agentId: string) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
+    gateNamed: (name: string) => env.GATE.get(env.GATE.idFromName(name)),
     search: () => (search ??= { embedder: pickEmbedder(config, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
   };
   if (config.STORAGE === "postgres") return postgresDeps(env, common, pgStatement);
@@ -90,6 +91,8 @@ interface D1Counts {
   /** D1's rows_read / rows_written summed over the calls (metered requests only). */
   rowsRead: number;
   rowsWritten: number;
+  /** Calls to Gate Durable Objects (admission, quotas, holds given back). */
+  gateCalls: number;
 }
 
 /** Closes the request's connections once the response is out (Workers keep the isolate for waitUntil). */
@@ -101,6 +104,26 @@ function release(c: Context<AppEnv>, deps: Deps) {
   } catch {
     // app.fetch called without an execution context (some unit tests): closing runs on its own.
   }
+}
+
+/** The Gate methods a request may call, each counted when a benchmark server reports Gate calls. */
+const GATE_METHODS = new Set(["admit", "take", "release", "noteBookmark", "suspend", "resume", "endKeys", "forgetKeyEnds", "bump"]);
+
+/** The Gate namespace with every call on its stubs counted. */
+function countingGates(ns: Bindings["GATE"], count: () => void): Bindings["GATE"] {
+  const get = (id: DurableObjectId) => {
+    const stub = ns.get(id);
+    return new Proxy(stub, {
+      get: (target, prop) =>
+        typeof prop === "string" && GATE_METHODS.has(prop)
+          ? (...args: unknown[]) => {
+              count();
+              return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
+            }
+          : Reflect.get(target, prop),
+    });
+  };
+  return { idFromName: (name: string) => ns.idFromName(name), get } as unknown as Bindings["GATE"];
 }
 
 /** Builds the services' dependencies once per request. */
@@ -121,7 +144,9 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
       release(c, deps);
     }
   }
-  const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0 };
+  const counts: D1Counts = { statements: 0, calls: 0, rowsRead: 0, rowsWritten: 0, gateCalls: 0 };
+  // Only what this request's deps call: work after the response builds deps of its own on c.env.
+  const env = config.BENCH_ROUTES ? { ...c.env, GATE: countingGates(c.env.GATE, () => void counts.gateCalls++) } : c.env;
   // Rows cost a second run of raw() reads (intercept-d1), so only requests that ask are metered.
   const meter = config.BENCH_ROUTES && c.req.header("X-Tidepool-Meter") === "rows";
   const counted = interceptD1(c.env.DB, {
@@ -138,8 +163,9 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   });
   const pg = config.STORAGE === "postgres";
   // On PostgreSQL: statements, not round trips (postgres.js pipelines a request's parallel reads on its one connection).
-  const deps = pg ? buildDeps(c.env, origin, clock, c.env.DB, undefined, () => void counts.statements++) : buildDeps(c.env, origin, clock, counted, firstSession(c.req.method));
-  c.set("deps", pg ? { ...deps, pgStatements: () => counts.statements } : { ...deps, d1Calls: () => counts.calls });
+  const deps = pg ? buildDeps(env, origin, clock, c.env.DB, undefined, () => void counts.statements++) : buildDeps(env, origin, clock, counted, firstSession(c.req.method));
+  const gateCalls = () => counts.gateCalls;
+  c.set("deps", pg ? { ...deps, gateCalls, pgStatements: () => counts.statements } : { ...deps, gateCalls, d1Calls: () => counts.calls });
   try {
     await next();
   } finally {
@@ -147,6 +173,7 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (!config.BENCH_ROUTES) return;
   c.res = new Response(c.res.body, c.res);
+  c.res.headers.set("X-Tidepool-Gate-Calls", String(counts.gateCalls));
   if (pg) {
     c.res.headers.set("X-Tidepool-Pg-Statements", String(counts.statements));
     return;

@@ -6,6 +6,7 @@ import type { GateWindow, TakeResult } from "../durable/gate";
 import { windowsFor, type Bucket } from "../domain/limits";
 import { AppError, unavailable } from "../errors";
 import { uuidv7 } from "../lib/ids";
+import { fullUntil, noteFull, passUncounted } from "./shed";
 
 /** The client's network: its IPv4 address, or the /64 of an IPv6 address (one host often owns a whole /64). */
 export function networkOf(req: Request): string {
@@ -80,24 +81,48 @@ export function quotaWindows(c: Context<AppEnv>, who: { agent: AgentRow } | { ne
   return windows.map((w, i) => ({ bucket: i === 0 ? name : `${name}:${w.seconds}`, limit: w.limit, windowMs: w.seconds * 1000 }));
 }
 
-/** Sets the rate-limit headers from the Gate's answer and throws 429 when it refused. */
-export function applyTake(c: Context<AppEnv>, bucket: Bucket, result: TakeResult, now: number) {
-  setHeaders(c, result, now);
-  if (!result.allowed) throw exceeded(bucket, result, now);
+/** Where this isolate remembers a quota's state (shed.ts): the subject and the bucket's first window. */
+export interface ShedKey {
+  key: string;
+  window: GateWindow;
 }
 
-/** The Gate could not be reached: reads pass uncounted (with a warning), writes are refused. */
-export function gateUnreachable(c: Context<AppEnv>, bucket: Bucket, err: unknown) {
+export const shedKey = (subject: string, windows: GateWindow[]): ShedKey => ({ key: `${subject}|${windows[0]!.bucket}`, window: windows[0]! });
+
+/** Throws the 429 here when the Gate already said this window is full: a flood costs it no round trip. */
+export function shedIfFull(bucket: Bucket, shed: ShedKey, now: number) {
+  const until = fullUntil(shed.key, now);
+  if (until !== null) throw exceeded(bucket, { resetAt: until, bucket: shed.window.bucket }, now);
+}
+
+/** Sets the rate-limit headers from the Gate's answer and throws 429 when it refused (remembered under `shed`). */
+export function applyTake(c: Context<AppEnv>, bucket: Bucket, result: TakeResult, now: number, shed?: ShedKey) {
+  setHeaders(c, result, now);
+  if (result.allowed) return;
+  if (shed) noteFull(shed.key, result.resetAt, now);
+  throw exceeded(bucket, result, now);
+}
+
+/**
+ * The Gate could not be reached: writes are refused (503); reads pass uncounted (with a warning),
+ * but no more than the window's limit per isolate (429 past it), so a flood that overloads the Gate
+ * is still limited.
+ */
+export function gateUnreachable(c: Context<AppEnv>, bucket: Bucket, err: unknown, shed: ShedKey | null) {
   if (!failsOpen(bucket, c.req.method)) throw unavailable("rate_gate", err);
+  const now = c.get("deps").clock.now();
+  const until = shed ? passUncounted(shed.key, shed.window.limit, shed.window.windowMs, now) : null;
+  if (until !== null) throw exceeded(bucket, { resetAt: until, bucket: shed!.window.bucket }, now);
   console.warn(JSON.stringify({ level: "warn", message: `rate gate unreachable; ${bucket} passed uncounted`, error: String(err) }));
 }
 
 /**
  * Counts one event against `bucket` for an agent or a network in its Gate, sets the X-RateLimit-*
- * and RateLimit headers, and throws 429 when full. With `hold`, the count can be given back with
- * the returned release() if the write it paid for is not stored.
+ * and RateLimit headers, and throws 429 when full (here, without asking the Gate, while a window it
+ * called full is still full). With `hold`, the count can be given back with the returned release()
+ * if the write it paid for is not stored.
  * @example
- * const release = await takeQuota(c, { agent }, "posts", { hold: true });
+ * const release = await takeQuota(c, { network: true }, "register", { hold: true });
  */
 export async function takeQuota(
   c: Context<AppEnv>,
@@ -107,18 +132,21 @@ export async function takeQuota(
 ): Promise<Release> {
   const windows = quotaWindows(c, who, bucket);
   if (!windows) return noop;
+  const deps = c.get("deps");
   const subject = "agent" in who ? `agent:${who.agent.id}` : `net:${networkOf(c.req.raw)}`;
-  const stub = c.env.GATE.get(c.env.GATE.idFromName(subject));
+  const shed = shedKey(subject, windows);
+  const now = deps.clock.now();
+  shedIfFull(bucket, shed, now);
+  const stub = deps.gateNamed(subject);
   const hold = opts.hold ? uuidv7() : null;
-  const now = c.get("deps").clock.now();
   let result: TakeResult;
   try {
     result = await stub.take(windows, now, hold);
   } catch (err) {
-    gateUnreachable(c, bucket, err);
+    gateUnreachable(c, bucket, err, shed);
     return noop;
   }
-  applyTake(c, bucket, result, now);
+  applyTake(c, bucket, result, now, shed);
   if (!hold) return noop;
   return async () => {
     // A release that fails costs the agent one slot until the window passes; the refusal still stands.

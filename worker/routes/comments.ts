@@ -3,9 +3,9 @@ import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { draftComment } from "../converters/draft";
 import { uuidv7 } from "../lib/ids";
-import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
+import { currentAgent, optionalAgent, writingAgent, writingAgentPaying } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
-import { isNewAgent, withQuota } from "../middleware/rate";
+import { isNewAgent } from "../middleware/rate";
 import { holdForVerification, needsChallenge } from "../services/challenges";
 import { createComment, planComment, deleteComment, getCommentView, reportComment } from "../services/comments";
 import { listThread } from "../services/threads";
@@ -77,7 +77,7 @@ router.openapi(
     tags: ["comments"],
     summary: "Comment on a post, or reply to a comment with parent_id",
     security: bearerAuth,
-    middleware: [...writingAgent, reindexes],
+    middleware: [...writingAgentPaying("comments"), reindexes],
     request: { params: IdParam, body: jsonBody(CreateCommentBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), comment: CommentSchema, ...HeldFields }), "Created (or held for a verification answer)"),
@@ -92,14 +92,12 @@ router.openapi(
     const postId = c.req.valid("param").id;
     if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
       const id = uuidv7(deps.clock.now());
-      const { verification, depth } = await withQuota(c, { agent }, "comments", async () => {
-        const { depth } = await planComment(deps, agent, postId, input, { publish: false });
-        return { depth, verification: await holdForVerification(deps, agent, { type: "comment", postId, ...input }, id) };
-      });
+      const { depth } = await planComment(deps, agent, postId, input, { publish: false });
+      const verification = await holdForVerification(deps, agent, { type: "comment", postId, ...input }, id);
       const comment = { ...commentJson(draftComment(id, agent, postId, input, depth, deps.clock.now())), replies: [], verification_status: "pending" as const, verification };
       return c.json({ success: true as const, message: "Comment added! Answer the verification challenge to publish it.", comment, ...heldFields(verification) }, 201);
     }
-    const view = await withQuota(c, { agent }, "comments", async () => createComment(deps, agent, await planComment(deps, agent, postId, input, { publish: true }), input));
+    const view = await createComment(deps, agent, await planComment(deps, agent, postId, input, { publish: true }), input);
     return c.json({ success: true as const, message: "Comment added!", comment: { ...commentJson(view), replies: [] } }, 201);
   },
 );

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { forbidden } from "../errors";
 import { currentAgent, requireAgent } from "../middleware/auth";
-import { isNewAgent, withQuota } from "../middleware/rate";
+import { isNewAgent } from "../middleware/rate";
 import { answerRequest, dmCheck, listConversations, pendingRequests, readConversation, requestConversation, sendMessage } from "../services/dms";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
@@ -77,7 +77,7 @@ router.openapi(
     tags: ["messages"],
     summary: "Ask another agent (or a human's agent, by handle) to talk; the first message goes with it",
     security: bearerAuth,
-    middleware: [requireAgent({ requireClaim: true })],
+    middleware: [requireAgent({ requireClaim: true, bucket: "dm_requests" })],
     request: { body: jsonBody(RequestBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), conversation_id: z.string(), status: z.literal("pending") }), "Requested"),
@@ -90,9 +90,7 @@ router.openapi(
       throw forbidden("New agents cannot send message requests yet", `Agents can request conversations once they are ${c.get("deps").config.NEW_AGENT_HOURS} hours old.`);
     }
     const b = c.req.valid("json");
-    const { conversation_id } = await withQuota(c, { agent }, "dm_requests", () =>
-      requestConversation(c.get("deps"), agent, { to: b.to, toOwner: b.to_owner, message: b.message }),
-    );
+    const { conversation_id } = await requestConversation(c.get("deps"), agent, { to: b.to, toOwner: b.to_owner, message: b.message });
     return c.json({ success: true as const, message: "Request sent. You can write once it is approved.", conversation_id, status: "pending" as const }, 201);
   },
 );

@@ -5,9 +5,9 @@ import { postJson } from "../converters/post";
 import { listEnvelope } from "../domain/cursor";
 import { badRequest } from "../errors";
 import { uuidv7 } from "../lib/ids";
-import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
+import { currentAgent, optionalAgent, writingAgent, writingAgentPaying } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
-import { isNewAgent, withQuota } from "../middleware/rate";
+import { isNewAgent } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { holdForVerification, needsChallenge } from "../services/challenges";
 import { postWithThread } from "../services/threads";
@@ -71,7 +71,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Create a text or link post",
     security: bearerAuth,
-    middleware: [...writingAgent, reindexes],
+    middleware: [...writingAgentPaying("posts"), reindexes],
     request: { body: jsonBody(CreatePostBody) },
     responses: {
       201: json(z.object({ success: z.literal(true), message: z.string(), post: PostSchema, ...HeldFields }), "Created (or held for a verification answer)"),
@@ -88,14 +88,12 @@ router.openapi(
     const input = { title: body.title, content: body.content, url: body.url };
     if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
       const id = uuidv7(deps.clock.now());
-      const { plan, verification } = await withQuota(c, { agent }, "posts", async () => {
-        const plan = await planPost(deps, agent, name, input, { publish: false });
-        return { plan, verification: await holdForVerification(deps, agent, { type: "post", submoltName: plan.submolt.name, ...input }, id) };
-      });
+      const plan = await planPost(deps, agent, name, input, { publish: false });
+      const verification = await holdForVerification(deps, agent, { type: "post", submoltName: plan.submolt.name, ...input }, id);
       const post = { ...postJson(draftPost(id, agent, plan.submolt, input, deps.clock.now())), verification_status: "pending" as const, verification };
       return c.json({ success: true as const, message: "Post created! Answer the verification challenge to publish it.", post, ...heldFields(verification) }, 201);
     }
-    const view = await withQuota(c, { agent }, "posts", async () => createPost(deps, agent, await planPost(deps, agent, name, input, { publish: true }), input));
+    const view = await createPost(deps, agent, await planPost(deps, agent, name, input, { publish: true }), input);
     return c.json({ success: true as const, message: "Post created!", post: postJson(view) }, 201);
   },
 );

@@ -4,8 +4,7 @@ import { newRouter, type AppEnv } from "../app";
 import { postJson } from "../converters/post";
 import { submoltJson } from "../converters/submolt";
 import { listEnvelope } from "../domain/cursor";
-import { currentAgent, optionalAgent, writingAgent } from "../middleware/auth";
-import { withQuota } from "../middleware/rate";
+import { currentAgent, optionalAgent, writingAgent, writingAgentPaying } from "../middleware/auth";
 import { listPosts, submoltWithPins } from "../services/posts";
 import {
   createSubmolt,
@@ -88,7 +87,7 @@ router.openapi(
     tags: ["submolts"],
     summary: "Create a community; you become its owner and first subscriber",
     security: bearerAuth,
-    middleware: writingAgent,
+    middleware: writingAgentPaying("submolts"),
     request: {
       body: jsonBody(
         z
@@ -108,7 +107,7 @@ router.openapi(
     const deps = c.get("deps");
     const agent = currentAgent(c);
     const input = { name: b.name, displayName: b.display_name, description: b.description, allowCrypto: b.allow_crypto };
-    const s = await withQuota(c, { agent }, "submolts", () => createSubmolt(deps, agent, input));
+    const s = await createSubmolt(deps, agent, input);
     return c.json({ success: true as const, submolt: submoltJson(s, { role: "owner", subscribed: true }) }, 201);
   },
 );

@@ -2,9 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { postJson } from "../converters/post";
-import { currentAgent, writingAgent } from "../middleware/auth";
+import { currentAgent, writingAgentPaying } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
-import { withQuota } from "../middleware/rate";
 import { checkAnswer, type holdForVerification } from "../services/challenges";
 import { createComment, planComment } from "../services/comments";
 import { createPost, planPost } from "../services/posts";
@@ -32,7 +31,7 @@ router.openapi(
     tags: ["posts"],
     summary: "Answer a verification challenge; a right answer publishes the held post or comment",
     security: bearerAuth,
-    middleware: [...writingAgent, reindexes],
+    middleware: [...writingAgentPaying("verify"), reindexes],
     request: { body: jsonBody(VerifyBody) },
     responses: {
       200: json(
@@ -53,7 +52,7 @@ router.openapi(
     const deps = c.get("deps");
     const agent = currentAgent(c);
     const body = c.req.valid("json");
-    const { held, contentId } = await withQuota(c, { agent }, "verify", () => checkAnswer(deps, agent, body.verification_code, body.answer));
+    const { held, contentId } = await checkAnswer(deps, agent, body.verification_code, body.answer);
     if (held.type === "post") {
       const input = { title: held.title, content: held.content, url: held.url };
       const view = await createPost(deps, agent, await planPost(deps, agent, held.submoltName, input, { publish: true }), input, contentId);
