@@ -10,6 +10,7 @@ import type { Embedder } from "./ports/embedder";
 import type { VectorIndex } from "./ports/vector-index";
 import type * as schema from "../schema";
 import type { AgentRow } from "../schema";
+import type { CachedAgent } from "./middleware/agent-cache";
 import type { Store } from "./store/types";
 
 export type Db = DrizzleD1Database<typeof schema>;
@@ -59,6 +60,8 @@ export interface AppEnv {
     requestId: string;
     deps: Deps;
     agent?: AgentRow;
+    /** The isolate's cache entry the agent was resolved from (requireAgent). */
+    agentEntry?: CachedAgent;
     credential?: Credential;
     ownerId?: string;
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { row as dbRow, run as dbRun } from "../db";
-import { call, claim, gateOf, register, withEnv } from "../helpers";
+import { VIEW_FRESH_MS } from "../../worker/middleware/agent-cache";
+import { call, claim, fakeClock, gateOf, register, withEnv } from "../helpers";
 
 const bench = withEnv({ BENCH_ROUTES: "on" });
 const callsOf = (res: { headers: Headers }) => Number(res.headers.get("X-Tidepool-D1-Calls"));
@@ -82,5 +83,36 @@ describe("the per-isolate credential cache", () => {
     expect((await post()).status).toBe(403);
     await claim(a);
     expect((await post()).status).toBe(201);
+  });
+
+  it("answers /agents/me from its copy for at most VIEW_FRESH_MS: the agent's own writes and changes the Gate hears of show at once", async () => {
+    const clock = fakeClock();
+    const app = withEnv({ BENCH_ROUTES: "on", CLOCK: clock });
+    const me = () => app("GET", "/api/v1/agents/me", { token: a.apiKey });
+    const a = await register();
+    const b = await register();
+    expect(callsOf(await me())).toBe(2); // the key, then the profile
+    const warm = await me();
+    expect([warm.status, callsOf(warm), warm.body.agent.posts_count]).toEqual([200, 0, 0]);
+
+    // Its own post: the next /agents/me reads again and counts it.
+    expect((await app("POST", "/api/v1/posts", { token: a.apiKey, body: { submolt: "general", title: `mine ${a.name}`, content: "counted" } })).status).toBe(201);
+    const afterPost = await me();
+    expect([callsOf(afterPost), afterPost.body.agent.posts_count]).toEqual([1, 1]);
+    // Its own profile change shows at once.
+    expect((await app("PATCH", "/api/v1/agents/me", { token: a.apiKey, body: { description: "edited" } })).status).toBe(200);
+    expect((await me()).body.agent.description).toBe("edited");
+
+    // Another agent's follow moves a counter the copy does not hear of: shown once the copy is VIEW_FRESH_MS old.
+    await me();
+    expect((await call("POST", `/api/v1/agents/${a.name}/follow`, { token: b.apiKey })).status).toBe(200);
+    clock.advance(VIEW_FRESH_MS + 1);
+    const later = await me();
+    expect([callsOf(later), later.body.agent.follower_count]).toEqual([1, 1]);
+
+    // A change behind the services' back shows once the Gate's epoch moves, however young the copy.
+    await dbRun("UPDATE agents SET description = 'moved' WHERE id = ?", a.id);
+    await gateOf(a.id).bump();
+    expect((await me()).body.agent.description).toBe("moved");
   });
 });

@@ -96,7 +96,7 @@ describe("shedding before the Gate", () => {
   });
 
   it("keeps limiting a flood while the Gate answers overloaded: reads pass up to the limit, then 429s keep coming", async () => {
-    const { clock, call, register } = setup({ LIMIT_ANON_READS: "20/60", LIMIT_REQUESTS: "10/60" });
+    const { clock, register } = setup({ LIMIT_ANON_READS: "20/60", LIMIT_REQUESTS: "10/60" });
     const a = await register();
     const overloaded = withEnv({ RATE_LIMITS: "on", NEW_AGENT_HOURS: "0", CLOCK: clock, LIMIT_ANON_READS: "20/60", LIMIT_REQUESTS: "10/60", GATE: unreachableGate });
     const ip = freshIp();

@@ -72,6 +72,15 @@ export const PRIMARY_AFTER_WRITE_MS = 60_000;
 export const KEY_END_RETENTION_MS = 15 * 60_000;
 
 /**
+ * Windows this short are counted in the object's memory, not its storage: a request that only reads
+ * then waits for no durable write. Nothing is lost that still counts: an object is evicted only after
+ * 70 s or more without a call, by when every hit of such a window has expired (a restart or deploy
+ * forgets them early: at worst twice a limit passes in that one window). Longer windows (posts,
+ * comments, registrations, failed logins) are stored.
+ */
+export const IN_MEMORY_MS = 60_000;
+
+/**
  * Exact sliding-window counters, one instance per agent or client network. Every RPC method runs to
  * completion without awaiting, so check-and-count is atomic: N parallel calls against a limit L
  * admit exactly min(N, L). A hit can carry a hold id so a write that fails later gives it back.
@@ -79,6 +88,9 @@ export const KEY_END_RETENTION_MS = 15 * 60_000;
  * reads must start (its latest write's D1 bookmark), answered with every admission.
  */
 export class Gate extends DurableObject {
+  /** Hits of the windows kept in memory (IN_MEMORY_MS), by window name. */
+  private recent = new Map<string, { at: number; hold: string | null }[]>();
+
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
@@ -188,25 +200,44 @@ export class Gate extends DurableObject {
 
   /** Counts one event in every window if all have room; otherwise counts nothing. */
   take(windows: GateWindow[], now: number, hold: string | null = null): TakeResult {
-    const sql = this.ctx.storage.sql;
-    const states = windows.map((w) => {
-      sql.exec("DELETE FROM hits WHERE bucket = ? AND at <= ?", w.bucket, now - w.windowMs);
-      const row = sql.exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(at) AS oldest FROM hits WHERE bucket = ?", w.bucket).one();
-      return { w, used: row.n, resetAt: (row.oldest ?? now) + w.windowMs };
-    });
+    const states = windows.map((w) => (w.windowMs <= IN_MEMORY_MS ? this.memoryWindow(w, now) : this.storedWindow(w, now)));
     const full = states.filter((s) => s.used >= s.w.limit);
     if (full.length > 0) {
       const worst = full.reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
       return this.result(false, worst.w, 0, worst.resetAt, states, worst);
     }
-    for (const s of states) sql.exec("INSERT INTO hits (bucket, at, hold) VALUES (?, ?, ?)", s.w.bucket, now, hold);
+    for (const s of states) s.count(hold);
     const tightest = states.reduce((a, b) => (b.w.limit - b.used < a.w.limit - a.used ? b : a));
     return this.result(true, tightest.w, tightest.w.limit - tightest.used - 1, tightest.resetAt, states, tightest);
   }
 
+  /** A window's hits in memory, oldest first (hits arrive in time order, give or take isolates' clocks). */
+  private memoryWindow(w: GateWindow, now: number) {
+    let hits = this.recent.get(w.bucket);
+    if (!hits) this.recent.set(w.bucket, (hits = []));
+    let expired = 0;
+    while (expired < hits.length && hits[expired]!.at <= now - w.windowMs) expired++;
+    if (expired) hits.splice(0, expired);
+    const list = hits;
+    return { w, used: list.length, resetAt: (list[0]?.at ?? now) + w.windowMs, count: (h: string | null) => void list.push({ at: now, hold: h }) };
+  }
+
+  private storedWindow(w: GateWindow, now: number) {
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM hits WHERE bucket = ? AND at <= ?", w.bucket, now - w.windowMs);
+    const row = sql.exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(at) AS oldest FROM hits WHERE bucket = ?", w.bucket).one();
+    return { w, used: row.n, resetAt: (row.oldest ?? now) + w.windowMs, count: (h: string | null) => void sql.exec("INSERT INTO hits (bucket, at, hold) VALUES (?, ?, ?)", w.bucket, now, h) };
+  }
+
   /** Gives back the hits taken under these holds (the write they paid for was not stored). */
   release(...holds: string[]): number {
-    return holds.reduce((n, hold) => n + this.ctx.storage.sql.exec("DELETE FROM hits WHERE hold = ?", hold).rowsWritten, 0);
+    let released = 0;
+    for (const hits of this.recent.values()) {
+      const kept = hits.filter((h) => h.hold === null || !holds.includes(h.hold));
+      released += hits.length - kept.length;
+      hits.splice(0, hits.length, ...kept);
+    }
+    return holds.reduce((n, hold) => n + this.ctx.storage.sql.exec("DELETE FROM hits WHERE hold = ?", hold).rowsWritten, released);
   }
 
   private result(

@@ -1,4 +1,5 @@
 import type { AgentRow } from "../../schema";
+import type { AgentWithOwner } from "../converters/agent";
 import { KEY_END_RETENTION_MS } from "../durable/gate";
 
 /**
@@ -20,7 +21,15 @@ export interface CachedAgent {
   /** The Gate's epoch when this copy was confirmed; a newer one means re-read it. */
   epoch: number;
   loadedAt: number;
+  /**
+   * The agent as `/agents/me` shows it (with its owner), when it was read. Dropped with the entry
+   * when the epoch moves (any change to the agent) and after the agent's own writes here.
+   */
+  view?: { value: AgentWithOwner; at: number };
 }
+
+/** How old a cached `/agents/me` may be: counters others move (karma, followers) lag at most this much. */
+export const VIEW_FRESH_MS = 60_000;
 
 /** Peppered key hash (or `jwt:<agent id>`) → the agent it authenticated, least recently used first. */
 const entries = new Map<string, CachedAgent>();

@@ -263,6 +263,7 @@ export function requireAgent(opts: AuthOptions = {}) {
     try {
       const agent = await admitAgent(c, cred, resolved, admission, opts, now);
       c.set("agent", agent);
+      c.set("agentEntry", resolved);
       // Benchmark servers say what authentication cost, so a route's own calls can be told apart.
       if (deps.d1Calls && deps.config.BENCH_ROUTES) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
       // The rest of the request reads where the agent's own writes are (its Gate knows where that is).
@@ -277,6 +278,8 @@ export function requireAgent(opts: AuthOptions = {}) {
         await next();
         // Nothing was stored: the write's own bucket is given back (a refused write still counts as a request).
         if (c.res.status >= 400) giveBack(false);
+        // The agent's own write may move what /agents/me shows: its next one reads it again.
+        else if (!isRead(c.req.method)) resolved.view = undefined;
         const bookmark = ordinal === null ? null : c.get("deps").bookmark();
         // After the response: until it arrives, the Gate sends the agent's reads to the primary (it
         // counted this write when it admitted it). On the binding itself: not a call of this request.

@@ -5,6 +5,7 @@ import { AGENT_NAME_PATTERN } from "../domain/names";
 import { iso } from "../lib/encoding";
 import { currentAgent, requireAgent } from "../middleware/auth";
 import { idempotent } from "../middleware/idempotency";
+import { VIEW_FRESH_MS } from "../middleware/agent-cache";
 import { networkOf, withQuota } from "../middleware/rate";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
@@ -116,8 +117,15 @@ router.openapi(
   }),
   async (c) => {
     const deps = c.get("deps");
-    const view = (await loadAgent(deps, { id: currentAgent(c).id }))!;
-    return c.json({ success: true as const, agent: selfJson(view, deps.clock.now()) }, 200);
+    const now = deps.clock.now();
+    // The isolate's copy while it is fresh (the Gate confirmed the agent unchanged on this request).
+    const entry = c.get("agentEntry");
+    let view = entry?.view && now - entry.view.at <= VIEW_FRESH_MS ? entry.view.value : null;
+    if (!view) {
+      view = (await loadAgent(deps, { id: currentAgent(c).id }))!;
+      if (entry) entry.view = { value: view, at: now };
+    }
+    return c.json({ success: true as const, agent: selfJson(view, now) }, 200);
   },
 );
 
