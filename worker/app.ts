@@ -8,12 +8,12 @@ import type { ClaimVerifier } from "./ports/claim-verifier";
 import type { Clock } from "./ports/clock";
 import type { Embedder } from "./ports/embedder";
 import type { VectorIndex } from "./ports/vector-index";
-import type * as schema from "../schema";
 import type { AgentRow } from "../schema";
 import type { CachedAgent } from "./middleware/agent-cache";
 import type { Store } from "./store/types";
 
-export type Db = DrizzleD1Database<typeof schema>;
+/** Without drizzle's relational schema (db.query is not used): extracting it cost every request. */
+export type Db = DrizzleD1Database;
 
 /** Everything a service needs, built once per request so tests and production share code paths. */
 export interface Deps {

@@ -90,6 +90,13 @@ export const IN_MEMORY_MS = 60_000;
 export class Gate extends DurableObject {
   /** Hits of the windows kept in memory (IN_MEMORY_MS), by window name. */
   private recent = new Map<string, { at: number; hold: string | null }[]>();
+  /**
+   * The stored state, mirrored in memory (written through, read at construction): an admission
+   * reads no storage. Every method runs without awaiting, so the mirror never lags what is stored.
+   */
+  private kv = new Map<string, number>();
+  private ends = new Map<string, number>();
+  private mark: { ordinal: number; value: string } | null = null;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -100,6 +107,9 @@ export class Gate extends DurableObject {
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS agent_state (k TEXT PRIMARY KEY, v INTEGER)");
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bookmark (id INTEGER PRIMARY KEY CHECK (id = 1), ordinal INTEGER NOT NULL, value TEXT NOT NULL)");
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS key_ends (key_id TEXT PRIMARY KEY, at INTEGER NOT NULL, recorded_at INTEGER NOT NULL)");
+      for (const r of ctx.storage.sql.exec<{ k: string; v: number }>("SELECT k, v FROM agent_state")) this.kv.set(r.k, r.v);
+      this.loadEnds();
+      this.mark = ctx.storage.sql.exec<{ ordinal: number; value: string }>("SELECT ordinal, value FROM bookmark").toArray()[0] ?? null;
     });
   }
 
@@ -126,22 +136,24 @@ export class Gate extends DurableObject {
 
   /** The D1 bookmark after the agent's write number `ordinal`; an older write's arriving late changes nothing. */
   noteBookmark(ordinal: number, bookmark: string) {
-    this.ctx.storage.sql.exec(
-      "INSERT INTO bookmark (id, ordinal, value) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET ordinal = excluded.ordinal, value = excluded.value WHERE excluded.ordinal > bookmark.ordinal",
-      ordinal,
-      bookmark,
-    );
+    if (this.mark && this.mark.ordinal >= ordinal) return;
+    this.ctx.storage.sql.exec("INSERT INTO bookmark (id, ordinal, value) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET ordinal = excluded.ordinal, value = excluded.value", ordinal, bookmark);
+    this.mark = { ordinal, value: bookmark };
   }
 
   private readFrom(now: number): string {
-    const b = this.ctx.storage.sql.exec<{ ordinal: number; value: string }>("SELECT ordinal, value FROM bookmark").toArray()[0];
+    const b = this.mark;
     if (b && b.ordinal >= (this.get("writes") ?? 0)) return b.value;
     if (now - (this.get("last_write_at") ?? 0) < PRIMARY_AFTER_WRITE_MS) return "first-primary";
     return b?.value ?? "first-unconstrained";
   }
 
   private get(k: string): number | undefined {
-    return this.ctx.storage.sql.exec<{ v: number }>("SELECT v FROM agent_state WHERE k = ?", k).toArray()[0]?.v;
+    return this.kv.get(k);
+  }
+
+  private loadEnds() {
+    this.ends = new Map(this.ctx.storage.sql.exec<{ key_id: string; at: number }>("SELECT key_id, at FROM key_ends").toArray().map((r) => [r.key_id, r.at]));
   }
 
   /** The kill switch's half here: recorded before D1's, so no isolate's cached agent outlives it. Returns what it replaced. */
@@ -155,7 +167,10 @@ export class Gate extends DurableObject {
   /** Lifts (or, after a failed suspension, restores) the recorded suspension. */
   resume(previous?: { until: number | null }): number {
     if (previous) this.put("suspended_until", previous.until ?? -1);
-    else this.ctx.storage.sql.exec("DELETE FROM agent_state WHERE k = 'suspended_until'");
+    else {
+      this.ctx.storage.sql.exec("DELETE FROM agent_state WHERE k = 'suspended_until'");
+      this.kv.delete("suspended_until");
+    }
     return this.bump();
   }
 
@@ -166,12 +181,14 @@ export class Gate extends DurableObject {
     for (const e of ends) {
       sql.exec("INSERT INTO key_ends (key_id, at, recorded_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET at = min(at, excluded.at), recorded_at = excluded.recorded_at", e.keyId, e.at, now);
     }
+    this.loadEnds();
     return this.bump();
   }
 
   /** Undoes endKeys when the D1 write it announced did not commit. */
   forgetKeyEnds(keyIds: string[]): number {
     for (const id of keyIds) this.ctx.storage.sql.exec("DELETE FROM key_ends WHERE key_id = ?", id);
+    this.loadEnds();
     return this.bump();
   }
 
@@ -184,17 +201,15 @@ export class Gate extends DurableObject {
 
   private put(k: string, v: number) {
     this.ctx.storage.sql.exec("INSERT INTO agent_state (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", k, v);
+    this.kv.set(k, v);
   }
 
   private state(keyId: string | null): AgentState {
-    const sql = this.ctx.storage.sql;
-    const rows = new Map(sql.exec<{ k: string; v: number }>("SELECT k, v FROM agent_state").toArray().map((r) => [r.k, r.v]));
-    const until = rows.get("suspended_until");
-    const end = keyId === null ? [] : sql.exec<{ at: number }>("SELECT at FROM key_ends WHERE key_id = ?", keyId).toArray();
+    const until = this.kv.get("suspended_until");
     return {
-      epoch: rows.get("epoch") ?? 0,
+      epoch: this.kv.get("epoch") ?? 0,
       ...(until === undefined ? {} : { suspended: { until: until === -1 ? null : until } }),
-      keyEndsAt: end[0]?.at ?? null,
+      keyEndsAt: keyId === null ? null : (this.ends.get(keyId) ?? null),
     };
   }
 

@@ -1,10 +1,10 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import * as schema from "../../schema";
 import type { AppEnv, Deps, SearchPorts } from "../app";
 import { loadConfig, type Bindings } from "../env";
 import { interceptD1 } from "../lib/intercept-d1";
+import { lazy } from "../lib/lazy";
 import { pickClaimVerifier } from "../ports/claim-verifier";
 import { systemClock, type Clock } from "../ports/clock";
 import { pickEmbedder } from "../ports/embedder";
@@ -45,7 +45,8 @@ export function buildDeps(env: Bindings, origin: string, clock: Clock = systemCl
   const on = (constraint: string | undefined) => {
     const s = constraint !== undefined && typeof d1.withSession === "function" ? d1.withSession(constraint) : null;
     const bound = s ? sessionDatabase(s, d1) : d1;
-    return { store: d1Store(bound, drizzle(bound, { schema })), bookmark: () => s?.getBookmark() ?? null };
+    // No relational schema: nothing uses drizzle's db.query, and extracting it cost every request.
+    return { store: lazy(() => d1Store(bound, drizzle(bound))), bookmark: () => s?.getBookmark() ?? null };
   };
   const deps: Deps = {
     ...on(session),
@@ -71,7 +72,7 @@ function postgresDeps(env: Bindings, common: Omit<Deps, "store" | "release" | "a
   const connection = new PgConnection(env.HYPERDRIVE.connectionString, log, onStatement);
   return {
     ...common,
-    store: pgStore(connection),
+    store: lazy(() => pgStore(connection)),
     release: () => connection.end(),
     anchored(this: Deps) {
       return this;
@@ -97,7 +98,7 @@ interface D1Counts {
 
 /** Closes the request's connections once the response is out (Workers keep the isolate for waitUntil). */
 function release(c: Context<AppEnv>, deps: Deps) {
-  if (deps.store.kind === "d1") return;
+  if (deps.config.STORAGE !== "postgres") return;
   const closing = deps.release().catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", message: "closing the PostgreSQL connection failed", error: String(err) })));
   try {
     c.executionCtx.waitUntil(closing);

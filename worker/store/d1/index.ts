@@ -46,7 +46,7 @@ export function d1Portable({ db }: { db: Db }): Portable {
   };
 }
 
-export function d1Store(d1: D1Database, db: Db = drizzle(d1, { schema })): Store {
+export function d1Store(d1: D1Database, db: Db = drizzle(d1)): Store {
   const portable = d1Portable({ db });
   const { pins, activity } = d1Views(db);
   return { kind: "d1", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), near: nearStore(portable, d1NearWrites(portable, d1)), search: d1Search(portable, d1), owners: ownerStore(portable, d1Claim(d1)), follows: followStore(portable), home: homeStore(portable), inbox: d1Inbox(d1), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: d1Comments(portable), listings: { page: (q) => d1Page(db, q), recent: (q) => d1Recent(db, q) }, posts: d1Posts(portable), votes: d1Votes(d1) };

@@ -1,9 +1,9 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import * as pgSchema from "../../../schema/postgres";
 
 export type PgSql = postgres.Sql;
-export type PgDb = PostgresJsDatabase<typeof pgSchema>;
+/** Without drizzle's relational schema (db.query is not used): extracting it cost every request. */
+export type PgDb = PostgresJsDatabase;
 
 /**
  * A PostgreSQL connection for one request (or one cron run): Workers cannot share a socket across
@@ -46,7 +46,7 @@ export class PgConnection {
   /** drizzle's pg dialect over the same client. */
   get db(): PgDb {
     const onQuery = this.onQuery;
-    return (this.#db ??= drizzle(this.sql, { schema: pgSchema, ...(onQuery ? { logger: { logQuery: onQuery } } : {}) }));
+    return (this.#db ??= drizzle(this.sql, onQuery ? { logger: { logQuery: onQuery } } : {}));
   }
 
   async end(): Promise<void> {
