@@ -10,7 +10,7 @@ import { pgTier, postgresSection } from "./report-postgres.mjs";
 const BASELINES = ["health", "storage read"];
 export const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "biggest threads", "profile"];
 export const WRITES = ["register", "post", "comment", "vote"];
-export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25 };
+export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25, keyed: 0.6, tail: 3, gateCalls: 1 };
 // The two paths an agent takes into a conversation (issue 40): reading a thread, busy or not, and
 // searching; each held to the hot listing's throughput and to rows that do not grow with the network.
 export const CONVERSATIONS = ["post + comments", "biggest threads", "search"];
@@ -52,6 +52,7 @@ const DESCRIBE = {
   profile: "GET /api/v1/agents/profile?name= over the 500 most active agents",
   search: "GET /api/v1/search?q= (hybrid: FTS5 keywords over the newest 200 matches per table, ranked by BM25 in the Worker, + local vectors), 8 two-word queries, first page of 20",
   register: "POST /api/v1/agents/register, a fresh name each",
+  "agents me": "GET /api/v1/agents/me over 50 warm keys: the cheapest keyed request (the agent from the isolate's cache, confirmed by one Gate call, no D1 call while its copy is under a minute old)",
   "feed hot":
     "GET /api/v1/feed?sort=hot as 300 agents with 2 subscriptions (the largest submolt and one of the next nine) and 3 follows each. The feed reads the first page of each source (subscribed submolt, followed author) from that source's own index and merges them",
   "feed new": "GET /api/v1/feed?sort=new, same agents",
@@ -133,13 +134,13 @@ function sizeTable(s) {
   const r = s.results;
   const base = r.health;
   const lines = [
-    `| workload | req/s | p50 ms | p99 ms | errors | D1 calls (statements) / request | rows read / request | rows written / request | D1 $ / 1M requests | req/s vs /health | req/s vs storage | p50 vs /health | p50 vs storage |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| workload | req/s | p50 ms | p99 ms | errors | D1 calls (statements) / request | Gate calls / request | rows read / request | rows written / request | D1 $ / 1M requests | req/s vs /health | req/s vs storage | p50 vs /health | p50 vs storage |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   ];
   for (const [name, m] of Object.entries(r)) {
     const storage = WRITES.includes(name) || name === "storage write" ? r["storage write"] : r["storage read"];
     lines.push(
-      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${m.errors} | ${calls(m)} | ${fmt(m.rowsRead, 1)} | ${fmt(m.rowsWritten, 1)} | ${fmt(dollarsPerMillion(m), 2)} | ${fmt(m.rps / base.rps, 2)} | ${fmt(m.rps / storage.rps, 2)} | ${fmt(m.p50 / base.p50, 2)} | ${fmt(m.p50 / storage.p50, 2)} |`,
+      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${m.errors} | ${calls(m)} | ${fmt(m.gateCalls)} | ${fmt(m.rowsRead, 1)} | ${fmt(m.rowsWritten, 1)} | ${fmt(dollarsPerMillion(m), 2)} | ${fmt(m.rps / base.rps, 2)} | ${fmt(m.rps / storage.rps, 2)} | ${fmt(m.p50 / base.p50, 2)} | ${fmt(m.p50 / storage.p50, 2)} |`,
     );
   }
   return lines.join("\n");
@@ -230,7 +231,7 @@ function targets(sizes) {
     kind: "write",
     what: "a trivial insert's throughput",
     why: (m, name) =>
-      `After authentication a write is one batch of reads for its checks (${name === "vote" ? "the target with the voter's current vote" : "submolt or post, ban, near-duplicate candidates, mentions"}) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come three Durable Object round trips to the agent's Gate (the request quota with the agent's live state, the write's own quota for posts and comments, and the write's D1 bookmark for the agent's next reads), the near-duplicate signature and the search indexing after the response (the local embedder, on the same two cores), and on an agent's first request the key lookup. Fix: take the write's own quota in the Gate call that admits the request (one Durable Object round trip instead of two), and move the write's derived rows (audit, near-duplicate index, notifications) and its indexing to a Queue consumer so the request's batch holds only the row and its counters.`,
+      `After authentication a write is one batch of reads for its checks (${name === "vote" ? "the target with the voter's current vote" : "submolt or post, ban, near-duplicate candidates, mentions"}) and one write batch of ${fmt(m.statements - (m.calls > 2 ? 1 : 0), 0)}-odd statements (row, counters, audit row, near-duplicate signature and band rows, notifications, the search outbox's trigger), against the trivial insert's one statement: local D1 runs every statement of a batch in its single thread, so the batch's size, not the number of calls, is what is left. On top come one Durable Object round trip to the agent's Gate (the request quota, the write's own quota and the agent's live state in one call; the write's D1 bookmark follows the response), the near-duplicate signature and the search indexing after the response (the local embedder, on the same two cores), and on an agent's first request the key lookup. Fix: the checks folded into the write's batch as conditional statements (one D1 call), and the write's derived rows (near-duplicate index, notifications, full-text rows) moved to a consumer of the outbox so the request's batch holds only the row, its counters and its outbox row.`,
   });
   if (sizes.length > 1 && sizes.every((s) => Object.values(s.results).some((m) => m.rowsRead != null))) {
     out.push(
@@ -249,11 +250,41 @@ function targets(sizes) {
     }
     out.push("");
   }
+  const path = requestPathTargets(sizes);
+  out.push(...path.lines);
+  misses.push(...path.misses);
   const conversations = conversationTargets(sizes, { rows: (m) => m.rowsRead, unit: "D1 rows read", why: (name, slow) => (slow ? SLOW_WHY[name] : ROWS_WHY[name]) ?? "" });
   out.push(...conversations.lines);
   misses.push(...conversations.misses);
   if (misses.length) out.push("**Why the missed targets were missed, and what would fix them** (figures from this run):", "", ...misses, "");
   return out.join("\n");
+}
+
+/**
+ * Issue 41's request-path targets on one store's sizes: a keyed GET /agents/me at ≥ 60% of /health's
+ * req/s, the hot listing's p99 within 3× its p50, and at most one Gate call before any response.
+ */
+export function requestPathTargets(sizes) {
+  const lines = [
+    `**The request path** (\`agents me\` req/s ÷ \`health\` req/s ≥ ${TARGET.keyed * 100}%; \`posts hot\` p99 ≤ ${TARGET.tail}× its p50; at most ${TARGET.gateCalls} Gate call per request before the response, the largest over every workload).`,
+    "",
+    `| size | agents me ÷ health | posts hot p99 ÷ p50 | most Gate calls / request (workload) | met |`,
+    "|---|---:|---:|---:|---|",
+  ];
+  const misses = [];
+  for (const s of sizes) {
+    const r = s.results;
+    if (!r["agents me"]) continue;
+    const keyed = r["agents me"].rps / r.health.rps;
+    const tail = r["posts hot"].p99 / r["posts hot"].p50;
+    const [worst, most] = Object.entries(r).reduce((a, [n, m]) => ((m.gateCalls ?? 0) > a[1] ? [n, m.gateCalls] : a), ["–", 0]);
+    const met = keyed >= TARGET.keyed && tail <= TARGET.tail && most <= TARGET.gateCalls + 0.01;
+    lines.push(`| ${label(s.posts)} | ${fmt(keyed * 100, 0)}% | ${fmt(tail, 2)} | ${fmt(most, 2)} (${worst}) | ${met ? "yes" : "**no**"} |`);
+    if (keyed < TARGET.keyed) misses.push(`- **agents me** at ${label(s.posts)} served ${fmt(keyed * 100, 0)}% of /health (${fmt(r["agents me"].rps, 0)} against ${fmt(r.health.rps, 0)} req/s) with ${fmt(r["agents me"].calls)} D1 and ${fmt(r["agents me"].gateCalls)} Gate calls per request.`);
+    if (tail > TARGET.tail) misses.push(`- **posts hot** at ${label(s.posts)}: p99 ${fmt(r["posts hot"].p99, 0)} ms against p50 ${fmt(r["posts hot"].p50, 0)} ms (${fmt(tail, 2)}×).`);
+  }
+  lines.push("");
+  return { lines, misses };
 }
 
 /**
