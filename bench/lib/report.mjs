@@ -265,6 +265,8 @@ function targets(sizes) {
  * req/s, the hot listing's p99 within 3× its p50, and at most one Gate call before any response.
  */
 export function requestPathTargets(sizes) {
+  // Runs from before the workload existed have nothing to hold to these targets.
+  if (!sizes.some((s) => s.results["agents me"])) return { lines: [], misses: [] };
   const lines = [
     `**The request path** (\`agents me\` req/s ÷ \`health\` req/s ≥ ${TARGET.keyed * 100}%; \`posts hot\` p99 ≤ ${TARGET.tail}× its p50; at most ${TARGET.gateCalls} Gate call per request before the response, the largest over every workload).`,
     "",
