@@ -158,6 +158,21 @@ async function post(base, p, key, body) {
   return res.status;
 }
 
+/** The cron's runs in a server's log (worker/index.ts logs one JSON line per run): when and how long. */
+function cronLines(log) {
+  return log
+    .split("\n")
+    .filter((l) => l.includes('"message":"cron"'))
+    .flatMap((l) => {
+      try {
+        const j = JSON.parse(l.slice(l.indexOf("{")));
+        return [{ startedAt: j.started_at, ms: j.duration_ms, failed: Object.values(j.tasks).some((t) => t !== "ok") }];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** Runs `fn` over items with `n` in flight. */
 async function pool(items, n, fn) {
   let i = 0;
@@ -340,7 +355,9 @@ async function benchSize(posts, measureCapacity) {
       },
     });
     const stats = await getJson(base, "/api/v1/stats");
-    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, biggestThreads: state.biggestThreads, ...(pgSeed ? { migrateSeconds: pgSeed.migrateSeconds } : {}), agentsUsed: keys.length, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
+    // The one-minute cron ran beside the workloads: its runs, from the server's log, for the tail.
+    const cronRuns = cronLines(server.output());
+    const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, biggestThreads: state.biggestThreads, ...(pgSeed ? { migrateSeconds: pgSeed.migrateSeconds } : {}), agentsUsed: keys.length, cron: cronRuns, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
     // The anonymous hot page as deployed: the server again, with the API cache at its default, so
     // one rendering every few seconds serves every anonymous reader (every other workload runs with
     // it off, to measure D1).
