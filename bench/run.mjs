@@ -273,6 +273,9 @@ async function benchSize(posts, measureCapacity) {
     // The cheapest keyed request: the agent from the isolate's cache, confirmed by one Gate call, no D1 call.
     const meKey = cycle(keys.slice(0, 50));
     await measure(base, { next: () => ({ path: "/api/v1/agents/me", headers: { authorization: `Bearer ${meKey()}` } }), connections: 2, amount: 100 });
+    // /health again just before it: the machine's pace drifts over a run (the first /health of a fresh
+    // server ran 1,100 to 1,700 req/s here), so the keyed request is compared with its neighbour too.
+    await run("health again", baselines.health);
     await run("agents me", { next: () => ({ path: "/api/v1/agents/me", headers: { authorization: `Bearer ${meKey()}` } }) });
     // The feed workloads need FEED_AGENTS + 50 agents: a slow store (or a short --duration) registers
     // the rest untimed.
