@@ -115,4 +115,16 @@ describe("the per-isolate credential cache", () => {
     await gateOf(a.id).bump();
     expect((await me()).body.agent.description).toBe("moved");
   });
+
+  it("answers a wrong key it has already looked up without another D1 lookup, while right keys go on", async () => {
+    const a = await register();
+    const wrong = `moltbook_sk_${crypto.randomUUID().replace(/-/g, "")}`;
+    const first = await status(wrong);
+    expect(first.status).toBe(401);
+    expect(callsOf(first)).toBe(2); // any replica, then the primary decides the miss
+    const again = await status(wrong);
+    expect([again.status, callsOf(again)]).toEqual([401, 0]);
+    expect(again.body).toMatchObject({ success: false, error: "Invalid or expired token" });
+    expect((await status(a.apiKey)).status).toBe(200);
+  });
 });

@@ -52,3 +52,26 @@ export function cacheAgent(key: string, entry: CachedAgent) {
 export function forgetAgent(key: string) {
   entries.delete(key);
 }
+
+/**
+ * Credentials the primary has said no agent holds, for a minute: a flood repeating one wrong key is
+ * answered without a D1 lookup each time (a key is 256 random bits, so none becomes valid later; a
+ * key deleted since is refused by its Gate anyway).
+ */
+const unknown = new Map<string, number>();
+const UNKNOWN_TTL_MS = 60_000;
+const UNKNOWN_MAX = 10_000;
+
+export function knownUnknown(key: string, now: number): boolean {
+  const at = unknown.get(key);
+  if (at === undefined) return false;
+  if (now - at < UNKNOWN_TTL_MS) return true;
+  unknown.delete(key);
+  return false;
+}
+
+export function noteUnknown(key: string, now: number) {
+  unknown.delete(key);
+  if (unknown.size >= UNKNOWN_MAX) unknown.delete(unknown.keys().next().value!);
+  unknown.set(key, now);
+}

@@ -8,7 +8,7 @@ import { iso } from "../lib/encoding";
 import { heldSuspended, refuses, type Admission, type GateWindow } from "../durable/gate";
 import { apiKeyHash, authenticateKey, keyTouchDue, touchKey } from "../services/keys";
 import { buildDeps } from "./deps";
-import { cacheAgent, cachedAgent, forgetAgent, type CachedAgent } from "./agent-cache";
+import { cacheAgent, cachedAgent, forgetAgent, knownUnknown, noteUnknown, type CachedAgent } from "./agent-cache";
 import { idempotent } from "./idempotency";
 import { applyTake, gateUnreachable, quotaWindows, shedIfFull, shedKey, takeQuota, type ShedKey } from "./rate";
 import type { Bucket } from "../domain/limits";
@@ -160,11 +160,15 @@ async function resolveAgent(
   }
   if (!r) {
     forgetAgent(cred.cacheKey);
+    if (knownUnknown(cred.cacheKey, now)) throw await failed(c);
     // A read starts on any replica, which may not hold a key registered a moment ago: the primary decides a miss.
     const fresh =
       (await loadAgent(deps, cred.keyHash, cred.subject)) ??
       (isRead(c.req.method) ? await loadAgent(deps.anchored("first-primary"), cred.keyHash, cred.subject) : null);
-    if (!fresh) throw await failed(c);
+    if (!fresh) {
+      noteUnknown(cred.cacheKey, now);
+      throw await failed(c);
+    }
     // Asked before this read when a cached copy was checked: an epoch no newer than what D1 gave.
     if (admission === undefined) admission = await admit(c, fresh, ask, now);
     r = { ...fresh, epoch: admission?.epoch ?? -1, loadedAt: now };
