@@ -213,25 +213,28 @@ async function benchSize(posts, measureCapacity) {
   const results = {};
   // On PostgreSQL, reads also get the tuples the server read for them (it reports no rows per call).
   const tuples = pgRun ? tupleCounter(pgRun.direct) : null;
+  /** One workload's line on the console, and the server's log when it answered a 5xx. */
+  const show = (name, r, note = "") => {
+    const bad = Object.entries(r.statuses).filter(([s]) => s >= 300).map(([s, c]) => `${s}×${c}`).join(" ");
+    const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}${r.tuplesRead === undefined ? "" : `, tuples read ${r.tuplesRead.toFixed(1)}`}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
+    const f = (x, d, w) => (x === undefined ? "-" : x.toFixed(d)).padStart(w);
+    console.log(`  ${name.padEnd(22)}${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}, Gate calls ${r.gateCalls?.toFixed(1) ?? "-"}${note}`);
+    // A server error is the server's to explain: show what it logged.
+    if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
+  };
   const run = async (name, spec, { countTuples = false } = {}) => {
-    process.stdout.write(`  ${name.padEnd(22)}`);
     const before = countTuples && tuples ? await tuples.read() : null;
     const r = await measure(base, { connections: CONNECTIONS, duration: DURATION, ...spec });
     if (before !== null) r.tuplesRead = ((await tuples.read()) - before) / r.requests;
     results[name] = r;
-    const bad = Object.entries(r.statuses).filter(([s]) => s >= 300).map(([s, c]) => `${s}×${c}`).join(" ");
-    const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}${r.tuplesRead === undefined ? "" : `, tuples read ${r.tuplesRead.toFixed(1)}`}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
-    const f = (x, d, w) => (x === undefined ? "-" : x.toFixed(d)).padStart(w);
-    console.log(`${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}, Gate calls ${r.gateCalls?.toFixed(1) ?? "-"}`);
-    // A server error is the server's to explain: show what it logged.
-    if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
+    show(name, r);
     return r;
   };
   const runInterleaved = async (pairs) => {
     const measured = await measureInterleaved(base, pairs.map(([, spec]) => spec), { connections: CONNECTIONS, duration: DURATION, slices: 5 });
     for (const [i, [name]] of pairs.entries()) {
       results[name] = measured[i];
-      console.log(`  ${name.padEnd(22)}${measured[i].rps.toFixed(0).padStart(6)} req/s  p50 ${measured[i].p50.toFixed(2).padStart(7)} ms  p99 ${measured[i].p99.toFixed(2).padStart(7)} ms  errors ${measured[i].errors}  Gate calls ${measured[i].gateCalls?.toFixed(1) ?? "-"} (interleaved)`);
+      show(name, measured[i], " (interleaved)");
     }
   };
   try {

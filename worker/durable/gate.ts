@@ -228,13 +228,11 @@ export class Gate extends DurableObject {
 
   /** A window's hits in memory, oldest first (hits arrive in time order, give or take isolates' clocks). */
   private memoryWindow(w: GateWindow, now: number) {
-    let hits = this.recent.get(w.bucket);
-    if (!hits) this.recent.set(w.bucket, (hits = []));
+    const hits = this.recent.get(w.bucket) ?? this.recent.set(w.bucket, []).get(w.bucket)!;
     let expired = 0;
     while (expired < hits.length && hits[expired]!.at <= now - w.windowMs) expired++;
     if (expired) hits.splice(0, expired);
-    const list = hits;
-    return { w, used: list.length, resetAt: (list[0]?.at ?? now) + w.windowMs, count: (h: string | null) => void list.push({ at: now, hold: h }) };
+    return { w, used: hits.length, resetAt: (hits[0]?.at ?? now) + w.windowMs, count: (h: string | null) => void hits.push({ at: now, hold: h }) };
   }
 
   private storedWindow(w: GateWindow, now: number) {

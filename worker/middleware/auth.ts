@@ -87,8 +87,10 @@ interface Ask {
   /** The write's own bucket, with its windows. */
   bucket: { name: Bucket; windows: GateWindow[] } | null;
   holds: { request: string | null; bucket: string | null };
-  /** Where this isolate remembers each window the Gate called full; null: always ask (an idempotent retry may replay). */
-  shed: { request: ShedKey | null; bucket: ShedKey | null } | null;
+  /** Where this isolate remembers each window: the Gate calling it full, or reads passed while the Gate is unreachable. */
+  shed: { request: ShedKey | null; bucket: ShedKey | null };
+  /** Always ask the Gate, even for a window it called full: an idempotent retry may replay without paying. */
+  askAlways: boolean;
 }
 
 /**
@@ -98,16 +100,16 @@ interface Ask {
  * isolate's own count of them allows.
  */
 async function admit(c: Context<AppEnv>, r: Resolved, ask: (agent: AgentRow) => Ask, now: number): Promise<Admission | null> {
-  const { windows, bucket, holds, shed } = ask(r.agent);
-  if (shed?.request) shedIfFull("requests", shed.request, now);
-  if (shed?.bucket) shedIfFull(bucket!.name, shed.bucket, now);
+  const { windows, bucket, holds, shed, askAlways } = ask(r.agent);
+  if (!askAlways && shed.request) shedIfFull("requests", shed.request, now);
+  if (!askAlways && shed.bucket) shedIfFull(bucket!.name, shed.bucket, now);
   try {
     return await c
       .get("deps")
       .gate(r.agent.id)
       .admit(r.keyId, windows ?? [], now, { hold: holds.request, bucket: bucket?.windows, bucketHold: holds.bucket, write: !isRead(c.req.method) });
   } catch (err) {
-    if (windows) gateUnreachable(c, "requests", err, windows && shedKey(`agent:${r.agent.id}`, windows));
+    if (windows) gateUnreachable(c, "requests", err, shed.request);
     return null;
   }
 }
@@ -239,16 +241,20 @@ export function requireAgent(opts: AuthOptions = {}) {
     // An idempotent POST pays only if it runs: what it takes is held, and given back when it replays.
     const idem = c.req.method === "POST" && c.req.header("idempotency-key") !== undefined;
     const holds = { request: idem ? uuidv7() : null, bucket: opts.bucket ? uuidv7() : null };
+    // Worked out once: the cached copy and D1's row of a credential are the same agent.
+    let asked: Ask | undefined;
     const ask = (agent: AgentRow): Ask => {
+      if (asked) return asked;
       const windows = quotaWindows(c, { agent }, "requests");
       const bucketWindows = windows && opts.bucket ? quotaWindows(c, { agent }, opts.bucket) : null;
       const subject = `agent:${agent.id}`;
-      return {
+      return (asked = {
         windows,
         bucket: bucketWindows && { name: opts.bucket!, windows: bucketWindows },
         holds,
-        shed: idem ? null : { request: windows && shedKey(subject, windows), bucket: bucketWindows && shedKey(subject, bucketWindows) },
-      };
+        shed: { request: windows && shedKey(subject, windows), bucket: bucketWindows && shedKey(subject, bucketWindows) },
+        askAlways: idem,
+      });
     };
     const { resolved, admission } = await resolveAgent(c, cred, ask, now);
     const take = admission?.take ?? null;
@@ -272,13 +278,13 @@ export function requireAgent(opts: AuthOptions = {}) {
       if (deps.d1Calls && deps.config.BENCH_ROUTES) c.header("X-Tidepool-D1-Auth-Calls", String(deps.d1Calls() - callsBefore));
       // The rest of the request reads where the agent's own writes are (its Gate knows where that is).
       c.set("deps", deps.anchored(admission?.readFrom ?? "first-primary"));
-      const shed = ask(agent).shed;
+      const { shed } = ask(agent);
       const ordinal = admission?.writeOrdinal ?? null;
       // A replayed idempotent request returns before run(): retries never pay twice.
       return await idempotent(c, `agent:${agent.id}`, async () => {
         ran = true;
-        if (take) applyTake(c, "requests", take, now, shed?.request ?? undefined);
-        if (bucketTake) applyTake(c, opts.bucket!, bucketTake, now, shed?.bucket ?? undefined);
+        if (take) applyTake(c, "requests", take, now, shed.request ?? undefined);
+        if (bucketTake) applyTake(c, opts.bucket!, bucketTake, now, shed.bucket ?? undefined);
         await next();
         // Nothing was stored: the write's own bucket is given back (a refused write still counts as a request).
         if (c.res.status >= 400) giveBack(false);

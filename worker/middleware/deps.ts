@@ -32,13 +32,14 @@ const sessionDatabase = (session: D1DatabaseSession, base: D1Database): D1Databa
 export function buildDeps(env: Bindings, origin: string, clock: Clock = systemClock, d1: D1Database = env.DB, session?: string, pgStatement?: () => void): Deps {
   const config = loadConfig(env);
   let search: SearchPorts | undefined;
+  const gateNamed = (name: string) => env.GATE.get(env.GATE.idFromName(name));
   const common = {
     config,
     clock,
     verifier: pickClaimVerifier(config.CLAIM_VERIFIER, fetch, config.CLAIM_PROOF_HOSTS.length ? config.CLAIM_PROOF_HOSTS : undefined),
     origin: config.PUBLIC_URL.replace(/\/+$/, "") || origin,
-    gate: (agentId: string) => env.GATE.get(env.GATE.idFromName(`agent:${agentId}`)),
-    gateNamed: (name: string) => env.GATE.get(env.GATE.idFromName(name)),
+    gate: (agentId: string) => gateNamed(`agent:${agentId}`),
+    gateNamed,
     search: () => (search ??= { embedder: pickEmbedder(config, env), index: pickVectorIndex(config.SEARCH_ADAPTER, env, config.LOCAL_VECTOR_CACHE_MB) }),
   };
   if (config.STORAGE === "postgres") return postgresDeps(env, common, pgStatement);
