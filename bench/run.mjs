@@ -173,6 +173,36 @@ function cronLines(log) {
     });
 }
 
+/**
+ * The work a write workload left for after its responses, once it is done: waits until the server
+ * logs no drain pass for two seconds (at most a minute), then sums the passes logged since the
+ * `from`-th (worker/middleware/index-drain.ts logs one per pass on benchmark servers) per
+ * acknowledged write. Rows are D1's own meta (PostgreSQL: none).
+ */
+async function afterResponses(server, from, r) {
+  const started = Date.now();
+  let seen = -1;
+  let quietSince = Date.now();
+  while (Date.now() - started < 60_000) {
+    const n = server.drains().length;
+    if (n !== seen) {
+      seen = n;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 2_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const passes = server.drains().slice(from);
+  const acknowledged = Object.entries(r.statuses).filter(([s]) => s < 300).reduce((n, [, c]) => n + c, 0) || 1;
+  const sum = (k) => passes.reduce((n, p) => n + (p[k] ?? 0), 0);
+  return {
+    passes: passes.length,
+    idleAfterMs: quietSince - started,
+    calls: sum("d1_calls") / acknowledged,
+    rowsRead: sum("rows_read") / acknowledged,
+    rowsWritten: sum("rows_written") / acknowledged,
+  };
+}
+
 /** Runs `fn` over items with `n` in flight. */
 async function pool(items, n, fn) {
   let i = 0;
@@ -222,12 +252,16 @@ async function benchSize(posts, measureCapacity) {
     // A server error is the server's to explain: show what it logged.
     if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
   };
-  const run = async (name, spec, { countTuples = false } = {}) => {
+  const run = async (name, spec, { countTuples = false, derived = false } = {}) => {
     const before = countTuples && tuples ? await tuples.read() : null;
+    const from = server.drains().length;
     const r = await measure(base, { connections: CONNECTIONS, duration: DURATION, ...spec });
     if (before !== null) r.tuplesRead = ((await tuples.read()) - before) / r.requests;
+    // A write's derived work runs after its response: measured once the drains are idle.
+    if (derived) r.after = await afterResponses(server, from, r);
     results[name] = r;
-    show(name, r);
+    const after = r.after ? `; after the response: ${r.after.passes} drain passes, idle ${(r.after.idleAfterMs / 1000).toFixed(1)} s after the workload, ${r.after.calls.toFixed(2)} D1 calls and ${r.after.rowsWritten.toFixed(1)} rows written per write` : "";
+    show(name, r, after);
     return r;
   };
   const runInterleaved = async (pairs) => {
@@ -356,11 +390,11 @@ async function benchSize(posts, measureCapacity) {
     await run("post", {
       amount: keys.length,
       next: () => ({ method: "POST", path: "/api/v1/posts", headers: { authorization: `Bearer ${poster()}` }, body: { submolt_name: submolts[textCounter % submolts.length], title: text(6), content: text(40) } }),
-    });
+    }, { derived: true });
     const commenter = cycle(keys);
     await run("comment", {
       next: () => ({ method: "POST", path: `/api/v1/posts/${target()}/comments`, headers: { authorization: `Bearer ${commenter()}` }, body: { content: text(25) } }),
-    });
+    }, { derived: true });
     // Agent n % K votes on post ⌊n / K⌋: every vote is a new (agent, post) pair.
     let votes = 0;
     await run("vote", {
@@ -368,7 +402,7 @@ async function benchSize(posts, measureCapacity) {
         const n = votes++;
         return { method: "POST", path: `/api/v1/posts/${postIds[Math.floor(n / keys.length) % postIds.length]}/upvote`, headers: { authorization: `Bearer ${keys[n % keys.length]}` } };
       },
-    });
+    }, { derived: true });
     const stats = await getJson(base, "/api/v1/stats");
     // The one-minute cron ran beside the workloads: its runs, from the server's log, for the tail.
     const cronRuns = cronLines(server.output());
@@ -381,6 +415,22 @@ async function benchSize(posts, measureCapacity) {
     const cachedHot = get(["/api/v1/posts?sort=hot&limit=25"]);
     await measure(base, { ...cachedHot, connections: 2, amount: 20 });
     await run("posts hot cached", cachedHot);
+    await server.stop();
+    // The deployed default logs a line per request (REQUEST_LOG, docs/operators.md): one pass of
+    // a read and the writes with it on, beside the same workloads above with it off. Each agent has
+    // posted its one post (30 min apart): the pass comments and votes.
+    server = await serve([...VARS, "REQUEST_LOG:on"]);
+    await measure(base, { ...reads["posts hot"], connections: 2, amount: 20 });
+    await run("posts hot (request log)", reads["posts hot"]);
+    await run("comment (request log)", {
+      next: () => ({ method: "POST", path: `/api/v1/posts/${target()}/comments`, headers: { authorization: `Bearer ${commenter()}` }, body: { content: text(25) } }),
+    });
+    await run("vote (request log)", {
+      next: () => {
+        const n = votes++;
+        return { method: "POST", path: `/api/v1/posts/${postIds[Math.floor(n / keys.length) % postIds.length]}/upvote`, headers: { authorization: `Bearer ${keys[n % keys.length]}` } };
+      },
+    });
     await server.stop();
     // Measured after the writes, so rows only writes make (signatures, audit) are counted too.
     if (measureCapacity) outcome.capacity = pgRun ? await postgresCapacity(pgRun.direct) : capacity(root, runDir);

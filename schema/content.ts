@@ -55,7 +55,6 @@ export const posts = sqliteTable(
       index("posts_author_hot_idx").on(t.authorId, sql`${t.hot} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_author_top_idx").on(t.authorId, sql`${t.score} DESC`, sql`${t.createdAt} DESC`, sql`${t.id} DESC`).where(live),
       index("posts_pinned_idx").on(t.submoltId, t.pinnedAt).where(sql.raw("is_pinned = 1")),
-      index("posts_content_hash_idx").on(t.contentHash),
     ];
   },
 );
@@ -102,7 +101,6 @@ export const comments = sqliteTable(
       index("comments_replies_new_idx").on(t.parentId, t.id).where(replies),
       index("comments_replies_controversial_idx").on(t.parentId, sql`${t.controversy} DESC`, t.id).where(replies),
       index("comments_author_new_idx").on(t.authorId, sql`${t.createdAt} DESC`),
-      index("comments_content_hash_idx").on(t.contentHash),
     ];
   },
 );
@@ -118,7 +116,8 @@ export const votes = sqliteTable(
     value: integer("value").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.agentId, t.targetId] }), index("votes_target_idx").on(t.targetId)],
+  // No index by target: every read of a vote is the voter's own (agent, target); D1 bills the entry on every vote.
+  (t) => [primaryKey({ columns: [t.agentId, t.targetId] })],
 );
 
 export const follows = sqliteTable(
@@ -158,7 +157,8 @@ export type CommentRow = typeof comments.$inferSelect;
 
 // Near-duplicate index (domain/minhash.ts, services/near-duplicates.ts): a b-bit MinHash signature
 // per post/comment long enough to compare, from the last NEAR_DUPLICATE_RETENTION_DAYS, and its 12
-// LSH band keys (near_bands is WITHOUT ROWID: migration 0019), written in the item's own batch.
+// LSH band keys (near_bands is WITHOUT ROWID: migration 0019), written by the derive pass after the
+// item's response (services/derive.ts).
 export const nearSignatures = sqliteTable("near_signatures", {
   id: integer("id").primaryKey(),
   /** 0 post, 1 comment. */
@@ -176,6 +176,22 @@ export const nearBands = sqliteTable(
     signatureId: integer("signature_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.key, t.signatureId] })],
+);
+
+/**
+ * Every post and comment text fingerprint (content_hash) seen, per item type: the daily stats count an
+ * item whose text was written before as an exact duplicate. Written by the derive pass; the items'
+ * own content_hash columns need no index for it (an author's repeats are found through
+ * posts_author_new_idx and comments_author_new_idx: migration 0022).
+ */
+export const contentFingerprints = sqliteTable(
+  "content_fingerprints",
+  {
+    /** 0 post, 1 comment. */
+    itemType: integer("item_type").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemType, t.hash] })],
 );
 
 /** Items the previous detector had indexed, signed again by the cron after migration 0019. */

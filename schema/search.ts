@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Work for the vector index, written by triggers in the same transaction as the post/comment write,
 // so no change can be lost between the content tables and the index.
@@ -8,13 +8,16 @@ export const searchOutbox = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     targetId: text("target_id").notNull(),
     targetType: text("target_type", { enum: ["post", "comment"] }).notNull(),
-    op: text("op", { enum: ["upsert", "delete"] }).notNull(),
+    // create: a new item whose derived work (services/derive.ts) is still to do, then upsert; rank: a
+    // post whose hot rank the derive pass sets from its score (D1's votes: no log10 in SQL).
+    op: text("op", { enum: ["create", "rank", "upsert", "delete"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     availableAt: integer("available_at").notNull().default(0),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("search_outbox_due_idx").on(t.availableAt, t.id)],
+  // Read in id order without an index: the table holds seconds of work, and an index entry would
+  // be one more row written by every post and comment.
 );
 
 // The local VectorIndex adapter's storage (see ports/vector-index/local.ts): an int8 vector and a

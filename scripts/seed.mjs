@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Loads a realistic network into the local D1 through the project's own schema (migrations applied
-// first; every trigger fires: full-text index, search outbox, daily stats), fast: multi-row INSERTs
+// first; every trigger fires, and what the derive pass would write after each response is written at
+// the end: full-text index, fingerprints, daily stats), fast: multi-row INSERTs
 // of ≤ 90 KB (under D1's statement limit), never one HTTP request per row. Repeatable: seeded RNGs.
 //
 //   npm run seed -- --posts 10000 [--seed 42] [--persist-to DIR] [--executor sqlite3|wrangler]
@@ -308,8 +309,8 @@ function sqliteExecutor() {
   const file = localDatabaseFile(root, persist);
   // Secondary (non-unique) indexes are dropped while their table loads and rebuilt from the same
   // schema SQL afterwards: one sorted build instead of millions of random B-tree inserts. The
-  // content-hash indexes stay: the insert triggers look rows up by them.
-  const r = spawnSync("sqlite3", ["-json", file, "SELECT tbl_name AS tbl, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '%content_hash%'"], { encoding: "utf8" });
+  // authors' newest-first indexes stay: the exact-repeat triggers look an author's recent rows up by them.
+  const r = spawnSync("sqlite3", ["-json", file, "SELECT tbl_name AS tbl, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND name NOT LIKE '%_author_new_idx'"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
   const indexes = JSON.parse(r.stdout || "[]");
   const child = spawn("sqlite3", ["-bail", file], { stdio: ["pipe", "ignore", "pipe"] });
@@ -506,6 +507,23 @@ await insert(exec, "audit_log", AUDIT, events.length, (n) => {
   const e = event(events[n]);
   return [q(uuid7(e.at, e.kind, e.i)), e.at, q(e.action), q(e.agent), q(e.target), q(JSON.stringify(e.detail))];
 });
+// What the derive pass (services/derive.ts) writes after each post's and comment's response, done
+// here in SQL over the loaded tables: the keyword index (FTS5 rebuilt from its content views), the
+// text fingerprints, and the day's counts of items, exact duplicates (a text seen before, in write
+// order) and flagged ones. The audit rows are above. The 'create' outbox rows the insert triggers
+// left are then only the vector index's work.
+for (const [table, type, column] of [["posts", 0, "posts"], ["comments", 1, "comments"]]) {
+  await exec.statement(`INSERT INTO ${table}_fts (${table}_fts) VALUES ('rebuild');`);
+  await exec.statement(`INSERT INTO content_fingerprints (item_type, hash) SELECT DISTINCT ${type}, content_hash FROM ${table} WHERE content_hash IS NOT NULL ON CONFLICT DO NOTHING;`);
+  await exec.statement(
+    `INSERT INTO daily_stats (day, ${column}, duplicates, flagged)
+     SELECT x.created_at / 86400000, count(*), sum(CASE WHEN f.first IS NOT NULL AND x.rowid > f.first THEN 1 ELSE 0 END), sum(CASE WHEN x.flags <> '[]' THEN 1 ELSE 0 END)
+     FROM ${table} x LEFT JOIN (SELECT content_hash AS h, min(rowid) AS first FROM ${table} WHERE content_hash IS NOT NULL GROUP BY content_hash) f ON f.h = x.content_hash
+     WHERE true GROUP BY x.created_at / 86400000
+     ON CONFLICT (day) DO UPDATE SET ${column} = ${column} + excluded.${column}, duplicates = duplicates + excluded.duplicates, flagged = flagged + excluded.flagged;`,
+  );
+}
+await exec.statement("UPDATE search_outbox SET op = 'upsert' WHERE op = 'create';");
 await exec.close();
 bar.end(written);
 const seconds = (Date.now() - t0) / 1000;

@@ -1,6 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../worker/index";
+import { buildDeps } from "../worker/middleware/deps";
+import { derivePending, rerankPending } from "../worker/services/derive";
 import { expect } from "vitest";
 import { rows as dbRows, storage } from "./db";
 
@@ -182,4 +184,22 @@ export function countingDb() {
       },
     });
   return { db: counting(env.DB), counter };
+}
+
+/**
+ * Runs the derive pass (services/derive.ts) until nothing new is pending, and the hot ranks votes
+ * queued on D1: what the post-response drains do, for posts and comments a test inserted straight
+ * into the tables and votes cast through the services.
+ */
+export async function deriveAll(): Promise<void> {
+  const deps = buildDeps(env, ORIGIN);
+  try {
+    for (;;) {
+      const [pass, ranks] = [await derivePending(deps, 500), await rerankPending(deps, 500)];
+      if (pass.failed || ranks.failed) throw new Error("derive pass failed (see the log)");
+      if (pass.derived === 0 && ranks.ranked === 0) return;
+    }
+  } finally {
+    await deps.release();
+  }
 }

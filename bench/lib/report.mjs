@@ -10,7 +10,7 @@ import { pgTier, postgresSection } from "./report-postgres.mjs";
 const BASELINES = ["health", "storage read"];
 export const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "biggest threads", "profile"];
 export const WRITES = ["register", "post", "comment", "vote"];
-export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25, keyed: 0.6, tail: 3, gateCalls: 1 };
+export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25, keyed: 0.6, tail: 3, gateCalls: 1, itemWrite: 0.3, voteWrite: 0.5, itemRows: 15, voteRows: 8, writeCalls: 1, pgStatements: 3 };
 // The two paths an agent takes into a conversation (issue 40): reading a thread, busy or not, and
 // searching; each held to the hot listing's throughput and to rows that do not grow with the network.
 export const CONVERSATIONS = ["post + comments", "biggest threads", "search"];
@@ -65,6 +65,9 @@ const DESCRIBE = {
   post: "POST /api/v1/posts: each registered agent posts once (1 post / 30 min limit)",
   comment: "POST /api/v1/posts/:id/comments on the 50 read posts, agents in turn",
   vote: "POST /api/v1/posts/:id/upvote, every request a new (agent, post) pair",
+  "posts hot (request log)": "posts hot again with the request log on (REQUEST_LOG, the deployed default: a JSON line per request); the server is restarted for it after the writes",
+  "comment (request log)": "comment again with the request log on",
+  "vote (request log)": "vote again with the request log on (new pairs)",
 };
 
 // D1's published prices (Workers Paid, beyond the monthly allowance of 25 billion rows read, 50 million
@@ -254,6 +257,9 @@ function targets(sizes) {
   const path = requestPathTargets(sizes);
   out.push(...path.lines);
   misses.push(...path.misses);
+  const writes = writeTargets(sizes, "d1");
+  out.push(...writes.lines);
+  misses.push(...writes.misses);
   const conversations = conversationTargets(sizes, { rows: (m) => m.rowsRead, unit: "D1 rows read", why: (name, slow) => (slow ? SLOW_WHY[name] : ROWS_WHY[name]) ?? "" });
   out.push(...conversations.lines);
   misses.push(...conversations.misses);
@@ -297,6 +303,47 @@ export function requestPathTargets(sizes) {
       misses.push(
         `- **posts hot** at ${label(s.posts)}: p99 ${fmt(r["posts hot"].p99, 0)} ms against p50 ${fmt(r["posts hot"].p50, 0)} ms (${fmt(tail, 2)}×), metered responses left out. ${TAIL_WHY}${s.cron?.length ? ` This size's ${s.cron.length} cron runs took up to ${Math.max(...s.cron.map((c) => c.ms))} ms each.` : ""}`,
       );
+  }
+  lines.push("");
+  return { lines, misses };
+}
+
+/**
+ * Issue 41's write targets on one store's sizes: post and comment at ≥ 30% of the storage write's
+ * req/s and vote at ≥ 50%; one D1 call (PostgreSQL: at most three statements) and at most 15 rows
+ * written (vote: 8) on the request path; the rows the drains wrote after the responses beside them
+ * (measured once they were idle); and what the request log costs, from the pass with it on.
+ */
+export function writeTargets(sizes, store) {
+  if (!sizes.some((s) => s.results.post?.after)) return { lines: [], misses: [] };
+  const d1 = store === "d1";
+  const lines = [
+    `**Writes** (req/s ÷ \`storage write\` req/s: post and comment ≥ ${TARGET.itemWrite * 100}%, vote ≥ ${TARGET.voteWrite * 100}%; ${d1 ? `${TARGET.writeCalls} D1 call and rows written on the request path ≤ ${TARGET.itemRows} (vote ≤ ${TARGET.voteRows})` : `≤ ${TARGET.pgStatements} statements, BEGIN and COMMIT counted`}). "After" is the work the drains did after the responses (derived rows, hot ranks, the vector index), per acknowledged write, once they were idle; "with log" is the same workload's req/s with the request log on ÷ with it off.`,
+    "",
+    `| size | write | ÷ storage write | ${d1 ? "D1 calls | rows written | after: D1 calls | after: rows written | rows in all" : "statements | after: drain passes"} | with log | met |`,
+    `|---|---|---:|${d1 ? "---:|---:|---:|---:|---:|" : "---:|---:|"}---:|---|`,
+  ];
+  const misses = [];
+  for (const s of sizes) {
+    const r = s.results;
+    for (const name of ["post", "comment", "vote"]) {
+      const m = r[name];
+      if (!m) continue;
+      const share = m.rps / r["storage write"].rps;
+      const logged = r[`${name} (request log)`];
+      const withLog = logged ? logged.rps / m.rps : null;
+      const floor = name === "vote" ? TARGET.voteWrite : TARGET.itemWrite;
+      const rowCap = name === "vote" ? TARGET.voteRows : TARGET.itemRows;
+      const fast = share >= floor;
+      const lean = d1 ? (m.calls ?? 0) <= TARGET.writeCalls + 0.01 && (m.rowsWritten ?? 0) <= rowCap + 0.01 : (m.statements ?? 0) <= TARGET.pgStatements + 0.01;
+      const after = m.after;
+      const counted = d1
+        ? `${fmt(m.calls, 2)} | ${fmt(m.rowsWritten, 1)} | ${fmt(after?.calls, 2)} | ${fmt(after?.rowsWritten, 1)} | ${fmt(after ? (m.rowsWritten ?? 0) + after.rowsWritten : null, 1)}`
+        : `${fmt(m.statements, 1)} | ${after ? after.passes : "–"}`;
+      lines.push(`| ${label(s.posts)} | ${name} | ${fmt(share * 100, 0)}% | ${counted} | ${withLog === null ? "–" : `${fmt(withLog * 100, 0)}%`} | ${fast && lean ? "yes" : "**no**"} |`);
+      if (!fast) misses.push(`- **${name}** at ${label(s.posts)} served ${fmt(share * 100, 0)}% of the storage write (${fmt(m.rps, 0)} against ${fmt(r["storage write"].rps, 0)} req/s) with ${d1 ? `${fmt(m.calls, 2)} D1 calls and ${fmt(m.rowsWritten, 1)} rows written` : `${fmt(m.statements, 1)} statements`} per request.`);
+      if (!lean) misses.push(`- **${name}** at ${label(s.posts)} made ${d1 ? `${fmt(m.calls, 2)} D1 calls writing ${fmt(m.rowsWritten, 1)} rows` : `${fmt(m.statements, 1)} statements`} per request.`);
+    }
   }
   lines.push("");
   return { lines, misses };

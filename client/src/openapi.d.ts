@@ -6120,6 +6120,8 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             success: true;
+                            derived: number;
+                            ranked: number;
                             indexed: number;
                             removed: number;
                             failed: number;
@@ -6230,6 +6232,7 @@ export interface paths {
                             };
                             search_outbox: {
                                 depth: number | null;
+                                parked: number | null;
                                 oldest: {
                                     target_type: string;
                                     target_id: string;
@@ -6318,6 +6321,7 @@ export interface paths {
                             };
                             search_outbox: {
                                 depth: number | null;
+                                parked: number | null;
                                 oldest: {
                                     target_type: string;
                                     target_id: string;

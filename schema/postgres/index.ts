@@ -17,6 +17,7 @@ export const reports = derive(d1.reports);
 export const nearSignatures = derive(d1.nearSignatures);
 export const nearBands = derive(d1.nearBands);
 export const nearBackfill = derive(d1.nearBackfill);
+export const contentFingerprints = derive(d1.contentFingerprints);
 export const idempotencyKeys = derive(d1.idempotencyKeys);
 export const conversations = derive(d1.conversations);
 export const messages = derive(d1.messages);

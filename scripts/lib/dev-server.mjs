@@ -10,7 +10,7 @@ export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.
 /**
  * `vars` are wrangler `--var NAME:value` strings, `args` further `npm run dev` options, `env` more
  * environment (DATABASE_URL for `--storage postgres`). Resolves
- * once /health answers; `output()` is the server's recent log. The request log is off unless `vars`
+ * once /health answers; `output()` is the server's recent log, `drains()` every drain pass it logged. The request log is off unless `vars`
  * turn it on: a line per request would push the server's own messages out of that log, and cost
  * the load runs something earlier runs did not pay.
  */
@@ -22,15 +22,32 @@ export async function startServer({ port, persistTo, vars = [], args: extra = []
   // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
   // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
   let log = "";
-  const keep = (d) => (log = (log + d).slice(-20_000));
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  // Drain passes (a benchmark server logs one line per pass) are kept whole, however long the run.
+  const drains = [];
+  const keep = () => {
+    let partial = "";
+    return (d) => {
+      log = (log + d).slice(-20_000);
+      const lines = (partial + d).split("\n");
+      partial = lines.pop() ?? "";
+      for (const l of lines) {
+        if (!l.includes('"message":"drain"')) continue;
+        try {
+          drains.push(JSON.parse(l.slice(l.indexOf("{"))));
+        } catch {
+          // Not one of ours.
+        }
+      }
+    };
+  };
+  child.stdout.on("data", keep());
+  child.stderr.on("data", keep());
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, output: () => log, stop: () => stopServer(child, exited) };
+      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, output: () => log, drains: () => drains, stop: () => stopServer(child, exited) };
     } catch {
       // not up yet
     }

@@ -2,8 +2,9 @@
 // per call with that call failing before it runs and once with it failing after it ran. Each time
 // the answer is the clean one or a 503 JSON error, the database holds all of the write or none of
 // it, and every stored tally still equals its recount.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, claim, makeComment, makePost, makeSubmolt, register, uniqueName, withEnv, type CallOptions, type Registered } from "../helpers";
+import { call, claim, deriveAll, makeComment, makePost, makeSubmolt, register, uniqueName, withEnv, type CallOptions, type Registered } from "../helpers";
 import { brokenInvariants, HOLDS } from "../invariants";
 import { failingD1, type FaultMode } from "./inject";
 import { changes, snapshot } from "./snapshot";
@@ -110,7 +111,12 @@ async function attempt(make: () => Promise<Request>, k: number, mode: FaultMode)
   const db = failingD1(k, mode);
   const before = await snapshot();
   const res = await withEnv({ DB: db.binding })(method, path, opts);
-  return { res, changed: changes(before, await snapshot()), calls: db.seen.length };
+  const calls = db.seen.length;
+  // A derive pass that failed (after the response) left its rows for a later one: let that one run
+  // on a healthy database, as the cron would, so what is compared is where the write ends up.
+  await env.DB.prepare("UPDATE search_outbox SET available_at = 0 WHERE op = 'create'").run();
+  await deriveAll();
+  return { res, changed: changes(before, await snapshot()), calls };
 }
 
 describe("D1 failing at each step of each write path", () => {

@@ -12,7 +12,7 @@ import { root, startServer } from "../../scripts/lib/dev-server.mjs";
 import { clusterDir, ensureCluster, postgresAvailable, stopCluster } from "../../scripts/lib/pg-cluster.mjs";
 import { freePort } from "../postgres/cluster.ts";
 
-// Large enough that votes span two chunks (an interruption can fall inside a table) and listings
+// Large enough that subscriptions span two chunks (an interruption can fall inside a table) and listings
 // have second pages; the copy's speed at size is the benchmark's business (BENCHMARKS.md).
 const POSTS = 2500;
 const runs = postgresAvailable() || !!process.env.CI;
@@ -59,23 +59,24 @@ describe.skipIf(!runs)("npm run migrate:to-postgres", () => {
     expect(first.stdout).toContain("✓ every counter equals a recount");
     expect(first.stdout).toMatch(new RegExp(`✓ posts\\s+${POSTS} rows`));
 
-    // An interruption mid-table: the progress says 4,000 votes were committed, and only those are
-    // there, with the table's secondary indexes set aside (their definitions in the progress row).
-    const [kept] = await pg`SELECT agent_id, target_id FROM votes ORDER BY agent_id, target_id OFFSET 3999 LIMIT 1`;
-    await pg`DELETE FROM votes WHERE (agent_id, target_id) > (${kept!.agent_id}, ${kept!.target_id})`;
-    const indexes = async () => (await pg`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'votes' ORDER BY indexname`).map((r) => `${r.indexname}: ${r.indexdef}`);
+    // An interruption mid-table (subscriptions: a composite key and a secondary index): the progress
+    // says 4,000 were committed, and only those are there, with the table's secondary indexes set
+    // aside (their definitions in the progress row).
+    const [kept] = await pg`SELECT agent_id, submolt_id FROM subscriptions ORDER BY agent_id, submolt_id OFFSET 3999 LIMIT 1`;
+    await pg`DELETE FROM subscriptions WHERE (agent_id, submolt_id) > (${kept!.agent_id}, ${kept!.submolt_id})`;
+    const indexes = async () => (await pg`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'subscriptions' ORDER BY indexname`).map((r) => `${r.indexname}: ${r.indexdef}`);
     const before = await indexes();
-    const setAside = await pg`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'votes' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'votes'::regclass)`;
+    const setAside = await pg`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'subscriptions' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'subscriptions'::regclass)`;
     expect(setAside.length).toBeGreaterThan(0);
     for (const { name } of setAside) await pg.unsafe(`DROP INDEX "${name}"`);
-    await pg`UPDATE tidepool_migration_progress SET after = ${JSON.stringify([kept!.agent_id, kept!.target_id])}, copied = 4000, finished = false, indexes = ${JSON.stringify(setAside)} WHERE table_name = 'votes'`;
+    await pg`UPDATE tidepool_migration_progress SET after = ${JSON.stringify([kept!.agent_id, kept!.submolt_id])}, copied = 4000, finished = false, indexes = ${JSON.stringify(setAside)} WHERE table_name = 'subscriptions'`;
     const resumed = migrate("--chunk", "5000");
     expect(resumed.status, `${resumed.stderr}\n${resumed.stdout}`).toBe(0);
     expect(resumed.stdout).toContain("posts: already copied");
-    expect(resumed.stdout).toMatch(/✓ votes\s+\d+ rows/);
-    expect(Number(/✓ votes\s+(\d+) rows/.exec(resumed.stdout)![1])).toBeGreaterThan(4000);
+    expect(resumed.stdout).toMatch(/✓ subscriptions\s+\d+ rows/);
+    expect(Number(/✓ subscriptions\s+(\d+) rows/.exec(resumed.stdout)![1])).toBeGreaterThan(4000);
     expect(await indexes()).toEqual(before);
-    expect((await pg`SELECT indexes FROM tidepool_migration_progress WHERE table_name = 'votes'`)[0]!.indexes).toBeNull();
+    expect((await pg`SELECT indexes FROM tidepool_migration_progress WHERE table_name = 'subscriptions'`)[0]!.indexes).toBeNull();
 
     // A row that differs from D1's fails its table's digest, and the run says not to switch.
     await pg`UPDATE posts SET title = title || '!' WHERE id = (SELECT min(id) FROM posts)`;

@@ -3,7 +3,7 @@
 // walking the posts costs. A query that starts scanning again fails here before it reaches a bill.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, makePost, makeSubmolt, register, withEnv, type Registered } from "../helpers";
+import { call, deriveAll, makePost, makeSubmolt, register, withEnv, type Registered } from "../helpers";
 import { insertThread, SORTS, threadShape } from "../threads";
 
 /** What any page of any thread may read (issue 40: at most 600 for the biggest thread of a 100k network). */
@@ -37,6 +37,7 @@ beforeAll(async () => {
     }
     await env.DB.batch(batch);
   }
+  await deriveAll();
   for (let i = 0; i < 3; i++) await makePost(quiet, small);
   await call("POST", `/api/v1/submolts/${small}/subscribe`, { token: reader.apiKey });
   await call("POST", `/api/v1/agents/${quiet.name}/follow`, { token: reader.apiKey });

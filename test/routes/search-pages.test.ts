@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { run, storage } from "../db";
 import { uuidv7 } from "../../worker/lib/ids";
 import { KEYWORD_WINDOW } from "../../worker/services/search";
-import { call, makePost, register, uniqueName, type Registered } from "../helpers";
+import { call, deriveAll, makePost, register, uniqueName, type Registered } from "../helpers";
 
 const POSTS = 1_300;
 const COMMENTS = 700;
@@ -43,6 +43,7 @@ beforeAll(async () => {
     }
     await run(`INSERT INTO comments (id, post_id, author_id, content, depth, created_at, updated_at) VALUES ${values.join(", ")}`);
   }
+  await deriveAll();
   if (storage === "postgres") await run("ANALYZE posts; ANALYZE comments");
 }, 120_000);
 

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bm25, decodeAverages, ftsTerm, tierCoverage } from "../../worker/store/d1/bm25";
 import { buildDeps } from "../../worker/middleware/deps";
 import { run } from "../db";
-import { uniqueName } from "../helpers";
+import { deriveAll, uniqueName } from "../helpers";
 
 const GENERAL = "00000000-0000-7000-8000-000000000001";
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
       crypto.randomUUID(), GENERAL, author, title, content, url, now + i, now + i,
     );
   }
+  await deriveAll();
 });
 
 const match = (words: string[]) => words.map((w) => `"${w}"`).join(" OR ");

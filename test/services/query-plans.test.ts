@@ -188,7 +188,9 @@ describe("every listing query is an index range scan", () => {
 
 describe("search and stats never scan a table", () => {
   // Ranking sorts the matched set (a temp B-tree is inherent to BM25 order); scanning whole tables is not.
-  const scans = (details: string[]) => details.filter((d) => /^SCAN (posts|comments|search_vectors|search_outbox|agents|submolts)\b(?!.*USING (COVERING )?INDEX)/.test(d));
+  // The outbox is the exception: it holds seconds of work and is read in id order without an index
+  // (migrations/0022), which an index entry on every post, comment and edit would cost more than.
+  const scans = (details: string[]) => details.filter((d) => /^SCAN (posts|comments|search_vectors|agents|submolts)\b(?!.*USING (COVERING )?INDEX)/.test(d));
   const cases: [string, (deps: Deps) => Promise<unknown>][] = [
     ["index drain", (d) => drainOutbox(d, 500)],
     ["hybrid search, all types", (d) => search(d, { q: "tide pools", type: "all", limit: 20, offset: 0, submoltId: null })],

@@ -3,27 +3,40 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Deps } from "../app";
 import { drainOutbox } from "../services/search-index";
 import { buildDeps } from "./deps";
+import { interceptD1 } from "../lib/intercept-d1";
 
 /** The drain running in this isolate, and the newest request's deps if another pass was asked for meanwhile. */
 let running: Promise<void> | null = null;
-let again: Deps | null = null;
+let again: { deps: Deps; meter: DrainMeter | null } | null = null;
+
+/** What a benchmark server's drain passes cost D1 (rows read and written, what D1 bills), logged per pass. */
+interface DrainMeter {
+  rowsRead: number;
+  rowsWritten: number;
+  calls: number;
+}
 
 /**
- * Indexes what a write queued, after the response. One drain at a time per isolate: a write that
- * lands while one runs asks for one more pass instead of a second drain racing the first over the
- * same outbox rows. The cron catches whatever this misses.
+ * Does what writes queued, after the response: new items' derived work, D1's hot ranks, the vector
+ * index. One drain at a time per isolate: a write that lands while one runs asks for one more pass
+ * instead of a second drain racing the first over the same outbox rows. The cron catches whatever
+ * this misses. A benchmark server (BENCH_ROUTES) logs each pass with the D1 rows it cost, so the
+ * benchmark can put the work after the response beside the request's own.
  */
 function drainSoon(c: Context<AppEnv>) {
   // Its own deps on the binding itself: a benchmark server counts each request's D1 calls on the
-  // request's deps, and indexing after the response belongs to no request.
-  again = buildDeps(c.env, new URL(c.req.url).origin, c.get("deps").clock);
+  // request's deps, and the work after the response belongs to no request.
+  const meter: DrainMeter | null = c.get("deps").config.BENCH_ROUTES && c.env.DB ? { rowsRead: 0, rowsWritten: 0, calls: 0 } : null;
+  const db = meter ? interceptD1(c.env.DB, { meta: (m) => void ((meter.rowsRead += m.rows_read), (meter.rowsWritten += m.rows_written), meter.calls++) }) : c.env.DB;
+  again = { deps: buildDeps(c.env, new URL(c.req.url).origin, c.get("deps").clock, db), meter };
   if (!running) {
     running = (async () => {
       while (again) {
-        const deps = again;
+        const { deps, meter } = again;
         again = null;
-        await drainOutbox(deps).catch(() => undefined);
+        const done = await drainOutbox(deps).catch(() => null);
         await deps.release().catch(() => undefined);
+        if (meter && done) console.log(JSON.stringify({ level: "info", message: "drain", ...done, d1_calls: meter.calls, rows_read: meter.rowsRead, rows_written: meter.rowsWritten }));
       }
     })().finally(() => {
       running = null;
@@ -33,9 +46,9 @@ function drainSoon(c: Context<AppEnv>) {
 }
 
 /**
- * Route middleware for the writes that change what the search index holds (creating, publishing or
- * deleting a post or comment: the outbox triggers fire only for those); votes, pins and reports
- * change nothing indexed and schedule nothing.
+ * Route middleware for the writes that queue outbox work: creating, publishing or deleting a post or
+ * comment (derived work and the search index), and a vote on a post (its hot rank, on D1); comment
+ * votes, pins and reports queue nothing and schedule nothing.
  * @example
  * createRoute({ method: "post", path: "/posts", middleware: [...writingAgent, reindexes], ... })
  */

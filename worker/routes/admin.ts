@@ -56,7 +56,7 @@ router.openapi(
     middleware: [requireOperator],
     request: { query: z.object({ batch: z.coerce.number().int().min(1).max(500).default(100) }) },
     responses: {
-      200: json(z.object({ success: z.literal(true), indexed: z.number(), removed: z.number(), failed: z.number(), remaining: z.number() }), "Drained"),
+      200: json(z.object({ success: z.literal(true), derived: z.number(), ranked: z.number(), indexed: z.number(), removed: z.number(), failed: z.number(), remaining: z.number() }), "Drained"),
       ...errorResponses(400, 401, 404),
     },
     "x-tidepool": true,
@@ -74,6 +74,7 @@ const HealthSchema = z.object({
   checks: z.object({ d1: Check, kv: Check, r2: Check, gate: Check, vector_index: Check, embedder: Check }),
   search_outbox: z.object({
     depth: z.number().nullable(),
+    parked: z.number().nullable(),
     oldest: z.object({ target_type: z.string(), target_id: z.string(), op: z.string(), attempts: z.number(), last_error: z.string().nullable(), created_at: z.string() }).nullable(),
   }),
   cron: z.object({ started_at: z.string(), finished_at: z.string(), tasks: z.record(z.string(), z.string()) }).nullable(),
@@ -95,13 +96,13 @@ router.openapi(
     const [checks, outbox, cron] = await Promise.all([
       checkBindings(deps, c.env),
       // The outbox lives in D1: when D1 is down its check says so and this part is left unknown.
-      outboxState(deps).catch(() => ({ depth: null, oldest: null })),
+      outboxState(deps).catch(() => ({ depth: null, parked: null, oldest: null })),
       lastCronRun(deps).catch(() => null),
     ]);
     const ok = Object.values(checks).every((r) => r.ok);
     c.header("Cache-Control", "no-store");
     const oldest = outbox.oldest && { ...outbox.oldest, created_at: iso(outbox.oldest.created_at)! };
-    return c.json({ success: true as const, status: ok ? ("ok" as const) : ("degraded" as const), checks, search_outbox: { depth: outbox.depth, oldest }, cron }, ok ? 200 : 503);
+    return c.json({ success: true as const, status: ok ? ("ok" as const) : ("degraded" as const), checks, search_outbox: { depth: outbox.depth, parked: outbox.parked, oldest }, cron }, ok ? 200 : 503);
   },
 );
 

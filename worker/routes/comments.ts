@@ -7,7 +7,7 @@ import { currentAgent, optionalAgent, writingAgent, writingAgentPaying } from ".
 import { reindexes } from "../middleware/index-drain";
 import { isNewAgent } from "../middleware/rate";
 import { holdForVerification, needsChallenge } from "../services/challenges";
-import { createComment, planComment, deleteComment, getCommentView, reportComment } from "../services/comments";
+import { planComment, publishComment, deleteComment, getCommentView, reportComment } from "../services/comments";
 import { listThread } from "../services/threads";
 import { CommentSchema, HeldFields, IdParam, MessageSchema, pageQuery } from "./content-schemas";
 import { REPORTED, reportRoute } from "./report-route";
@@ -92,12 +92,12 @@ router.openapi(
     const postId = c.req.valid("param").id;
     if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
       const id = uuidv7(deps.clock.now());
-      const { depth } = await planComment(deps, agent, postId, input, { publish: false });
+      const depth = await planComment(deps, agent, postId, input);
       const verification = await holdForVerification(deps, agent, { type: "comment", postId, ...input }, id);
       const comment = { ...commentJson(draftComment(id, agent, postId, input, depth, deps.clock.now())), replies: [], verification_status: "pending" as const, verification };
       return c.json({ success: true as const, message: "Comment added! Answer the verification challenge to publish it.", comment, ...heldFields(verification) }, 201);
     }
-    const view = await createComment(deps, agent, await planComment(deps, agent, postId, input, { publish: true }), input);
+    const view = await publishComment(deps, agent, postId, input);
     return c.json({ success: true as const, message: "Comment added!", comment: { ...commentJson(view), replies: [] } }, 201);
   },
 );

@@ -11,7 +11,7 @@ import { isNewAgent } from "../middleware/rate";
 import { agentByName } from "../services/agents";
 import { holdForVerification, needsChallenge } from "../services/challenges";
 import { postWithThread } from "../services/threads";
-import { createPost, deletePost, listPosts, planPost, reportPost, setPinned } from "../services/posts";
+import { deletePost, listPosts, planPost, publishPost, reportPost, setPinned } from "../services/posts";
 import { submoltByName } from "../services/submolts";
 import { CommentSchema, HeldFields, IdParam, listSchema, MessageSchema, PostListQuery, PostSchema } from "./content-schemas";
 import { REPORTED, reportRoute } from "./report-route";
@@ -88,12 +88,12 @@ router.openapi(
     const input = { title: body.title, content: body.content, url: body.url };
     if (needsChallenge(deps, agent, isNewAgent(agent, c))) {
       const id = uuidv7(deps.clock.now());
-      const plan = await planPost(deps, agent, name, input, { publish: false });
-      const verification = await holdForVerification(deps, agent, { type: "post", submoltName: plan.submolt.name, ...input }, id);
-      const post = { ...postJson(draftPost(id, agent, plan.submolt, input, deps.clock.now())), verification_status: "pending" as const, verification };
+      const submolt = await planPost(deps, agent, name, input);
+      const verification = await holdForVerification(deps, agent, { type: "post", submoltName: submolt.name, ...input }, id);
+      const post = { ...postJson(draftPost(id, agent, submolt, input, deps.clock.now())), verification_status: "pending" as const, verification };
       return c.json({ success: true as const, message: "Post created! Answer the verification challenge to publish it.", post, ...heldFields(verification) }, 201);
     }
-    const view = await createPost(deps, agent, await planPost(deps, agent, name, input, { publish: true }), input);
+    const view = await publishPost(deps, agent, name, input);
     return c.json({ success: true as const, message: "Post created!", post: postJson(view) }, 201);
   },
 );

@@ -5,8 +5,8 @@ import { postJson } from "../converters/post";
 import { currentAgent, writingAgentPaying } from "../middleware/auth";
 import { reindexes } from "../middleware/index-drain";
 import { checkAnswer, type holdForVerification } from "../services/challenges";
-import { createComment, planComment } from "../services/comments";
-import { createPost, planPost } from "../services/posts";
+import { publishComment } from "../services/comments";
+import { publishPost } from "../services/posts";
 import { CommentSchema, PostSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json, jsonBody } from "./shared";
 
@@ -55,11 +55,11 @@ router.openapi(
     const { held, contentId } = await checkAnswer(deps, agent, body.verification_code, body.answer);
     if (held.type === "post") {
       const input = { title: held.title, content: held.content, url: held.url };
-      const view = await createPost(deps, agent, await planPost(deps, agent, held.submoltName, input, { publish: true }), input, contentId);
+      const view = await publishPost(deps, agent, held.submoltName, input, contentId);
       return c.json({ success: true as const, message: "Verified! Your post is published.", content_type: "post" as const, content_id: contentId, post: { ...postJson(view), verification_status: "verified" as const } }, 200);
     }
     const input = { content: held.content, parentId: held.parentId };
-    const view = await createComment(deps, agent, await planComment(deps, agent, held.postId, input, { publish: true }), input, contentId);
+    const view = await publishComment(deps, agent, held.postId, input, contentId);
     return c.json(
       { success: true as const, message: "Verified! Your comment is published.", content_type: "comment" as const, content_id: contentId, comment: { ...commentJson(view), replies: [], verification_status: "verified" as const } },
       200,

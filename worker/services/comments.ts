@@ -2,14 +2,15 @@ import type { AgentRow } from "../../schema";
 import type { Deps } from "../app";
 import type { CommentView } from "../converters/comment";
 import { fingerprint } from "../domain/fingerprint";
-import { badRequest, forbidden, notFound } from "../errors";
+import { badRequest, conflict, forbidden, notFound } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
-import { assessContent } from "./near-duplicates";
+import { flagContent } from "../domain/flags";
+import type { CommentPlace } from "../store/comments";
 import { bannedFrom } from "./bans";
 import { purgeTakenDown } from "./edge-cache";
-import { mentionNames, moderationEvent, notificationRows } from "./notifications";
+import { moderationEvent, notificationRows } from "./notifications";
 import { auditRow } from "../store/audit";
 import { fileReport, getPostView, postNotFound } from "./posts";
 import { viewerOf } from "./submolts";
@@ -29,87 +30,49 @@ export async function getCommentView(deps: Deps, id: string, viewerId: string | 
 
 export type CommentInput = { content: string; parentId?: string };
 
-/** The post a new comment goes under, its depth, whom it notifies, and what its checks found. */
-export interface CommentPlan {
-  postId: string;
-  submoltId: string;
-  depth: number;
-  notify: { parentAuthorId: string | null; postAuthorId: string; mentioned: string[] };
-  assessed: ReturnType<ReturnType<typeof assessContent>["judge"]>;
-}
-
-/**
- * Everything a new comment is checked against, read in one D1 call: the post with the writer's ban
- * in its submolt, the parent comment, and (when it is to be published now) the near-duplicate
- * candidates and the agents it mentions. Throws what the comment may not do.
- */
-export async function planComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, o: { publish: boolean }): Promise<CommentPlan> {
-  await refuseCredentials(deps, agent, "comment", { content: input.content });
-  const assessment = assessContent(deps, "comment", input.content);
-  const checks = { near: o.publish ? assessment.near : null, mentions: o.publish ? mentionNames(input.content) : [] };
-  const place = await deps.store.comments.place(postId, agent.id, input.parentId ?? null, checks);
+/** What a comment may not do at this place; answers its depth. */
+function refusePlace(place: CommentPlace | null, parentId: string | undefined): number {
   if (!place) throw postNotFound();
   const { post: p } = place;
   if (p.ban !== null) throw bannedFrom(p.submoltName, p.ban.reason);
   if (p.isLocked) throw forbidden("Post is locked", "Locked posts take no new comments.");
-  let depth = 0;
-  let parentAuthorId: string | null = null;
-  if (input.parentId) {
-    const parentRow = place.parent;
-    if (!parentRow || parentRow.postId !== p.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
-    depth = parentRow.depth + 1;
-    if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
-    parentAuthorId = parentRow.isDeleted ? null : parentRow.authorId;
-  }
-  return {
-    postId: p.id,
-    submoltId: p.submoltId,
-    depth,
-    notify: { parentAuthorId, postAuthorId: p.authorId, mentioned: place.mentioned },
-    assessed: assessment.judge(place.candidates),
-  };
+  if (!parentId) return 0;
+  const parentRow = place.parent;
+  if (!parentRow || parentRow.postId !== p.id) throw notFound("Parent comment", "parent_id must be a comment on the same post.");
+  const depth = parentRow.depth + 1;
+  if (depth > MAX_COMMENT_DEPTH) throw badRequest("Maximum comment depth exceeded", `Threads nest at most ${MAX_COMMENT_DEPTH} levels; reply higher up.`);
+  return depth;
 }
 
 /**
- * Stores a planned comment in one D1 call, and answers with what that call wrote: the row as
- * inserted and the author as updated. `preassignedId` is set when it was held for a verification challenge.
+ * Where a comment held for a verification answer would go: throws what it may not do there (as
+ * publishing it would) or carries a secret; answers its depth.
  */
-export async function createComment(deps: Deps, agent: AgentRow, plan: CommentPlan, input: CommentInput, preassignedId?: string): Promise<CommentView> {
+export async function planComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput): Promise<number> {
+  await refuseCredentials(deps, agent, "comment", { content: input.content });
+  return refusePlace(await deps.store.comments.place(postId, agent.id, input.parentId ?? null), input.parentId);
+}
+
+/**
+ * Stores a new comment in one D1 call that also makes its checks (store/comments.ts
+ * insertCheckedComment), and answers with what that call wrote: the row as inserted and the author
+ * as updated. A refused comment writes nothing and answers why. Its notifications, keyword rows,
+ * near-duplicate flag and bands, daily stats and audit row follow from the outbox after the response
+ * (services/derive.ts). `preassignedId` is set when it was held for a verification answer.
+ */
+export async function publishComment(deps: Deps, agent: AgentRow, postId: string, input: CommentInput, preassignedId?: string): Promise<CommentView> {
+  await refuseCredentials(deps, agent, "comment", { content: input.content });
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.content);
-  const { assessed } = plan;
-  const about = { actorId: agent.id, postId: plan.postId, commentId: id };
-  // Most specific first: a reply to the post author's own comment is a reply, not also a comment.
-  const notifications = notificationRows([
-    ...(plan.notify.parentAuthorId ? [{ ...about, type: "reply_to_comment" as const, recipientId: plan.notify.parentAuthorId }] : []),
-    { ...about, type: "comment_on_post" as const, recipientId: plan.notify.postAuthorId },
-    ...plan.notify.mentioned.map((recipientId) => ({ ...about, type: "mention" as const, recipientId })),
-  ], now);
-  const { comment, author } = await refuseRepeat(deps, "comments", agent.id, contentHash, () =>
-    deps.store.comments.create(
-      {
-        id,
-        postId: plan.postId,
-        parentId: input.parentId ?? null,
-        authorId: agent.id,
-        content: input.content,
-        contentHash,
-        flags: assessed.flags,
-        flagDetails: assessed.flagDetails,
-        depth: plan.depth,
-        createdAt: now,
-        updatedAt: now,
-      },
-      plan.submoltId,
-      {
-        nearIndex: assessed.nearIndex(id, now),
-        notifications,
-        audit: auditRow(now, { actor: `agent:${agent.id}`, action: "comment.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { post: plan.postId } }),
-      },
-    ),
-  );
-  return { comment, author, userVote: null };
+  const report = flagContent(input.content);
+  const row = { id, postId, parentId: input.parentId ?? null, authorId: agent.id, content: input.content, contentHash, flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), createdAt: now, updatedAt: now };
+  const written = await refuseRepeat(deps, "comments", agent.id, contentHash, () => deps.store.comments.publish(row, MAX_COMMENT_DEPTH));
+  if (written.refused !== undefined) {
+    refusePlace(written.refused, input.parentId);
+    throw conflict("The comment could not be stored", "Try again.");
+  }
+  return { comment: written.comment, author: written.author, userVote: null };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { PARKED_AT } from "./search-index";
 import type { Deps } from "../app";
 import { isSuspended, nameKey } from "../domain/names";
 import { lastCronRun } from "./server-state";
@@ -6,7 +7,7 @@ import { networkStats } from "./stats";
 export type { OutboxItem } from "../store/operations";
 
 /** How many items wait in the search outbox, and the oldest. */
-export const outboxState = (deps: Deps) => deps.store.operations.outbox();
+export const outboxState = (deps: Deps) => deps.store.operations.outbox(PARKED_AT);
 
 /** How many items wait in the search outbox. */
 export const outboxDepth = async (deps: Deps) => (await outboxState(deps)).depth;

@@ -1,43 +1,49 @@
-import type { CandidateRow, ContentChecks, NearIndexRow } from "../store/posts";
+import type { CandidateRow, NearIndexRow, NearQuery } from "../store/posts";
 import type { Deps } from "../app";
-import { flagContent } from "../domain/flags";
 import { bandKeys, ITEM_TYPES, itemTypeCode, signature, similarity, type ItemType } from "../domain/minhash";
 import { bytes, bytesToUuid } from "../lib/encoding";
 
-/** Candidates read per write: the LSH buckets already make these the likeliest look-alikes. */
+/** Candidates read per item: the LSH buckets already make these the likeliest look-alikes. */
 const CANDIDATES = 50;
 
 // The index keeps NEAR_DUPLICATE_RETENTION_DAYS of posts and comments: a signature row (type, id,
 // time, 64 bytes) and 12 band keys in a WITHOUT ROWID table of integers. An item older than the
 // window is no longer matched; the cron prunes it a chunk at a time.
 
-/**
- * Everything a new post or comment is checked for at write time, in two halves: `near` (which LSH
- * buckets to read, within the retention window) goes into the write's checks, and `judge` turns the
- * candidate rows read into the item's flags — near_duplicate when an earlier item by any agent
- * reaches NEAR_DUPLICATE_THRESHOLD — and its index entry for the item's own write.
- */
-export function assessContent(deps: Deps, type: ItemType, text: string, url?: string | null) {
-  const sig = signature(text);
-  const near: ContentChecks["near"] = sig ? { bandKeys: bandKeys(type, sig), since: deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000, limit: CANDIDATES } : null;
-  const judge = (candidates: CandidateRow[] = []) => {
-    const report = flagContent(text, url);
-    const threshold = deps.config.NEAR_DUPLICATE_THRESHOLD;
-    const original = sig ? candidates.filter((r) => similarity(sig, bytes(r.signature)) >= threshold).sort((a, b) => a.created_at - b.created_at)[0] : undefined;
-    if (original) {
-      report.flags.push("near_duplicate");
-      report.details.duplicate_of = bytesToUuid(bytes(original.item_id));
-    }
-    return {
-      flags: JSON.stringify(report.flags),
-      flagDetails: JSON.stringify(report.details),
-      nearIndex: (itemId: string, createdAt: number): NearIndexRow | null => (sig ? { itemType: itemTypeCode(type), itemId, createdAt, signature: sig, bandKeys: bandKeys(type, sig) } : null),
-    };
-  };
-  return { near, judge };
+/** An item as the near-duplicate check compares it. */
+export interface Signed {
+  type: ItemType;
+  id: string;
+  createdAt: number;
+  sig: Uint8Array;
 }
 
-/** The text a post or comment is compared by: what the write path passes to assessContent. */
+/** An item's signature with the buckets to read for it, within the retention window; null: too short to compare. */
+export function signItem(deps: Deps, type: ItemType, id: string, createdAt: number, text: string): { item: Signed; near: NearQuery } | null {
+  const sig = signature(text);
+  if (!sig) return null;
+  return { item: { type, id, createdAt, sig }, near: { bandKeys: bandKeys(type, sig), since: deps.clock.now() - deps.config.NEAR_DUPLICATE_RETENTION_DAYS * 86_400_000, limit: CANDIDATES } };
+}
+
+/**
+ * The earliest earlier item by any agent that reaches NEAR_DUPLICATE_THRESHOLD: among the stored
+ * candidates and the items `pending` (signed but not yet indexed: a copy written seconds after its
+ * original, before the original's bands were, is still caught). Its id, or null.
+ */
+export function originalOf(deps: Deps, item: Signed, candidates: CandidateRow[], pending: Signed[]): string | null {
+  const threshold = deps.config.NEAR_DUPLICATE_THRESHOLD;
+  const seen = [
+    ...candidates.map((r) => ({ id: bytesToUuid(bytes(r.item_id)), createdAt: r.created_at, sig: bytes(r.signature) })),
+    ...pending.filter((o) => o.type === item.type && o.id !== item.id && o.createdAt <= item.createdAt),
+  ];
+  const original = seen.filter((o) => o.id !== item.id && similarity(item.sig, o.sig) >= threshold).sort((a, b) => a.createdAt - b.createdAt)[0];
+  return original?.id ?? null;
+}
+
+/** The index entry of a signed item. */
+export const nearIndexOf = (item: Signed): NearIndexRow => ({ itemType: itemTypeCode(item.type), itemId: item.id, createdAt: item.createdAt, signature: item.sig, bandKeys: bandKeys(item.type, item.sig) });
+
+/** The text a post or comment is compared by. */
 export function comparedText(type: ItemType, row: { title?: string | null; content?: string | null }): string {
   return type === "post" ? `${row.title ?? ""}\n${row.content ?? ""}` : (row.content ?? "");
 }

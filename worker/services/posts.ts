@@ -10,8 +10,10 @@ import { uuidv7 } from "../lib/ids";
 import { bannedFrom } from "./bans";
 import { refuseRepeat } from "./duplicates";
 import { refuseCredentials } from "./firewall";
-import { assessContent, comparedText } from "./near-duplicates";
-import { mentionNames, moderationEvent, notificationRows } from "./notifications";
+import { comparedText } from "./near-duplicates";
+import { moderationEvent, notificationRows } from "./notifications";
+import { flagContent } from "../domain/flags";
+import type { PostPlace } from "../store/posts";
 import { auditRow } from "../store/audit";
 import { ANNOUNCEMENTS, requireRole, submoltNotFound, viewerOf } from "./submolts";
 import { newPostColumns } from "../converters/draft";
@@ -88,53 +90,50 @@ export async function submoltWithPins(deps: Deps, name: string, viewerId: string
 
 export type PostInput = { title: string; content?: string; url?: string };
 
-/** Where a new post goes, with the author's standing there, and what its checks found. */
-export interface PostPlan {
-  submolt: PostView["submolt"];
-  assessed: ReturnType<ReturnType<typeof assessContent>["judge"]>;
-  mentioned: string[];
-}
-
-/**
- * Everything a new post is checked against, read in one D1 call: the submolt with the author's ban
- * and role there, and (when it is to be published now) its near-duplicate candidates and the
- * agents it mentions. Throws what the post may not do: no such submolt, banned, announcements
- * without a role, a secret in the text.
- */
-export async function planPost(deps: Deps, agent: AgentRow, submoltName: string, input: PostInput, o: { publish: boolean }): Promise<PostPlan> {
-  const assessment = assessContent(deps, "post", comparedText("post", input), input.url);
-  const checks = { near: o.publish ? assessment.near : null, mentions: o.publish ? mentionNames(input.title, input.content) : [] };
-  const place = await deps.store.posts.place(submoltName, agent.id, checks);
+/** What a post may not do at this place: no such submolt, banned there, announcements without a role. */
+function refusePlace(place: PostPlace | null): asserts place is PostPlace {
   if (!place) throw submoltNotFound();
   const { submolt } = place;
   if (place.ban !== null) throw bannedFrom(submolt.name, place.ban.reason);
   if (submolt.name === ANNOUNCEMENTS && place.role !== "owner" && place.role !== "moderator") {
     throw forbidden("Only this server's operators post in announcements", "Only this community's owner or moderators may do that.");
   }
-  await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
-  return { submolt, assessed: assessment.judge(place.candidates), mentioned: place.mentioned };
 }
 
 /**
- * Stores a planned post in one D1 call, and answers with what that call wrote: the row as inserted
- * and the author as updated. `id` is preassigned when the post was held for a verification challenge.
+ * Where a post held for a verification answer would go: throws what it may not do there (as
+ * publishing it would) or carries a secret; answers the submolt.
  */
-export async function createPost(deps: Deps, agent: AgentRow, plan: PostPlan, input: PostInput, preassignedId?: string): Promise<PostView> {
+export async function planPost(deps: Deps, agent: AgentRow, submoltName: string, input: PostInput): Promise<PostView["submolt"]> {
+  const place = await deps.store.posts.place(submoltName, agent.id);
+  refusePlace(place);
+  await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
+  return place.submolt;
+}
+
+/**
+ * Stores a new post in one D1 call that also makes its checks (store/posts.ts insertCheckedPost),
+ * and answers with what that call wrote: the row as inserted and the author as updated. A refused
+ * post writes nothing and answers why. What follows from it (keyword rows, near-duplicate flag and
+ * bands, mention notifications, daily stats, its audit row) is the outbox's, after the response
+ * (services/derive.ts).
+ * `preassignedId` is set when it was held for a verification answer.
+ */
+export async function publishPost(deps: Deps, agent: AgentRow, submoltName: string, input: PostInput, preassignedId?: string): Promise<PostView> {
+  await refuseCredentials(deps, agent, "post", { title: input.title, content: input.content, url: input.url });
   const now = deps.clock.now();
   const id = preassignedId ?? uuidv7(now);
-  const { submolt, assessed } = plan;
   const contentHash = await fingerprint(input.title, input.content, input.url);
-  const { post, author } = await refuseRepeat(deps, "posts", agent.id, contentHash, () =>
-    deps.store.posts.create(
-      { ...newPostColumns(id, agent.id, submolt.id, input, now), contentHash, flags: assessed.flags, flagDetails: assessed.flagDetails, hot: hotScore(0, now) },
-      {
-        nearIndex: assessed.nearIndex(id, now),
-        notifications: notificationRows(plan.mentioned.map((recipientId) => ({ type: "mention" as const, recipientId, actorId: agent.id, postId: id })), now),
-        audit: auditRow(now, { actor: `agent:${agent.id}`, action: "post.create", agentId: agent.id, ownerId: agent.ownerId, target: id, detail: { submolt: submolt.name } }),
-      },
-    ),
+  const report = flagContent(comparedText("post", input), input.url);
+  const { submoltId: _, ...columns } = newPostColumns(id, agent.id, "", input, now);
+  const written = await refuseRepeat(deps, "posts", agent.id, contentHash, () =>
+    deps.store.posts.publish({ ...columns, contentHash, flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), hot: hotScore(0, now) }, submoltName, [ANNOUNCEMENTS]),
   );
-  return { post, author, submolt, userVote: null };
+  if (written.refused !== undefined) {
+    refusePlace(written.refused);
+    throw conflict("The post could not be stored", "Try again.");
+  }
+  return { post: written.post, author: written.author, submolt: written.submolt, userVote: null };
 }
 
 /** Authors delete their own posts; owners and moderators of the submolt remove others'. Soft: votes and comments stay. */

@@ -1,14 +1,32 @@
+import { derivePending, rerankPending } from "./derive";
 import type { Deps } from "../app";
 
 const BATCH = 50;
 const MAX_BACKOFF_MS = 3_600_000;
+/** Tries before an outbox row is parked: it then waits for the operator (health shows it) instead of being retried forever. */
+export const PARK_AFTER = 10;
+/** A parked row's available_at: never due by itself. */
+export const PARKED_AT = 8_640_000_000_000_000;
+
+/** When a row that failed `attempts` times before is tried again: 30 s doubling to an hour, parked after PARK_AFTER tries. */
+export function nextAttempt(now: number, attempts: number): number {
+  return attempts + 1 >= PARK_AFTER ? PARKED_AT : now + Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** attempts);
+}
 
 /**
  * Applies queued index changes to the vector index: embeds live items, removes deleted ones, then
  * deletes the rows it handled. A failure leaves them queued with a growing delay (retried by the next
  * drain or the cron), so nothing written to the database is ever missing from the index for long.
  */
-export async function drainOutbox(deps: Deps, limit = BATCH): Promise<{ indexed: number; removed: number; failed: number }> {
+export async function drainOutbox(deps: Deps, limit = BATCH): Promise<{ derived: number; ranked: number; indexed: number; removed: number; failed: number }> {
+  // New items' derived work first: their rows become upserts this very drain can take.
+  const derive = await derivePending(deps);
+  const ranks = await rerankPending(deps);
+  const vectors = await drainVectors(deps, limit);
+  return { derived: derive.derived, ranked: ranks.ranked, indexed: vectors.indexed, removed: vectors.removed, failed: derive.failed + ranks.failed + vectors.failed };
+}
+
+async function drainVectors(deps: Deps, limit: number): Promise<{ indexed: number; removed: number; failed: number }> {
   const now = deps.clock.now();
   // Order between rows does not matter: each item is indexed as it is now, not as the row recorded.
   const rows = await deps.store.search.due(now, limit);
@@ -27,7 +45,7 @@ export async function drainOutbox(deps: Deps, limit = BATCH): Promise<{ indexed:
   } catch (err) {
     const message = String((err as Error)?.message ?? err).slice(0, 500);
     await deps.store.search.retry(
-      rows.map((r) => ({ id: r.id, availableAt: now + Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** r.attempts) })),
+      rows.map((r) => ({ id: r.id, availableAt: nextAttempt(now, r.attempts) })),
       message,
     );
     console.error(JSON.stringify({ level: "error", message: "search indexing failed; will retry", error: message, items: rows.length }));

@@ -2,7 +2,8 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { CommentRow } from "../../schema";
 import type { CommentView } from "../converters/comment";
 import type { PostView } from "../converters/post";
-import { authorFields, type CandidateRow, type ContentChecks, type ContentWrites, type TakeDownWrites } from "./posts";
+import { rowValues } from "./insert-select";
+import { authorFields, livePosts, type Published, type TakeDownWrites } from "./posts";
 import { first, type Builder, type Portable } from "./portable";
 import type { ThreadRequest, ThreadRows } from "./thread";
 
@@ -11,21 +12,25 @@ export type CommentSort = "best" | "top" | "new" | "old" | "controversial";
 export interface CommentPlace {
   post: { id: string; submoltId: string; authorId: string; isLocked: boolean; submoltName: string; ban: { reason: string | null } | null };
   parent: { postId: string; depth: number; isDeleted: boolean; authorId: string } | null;
-  candidates: CandidateRow[];
-  mentioned: string[];
 }
 
-export type NewComment = Pick<CommentRow, "id" | "postId" | "parentId" | "authorId" | "content" | "contentHash" | "flags" | "flagDetails" | "depth" | "createdAt" | "updatedAt">;
+/** A new comment's own columns; its depth is its parent's plus one, found in the write itself. */
+export type NewComment = Pick<CommentRow, "id" | "postId" | "parentId" | "authorId" | "content" | "contentHash" | "flags" | "flagDetails" | "createdAt" | "updatedAt">;
 
 export interface CommentTakeDown extends TakeDownWrites {
   comment: Pick<CommentRow, "id" | "postId" | "authorId">;
 }
 
 export interface CommentStore {
-  /** The live post with the writer's ban in its submolt, the parent comment (when replying) and the write's checks; null: no live post. */
-  place(postId: string, agentId: string, parentId: string | null, checks: ContentChecks): Promise<CommentPlace | null>;
-  /** The comment with the post's, parent's, submolt's and author's counters, its index entry, notifications and audit row, all or nothing. */
-  create(comment: NewComment, submoltId: string, writes: ContentWrites): Promise<{ comment: CommentRow; author: PostView["author"] }>;
+  /** The live post with the writer's ban in its submolt and the parent comment (when replying); null: no live post. */
+  place(postId: string, agentId: string, parentId: string | null): Promise<CommentPlace | null>;
+  /**
+   * The comment with the post's, parent's, submolt's and author's counters, with
+   * its checks (a live, unlocked post; no ban in its submolt; a parent on the same post, less than
+   * `maxDepth` deep) in the same write: all or nothing, one D1 call. Answers the row and its author
+   * as written, or the place as it read when a check refused it.
+   */
+  publish(comment: NewComment, maxDepth: number): Promise<Published<{ comment: CommentRow }, CommentPlace>>;
   view(id: string, viewerId: string | null): Promise<CommentView | null>;
   /** Marks the comment taken down; counts drop and notifications go only if this call did it. */
   takeDown(d: CommentTakeDown): Promise<void>;
@@ -81,9 +86,30 @@ export function placeQueries(p: Portable, db: Builder, postId: string, agentId: 
 
 type PlaceRow = Omit<CommentPlace["post"], "ban"> & { ban: string | null };
 
-export function toCommentPlace(post: PlaceRow | undefined, parent: CommentPlace["parent"] | undefined, candidates: CandidateRow[], mentioned: { id: string }[]): CommentPlace | null {
+export function toCommentPlace(post: PlaceRow | undefined, parent: CommentPlace["parent"] | undefined): CommentPlace | null {
   if (!post) return null;
-  return { post: { ...post, ban: post.ban === null ? null : (JSON.parse(post.ban) as { reason: string | null }) }, parent: parent ?? null, candidates, mentioned: mentioned.map((m) => m.id) };
+  return { post: { ...post, ban: post.ban === null ? null : (JSON.parse(post.ban) as { reason: string | null }) }, parent: parent ?? null };
+}
+
+/**
+ * The new comment as one INSERT … SELECT whose FROM is its checks: the live, unlocked post, no ban of
+ * the writer in its submolt, and (replying) the parent on the same post with room below it; its
+ * depth is the parent's plus one. Inserts nothing when a check fails (the caller reads why from
+ * placeQueries in the same batch); the exact-repeat trigger still aborts a repeat.
+ */
+export function insertCheckedComment(p: Portable, db: Builder, comment: NewComment, maxDepth: number) {
+  const { posts, comments, submoltBans } = p.t;
+  const parent = comment.parentId;
+  const depth = parent === null ? sql`0` : sql`(SELECT pc.depth + 1 FROM ${comments} pc WHERE pc.id = ${parent})`;
+  const fits = parent === null ? sql`` : sql` AND EXISTS (SELECT 1 FROM ${comments} pc WHERE pc.id = ${parent} AND pc.post_id = ${posts.id} AND pc.depth < ${maxDepth})`;
+  return db
+    .insert(comments)
+    .select(
+      sql`SELECT ${rowValues(comments, comment, { depth })} FROM ${posts}
+          WHERE ${posts.id} = ${comment.postId} AND ${livePosts(p)} AND ${eq(posts.isLocked, false)}
+            AND NOT EXISTS (SELECT 1 FROM ${submoltBans} b WHERE b.submolt_id = ${posts.submoltId} AND b.agent_id = ${comment.authorId})${fits}`,
+    )
+    .returning();
 }
 
 /** The reads both stores spell the same. */

@@ -35,8 +35,12 @@ export interface OperatorSessionRow {
 export interface OperationsStore {
   /** Network totals, the days after `afterDay` from the daily rollup, and how many agents were active since `activeSince`: one call. */
   stats(afterDay: number, activeSince: number): Promise<{ totals: DayStats; days: DayStats[]; active: number }>;
-  /** How many items wait in the search outbox, and the oldest (a stuck embedder shows as an old item with attempts and an error). */
-  outbox(): Promise<{ depth: number; oldest: OutboxItem | null }>;
+  /**
+   * How many items wait in the outbox (new items' derived work, then the vector index), how many of
+   * them are parked (failed PARK_AFTER times: they wait for the operator), and the oldest (a stuck
+   * embedder shows as an old item with attempts and an error).
+   */
+  outbox(parkedAt: number): Promise<{ depth: number; parked: number; oldest: OutboxItem | null }>;
   openReports(): Promise<number>;
   /** Agents whose lower-cased name starts with `key`, with their owner's handle. */
   agentsByPrefix(key: string, limit: number): Promise<(Pick<AgentRow, "name" | "karma" | "lastActive" | "suspendedUntil" | "suspendedIndefinitely"> & { owner: string | null })[]>;
@@ -70,16 +74,16 @@ export function operationsStore(p: Portable): OperationsStore {
       return { totals: totals[0]!, days, active: Number(active[0]?.n ?? 0) };
     },
 
-    async outbox() {
+    async outbox(parkedAt) {
       const [depth, oldest] = await p.reads((db) => [
-        db.select({ n: count() }).from(outbox),
+        db.select({ n: count(), parked: sql<number>`coalesce(sum(CASE WHEN ${outbox.availableAt} >= ${parkedAt} THEN 1 ELSE 0 END), 0)`.mapWith(Number) }).from(outbox),
         db
           .select({ target_type: outbox.targetType, target_id: outbox.targetId, op: outbox.op, attempts: outbox.attempts, last_error: outbox.lastError, created_at: outbox.createdAt })
           .from(outbox)
           .orderBy(asc(outbox.id))
           .limit(1),
       ]);
-      return { depth: Number(depth[0]?.n ?? 0), oldest: oldest[0] ?? null };
+      return { depth: Number(depth[0]?.n ?? 0), parked: Number(depth[0]?.parked ?? 0), oldest: oldest[0] ?? null };
     },
 
     async openReports() {

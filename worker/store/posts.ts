@@ -1,9 +1,10 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { PostRow } from "../../schema";
 import type { PostView } from "../converters/post";
 import type { SubmoltRole } from "../converters/submolt";
 import type { AuditRow } from "./audit";
 import type { NotificationRow } from "./notifications";
+import { rowValues } from "./insert-select";
 import { first, type Builder, type Portable } from "./portable";
 
 /** An earlier item sharing LSH buckets with a new one: its id and signature as stored (bytes). */
@@ -18,31 +19,15 @@ export interface NearIndexRow {
   bandKeys: number[];
 }
 
-/** What a content write is checked against: the near-duplicate buckets and the names it mentions. */
-export interface ContentChecks {
-  near: { bandKeys: number[]; since: number; limit: number } | null;
-  /** Lower-cased names. */
-  mentions: string[];
-}
-
-/** What a content write writes beside the item, in the same batch or transaction. */
-export interface ContentWrites {
-  nearIndex: NearIndexRow | null;
-  notifications: NotificationRow[];
-  audit: AuditRow;
-}
-
 export interface PostPlace {
   submolt: { id: string; name: string; displayName: string };
   /** The writer's ban there (its reason may be null), or null. */
   ban: { reason: string | null } | null;
   role: SubmoltRole;
-  candidates: CandidateRow[];
-  /** Ids of the mentioned agents that exist. */
-  mentioned: string[];
 }
 
-export type NewPost = Omit<PostRow, "upvotes" | "downvotes" | "score" | "commentCount" | "isPinned" | "pinnedAt" | "isLocked" | "isDeleted" | "removedBy" | "removalReason">;
+/** A new post's own columns; the submolt is found by name in the write itself. */
+export type NewPost = Omit<PostRow, "submoltId" | "upvotes" | "downvotes" | "score" | "commentCount" | "isPinned" | "pinnedAt" | "isLocked" | "isDeleted" | "removedBy" | "removalReason">;
 
 /** A take-down's row changes and writes: the notifications only if this call took the item down; its open reports close; the audit row. */
 export interface TakeDownWrites {
@@ -60,10 +45,16 @@ export interface PostTakeDown extends TakeDownWrites {
 }
 
 export interface PostStore {
-  /** The submolt by name with the writer's ban and role there, and the write's checks; null: no such submolt. */
-  place(submoltName: string, agentId: string, checks: ContentChecks): Promise<PostPlace | null>;
-  /** The post with its counters, index entry, notifications and audit row, all or nothing; answers the row and its author as written. */
-  create(post: NewPost, writes: ContentWrites): Promise<{ post: PostRow; author: PostView["author"] }>;
+  /** The submolt by name with the writer's ban and role there; null: no such submolt. */
+  place(submoltName: string, agentId: string): Promise<PostPlace | null>;
+  /**
+   * The post and its counters, with its checks (the submolt exists, the writer is not
+   * banned there, a submolt in `roleOnly` takes posts from its owner and moderators only) in the
+   * same write: all or nothing, one D1 call. Answers the row and its author as written, or the place
+   * as it read when a check refused it (what follows from it, its audit row included, is the
+   * outbox's: services/derive.ts).
+   */
+  publish(post: NewPost, submoltName: string, roleOnly: string[]): Promise<Published<{ post: PostRow; submolt: PostPlace["submolt"] }, PostPlace>>;
   /** A live post as readers see it, with the viewer's vote. */
   view(id: string, viewerId: string | null): Promise<PostView | null>;
   /** Who removed a post that moderators or the operator took down, and why; null for any other post. */
@@ -78,6 +69,9 @@ export interface PostStore {
   /** Takes a live post down; counts drop and notifications go only if this call took it down. Open reports close; the audit row is written. */
   takeDown(d: PostTakeDown): Promise<void>;
 }
+
+/** A content write's outcome: what it wrote with its author as updated, or the place a check refused it at (null: no such place). */
+export type Published<T, Place> = (T & { author: PostView["author"]; refused?: undefined }) | { refused: Place | null };
 
 /** The author fields every post and comment view carries. */
 export const authorFields = (p: Portable) => ({ id: p.t.agents.id, name: p.t.agents.name, displayName: p.t.agents.displayName, karma: p.t.agents.karma, avatarUrl: p.t.agents.avatarUrl });
@@ -134,8 +128,11 @@ export function placeQuery(p: Portable, db: Builder, submoltName: string, agentI
     .where(eq(submolts.name, submoltName.toLowerCase()));
 }
 
+/** Which LSH buckets a near-duplicate check reads, within the retention window. */
+export type NearQuery = { bandKeys: number[]; since: number; limit: number };
+
 /** Earlier items sharing a bucket with the new one, likeliest first. */
-export function candidatesQuery(p: Portable, db: Builder, near: NonNullable<ContentChecks["near"]>) {
+export function candidatesQuery(p: Portable, db: Builder, near: NearQuery) {
   const { nearBands, nearSignatures } = p.t;
   return db
     // Raw bytes, as bytes() reads them (no column decoding).
@@ -151,13 +148,52 @@ export function candidatesQuery(p: Portable, db: Builder, near: NonNullable<Cont
 /** The ids of the mentioned agents. */
 export const mentionsQuery = (p: Portable, db: Builder, names: string[]) => db.select({ id: p.t.agents.id }).from(p.t.agents).where(p.dialect.inList(p.t.agents.nameKey, names, "text"));
 
-export function toPlace(found: { id: string; name: string; displayName: string; ban: string | null; role: SubmoltRole } | undefined, candidates: CandidateRow[], mentioned: { id: string }[]): PostPlace | null {
+export function toPlace(found: { id: string; name: string; displayName: string; ban: string | null; role: SubmoltRole } | undefined): PostPlace | null {
   if (!found) return null;
   return {
     submolt: { id: found.id, name: found.name, displayName: found.displayName },
     ban: found.ban === null ? null : (JSON.parse(found.ban) as { reason: string | null }),
     role: found.role,
-    candidates,
-    mentioned: mentioned.map((m) => m.id),
   };
+}
+
+/**
+ * The new post as one INSERT … SELECT whose FROM is its checks: the submolt by name, no ban of the
+ * writer there, and for a submolt in `roleOnly` the writer's owner or moderator role. It inserts
+ * nothing when a check fails (the caller reads why from placeQuery, in the same batch); the
+ * exact-repeat trigger (migrations/0009) still aborts a repeat. Returns the row as inserted.
+ */
+export function insertCheckedPost(p: Portable, db: Builder, post: NewPost, submoltName: string, agentId: string, roleOnly: string[]) {
+  const { posts, submolts, submoltBans, submoltRoles } = p.t;
+  const restricted = roleOnly.length
+    ? sql` AND (s.name NOT IN (${sql.join(roleOnly.map((n) => sql`${n}`), sql`, `)}) OR EXISTS (SELECT 1 FROM ${submoltRoles} r WHERE r.submolt_id = s.id AND r.agent_id = ${agentId} AND r.role IN ('owner', 'moderator')))`
+    : sql``;
+  return db
+    .insert(posts)
+    .select(
+      sql`SELECT ${rowValues(posts, post, { submoltId: sql`s.id` })} FROM ${submolts} s
+          WHERE s.name = ${submoltName.toLowerCase()}
+            AND NOT EXISTS (SELECT 1 FROM ${submoltBans} b WHERE b.submolt_id = s.id AND b.agent_id = ${agentId})${restricted}`,
+    )
+    .returning();
+}
+
+/** The submolt a post was just inserted into, by the post's id (for its counters' statements). */
+export const submoltOfPost = (p: Portable, postId: string) => sql`(SELECT ${p.t.posts.submoltId} FROM ${p.t.posts} WHERE ${p.t.posts.id} = ${postId})`;
+
+/** True once the item `id` exists: the guard of the statements that follow an INSERT … SELECT in one batch. */
+export const exists = (table: "posts" | "comments", id: string) => sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} WHERE id = ${id})`;
+
+/**
+ * An agent's last_active is kept to the hour: written when a write finds it an hour old, so most
+ * writes leave the agent row's index on it alone (D1 bills each entry written).
+ */
+export const ACTIVE_RESOLUTION_MS = 3_600_000;
+
+export function touchActive(p: Portable, db: Builder, agentId: string, now: number, onlyIf: SQL | undefined) {
+  const { agents } = p.t;
+  return db
+    .update(agents)
+    .set({ lastActive: now })
+    .where(and(eq(agents.id, agentId), lt(agents.lastActive, now - ACTIVE_RESOLUTION_MS), onlyIf));
 }

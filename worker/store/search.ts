@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Builder, Portable } from "./portable";
 
 export type SearchType = "posts" | "comments" | "all";
@@ -55,7 +55,7 @@ export interface OutboxRow {
   id: number;
   targetId: string;
   targetType: "post" | "comment";
-  op: "upsert" | "delete";
+  op: "create" | "rank" | "upsert" | "delete";
   attempts: number;
 }
 
@@ -144,13 +144,14 @@ export function portableSearch(p: Portable): Pick<SearchStore, "names" | "due" |
       return { agents: agentRows, submolts: submoltRows };
     },
 
-    // Due order follows the (available_at, id) index, so items waiting out a backoff are never scanned.
+    // In id order: the outbox holds seconds of work, and rows waiting out a backoff (or parked) are few.
+    // A 'create' row is the derive pass's first (services/derive.ts), then it is an upsert; a 'rank' row is only the derive pass's.
     due: (now, limit) =>
       p.db
         .select({ id: outbox.id, targetId: outbox.targetId, targetType: outbox.targetType, op: outbox.op, attempts: outbox.attempts })
         .from(outbox)
-        .where(lte(outbox.availableAt, now))
-        .orderBy(asc(outbox.availableAt), asc(outbox.id))
+        .where(and(lte(outbox.availableAt, now), inArray(outbox.op, ["upsert", "delete"])))
+        .orderBy(asc(outbox.id))
         .limit(limit),
 
     async liveDocs(ids) {

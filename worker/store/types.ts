@@ -17,6 +17,7 @@ import type { FollowStore } from "./follows";
 import type { HomeStore } from "./home";
 import type { IdempotencyStore } from "./idempotency";
 import type { InboxStore } from "./notifications-inbox";
+import type { DeriveStore } from "./derive";
 import type { ListingStore } from "./listings";
 import type { PostStore } from "./posts";
 import type { SubmoltStore } from "./submolts";
@@ -36,6 +37,7 @@ export interface Store {
   readonly challenges: ChallengeStore;
   readonly search: SearchStore;
   readonly near: NearStore;
+  readonly derive: DeriveStore;
   readonly comments: CommentStore;
   readonly follows: FollowStore;
   readonly home: HomeStore;

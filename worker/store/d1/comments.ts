@@ -1,46 +1,43 @@
 import { and, eq, sql } from "drizzle-orm";
-import { candidatesQuery, mentionsQuery, authorFields, type CandidateRow } from "../posts";
-import { placeQueries, portableComments, threadHeadQuery, toCommentPlace, toThreadRows, type CommentPlace, type CommentStore } from "../comments";
+import { authorFields, exists, submoltOfPost, touchActive } from "../posts";
+import { insertCheckedComment, placeQueries, portableComments, threadHeadQuery, toCommentPlace, toThreadRows, type CommentStore } from "../comments";
 import { notificationUpsert } from "../notifications";
 import type { Portable } from "../portable";
-import { nearIndexStatements } from "./posts";
 import { asThreadViews, threadPageQuery, type ThreadRequest } from "../thread";
 import { asPostView, postViewQuery } from "./post-views";
 
-/** Comments on D1: each write one batch; a new comment's checks, and a page of a thread (with its post), one batch each. */
+/** Comments on D1: each write, with its checks, one batch; a page of a thread (with its post) one batch. */
 export function d1Comments(p: Portable): CommentStore {
   const { db, t } = p;
   const page = (r: ThreadRequest) => [threadHeadQuery(p, db, r), threadPageQuery(db, "sqlite", p.dialect, r)] as const;
   return {
     ...portableComments(p),
 
-    async place(postId, agentId, parentId, checks) {
+    async place(postId, agentId, parentId) {
       const q = placeQueries(p, db, postId, agentId, parentId);
-      const [found, ...rest] = await db.batch([
-        q.post,
-        ...(parentId ? [q.parent] : []),
-        ...(checks.near ? [candidatesQuery(p, db, checks.near)] : []),
-        ...(checks.mentions.length ? [mentionsQuery(p, db, checks.mentions)] : []),
-      ]);
-      const parent = parentId ? (rest.shift() as NonNullable<CommentPlace["parent"]>[])[0] : undefined;
-      const candidates = checks.near ? (rest.shift() as CandidateRow[]) : [];
-      const mentioned = checks.mentions.length ? (rest.shift() as { id: string }[]) : [];
-      return toCommentPlace(found[0], parent, candidates, mentioned);
+      const [found, parent] = await db.batch([q.post, q.parent]);
+      return toCommentPlace(found[0], parentId ? parent[0] : undefined);
     },
 
-    async create(comment, submoltId, writes) {
-      const now = comment.createdAt;
-      const [inserted, , , author] = await db.batch([
-        db.insert(t.comments).values(comment).returning(),
-        db.update(t.posts).set({ commentCount: sql`${t.posts.commentCount} + 1` }).where(eq(t.posts.id, comment.postId)),
-        db.update(t.submolts).set({ lastActivityAt: now }).where(eq(t.submolts.id, submoltId)),
-        db.update(t.agents).set({ commentsCount: sql`${t.agents.commentsCount} + 1`, lastActive: now }).where(eq(t.agents.id, comment.authorId)).returning(authorFields(p)),
-        ...(comment.parentId ? [db.update(t.comments).set({ replyCount: sql`${t.comments.replyCount} + 1` }).where(eq(t.comments.id, comment.parentId))] : []),
-        ...(writes.nearIndex ? nearIndexStatements(t, db, writes.nearIndex) : []),
-        ...writes.notifications.map((n) => notificationUpsert(t, db, n)),
-        db.insert(t.auditLog).values(writes.audit),
+    // One batch: the place (read first, for a refusal's reason), the checked insert, and what
+    // follows it only if it inserted: the counters chained on changes(), the parent's reply count
+    // and the author's last_active on the comment's existence.
+    async publish(comment, maxDepth) {
+      const q = placeQueries(p, db, comment.postId, comment.authorId, comment.parentId);
+      const inserted = exists("comments", comment.id);
+      const [found, parent, rows, , , author] = await db.batch([
+        q.post,
+        q.parent,
+        insertCheckedComment(p, db, comment, maxDepth),
+        db.update(t.posts).set({ commentCount: sql`${t.posts.commentCount} + 1` }).where(and(eq(t.posts.id, comment.postId), sql`changes() = 1`)),
+        db.update(t.submolts).set({ lastActivityAt: comment.createdAt }).where(and(sql`${t.submolts.id} = ${submoltOfPost(p, comment.postId)}`, sql`changes() = 1`)),
+        db.update(t.agents).set({ commentsCount: sql`${t.agents.commentsCount} + 1` }).where(and(eq(t.agents.id, comment.authorId), sql`changes() = 1`)).returning(authorFields(p)),
+        db.update(t.comments).set({ replyCount: sql`${t.comments.replyCount} + 1` }).where(and(eq(t.comments.id, comment.parentId ?? ""), inserted)),
+        touchActive(p, db, comment.authorId, comment.createdAt, inserted),
       ]);
-      return { comment: inserted[0]!, author: author[0]! };
+      const place = toCommentPlace(found[0], comment.parentId ? parent[0] : undefined);
+      if (!rows[0] || !place) return { refused: place };
+      return { comment: rows[0], author: author[0]! };
     },
 
     async takeDown(d) {

@@ -3,7 +3,7 @@ import type * as schema from "../../../schema";
 import { uuidToBytes } from "../../lib/encoding";
 import { notificationUpsert } from "../notifications";
 import type { Builder, Portable } from "../portable";
-import { authorFields, candidatesQuery, mentionsQuery, placeQuery, portablePosts, toPlace, type CandidateRow, type NearIndexRow, type PostStore } from "../posts";
+import { authorFields, exists, insertCheckedPost, placeQuery, portablePosts, submoltOfPost, toPlace, touchActive, type NearIndexRow, type PostStore } from "../posts";
 
 /** A near-duplicate index entry as statements for the write's own batch. */
 export function nearIndexStatements(t: typeof schema, db: Builder, row: NearIndexRow) {
@@ -15,34 +15,30 @@ export function nearIndexStatements(t: typeof schema, db: Builder, row: NearInde
   ];
 }
 
-/** Posts on D1: each write one batch, the checks of a new post one batch too. */
+/** Posts on D1: each write, with its checks, one batch. */
 export function d1Posts(p: Portable): PostStore {
   const { db, t } = p;
   return {
     ...portablePosts(p),
 
-    async place(submoltName, agentId, checks) {
-      const [found, ...rest] = await db.batch([
-        placeQuery(p, db, submoltName, agentId),
-        ...(checks.near ? [candidatesQuery(p, db, checks.near)] : []),
-        ...(checks.mentions.length ? [mentionsQuery(p, db, checks.mentions)] : []),
-      ]);
-      const candidates = checks.near ? (rest.shift() as CandidateRow[]) : [];
-      const mentioned = checks.mentions.length ? (rest.shift() as { id: string }[]) : [];
-      return toPlace(found[0], candidates, mentioned);
+    async place(submoltName, agentId) {
+      return toPlace((await placeQuery(p, db, submoltName, agentId))[0]);
     },
 
-    async create(post, writes) {
-      const now = post.createdAt;
-      const [inserted, , author] = await db.batch([
-        db.insert(t.posts).values(post).returning(),
-        db.update(t.submolts).set({ postCount: sql`${t.submolts.postCount} + 1`, lastActivityAt: now }).where(eq(t.submolts.id, post.submoltId)),
-        db.update(t.agents).set({ postsCount: sql`${t.agents.postsCount} + 1`, lastActive: now }).where(eq(t.agents.id, post.authorId)).returning(authorFields(p)),
-        ...(writes.nearIndex ? nearIndexStatements(t, db, writes.nearIndex) : []),
-        ...writes.notifications.map((n) => notificationUpsert(t, db, n)),
-        db.insert(t.auditLog).values(writes.audit),
+    // One batch: the place (read first, for a refusal's reason), the checked insert, and what
+    // follows it only if it inserted: the counters chained on changes(), the author's last_active
+    // on the post's existence.
+    async publish(post, submoltName, roleOnly) {
+      const [found, rows, , author] = await db.batch([
+        placeQuery(p, db, submoltName, post.authorId),
+        insertCheckedPost(p, db, post, submoltName, post.authorId, roleOnly),
+        db.update(t.submolts).set({ postCount: sql`${t.submolts.postCount} + 1`, lastActivityAt: post.createdAt }).where(and(sql`${t.submolts.id} = ${submoltOfPost(p, post.id)}`, sql`changes() = 1`)),
+        db.update(t.agents).set({ postsCount: sql`${t.agents.postsCount} + 1` }).where(and(eq(t.agents.id, post.authorId), sql`changes() = 1`)).returning(authorFields(p)),
+        touchActive(p, db, post.authorId, post.createdAt, exists("posts", post.id)),
       ]);
-      return { post: inserted[0]!, author: author[0]! };
+      const place = toPlace(found[0]);
+      if (!rows[0] || !place) return { refused: place };
+      return { post: rows[0], author: author[0]!, submolt: place.submolt };
     },
 
     async pin(postId, submoltId, pinned, max, now, notification) {

@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
-import { candidatesQuery, mentionsQuery, authorFields, portablePosts } from "../posts";
+import { portablePosts } from "../posts";
+import { pgPublishComment } from "./publish";
 import { placeQueries, portableComments, threadHeadQuery, toCommentPlace, toThreadRows, type CommentStore } from "../comments";
 import { asThreadViews, threadPageQuery, type ThreadRequest } from "../thread";
 import { notificationUpsert } from "../notifications";
 import type { Portable } from "../portable";
-import { insertNearIndex } from "./posts";
 
 /** Comments on PostgreSQL: each write one transaction; reads side by side. */
 export function pgComments(p: Portable): CommentStore {
@@ -18,31 +18,14 @@ export function pgComments(p: Portable): CommentStore {
   return {
     ...comments,
 
-    async place(postId, agentId, parentId, checks) {
+    async place(postId, agentId, parentId) {
       const q = placeQueries(p, p.db, postId, agentId, parentId);
-      const [found, parent, candidates, mentioned] = await Promise.all([
-        q.post,
-        parentId ? q.parent : [],
-        checks.near ? candidatesQuery(p, p.db, checks.near) : [],
-        checks.mentions.length ? mentionsQuery(p, p.db, checks.mentions) : [],
-      ]);
-      return toCommentPlace(found[0], parent[0], candidates, mentioned);
+      const [found, parent] = await Promise.all([q.post, parentId ? q.parent : []]);
+      return toCommentPlace(found[0], parent[0]);
     },
 
-    create(comment, submoltId, writes) {
-      const now = comment.createdAt;
-      return p.db.transaction(async (tx) => {
-        const [inserted] = await tx.insert(t.comments).values(comment).returning();
-        await tx.update(t.posts).set({ commentCount: sql`${t.posts.commentCount} + 1` }).where(eq(t.posts.id, comment.postId));
-        await tx.update(t.submolts).set({ lastActivityAt: now }).where(eq(t.submolts.id, submoltId));
-        const [author] = await tx.update(t.agents).set({ commentsCount: sql`${t.agents.commentsCount} + 1`, lastActive: now }).where(eq(t.agents.id, comment.authorId)).returning(authorFields(p));
-        if (comment.parentId) await tx.update(t.comments).set({ replyCount: sql`${t.comments.replyCount} + 1` }).where(eq(t.comments.id, comment.parentId));
-        if (writes.nearIndex) await insertNearIndex(tx, writes.nearIndex);
-        for (const n of writes.notifications) await notificationUpsert(t, tx, n);
-        await tx.insert(t.auditLog).values(writes.audit);
-        return { comment: inserted!, author: author! };
-      });
-    },
+    // One statement: store/pg/publish.ts.
+    publish: (comment, maxDepth) => pgPublishComment(p, comment, maxDepth),
 
     takeDown(d) {
       return p.db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { pgDerive } from "./derive";
 import type * as schema from "../../../schema";
 import * as pgSchema from "../../../schema/postgres";
 import type { Db } from "../../app";
@@ -57,5 +58,5 @@ export function pgStore(connection: PgConnection): Store {
     chain: async (first, rest, changed) => (await chainRows(first, rest, changed)) !== null,
   };
   const { pins, activity } = pgViews(portable);
-  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), near: nearStore(portable, pgNearWrites(portable)), search: pgSearch(portable, client), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
+  return { kind: "postgres", agents: agentStore(portable, activity), audit: auditStore(portable), dms: dmStore(portable), keys: keyStore(portable), reports: reportStore(portable), operations: operationsStore(portable), challenges: challengeStore(portable), near: nearStore(portable, pgNearWrites(portable)), derive: pgDerive(portable), search: pgSearch(portable, client), owners: ownerStore(portable, pgClaim(client)), follows: followStore(portable), home: homeStore(portable), inbox: pgInbox(client), idempotency: idempotencyStore(portable), submolts: submoltStore(portable, pins), comments: pgComments(portable), listings: pgListings(portable), posts: pgPosts(portable), votes: pgVotes(client) };
 }

@@ -4,7 +4,8 @@ import { pgArray } from "../dialect";
 import { notificationUpsert } from "../notifications";
 import type { Builder, Portable } from "../portable";
 import type { PgDb } from "./client";
-import { authorFields, candidatesQuery, mentionsQuery, placeQuery, portablePosts, toPlace, type NearIndexRow, type PostStore } from "../posts";
+import { placeQuery, portablePosts, toPlace, type NearIndexRow, type PostStore } from "../posts";
+import { pgPublishPost } from "./publish";
 
 /**
  * A near-duplicate index entry in one statement: the band rows take the signature's own id
@@ -16,33 +17,18 @@ export function insertNearIndex(db: Builder, row: NearIndexRow) {
                     INSERT INTO near_bands (key, signature_id) SELECT k, s.id FROM s, unnest(${pgArray(row.bandKeys)}::bigint[]) k`);
 }
 
-/** Posts on PostgreSQL: each write one transaction; the checks of a new post run side by side. */
+/** Posts on PostgreSQL: a new post, with its checks, one statement; other writes one transaction each. */
 export function pgPosts(p: Portable): PostStore {
   const { t } = p;
   return {
     ...portablePosts(p),
 
-    async place(submoltName, agentId, checks) {
-      const [found, candidates, mentioned] = await Promise.all([
-        placeQuery(p, p.db, submoltName, agentId),
-        checks.near ? candidatesQuery(p, p.db, checks.near) : [],
-        checks.mentions.length ? mentionsQuery(p, p.db, checks.mentions) : [],
-      ]);
-      return toPlace(found[0], candidates, mentioned);
+    async place(submoltName, agentId) {
+      return toPlace((await placeQuery(p, p.db, submoltName, agentId))[0]);
     },
 
-    create(post, writes) {
-      const now = post.createdAt;
-      return p.db.transaction(async (tx) => {
-        const [inserted] = await tx.insert(t.posts).values(post).returning();
-        await tx.update(t.submolts).set({ postCount: sql`${t.submolts.postCount} + 1`, lastActivityAt: now }).where(eq(t.submolts.id, post.submoltId));
-        const [author] = await tx.update(t.agents).set({ postsCount: sql`${t.agents.postsCount} + 1`, lastActive: now }).where(eq(t.agents.id, post.authorId)).returning(authorFields(p));
-        if (writes.nearIndex) await insertNearIndex(tx, writes.nearIndex);
-        for (const n of writes.notifications) await notificationUpsert(t, tx, n);
-        await tx.insert(t.auditLog).values(writes.audit);
-        return { post: inserted!, author: author! };
-      });
-    },
+    // One statement: store/pg/publish.ts.
+    publish: (post, submoltName, roleOnly) => pgPublishPost(p, post, submoltName, roleOnly),
 
     pin(postId, submoltId, pinned, max, now, notification) {
       return p.db.transaction(async (tx) => {

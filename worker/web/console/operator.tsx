@@ -38,7 +38,8 @@ export function HealthPage(props: { health: OperatorHealth; csrf: string; now: n
       <section class="card" aria-labelledby="outbox-title">
         <h2 id="outbox-title">Search outbox</h2>
         <p>
-          {plural(outbox.depth, "item")} waiting to be indexed.{" "}
+          {plural(outbox.depth, "item")} waiting for their derived work or indexing
+          {outbox.parked ? <>, <b>{plural(outbox.parked, "item")} parked</b> after failing every retry</> : null}.{" "}
           {outbox.oldest ? (
             <>
               Oldest: {outbox.oldest.op} of {outbox.oldest.target_type} <code>{outbox.oldest.target_id}</code>, queued{" "}
