@@ -5,7 +5,9 @@ import { blob, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlit
 export const searchOutbox = sqliteTable(
   "search_outbox",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // No AUTOINCREMENT (migration 0022): ids may be reused once the newest row is gone, so a
+    // statement acting on a row it read also names the row's target.
+    id: integer("id").primaryKey(),
     targetId: text("target_id").notNull(),
     targetType: text("target_type", { enum: ["post", "comment"] }).notNull(),
     // create: a new item whose derived work (services/derive.ts) is still to do, then upsert; rank: a

@@ -40,7 +40,7 @@ async function drainVectors(deps: Deps, limit: number): Promise<{ indexed: numbe
     const vectors = await embedder.embed(live.map((d) => d.text));
     await index.upsert(live.map((d, i) => ({ id: d.id, type: d.type, submoltId: d.submoltId, createdAt: d.createdAt, vector: vectors[i]! })));
     await index.remove(gone);
-    await deps.store.search.handled(rows.map((r) => r.id));
+    await deps.store.search.handled(rows);
     return { indexed: live.length, removed: gone.length, failed: 0 };
   } catch (err) {
     const message = String((err as Error)?.message ?? err).slice(0, 500);

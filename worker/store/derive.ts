@@ -93,7 +93,7 @@ export function portableDerive(p: Portable): Pick<DeriveStore, "pending" | "look
       const statements = (db: Builder) =>
         ranks.flatMap((r) => [
           ...(r.score === null ? [] : [db.update(posts).set({ hot: r.hot }).where(and(eq(posts.id, r.id), eq(posts.score, r.score)))]),
-          db.delete(outbox).where(and(eq(outbox.id, r.outboxId), still(r))),
+          db.delete(outbox).where(and(eq(outbox.id, r.outboxId), eq(outbox.targetId, r.id), eq(outbox.op, "rank"), still(r))),
         ]);
       await p.atomic((db) => statements(db) as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     },

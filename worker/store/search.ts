@@ -103,8 +103,8 @@ export interface SearchStore {
   due(now: number, limit: number): Promise<OutboxRow[]>;
   /** The live posts and comments among `ids`; deleted or unknown ones are absent. */
   liveDocs(ids: string[]): Promise<LiveDoc[]>;
-  /** Removes handled outbox items. */
-  handled(ids: number[]): Promise<void>;
+  /** Removes handled outbox items (by id and target: an id is reused once the newest row is gone). */
+  handled(rows: Pick<OutboxRow, "id" | "targetId">[]): Promise<void>;
   /** Puts failed items back with their next try time and the error. */
   retry(items: { id: number; availableAt: number }[], error: string): Promise<void>;
   /** Queues every live post and comment for (re)indexing; how many were queued. */
@@ -173,8 +173,11 @@ export function portableSearch(p: Portable): Pick<SearchStore, "names" | "due" |
       ];
     },
 
-    async handled(ids) {
-      if (ids.length) await p.db.delete(outbox).where(p.dialect.inList(outbox.id, ids, "bigint"));
+    async handled(rows) {
+      if (rows.length === 0) return;
+      await p.db
+        .delete(outbox)
+        .where(and(p.dialect.inList(outbox.id, rows.map((r) => r.id), "bigint"), p.dialect.inList(outbox.targetId, [...new Set(rows.map((r) => r.targetId))], "text"), inArray(outbox.op, ["upsert", "delete"])));
     },
 
     async retry(items, error) {

@@ -17,7 +17,8 @@ const commentsFts = sqliteTable("comments_fts", { rowid: integer("rowid"), conte
 export function d1Derive(p: Portable): DeriveStore {
   const { db, t } = p;
   const statements = (d: DerivedItem): BatchItem<"sqlite">[] => {
-    const onlyIf = sql`EXISTS (SELECT 1 FROM ${t.searchOutbox} o WHERE o.id = ${d.outboxId} AND o.op = 'create')`;
+    // The row by id and target: an id is reused once the newest row is gone (migration 0022).
+    const onlyIf = sql`EXISTS (SELECT 1 FROM ${t.searchOutbox} o WHERE o.id = ${d.outboxId} AND o.target_id = ${d.id} AND o.op = 'create')`;
     const fts =
       d.type === "post"
         ? db.insert(postsFts).select(sql`SELECT rowid, title, coalesce(content, '') || ' ' || coalesce(url, '') FROM posts WHERE id = ${d.id} AND is_deleted = 0 AND ${onlyIf}`)
@@ -33,7 +34,7 @@ export function d1Derive(p: Portable): DeriveStore {
           ]
         : []),
       ...derivedRows(p, db, d, onlyIf),
-      db.update(t.searchOutbox).set({ op: "upsert", attempts: 0, lastError: null }).where(and(eq(t.searchOutbox.id, d.outboxId), eq(t.searchOutbox.op, "create"))),
+      db.update(t.searchOutbox).set({ op: "upsert", attempts: 0, lastError: null }).where(and(eq(t.searchOutbox.id, d.outboxId), eq(t.searchOutbox.targetId, d.id), eq(t.searchOutbox.op, "create"))),
     ];
   };
   return {

@@ -16,11 +16,11 @@ export function pgDerive(p: Portable): DeriveStore {
     async apply(items) {
       if (items.length === 0) return;
       await (p.db as unknown as PgDb).transaction(async (tx) => {
-        const claimed = await tx.execute<{ id: number }>(
-          sql`UPDATE search_outbox SET op = 'upsert', attempts = 0, last_error = NULL WHERE id = ANY(${pgArray(items.map((d) => d.outboxId))}::bigint[]) AND op = 'create' RETURNING id`,
+        const claimed = await tx.execute<{ id: number; target_id: string }>(
+          sql`UPDATE search_outbox SET op = 'upsert', attempts = 0, last_error = NULL WHERE id = ANY(${pgArray(items.map((d) => d.outboxId))}::bigint[]) AND op = 'create' RETURNING id, target_id`,
         );
-        const mine = new Set([...claimed].map((r) => Number(r.id)));
-        for (const d of items.filter((i) => mine.has(i.outboxId))) {
+        const mine = new Set([...claimed].map((r) => `${r.id} ${r.target_id}`));
+        for (const d of items.filter((i) => mine.has(`${i.outboxId} ${i.id}`))) {
           if (d.nearIndex) await insertNearIndex(tx as never, d.nearIndex);
           for (const statement of derivedRows(p, tx as never, d, sql`TRUE`)) await statement;
         }
