@@ -67,6 +67,8 @@ export default defineConfig(async () => {
             API_CACHE_SECONDS: "0",
             // One JSON line per request would bury the test output; test/routes/request-log.test.ts turns it on.
             REQUEST_LOG: "off",
+            // call() waits for each request's drain: no gathering wait in tests.
+            DERIVE_GATHER_MS: "0",
             IDENTITY_KEY: identityKey("test-current"),
             IDENTITY_KEY_PREVIOUS: identityKey("test-previous"),
             HASH_PEPPER: randomBytes(32).toString("base64url"),

@@ -158,19 +158,9 @@ async function post(base, p, key, body) {
   return res.status;
 }
 
-/** The cron's runs in a server's log (worker/index.ts logs one JSON line per run): when and how long. */
-function cronLines(log) {
-  return log
-    .split("\n")
-    .filter((l) => l.includes('"message":"cron"'))
-    .flatMap((l) => {
-      try {
-        const j = JSON.parse(l.slice(l.indexOf("{")));
-        return [{ startedAt: j.started_at, ms: j.duration_ms, failed: Object.values(j.tasks).some((t) => t !== "ok") }];
-      } catch {
-        return [];
-      }
-    });
+/** The cron's runs a server logged (worker/index.ts logs one JSON line per run): when and how long. */
+function cronRunsOf(server) {
+  return server.crons().map((j) => ({ startedAt: j.started_at, ms: j.duration_ms, failed: Object.values(j.tasks).some((t) => t !== "ok") }));
 }
 
 /**
@@ -405,7 +395,7 @@ async function benchSize(posts, measureCapacity) {
     }, { derived: true });
     const stats = await getJson(base, "/api/v1/stats");
     // The one-minute cron ran beside the workloads: its runs, from the server's log, for the tail.
-    const cronRuns = cronLines(server.output());
+    const cronRuns = cronRunsOf(server);
     const outcome = { posts, seedSeconds: state.seedSeconds, rows: state.rows, biggestThreads: state.biggestThreads, ...(pgSeed ? { migrateSeconds: pgSeed.migrateSeconds } : {}), agentsUsed: keys.length, cron: cronRuns, totals: { agents: stats.agents.total, posts: stats.posts, comments: stats.comments }, results };
     // The anonymous hot page as deployed: the server again, with the API cache at its default, so
     // one rendering every few seconds serves every anonymous reader (every other workload runs with
@@ -416,24 +406,27 @@ async function benchSize(posts, measureCapacity) {
     await measure(base, { ...cachedHot, connections: 2, amount: 20 });
     await run("posts hot cached", cachedHot);
     await server.stop();
-    // The deployed default logs a line per request (REQUEST_LOG, docs/operators.md): one pass of
-    // a read and the writes with it on, beside the same workloads above with it off. Each agent has
-    // posted its one post (30 min apart): the pass comments and votes.
-    server = await serve([...VARS, "REQUEST_LOG:on"]);
-    await measure(base, { ...reads["posts hot"], connections: 2, amount: 20 });
-    // The restart emptied the isolate's key cache: warm every key, as the first pass had them.
-    await pool(keys, 8, (key) => fetch(`${base}/api/v1/agents/me`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer()));
-    await run("posts hot (request log)", reads["posts hot"]);
-    await run("comment (request log)", {
-      next: () => ({ method: "POST", path: `/api/v1/posts/${target()}/comments`, headers: { authorization: `Bearer ${commenter()}` }, body: { content: text(25) } }),
-    });
-    await run("vote (request log)", {
-      next: () => {
-        const n = votes++;
-        return { method: "POST", path: `/api/v1/posts/${postIds[Math.floor(n / keys.length) % postIds.length]}/upvote`, headers: { authorization: `Bearer ${keys[n % keys.length]}` } };
-      },
-    });
-    await server.stop();
+    // The deployed default logs a line per request (REQUEST_LOG, docs/operators.md): a read and the
+    // writes with it off and then on, each on a server restarted and warmed the same way (a restart
+    // empties the isolate's key cache and SQLite's page cache, so the passes above are no reference).
+    // Each agent has posted its one post (30 min apart): the passes comment and vote.
+    const logged = {
+      "posts hot": () => reads["posts hot"],
+      comment: () => ({ next: () => ({ method: "POST", path: `/api/v1/posts/${target()}/comments`, headers: { authorization: `Bearer ${commenter()}` }, body: { content: text(25) } }) }),
+      vote: () => ({
+        next: () => {
+          const n = votes++;
+          return { method: "POST", path: `/api/v1/posts/${postIds[Math.floor(n / keys.length) % postIds.length]}/upvote`, headers: { authorization: `Bearer ${keys[n % keys.length]}` } };
+        },
+      }),
+    };
+    for (const log of ["off", "on"]) {
+      server = await serve([...VARS, `REQUEST_LOG:${log}`]);
+      await measure(base, { ...reads["posts hot"], connections: 2, amount: 20 });
+      await pool(keys, 8, (key) => fetch(`${base}/api/v1/agents/me`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer()));
+      for (const [name, spec] of Object.entries(logged)) await run(`${name} (request log ${log})`, spec());
+      await server.stop();
+    }
     // Measured after the writes, so rows only writes make (signatures, audit) are counted too.
     if (measureCapacity) outcome.capacity = pgRun ? await postgresCapacity(pgRun.direct) : capacity(root, runDir);
     return outcome;

@@ -84,6 +84,12 @@ const ConfigSchema = z.object({
   VERIFICATION: z.enum(["off", "new_agents", "all"]).default("off"),
   /** With VERIFICATION=all: the share of established agents' writes that get a challenge (new agents: every one). */
   VERIFICATION_ESTABLISHED_RATE: z.coerce.number().min(0).max(1).default(1),
+  /**
+   * Milliseconds a post-response drain waits for more writes before each pass: under load one pass
+   * then takes many items (a pass's D1 calls are per pass, not per item). Measured: 100 → 250 ms took
+   * a comment burst from 67% to 77% of its rate without drains (BENCHMARKS.md).
+   */
+  DERIVE_GATHER_MS: z.coerce.number().int().min(0).max(2000).default(250),
   /** Estimated Jaccard similarity (word 3-grams) at which a post/comment is flagged near_duplicate. */
   NEAR_DUPLICATE_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   /** Days a post/comment can be found as the original of a near duplicate; older signatures are pruned by the cron. */

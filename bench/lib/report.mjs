@@ -65,9 +65,12 @@ const DESCRIBE = {
   post: "POST /api/v1/posts: each registered agent posts once (1 post / 30 min limit)",
   comment: "POST /api/v1/posts/:id/comments on the 50 read posts, agents in turn",
   vote: "POST /api/v1/posts/:id/upvote, every request a new (agent, post) pair",
-  "posts hot (request log)": "posts hot again with the request log on (REQUEST_LOG, the deployed default: a JSON line per request); the server is restarted for it after the writes",
-  "comment (request log)": "comment again with the request log on",
-  "vote (request log)": "vote again with the request log on (new pairs)",
+  "posts hot (request log off)": "posts hot on a server restarted after the writes and warmed (every key used once), the request log off: the reference for the next line",
+  "posts hot (request log on)": "the same with the request log on (REQUEST_LOG, the deployed default: a JSON line per request)",
+  "comment (request log off)": "comment on the restarted server, the request log off",
+  "comment (request log on)": "comment with the request log on",
+  "vote (request log off)": "vote (new pairs) on the restarted server, the request log off",
+  "vote (request log on)": "vote (new pairs) with the request log on",
 };
 
 // D1's published prices (Workers Paid, beyond the monthly allowance of 25 billion rows read, 50 million
@@ -308,6 +311,10 @@ export function requestPathTargets(sizes) {
   return { lines, misses };
 }
 
+// Why the writes' rates are what they are on this machine, for their misses (measured ad hoc, not this run's).
+const WRITE_WHY =
+  "The request itself is one D1 call (after the key's first lookup); the work after the response runs in the same isolate on the same two cores, beside the load generator: the near-duplicate signatures and their candidates, the notifications and stats, and the local vector index's embedder, which deployed is Workers AI. Measured at 10k with two servers on copies of one seed, in alternating 3 s slices at 10 connections: comments ran at 109 req/s with the drains and 213 without (51%) when every write started its own pass; waiting 100 ms, then 250 ms (DERIVE_GATHER_MS) for more writes before a pass took that to 67% and 77% (143 and 114 req/s on slower slices). Fix next: the pass's candidate reads as integers instead of 64-byte blobs converted row by row (D1's result conversion was the largest single entry in a profile of this workload, 19% of the isolate's time), and the drains on a Worker of their own (a Queue consumer, or a second Worker fed by the outbox) so they do not share the request's isolate.";
+
 /**
  * Issue 41's write targets on one store's sizes: post and comment at ≥ 30% of the storage write's
  * req/s and vote at ≥ 50%; one D1 call (PostgreSQL: at most three statements) and at most 15 rows
@@ -318,7 +325,7 @@ export function writeTargets(sizes, store) {
   if (!sizes.some((s) => s.results.post?.after)) return { lines: [], misses: [] };
   const d1 = store === "d1";
   const lines = [
-    `**Writes** (req/s ÷ \`storage write\` req/s: post and comment ≥ ${TARGET.itemWrite * 100}%, vote ≥ ${TARGET.voteWrite * 100}%; ${d1 ? `${TARGET.writeCalls} D1 call and rows written on the request path ≤ ${TARGET.itemRows} (vote ≤ ${TARGET.voteRows})` : `≤ ${TARGET.pgStatements} statements, BEGIN and COMMIT counted`}). "After" is the work the drains did after the responses (derived rows, hot ranks, the vector index), per acknowledged write, once they were idle; "with log" is the same workload's req/s with the request log on ÷ with it off.`,
+    `**Writes** (req/s ÷ \`storage write\` req/s: post and comment ≥ ${TARGET.itemWrite * 100}%, vote ≥ ${TARGET.voteWrite * 100}%; ${d1 ? `${TARGET.writeCalls} D1 call and rows written on the request path ≤ ${TARGET.itemRows} (vote ≤ ${TARGET.voteRows})` : `≤ ${TARGET.pgStatements} statements, BEGIN and COMMIT counted`}). "After" is the work the drains did after the responses (derived rows, hot ranks, the vector index), per acknowledged write, once they were idle; "with log" is the same workload's req/s with the request log on ÷ with it off, each on a server restarted and warmed alike.`,
     "",
     `| size | write | ÷ storage write | ${d1 ? "D1 calls after auth | rows written | after: D1 calls | after: rows written | rows in all" : "statements | after: drain passes"} | with log | met |`,
     `|---|---|---:|${d1 ? "---:|---:|---:|---:|---:|" : "---:|---:|"}---:|---|`,
@@ -330,8 +337,9 @@ export function writeTargets(sizes, store) {
       const m = r[name];
       if (!m) continue;
       const share = m.rps / r["storage write"].rps;
-      const logged = r[`${name} (request log)`];
-      const withLog = logged ? logged.rps / m.rps : null;
+      // The log's cost, between two servers restarted and warmed alike (run.mjs).
+      const [off, on] = [r[`${name} (request log off)`], r[`${name} (request log on)`]];
+      const withLog = off && on ? on.rps / off.rps : null;
       const floor = name === "vote" ? TARGET.voteWrite : TARGET.itemWrite;
       const rowCap = name === "vote" ? TARGET.voteRows : TARGET.itemRows;
       const fast = share >= floor;
@@ -343,10 +351,13 @@ export function writeTargets(sizes, store) {
         ? `${fmt(calls, 2)} | ${fmt(m.rowsWritten, 1)} | ${fmt(after?.calls, 2)} | ${fmt(after?.rowsWritten, 1)} | ${fmt(after ? (m.rowsWritten ?? 0) + after.rowsWritten : null, 1)}`
         : `${fmt(m.statements, 1)} | ${after ? after.passes : "–"}`;
       lines.push(`| ${label(s.posts)} | ${name} | ${fmt(share * 100, 0)}% | ${counted} | ${withLog === null ? "–" : `${fmt(withLog * 100, 0)}%`} | ${fast && lean ? "yes" : "**no**"} |`);
-      if (!fast) misses.push(`- **${name}** at ${label(s.posts)} served ${fmt(share * 100, 0)}% of the storage write (${fmt(m.rps, 0)} against ${fmt(r["storage write"].rps, 0)} req/s) with ${d1 ? `${fmt(m.calls, 2)} D1 calls and ${fmt(m.rowsWritten, 1)} rows written` : `${fmt(m.statements, 1)} statements`} per request.`);
+      if (!fast) misses.push(`- **${name}** at ${label(s.posts)} served ${fmt(share * 100, 0)}% of the storage write (${fmt(m.rps, 0)} against ${fmt(r["storage write"].rps, 0)} req/s) with ${d1 ? `${fmt(calls, 2)} D1 calls after authentication and ${fmt(m.rowsWritten, 1)} rows written` : `${fmt(m.statements, 1)} statements`} per request.`);
       if (!lean) misses.push(`- **${name}** at ${label(s.posts)} made ${d1 ? `${fmt(calls, 2)} D1 calls after authentication writing ${fmt(m.rowsWritten, 1)} rows` : `${fmt(m.statements, 1)} statements`} per request.`);
     }
   }
+  if (misses.some((m) => m.includes("of the storage write"))) misses.push(`- **Why the writes' rates miss:** ${WRITE_WHY}`);
+  const hot = sizes.filter((s) => s.results["posts hot (request log off)"] && s.results["posts hot (request log on)"]);
+  if (hot.length) lines.push(`The request log on the hot listing: ${hot.map((s) => `${fmt((s.results["posts hot (request log on)"].rps / s.results["posts hot (request log off)"].rps) * 100, 0)}% at ${label(s.posts)}`).join(", ")} of its rate without it.`, "");
   lines.push("");
   return { lines, misses };
 }

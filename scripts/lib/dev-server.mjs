@@ -10,7 +10,8 @@ export const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.
 /**
  * `vars` are wrangler `--var NAME:value` strings, `args` further `npm run dev` options, `env` more
  * environment (DATABASE_URL for `--storage postgres`). Resolves
- * once /health answers; `output()` is the server's recent log, `drains()` every drain pass it logged. The request log is off unless `vars`
+ * once /health answers; `output()` is the server's recent log, `drains()` and `crons()` every drain
+ * pass and cron run it logged. The request log is off unless `vars`
  * turn it on: a line per request would push the server's own messages out of that log, and cost
  * the load runs something earlier runs did not pay.
  */
@@ -22,8 +23,10 @@ export async function startServer({ port, persistTo, vars = [], args: extra = []
   // The server's log is kept and shown only if it fails to start: wrangler's file watcher prints
   // a stack dump when it is stopped mid-build, which would bury the benchmark's own output.
   let log = "";
-  // Drain passes (a benchmark server logs one line per pass) are kept whole, however long the run.
+  // Drain passes (a benchmark server logs one line per pass) and cron runs are kept whole, however
+  // long the run: the drains' lines would push the cron's out of the recent log.
   const drains = [];
+  const crons = [];
   const keep = () => {
     let partial = "";
     return (d) => {
@@ -31,9 +34,10 @@ export async function startServer({ port, persistTo, vars = [], args: extra = []
       const lines = (partial + d).split("\n");
       partial = lines.pop() ?? "";
       for (const l of lines) {
-        if (!l.includes('"message":"drain"')) continue;
+        const kept = l.includes('"message":"drain"') ? drains : l.includes('"message":"cron"') ? crons : null;
+        if (!kept) continue;
         try {
-          drains.push(JSON.parse(l.slice(l.indexOf("{"))));
+          kept.push(JSON.parse(l.slice(l.indexOf("{"))));
         } catch {
           // Not one of ours.
         }
@@ -47,7 +51,7 @@ export async function startServer({ port, persistTo, vars = [], args: extra = []
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, output: () => log, drains: () => drains, stop: () => stopServer(child, exited) };
+      if ((await fetch(`${base}/health`)).ok) return { base, pid: child.pid, output: () => log, drains: () => drains, crons: () => crons, stop: () => stopServer(child, exited) };
     } catch {
       // not up yet
     }

@@ -24,6 +24,7 @@ interface DrainMeter {
  * benchmark can put the work after the response beside the request's own.
  */
 function drainSoon(c: Context<AppEnv>) {
+  const gather = c.get("deps").config.DERIVE_GATHER_MS;
   // Its own deps on the binding itself: a benchmark server counts each request's D1 calls on the
   // request's deps, and the work after the response belongs to no request.
   const meter: DrainMeter | null = c.get("deps").config.BENCH_ROUTES && c.env.DB ? { rowsRead: 0, rowsWritten: 0, calls: 0 } : null;
@@ -32,7 +33,10 @@ function drainSoon(c: Context<AppEnv>) {
   if (!running) {
     running = (async () => {
       while (again) {
-        const { deps, meter } = again;
+        // A moment for the writes behind this one to join the pass: under load one pass takes many
+        // items (its calls are per pass, not per item); at rest the effects still show within it.
+        if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+        const { deps, meter } = again!;
         again = null;
         const done = await drainOutbox(deps).catch(() => null);
         await deps.release().catch(() => undefined);

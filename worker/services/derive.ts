@@ -7,18 +7,17 @@ import { comparedText, nearIndexOf, originalOf, signItem, type Signed } from "./
 import { nextAttempt } from "./search-index";
 
 /** Items per pass: one D1 batch of about eight statements each. */
-const PASS = 25;
+const PASS = 50;
 
 /**
  * The work a new post or comment leaves to after the response (issue 41 §4), read from its outbox
  * row ('create', written by the insert's trigger in the write's own batch, so it cannot be lost):
  * the keyword index's rows, the near-duplicate check (flag, signature and bands), notifications
  * (mentions; the post's author and the parent's for a comment), the day's stats, the text's
- * fingerprint and the creation's audit row. One pass reads
- * its items and their lookups in two calls and writes everything in a third, exactly once per item
- * (store/derive.ts); then each row waits for the vector index's drain as an upsert. A pass that
- * fails leaves its rows for the next with a growing delay, and parks them after PARK_AFTER tries
- * (the operator's health shows them).
+ * fingerprint and the creation's audit row. One pass reads its items and their lookups in two calls
+ * and writes everything in a third, exactly once per item (store/derive.ts); then each row waits for
+ * the vector index's drain as an upsert. A pass that fails leaves its rows for the next with a
+ * growing delay, and parks them after PARK_AFTER tries (the operator's health shows them).
  */
 export async function derivePending(deps: Deps, limit = PASS): Promise<{ derived: number; failed: number }> {
   const now = deps.clock.now();
@@ -45,11 +44,16 @@ export async function derivePending(deps: Deps, limit = PASS): Promise<{ derived
     await deps.store.derive.apply(derived);
     return { derived: pending.length, failed: 0 };
   } catch (err) {
-    const message = String((err as Error)?.message ?? err).slice(0, 500);
-    await deps.store.search.retry(pending.map((p) => ({ id: p.outboxId, availableAt: nextAttempt(now, p.attempts) })), message);
-    console.error(JSON.stringify({ level: "error", message: "derived work failed; will retry", error: message, items: pending.length }));
+    await retryLater(deps, now, pending, err, "derived work failed; will retry");
     return { derived: 0, failed: pending.length };
   }
+}
+
+/** A failed pass's rows wait with a growing delay (parked after PARK_AFTER tries); the failure is logged. */
+async function retryLater(deps: Deps, now: number, rows: { outboxId: number; attempts: number }[], err: unknown, message: string) {
+  const error = String((err as Error)?.message ?? err).slice(0, 500);
+  await deps.store.search.retry(rows.map((r) => ({ id: r.outboxId, availableAt: nextAttempt(now, r.attempts) })), error);
+  console.error(JSON.stringify({ level: "error", message, error, items: rows.length }));
 }
 
 /** Posts ranked per pass: two statements each in one batch. */
@@ -68,9 +72,7 @@ export async function rerankPending(deps: Deps, limit = RANKS): Promise<{ ranked
     await deps.store.derive.applyRanks(due.map((r) => ({ outboxId: r.outboxId, id: r.id, score: r.score, hot: r.score === null ? 0 : hotScore(r.score, r.createdAt!) })));
     return { ranked: due.length, failed: 0 };
   } catch (err) {
-    const message = String((err as Error)?.message ?? err).slice(0, 500);
-    await deps.store.search.retry(due.map((r) => ({ id: r.outboxId, availableAt: nextAttempt(now, r.attempts) })), message);
-    console.error(JSON.stringify({ level: "error", message: "re-ranking failed; will retry", error: message, items: due.length }));
+    await retryLater(deps, now, due, err, "re-ranking failed; will retry");
     return { ranked: 0, failed: due.length };
   }
 }
