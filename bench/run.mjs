@@ -187,6 +187,8 @@ async function afterResponses(server, from, r) {
   return {
     passes: passes.length,
     idleAfterMs: quietSince - started,
+    // Statements: D1's meta comes per statement (a batch is one call of many).
+    statements: sum("d1_statements") / acknowledged,
     calls: sum("d1_calls") / acknowledged,
     rowsRead: sum("rows_read") / acknowledged,
     rowsWritten: sum("rows_written") / acknowledged,
@@ -250,7 +252,7 @@ async function benchSize(posts, measureCapacity) {
     // A write's derived work runs after its response: measured once the drains are idle.
     if (derived) r.after = await afterResponses(server, from, r);
     results[name] = r;
-    const after = r.after ? `; after the response: ${r.after.passes} drain passes, idle ${(r.after.idleAfterMs / 1000).toFixed(1)} s after the workload, ${r.after.calls.toFixed(2)} D1 calls and ${r.after.rowsWritten.toFixed(1)} rows written per write` : "";
+    const after = r.after ? `; after the response: ${r.after.passes} drain passes, idle ${(r.after.idleAfterMs / 1000).toFixed(1)} s after the workload, ${r.after.calls.toFixed(2)} D1 calls (${r.after.statements.toFixed(1)} statements) and ${r.after.rowsWritten.toFixed(1)} rows written per write` : "";
     show(name, r, after);
     return r;
   };

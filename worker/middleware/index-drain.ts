@@ -14,6 +14,7 @@ interface DrainMeter {
   rowsRead: number;
   rowsWritten: number;
   calls: number;
+  statements: number;
 }
 
 /**
@@ -27,8 +28,11 @@ function drainSoon(c: Context<AppEnv>) {
   const gather = c.get("deps").config.DERIVE_GATHER_MS;
   // Its own deps on the binding itself: a benchmark server counts each request's D1 calls on the
   // request's deps, and the work after the response belongs to no request.
-  const meter: DrainMeter | null = c.get("deps").config.BENCH_ROUTES && c.env.DB ? { rowsRead: 0, rowsWritten: 0, calls: 0 } : null;
-  const db = meter ? interceptD1(c.env.DB, { meta: (m) => void ((meter.rowsRead += m.rows_read), (meter.rowsWritten += m.rows_written), meter.calls++) }) : c.env.DB;
+  const meter: DrainMeter | null = c.get("deps").config.BENCH_ROUTES && c.env.DB ? { rowsRead: 0, rowsWritten: 0, calls: 0, statements: 0 } : null;
+  // D1's meta comes per statement (a batch is one call of many); calls are counted as they are made.
+  const db = meter
+    ? interceptD1(c.env.DB, { before: () => void meter.calls++, meta: (m) => void ((meter.rowsRead += m.rows_read), (meter.rowsWritten += m.rows_written), meter.statements++) })
+    : c.env.DB;
   again = { deps: buildDeps(c.env, new URL(c.req.url).origin, c.get("deps").clock, db), meter };
   if (!running) {
     running = (async () => {
@@ -40,7 +44,7 @@ function drainSoon(c: Context<AppEnv>) {
         again = null;
         const done = await drainOutbox(deps).catch(() => null);
         await deps.release().catch(() => undefined);
-        if (meter && done) console.log(JSON.stringify({ level: "info", message: "drain", ...done, d1_calls: meter.calls, rows_read: meter.rowsRead, rows_written: meter.rowsWritten }));
+        if (meter && done) console.log(JSON.stringify({ level: "info", message: "drain", ...done, d1_calls: meter.calls, d1_statements: meter.statements, rows_read: meter.rowsRead, rows_written: meter.rowsWritten }));
       }
     })().finally(() => {
       running = null;
