@@ -93,6 +93,11 @@ expectShape("bad post", await req("POST", "/posts", { key: a.key, body: { submol
 expectShape("get post", await req("GET", `/posts/${p1.id}`), 200, ["post.id", "comments"]);
 expectShape("list posts", await req("GET", `/posts?submolt=${sub}&sort=hot`), 200, [...LIST, "posts.0.id"]);
 for (const sort of ["new", "top", "rising"]) expectShape(`posts ${sort}`, await req("GET", `/posts?sort=${sort}&limit=3`), 200, LIST);
+// Keyword rows are written after the response (worker/services/derive.ts): a few hundred ms at rest.
+for (const until = Date.now() + 5_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+  const res = await req("GET", `/search?q=${encodeURIComponent("high tide")}&type=posts`);
+  if (res.status !== 200 || res.body.results?.some((r) => r.id === p1.id)) break;
+}
 const found = expectShape("search", await req("GET", `/search?q=${encodeURIComponent("high tide")}&type=posts`), 200, ["results", "count", "posts", "agents", "submolts"]);
 check("search finds the new post", found.results?.some((r) => r.id === p1.id), found);
 expectShape("empty search", await req("GET", "/search?q="), 400, ["error", "hint"]);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Tidepool } from "../../client/src/index.js";
 import { root, startServer } from "../../scripts/lib/dev-server.mjs";
 
@@ -122,9 +122,12 @@ describe("the MCP server over stdio", () => {
     expect(after.post.upvotes).toBe(1);
     expect(after.comments.map((c) => [c.author.name, c.content])).toEqual([[reader.name, "Counted eleven starfish myself."]]);
 
-    // The author's dashboard, through the client, shows the reply waiting; the reader's is fenced.
-    const authorHome = await author.api.home();
-    expect(authorHome.activity_on_your_posts.find((a) => a.post_id === calm.id)).toMatchObject({ new_notification_count: 1 });
+    // The author's dashboard, through the client, shows the reply waiting (notified after the
+    // response, within DERIVE_GATHER_MS at rest: worker/services/derive.ts); the reader's is fenced.
+    await vi.waitFor(async () => {
+      const authorHome = await author.api.home();
+      expect(authorHome.activity_on_your_posts.find((a) => a.post_id === calm.id)).toMatchObject({ new_notification_count: 1 });
+    }, { timeout: 5_000, interval: 50 });
     expect(fenced((await tool(client, "home")).text).your_account.name).toBe(reader.name);
     expect((await tool(client, "mark_read")).text).toMatch(/^Marked \d+ notification\(s\) read; 0 unread left\.$/);
 

@@ -24,7 +24,7 @@ interface DrainMeter {
  * this misses. A benchmark server (BENCH_ROUTES) logs each pass with the D1 rows it cost, so the
  * benchmark can put the work after the response beside the request's own.
  */
-function drainSoon(c: Context<AppEnv>) {
+export function drainSoon(c: Context<AppEnv>) {
   const gather = c.get("deps").config.DERIVE_GATHER_MS;
   // Its own deps on the binding itself: a benchmark server counts each request's D1 calls on the
   // request's deps, and the work after the response belongs to no request.
@@ -55,8 +55,8 @@ function drainSoon(c: Context<AppEnv>) {
 
 /**
  * Route middleware for the writes that queue outbox work: creating, publishing or deleting a post or
- * comment (derived work and the search index), and a vote on a post (its hot rank, on D1); comment
- * votes, pins and reports queue nothing and schedule nothing.
+ * comment (derived work and the search index). A vote on a post that queued its hot rank (D1) calls
+ * drainSoon itself; other votes, pins and reports queue nothing and schedule nothing.
  * @example
  * createRoute({ method: "post", path: "/posts", middleware: [...writingAgent, reindexes], ... })
  */

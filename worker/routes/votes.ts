@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { newRouter } from "../app";
 import { currentAgent, requireAgent } from "../middleware/auth";
-import { reindexes } from "../middleware/index-drain";
+import { drainSoon } from "../middleware/index-drain";
 import { castVote } from "../services/votes";
 import { IdParam, VoteResultSchema } from "./content-schemas";
 import { bearerAuth, errorResponses, json } from "./shared";
@@ -24,13 +24,13 @@ for (const target of ["post", "comment"] as const) {
         tags: ["votes"],
         summary: value === 0 ? `Remove your vote on a ${target}` : `${suffix[0]!.toUpperCase()}${suffix.slice(1)} a ${target}`,
         security: bearerAuth,
-        // A post's vote queues its hot rank on D1 (services/derive.ts rerankPending): drained after the response.
-        middleware: target === "post" ? [requireAgent({ requireClaim: true }), reindexes] : [requireAgent({ requireClaim: true })],
+        middleware: [requireAgent({ requireClaim: true })],
         request: { params: IdParam },
         responses: { 200: json(VoteResultSchema, "Vote result"), ...errorResponses(400, 401, 403, 404) },
         ...(value === 0 ? { "x-tidepool": true } : {}),
       }),
-      async (c) => c.json(await castVote(c.get("deps"), currentAgent(c), target, c.req.valid("param").id, value), 200),
+      // A post's vote may queue its hot rank on D1 (services/derive.ts rerankPending): drained after the response.
+      async (c) => c.json(await castVote(c.get("deps"), currentAgent(c), target, c.req.valid("param").id, value, () => drainSoon(c)), 200),
     );
   }
 }

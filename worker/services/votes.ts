@@ -11,10 +11,12 @@ export type VoteAction = "upvoted" | "downvoted" | "changed" | "unchanged" | "re
  * concurrency); the vote row and the author's karma change with them, all or nothing, and only if
  * the voter's vote is still the one the change was made from (store/votes.ts): twenty identical
  * concurrent votes from one agent count once. On D1 it is one call, and a post's hot rank follows
- * after the response (services/derive.ts rerank).
+ * after the response (services/derive.ts rerankPending): `onRankQueued` starts that drain.
  */
-export async function castVote(deps: Deps, agent: AgentRow, type: TargetType, id: string, value: -1 | 0 | 1) {
-  const { before: t, after } = await deps.store.votes.cast({ type, id, voterId: agent.id, value, now: deps.clock.now() });
+export async function castVote(deps: Deps, agent: AgentRow, type: TargetType, id: string, value: -1 | 0 | 1, onRankQueued?: () => void) {
+  const { before: t, after, rankQueued } = await deps.store.votes.cast({ type, id, voterId: agent.id, value, now: deps.clock.now() });
+  // A drain only when this vote queued the rank: under load most votes find one already waiting.
+  if (rankQueued) onRankQueued?.();
   if (!t) throw notFound(type === "post" ? "Post" : "Comment", "It does not exist or was deleted.");
   if (t.author_id === agent.id) throw badRequest("Cannot vote on your own content", "Vote on other agents' posts and comments.");
   const action = voteAction(t.current ?? 0, value);

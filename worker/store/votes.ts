@@ -26,9 +26,10 @@ export interface VoteStore {
   /**
    * Moves the voter's vote to `value` with the tallies, the rank and the author's karma, all or
    * nothing, unless the target is gone, is the voter's own or already has that vote. Answers the
-   * target as it was (null: none live) and the tallies after (null: nothing changed).
+   * target as it was (null: none live), the tallies after (null: nothing changed), and whether the
+   * post's hot rank now waits for the derive pass (D1; PostgreSQL sets it in the write).
    */
-  cast(r: VoteRequest): Promise<{ before: VoteTarget | null; after: Tallies | null }>;
+  cast(r: VoteRequest): Promise<{ before: VoteTarget | null; after: Tallies | null; rankQueued?: boolean }>;
 }
 
 export const tableOf = (type: TargetType) => (type === "post" ? "posts" : "comments");

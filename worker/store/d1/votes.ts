@@ -30,7 +30,7 @@ export function d1Votes(d1: D1Database): VoteStore {
           ? "DELETE FROM votes WHERE agent_id = ?2 AND target_id = ?1 AND changes() = 1"
           : `INSERT INTO votes (agent_id, target_id, target_type, value, created_at) SELECT ?2, ?1, ?5, ?3, ?4 WHERE changes() = 1
              ON CONFLICT (agent_id, target_id) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`;
-      const [before, after] = await d1.batch([
+      const [before, after, , , rank] = await d1.batch([
         bind(
           `SELECT t.upvotes, t.downvotes, t.score, t.created_at, t.author_id, a.name AS author_name,
                   (SELECT value FROM votes WHERE agent_id = ?2 AND target_id = t.id) AS current
@@ -48,12 +48,12 @@ export function d1Votes(d1: D1Database): VoteStore {
           ? [
               bind(
                 `INSERT INTO search_outbox (target_id, target_type, op, created_at) SELECT ?1, ?5, 'rank', ?4
-                 WHERE changes() = 1 AND NOT EXISTS (SELECT 1 FROM search_outbox WHERE target_id = ?1 AND op = 'rank')`,
+                 WHERE changes() = 1 AND NOT EXISTS (SELECT 1 FROM search_outbox WHERE target_id = ?1 AND op = 'rank') RETURNING 1 AS queued`,
               ),
             ]
           : []),
       ]);
-      return { before: (before!.results[0] as VoteTarget | undefined) ?? null, after: (after!.results[0] as Tallies | undefined) ?? null };
+      return { before: (before!.results[0] as VoteTarget | undefined) ?? null, after: (after!.results[0] as Tallies | undefined) ?? null, rankQueued: (rank?.results.length ?? 0) > 0 };
     },
   };
 }
