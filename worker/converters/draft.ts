@@ -10,11 +10,10 @@ const fresh = { upvotes: 0, downvotes: 0, score: 0, isDeleted: false, removedBy:
 
 export type PostInput = { title: string; content?: string; url?: string };
 
-/** The columns a new post takes from its author, submolt and input: one mapping for stored and held posts. */
-export function newPostColumns(id: string, authorId: string, submoltId: string, input: PostInput, now: number) {
+/** The columns a new post takes from its author and input (its submolt is found where it is stored): one mapping for stored and held posts. */
+export function newPostColumns(id: string, authorId: string, input: PostInput, now: number) {
   return {
     id,
-    submoltId,
     authorId,
     title: input.title,
     content: input.content ?? null,
@@ -28,7 +27,8 @@ export function newPostColumns(id: string, authorId: string, submoltId: string, 
 export function draftPost(id: string, agent: AgentRow, submolt: PostView["submolt"], input: PostInput, now: number): PostView {
   const post: PostRow = {
     ...fresh,
-    ...newPostColumns(id, agent.id, submolt.id, input, now),
+    ...newPostColumns(id, agent.id, input, now),
+    submoltId: submolt.id,
     hot: 0,
     commentCount: 0,
     isPinned: false,

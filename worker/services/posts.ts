@@ -125,9 +125,8 @@ export async function publishPost(deps: Deps, agent: AgentRow, submoltName: stri
   const id = preassignedId ?? uuidv7(now);
   const contentHash = await fingerprint(input.title, input.content, input.url);
   const report = flagContent(comparedText("post", input), input.url);
-  const { submoltId: _, ...columns } = newPostColumns(id, agent.id, "", input, now);
   const written = await refuseRepeat(deps, "posts", agent.id, contentHash, () =>
-    deps.store.posts.publish({ ...columns, contentHash, flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), hot: hotScore(0, now) }, submoltName, [ANNOUNCEMENTS]),
+    deps.store.posts.publish({ ...newPostColumns(id, agent.id, input, now), contentHash, flags: JSON.stringify(report.flags), flagDetails: JSON.stringify(report.details), hot: hotScore(0, now) }, submoltName, [ANNOUNCEMENTS]),
   );
   if (written.refused !== undefined) {
     refusePlace(written.refused);

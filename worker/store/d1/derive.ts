@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { uuidToBytes } from "../../lib/encoding";
+import { nearIndexStatements } from "./near";
 import { derivedRows, portableDerive, type DeriveStore, type DerivedItem } from "../derive";
 import type { Portable } from "../portable";
 
@@ -19,20 +19,14 @@ export function d1Derive(p: Portable): DeriveStore {
   const statements = (d: DerivedItem): BatchItem<"sqlite">[] => {
     // The row by id and target: an id is reused once the newest row is gone (migration 0022).
     const onlyIf = sql`EXISTS (SELECT 1 FROM ${t.searchOutbox} o WHERE o.id = ${d.outboxId} AND o.target_id = ${d.id} AND o.op = 'create')`;
+    // From the index's own content views (live rows only), so the text indexed is the text they hold.
     const fts =
       d.type === "post"
-        ? db.insert(postsFts).select(sql`SELECT rowid, title, coalesce(content, '') || ' ' || coalesce(url, '') FROM posts WHERE id = ${d.id} AND is_deleted = 0 AND ${onlyIf}`)
-        : db.insert(commentsFts).select(sql`SELECT rowid, content FROM comments WHERE id = ${d.id} AND is_deleted = 0 AND ${onlyIf}`);
-    const near = d.nearIndex;
+        ? db.insert(postsFts).select(sql`SELECT rid, title, content FROM posts_search_text WHERE rid = (SELECT rowid FROM posts WHERE id = ${d.id}) AND ${onlyIf}`)
+        : db.insert(commentsFts).select(sql`SELECT rid, content FROM comments_search_text WHERE rid = (SELECT rowid FROM comments WHERE id = ${d.id}) AND ${onlyIf}`);
     return [
       ...(d.live ? [fts] : []),
-      ...(near
-        ? [
-            db.insert(t.nearSignatures).select(sql`SELECT NULL, ${near.itemType}, ${uuidToBytes(near.itemId)}, ${near.createdAt}, ${near.signature} WHERE ${onlyIf}`),
-            // The signature just inserted has the highest id (ids only grow, and a D1 batch runs alone).
-            db.insert(t.nearBands).select(sql`SELECT value, (SELECT max(id) FROM near_signatures) FROM json_each(${JSON.stringify(near.bandKeys)}) WHERE ${onlyIf}`),
-          ]
-        : []),
+      ...(d.nearIndex ? nearIndexStatements(t, db, d.nearIndex, onlyIf) : []),
       ...derivedRows(p, db, d, onlyIf),
       db.update(t.searchOutbox).set({ op: "upsert", attempts: 0, lastError: null }).where(and(eq(t.searchOutbox.id, d.outboxId), eq(t.searchOutbox.targetId, d.id), eq(t.searchOutbox.op, "create"))),
     ];

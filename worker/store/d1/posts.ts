@@ -1,19 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import type * as schema from "../../../schema";
-import { uuidToBytes } from "../../lib/encoding";
 import { notificationUpsert } from "../notifications";
-import type { Builder, Portable } from "../portable";
-import { authorFields, exists, insertCheckedPost, placeQuery, portablePosts, submoltOfPost, toPlace, touchActive, type NearIndexRow, type PostStore } from "../posts";
-
-/** A near-duplicate index entry as statements for the write's own batch. */
-export function nearIndexStatements(t: typeof schema, db: Builder, row: NearIndexRow) {
-  const { nearSignatures, nearBands } = t;
-  return [
-    db.insert(nearSignatures).values({ itemType: row.itemType, itemId: sql`${uuidToBytes(row.itemId)}`, createdAt: row.createdAt, signature: sql`${row.signature}` }),
-    // The signature just inserted has the highest id (ids only grow, and a D1 batch runs alone).
-    db.insert(nearBands).values(row.bandKeys.map((key) => ({ key, signatureId: sql`(SELECT max(id) FROM near_signatures)` }))),
-  ];
-}
+import type { Portable } from "../portable";
+import { authorFields, exists, insertCheckedPost, placeQuery, portablePosts, submoltOfPost, toPlace, touchActive, type PostStore } from "../posts";
 
 /** Posts on D1: each write, with its checks, one batch. */
 export function d1Posts(p: Portable): PostStore {
