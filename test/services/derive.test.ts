@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { interceptD1 } from "../../worker/lib/intercept-d1";
 import { buildDeps } from "../../worker/middleware/deps";
 import { derivePending } from "../../worker/services/derive";
-import { PARK_AFTER, PARKED_AT } from "../../worker/services/search-index";
+import { PARK_AFTER, PARKED_AT } from "../../worker/services/outbox-retry";
 import { call, makePost, register, uniqueName, withEnv } from "../helpers";
 
 /** A D1 binding on which every derive pass fails (its write, after reading what is due), as a broken dependency would make it. */

@@ -4,7 +4,7 @@ import { auditRow } from "../store/audit";
 import type { DerivedItem, PendingItem } from "../store/derive";
 import { mentionNames, notificationRows, type NotifyEvent } from "./notifications";
 import { comparedText, nearIndexOf, originalOf, signItem, type Signed } from "./near-duplicates";
-import { nextAttempt } from "./search-index";
+import { retryLater } from "./outbox-retry";
 
 /** Items per pass: one D1 batch of about eight statements each. */
 const PASS = 50;
@@ -44,16 +44,9 @@ export async function derivePending(deps: Deps, limit = PASS): Promise<{ derived
     await deps.store.derive.apply(derived);
     return { derived: pending.length, failed: 0 };
   } catch (err) {
-    await retryLater(deps, now, pending, err, "derived work failed; will retry");
+    await retryLater(deps, now, pending.map((p) => ({ outboxId: p.outboxId, targetId: p.id, attempts: p.attempts })), err, "derived work failed; will retry");
     return { derived: 0, failed: pending.length };
   }
-}
-
-/** A failed pass's rows wait with a growing delay (parked after PARK_AFTER tries); the failure is logged. */
-async function retryLater(deps: Deps, now: number, rows: { outboxId: number; attempts: number }[], err: unknown, message: string) {
-  const error = String((err as Error)?.message ?? err).slice(0, 500);
-  await deps.store.search.retry(rows.map((r) => ({ id: r.outboxId, availableAt: nextAttempt(now, r.attempts) })), error);
-  console.error(JSON.stringify({ level: "error", message, error, items: rows.length }));
 }
 
 /** Posts ranked per pass: two statements each in one batch. */
@@ -72,7 +65,7 @@ export async function rerankPending(deps: Deps, limit = RANKS): Promise<{ ranked
     await deps.store.derive.applyRanks(due.map((r) => ({ outboxId: r.outboxId, id: r.id, score: r.score, hot: r.score === null ? 0 : hotScore(r.score, r.createdAt!) })));
     return { ranked: due.length, failed: 0 };
   } catch (err) {
-    await retryLater(deps, now, due, err, "re-ranking failed; will retry");
+    await retryLater(deps, now, due.map((r) => ({ outboxId: r.outboxId, targetId: r.id, attempts: r.attempts })), err, "re-ranking failed; will retry");
     return { ranked: 0, failed: due.length };
   }
 }

@@ -1,4 +1,4 @@
-import { PARKED_AT } from "./search-index";
+import { PARKED_AT } from "./outbox-retry";
 import type { Deps } from "../app";
 import { isSuspended, nameKey } from "../domain/names";
 import { lastCronRun } from "./server-state";

@@ -1,17 +1,8 @@
 import { derivePending, rerankPending } from "./derive";
 import type { Deps } from "../app";
+import { retryLater } from "./outbox-retry";
 
 const BATCH = 50;
-const MAX_BACKOFF_MS = 3_600_000;
-/** Tries before an outbox row is parked: it then waits for the operator (health shows it) instead of being retried forever. */
-export const PARK_AFTER = 10;
-/** A parked row's available_at: never due by itself. */
-export const PARKED_AT = 8_640_000_000_000_000;
-
-/** When a row that failed `attempts` times before is tried again: 30 s doubling to an hour, parked after PARK_AFTER tries. */
-export function nextAttempt(now: number, attempts: number): number {
-  return attempts + 1 >= PARK_AFTER ? PARKED_AT : now + Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** attempts);
-}
 
 /**
  * Applies queued index changes to the vector index: embeds live items, removes deleted ones, then
@@ -43,12 +34,7 @@ async function drainVectors(deps: Deps, limit: number): Promise<{ indexed: numbe
     await deps.store.search.handled(rows);
     return { indexed: live.length, removed: gone.length, failed: 0 };
   } catch (err) {
-    const message = String((err as Error)?.message ?? err).slice(0, 500);
-    await deps.store.search.retry(
-      rows.map((r) => ({ id: r.id, availableAt: nextAttempt(now, r.attempts) })),
-      message,
-    );
-    console.error(JSON.stringify({ level: "error", message: "search indexing failed; will retry", error: message, items: rows.length }));
+    await retryLater(deps, now, rows.map((r) => ({ outboxId: r.id, targetId: r.targetId, attempts: r.attempts })), err, "search indexing failed; will retry");
     return { indexed: 0, removed: 0, failed: rows.length };
   }
 }

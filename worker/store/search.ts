@@ -105,8 +105,8 @@ export interface SearchStore {
   liveDocs(ids: string[]): Promise<LiveDoc[]>;
   /** Removes handled outbox items (by id and target: an id is reused once the newest row is gone). */
   handled(rows: Pick<OutboxRow, "id" | "targetId">[]): Promise<void>;
-  /** Puts failed items back with their next try time and the error. */
-  retry(items: { id: number; availableAt: number }[], error: string): Promise<void>;
+  /** Puts failed items back (by id and target, as `handled`) with their next try time and the error. */
+  retry(items: { id: number; targetId: string; availableAt: number }[], error: string): Promise<void>;
   /** Queues every live post and comment for (re)indexing; how many were queued. */
   queueAll(now: number): Promise<number>;
 }
@@ -183,8 +183,8 @@ export function portableSearch(p: Portable): Pick<SearchStore, "names" | "due" |
     async retry(items, error) {
       if (items.length === 0) return;
       const [head, ...rest] = items;
-      const update = (db: Builder, i: { id: number; availableAt: number }) =>
-        db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, availableAt: i.availableAt }).where(eq(outbox.id, i.id));
+      const update = (db: Builder, i: { id: number; targetId: string; availableAt: number }) =>
+        db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: error, availableAt: i.availableAt }).where(and(eq(outbox.id, i.id), eq(outbox.targetId, i.targetId)));
       await p.atomic((db) => [update(db, head!), ...rest.map((i) => update(db, i))]);
     },
   };
