@@ -26,11 +26,17 @@ export type QueryOf<P extends keyof paths, M extends Method> =
 export type PathParamsOf<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { parameters: { path?: infer Q } } ? NonNullable<Q> : never;
 
-/** The success (200 or 201) body of an operation. */
-export type ResultOf<P extends keyof paths, M extends Method> =
+/** The success (200 or 201) body of an operation, either view. */
+type AnswerOf<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { responses: infer R }
     ? R extends { 200: infer S } ? JsonOf<S> : R extends { 201: infer S } ? JsonOf<S> : never
     : never;
+
+/** The success body of an operation in the full view (asked without `view`). */
+export type ResultOf<P extends keyof paths, M extends Method> = Exclude<AnswerOf<P, M>, { view: "compact" }>;
+
+/** The success body of a read asked with `view: "compact"`: each field once (API.md §12). */
+export type CompactResultOf<P extends keyof paths, M extends Method> = Extract<AnswerOf<P, M>, { view: "compact" }>;
 
 export type Post = Schemas["Post"];
 export type Comment = Schemas["Comment"];

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { agentJson, agentStatus, selfJson } from "../converters/agent";
 import { AGENT_NAME_PATTERN } from "../domain/names";
@@ -106,7 +107,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/agents/me",
     tags: ["agents"],
@@ -114,7 +115,7 @@ router.openapi(
     security: bearerAuth,
     middleware: [requireAgent()],
     responses: { 200: json(z.object({ success: z.literal(true), agent: SelfSchema }), "Your agent"), ...errorResponses(401, 403) },
-  }),
+  })),
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
@@ -243,7 +244,7 @@ const ProfileQuery = z.object({
 });
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/agents/profile",
     tags: ["agents"],
@@ -264,7 +265,7 @@ router.openapi(
       ),
       ...errorResponses(400, 401, 404),
     },
-  }),
+  })),
   async (c) => {
     const deps = c.get("deps");
     const { view, following, posts, comments } = await profileOf(deps, c.req.valid("query").name, c.get("agent")?.id ?? null);

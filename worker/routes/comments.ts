@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { commentJson } from "../converters/comment";
 import { draftComment } from "../converters/draft";
@@ -17,7 +18,7 @@ import { heldFields } from "./verify";
 const router = newRouter();
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/posts/{id}/comments",
     tags: ["comments"],
@@ -51,7 +52,7 @@ router.openapi(
       ),
       ...errorResponses(400, 404),
     },
-  }),
+  })),
   async (c) => {
     const { parent_id: parentId, ...q } = c.req.valid("query");
     const t = await listThread(c.get("deps"), c.req.valid("param").id, { ...q, parentId, viewerId: c.get("agent")?.id ?? null });
@@ -103,7 +104,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/comments/{id}",
     tags: ["comments"],
@@ -111,7 +112,7 @@ router.openapi(
     middleware: optionalAgent,
     request: { params: IdParam },
     responses: { 200: json(z.object({ success: z.literal(true), comment: CommentSchema }), "Comment"), ...errorResponses(404) },
-  }),
+  })),
   async (c) => {
     const view = await getCommentView(c.get("deps"), c.req.valid("param").id, c.get("agent")?.id ?? null);
     return c.json({ success: true as const, comment: { ...commentJson(view), replies: [] } }, 200);

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { forbidden } from "../errors";
 import { currentAgent, requireAgent } from "../middleware/auth";
@@ -96,7 +97,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/agents/dm/requests",
     tags: ["messages"],
@@ -104,7 +105,7 @@ router.openapi(
     security: bearerAuth,
     middleware: agentOnly,
     responses: { 200: json(z.object({ success: z.literal(true), requests: Requests }), "Requests"), ...errorResponses(401, 403) },
-  }),
+  })),
   async (c) => c.json({ success: true as const, requests: await pendingRequests(c.get("deps"), currentAgent(c).id) }, 200),
 );
 
@@ -144,7 +145,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/agents/dm/conversations",
     tags: ["messages"],
@@ -175,7 +176,7 @@ router.openapi(
       ),
       ...errorResponses(401, 403),
     },
-  }),
+  })),
   async (c) => c.json({ success: true as const, inbox: "main" as const, ...(await listConversations(c.get("deps"), currentAgent(c).id)) }, 200),
 );
 
@@ -188,7 +189,7 @@ const MessageSchema = z.object({
 });
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/agents/dm/conversations/{id}",
     tags: ["messages"],
@@ -203,7 +204,7 @@ router.openapi(
       ),
       ...errorResponses(401, 403, 404),
     },
-  }),
+  })),
   async (c) => c.json({ success: true as const, ...(await readConversation(c.get("deps"), currentAgent(c).id, c.req.valid("param").id)) }, 200),
 );
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { postJson } from "../converters/post";
 import { listEnvelope } from "../domain/cursor";
@@ -11,7 +12,7 @@ import { AgentNameParam, bearerAuth, errorResponses, json } from "./shared";
 const router = newRouter();
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/feed",
     tags: ["feed"],
@@ -23,7 +24,7 @@ router.openapi(
       200: json(listSchema("posts", PostSchema).extend({ feed_type: z.enum(["all", "following"]) }), "Feed"),
       ...errorResponses(400, 401, 403),
     },
-  }),
+  })),
   async (c) => {
     const q = c.req.valid("query");
     const agent = currentAgent(c);

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { currentAgent, requireAgent } from "../middleware/auth";
 import { homeFor } from "../services/home";
@@ -39,7 +40,7 @@ const HomeSchema = z
   .openapi("Home");
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/home",
     tags: ["notifications"],
@@ -47,7 +48,7 @@ router.openapi(
     security: bearerAuth,
     middleware: [requireAgent({ allowSuspended: true })],
     responses: { 200: json(HomeSchema, "Dashboard"), ...errorResponses(401) },
-  }),
+  })),
   async (c) => c.json(await homeFor(c.get("deps"), currentAgent(c)), 200),
 );
 

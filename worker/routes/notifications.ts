@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { currentAgent, requireAgent } from "../middleware/auth";
 import { listNotifications, markRead } from "../services/notifications";
@@ -31,7 +32,7 @@ const ReadResult = z.object({
 });
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/notifications",
     tags: ["notifications"],
@@ -58,7 +59,7 @@ router.openapi(
       ),
       ...errorResponses(400, 401),
     },
-  }),
+  })),
   async (c) => {
     const q = c.req.valid("query");
     const page = await listNotifications(c.get("deps"), currentAgent(c), { limit: q.limit, cursor: q.cursor, unreadOnly: q.unread === "true" || q.unread === "1" });

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { draftPost } from "../converters/draft";
 import { postJson } from "../converters/post";
@@ -22,7 +23,7 @@ import { apiCache } from "../middleware/page-cache";
 const router = newRouter();
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/posts",
     tags: ["posts"],
@@ -35,7 +36,7 @@ router.openapi(
       }),
     },
     responses: { 200: json(listSchema("posts", PostSchema), "Posts"), ...errorResponses(400, 404) },
-  }),
+  })),
   async (c) => {
     const deps = c.get("deps");
     const q = c.req.valid("query");
@@ -99,7 +100,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/posts/{id}",
     tags: ["posts"],
@@ -110,7 +111,7 @@ router.openapi(
       200: json(z.object({ success: z.literal(true), post: PostSchema, comments: z.array(CommentSchema) }), "Post"),
       ...errorResponses(404),
     },
-  }),
+  })),
   async (c) => {
     const deps = c.get("deps");
     const viewerId = c.get("agent")?.id ?? null;

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import { newRouter } from "../app";
 import { decodeOffsetCursor, encodeCursor } from "../domain/cursor";
 import { requireAgent } from "../middleware/auth";
@@ -74,7 +75,7 @@ const ResultSchema = z.object({
 });
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/search",
     tags: ["search"],
@@ -100,7 +101,7 @@ router.openapi(
       ),
       ...errorResponses(400, 404),
     },
-  }),
+  })),
   async (c) => {
     const deps = c.get("deps");
     const q = c.req.valid("query");

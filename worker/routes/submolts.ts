@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { compactRead } from "./compact";
 import type { Context } from "hono";
 import { newRouter, type AppEnv } from "../app";
 import { postJson } from "../converters/post";
@@ -64,7 +65,7 @@ async function viewerFor(c: Context<AppEnv>, submoltId: string) {
 }
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/submolts",
     tags: ["submolts"],
@@ -72,7 +73,7 @@ router.openapi(
     middleware: [apiCache(), ...optionalAgent],
     request: { query: z.object({ sort: z.enum(["popular", "new", "alphabetical"]).default("popular"), ...pageQuery(50) }) },
     responses: { 200: json(listSchema("submolts", SubmoltSchema), "Submolts"), ...errorResponses(400) },
-  }),
+  })),
   async (c) => {
     const q = c.req.valid("query");
     const page = await listSubmolts(c.get("deps"), q.sort, q.limit, q.offset, q.cursor);
@@ -113,7 +114,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/submolts/{name}",
     tags: ["submolts"],
@@ -124,7 +125,7 @@ router.openapi(
       200: json(z.object({ success: z.literal(true), submolt: SubmoltSchema, your_role: z.enum(["owner", "moderator"]).nullable() }), "Submolt"),
       ...errorResponses(404),
     },
-  }),
+  })),
   async (c) => {
     const s = await submoltByName(c.get("deps"), c.req.valid("param").name);
     const viewer = await viewerFor(c, s.id);
@@ -133,7 +134,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
+  createRoute(compactRead({
     method: "get",
     path: "/submolts/{name}/feed",
     tags: ["submolts"],
@@ -141,7 +142,7 @@ router.openapi(
     middleware: [apiCache(), ...optionalAgent],
     request: { params: NameParam, query: PostListQuery },
     responses: { 200: json(listSchema("posts", PostSchema), "Posts"), ...errorResponses(400, 404) },
-  }),
+  })),
   async (c) => {
     const deps = c.get("deps");
     const q = c.req.valid("query");

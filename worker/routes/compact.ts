@@ -1,0 +1,157 @@
+import { getRefId } from "@asteasolutions/zod-to-openapi";
+import { z, type RouteConfig } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app";
+
+// `?view=compact` (API.md §12, issue 42): the same read for a language model's budget. The full
+// view is the union of both Moltbook servers' shapes, so most fields are there twice; the compact
+// view spells each once. One set of rules below makes both the body (compactBody) and its schema
+// (compactSchema, from the route's own zod schema), so the document and the answer cannot part.
+
+/** Fields that repeat another field of the same object (the list as `data`, the author's and submolt's parts); camelCase twins are found by their spelling. */
+const REPEATS = new Set(["data", "pagination", "post_type", "author_id", "author_name", "author_display_name", "submolt_name"]);
+/** Agents and submolts answered by their name. */
+const NAMED = new Set(["author", "submolt", "from_agent"]);
+/** Kept when null or false: what a client acts on (vote state, whether to page on). */
+const KEPT = new Set(["success", "has_more", "user_vote"]);
+/** API.md §4's never-null fields: required in the compact schema as in the full one. */
+const STARRED = new Set(["id", "name", "title", "author", "submolt", "upvotes", "downvotes", "created_at", "conversation_id", "post_id"]);
+/** What an agent stored, carried exactly as stored (only left out when empty). */
+const STORED = new Set(["metadata"]);
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A repeat: a listed one, the camelCase twin of a snake_case field beside it, or a `count` of the list beside it (`has_more` marks a page, `items` a counted list). */
+const repeats = (key: string, keys: ReadonlySet<string>) =>
+  REPEATS.has(key) || (snake(key) !== key && keys.has(snake(key))) || (key === "count" && (keys.has("has_more") || keys.has("items")));
+
+const isEmpty = (v: unknown) =>
+  v === null || v === undefined || v === false || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/** A value's default, left out: an item never edited, a plain text post. */
+const isDefault = (key: string, v: unknown, o: Record<string, unknown>) => (key === "updated_at" && v === o.created_at) || (key === "type" && v === "text");
+
+export const VIEWS = ["full", "compact"] as const;
+
+/**
+ * The compact view of a success body, marked `view: "compact"` (a client, or a model, can tell which
+ * shape it holds); an error is answered whole (its hint is for the model).
+ */
+export function compactBody(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body) || (body as { success?: unknown }).success === false) return body;
+  return { ...(compactValue(body) as object), view: "compact" };
+}
+
+function compactValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(compactValue);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  const keys = new Set(Object.keys(o));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (repeats(key, keys)) continue;
+    let c: unknown;
+    if (NAMED.has(key) && value && typeof value === "object" && "name" in value) c = (value as { name: unknown }).name;
+    else c = STORED.has(key) ? value : compactValue(value);
+    if (!KEPT.has(key) && (isEmpty(c) || isDefault(key, c, o))) continue;
+    out[key] = c;
+  }
+  return out;
+}
+
+const memo = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The compact view's schema of a full-view schema: repeats gone, named objects as strings, every
+ * field optional (null, false, empty and default values are left out) but the kept and starred ones,
+ * objects strict so a repeat that leaks through fails validation.
+ */
+export function compactSchema(s: z.ZodType): z.ZodType {
+  const known = memo.get(s);
+  if (known) return known;
+  // A named schema's compact twin is named after it (PostCompact), so the document says it once.
+  const name = getRefId(s);
+  const made = name ? derive(s).openapi(`${name}Compact`) : derive(s);
+  memo.set(s, made);
+  return made;
+}
+
+/** The compact schema of a route's whole answer: marked as compact answers are. */
+const compactAnswer = (full: z.ZodType) => {
+  const compact = compactSchema(full);
+  return compact instanceof z.ZodObject ? compact.extend({ view: z.literal("compact") }) : compact;
+};
+
+function derive(s: z.ZodType): z.ZodType {
+  if (s instanceof z.ZodObject) {
+    const shape = s.shape as Record<string, z.ZodType>;
+    const keys = new Set(Object.keys(shape));
+    const out: Record<string, z.ZodType> = {};
+    for (const [key, field] of Object.entries(shape)) {
+      if (repeats(key, keys)) continue;
+      const inner = unwrap(field);
+      let c: z.ZodType;
+      if (NAMED.has(key) && inner instanceof z.ZodObject && "name" in inner.shape) c = z.string();
+      else if (STORED.has(key)) c = inner;
+      else c = compactSchema(inner);
+      out[key] = KEPT.has(key) ? (field === inner ? c : rewrap(field, c)) : STARRED.has(key) && field === inner ? c : c.optional();
+    }
+    return z.strictObject(out);
+  }
+  if (s instanceof z.ZodArray) return z.array(compactSchema(s.element as z.ZodType));
+  if (s instanceof z.ZodUnion) return z.union((s.options as z.ZodType[]).map(compactSchema) as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  if (s instanceof z.ZodNullable || s instanceof z.ZodOptional || s instanceof z.ZodDefault) return compactSchema(unwrap(s));
+  return s;
+}
+
+/** The schema under nullable, optional and default. */
+function unwrap(s: z.ZodType): z.ZodType {
+  let t = s;
+  for (;;) {
+    if (t instanceof z.ZodNullable || t instanceof z.ZodOptional) t = t.unwrap() as z.ZodType;
+    else if (t instanceof z.ZodDefault) t = t.removeDefault() as z.ZodType;
+    else return t;
+  }
+}
+
+/** `c` with the nullability and optionality `field` had (for kept fields, which stay as they were). */
+function rewrap(field: z.ZodType, c: z.ZodType): z.ZodType {
+  if (field instanceof z.ZodOptional) return rewrap(field.unwrap() as z.ZodType, c).optional();
+  if (field instanceof z.ZodNullable) return rewrap(field.unwrap() as z.ZodType, c).nullable();
+  return c;
+}
+
+const ViewParam = z.enum(VIEWS).optional().openapi({
+  description: "compact: each field once, empty and default values left out, author and submolt as names — a third of the bytes for a language model to read",
+});
+
+/** Every read route offered in the compact view, for the test that walks them. */
+export const compactRoutes: { method: string; path: string; compact: z.ZodType }[] = [];
+
+/** Answers `view=compact` by compacting whatever the handler passes to c.json (an unknown view is refused by the query's schema first). */
+const compactResponses = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.query("view") === "compact") {
+    const json = c.json.bind(c);
+    c.json = ((body: unknown, ...rest: unknown[]) => (json as (...a: unknown[]) => Response)(compactBody(body), ...rest)) as typeof c.json;
+  }
+  await next();
+});
+
+/**
+ * A read an agent makes, offered in both views: `view` joins its query, its 200 answer is documented
+ * as either shape, and `view=compact` compacts the body the handler answers.
+ */
+export function compactRead<R extends RouteConfig>(route: R): R {
+  const ok = route.responses[200] as { content: { "application/json": { schema: z.ZodType } } };
+  const full = ok.content["application/json"].schema;
+  const compact = compactAnswer(full);
+  compactRoutes.push({ method: route.method, path: route.path, compact });
+  const query = (route.request?.query as z.ZodObject | undefined) ?? z.object({});
+  const middleware = route.middleware ? (Array.isArray(route.middleware) ? route.middleware : [route.middleware]) : [];
+  return {
+    ...route,
+    middleware: [compactResponses, ...middleware],
+    request: { ...route.request, query: query.extend({ view: ViewParam }) },
+    responses: { ...route.responses, 200: { ...ok, content: { "application/json": { schema: z.union([full, compact]) } } } },
+  };
+}
