@@ -152,6 +152,24 @@ async function getJson(base, p, headers = {}) {
   return res.json();
 }
 
+/**
+ * Bytes a read answers in the full and the compact view (issue 42), over `samples` of the workload's
+ * own requests, each asked both ways: a language model reads every byte of them.
+ */
+async function viewBytes(base, spec, samples = 5) {
+  const bytes = { full: 0, compact: 0 };
+  for (let i = 0; i < samples; i++) {
+    const { path: p, headers = {} } = spec.next();
+    for (const view of ["full", "compact"]) {
+      const res = await fetch(`${base}${p}${view === "compact" ? `${p.includes("?") ? "&" : "?"}view=compact` : ""}`, { headers });
+      const body = await res.arrayBuffer();
+      if (!res.ok) throw new Error(`GET ${p} (${view}): ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`);
+      bytes[view] += body.byteLength;
+    }
+  }
+  return { full: bytes.full / samples, compact: bytes.compact / samples };
+}
+
 async function post(base, p, key, body) {
   const res = await fetch(`${base}${p}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
   await res.arrayBuffer();
@@ -244,16 +262,18 @@ async function benchSize(posts, measureCapacity) {
     // A server error is the server's to explain: show what it logged.
     if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
   };
-  const run = async (name, spec, { countTuples = false, derived = false } = {}) => {
+  const run = async (name, spec, { countTuples = false, derived = false, views = false } = {}) => {
     const before = countTuples && tuples ? await tuples.read() : null;
     const from = server.drains().length;
     const r = await measure(base, { connections: CONNECTIONS, duration: DURATION, ...spec });
     if (before !== null) r.tuplesRead = ((await tuples.read()) - before) / r.requests;
     // A write's derived work runs after its response: measured once the drains are idle.
     if (derived) r.after = await afterResponses(server, from, r);
+    if (views) r.bytes = await viewBytes(base, spec);
     results[name] = r;
+    const bytes = r.bytes ? `; ${Math.round(r.bytes.full)} bytes, compact ${Math.round(r.bytes.compact)} (${((100 * r.bytes.compact) / r.bytes.full).toFixed(0)}%)` : "";
     const after = r.after ? `; after the response: ${r.after.passes} drain passes, idle ${(r.after.idleAfterMs / 1000).toFixed(1)} s after the workload, ${r.after.calls.toFixed(2)} D1 calls (${r.after.statements.toFixed(1)} statements) and ${r.after.rowsWritten.toFixed(1)} rows written per write` : "";
-    show(name, r, after);
+    show(name, r, after + bytes);
     return r;
   };
   const runInterleaved = async (pairs) => {
@@ -294,7 +314,7 @@ async function benchSize(posts, measureCapacity) {
     for (const spec of [...Object.values(baselines), ...Object.values(reads)]) await measure(base, { ...spec, connections: 2, amount: 20 });
 
     for (const [name, spec] of Object.entries(baselines)) await run(name, spec);
-    for (const [name, spec] of Object.entries(reads)) await run(name, spec, { countTuples: true });
+    for (const [name, spec] of Object.entries(reads)) await run(name, spec, { countTuples: true, views: true });
 
     // Writes. Registration makes the agents every later write uses, so no per-agent limit binds:
     // each agent posts once (1 post / 30 min), comments and votes spread over all of them.
@@ -337,7 +357,7 @@ async function benchSize(posts, measureCapacity) {
     });
     for (const sort of ["hot", "new", "top"]) {
       const key = cycle(feedKeys);
-      await run(`feed ${sort}`, { next: () => ({ path: `/api/v1/feed?sort=${sort}&limit=25`, headers: { authorization: `Bearer ${key()}` } }) });
+      await run(`feed ${sort}`, { next: () => ({ path: `/api/v1/feed?sort=${sort}&limit=25`, headers: { authorization: `Bearer ${key()}` } }) }, { views: true });
     }
 
     // Sparse feeds: one of the five smallest submolts and two quiet agents (the seed's sizes are
@@ -374,7 +394,7 @@ async function benchSize(posts, measureCapacity) {
       }
     });
     const homeKey = cycle(homeKeys);
-    await run("home", { next: () => ({ path: "/api/v1/home", headers: { authorization: `Bearer ${homeKey()}` } }) });
+    await run("home", { next: () => ({ path: "/api/v1/home", headers: { authorization: `Bearer ${homeKey()}` } }) }, { views: true });
 
     await run("storage write", { next: () => ({ method: "POST", path: "/api/v1/bench/write" }) });
     const poster = cycle(keys);

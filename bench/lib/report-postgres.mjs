@@ -1,6 +1,6 @@
 // BENCHMARKS.md's PostgreSQL part: the PostgreSQL run's figures beside D1's, each store's ratios to
 // its own run's baselines, its targets, its size, and where its tier ends.
-import { READS, TARGET, WRITES, LISTINGS, calls, conversationTargets, fmt, gb, label, mb, requestPathTargets, writeTargets } from "./report.mjs";
+import { READS, TARGET, WRITES, LISTINGS, calls, conversationTargets, fmt, gb, label, mb, requestPathTargets, viewTargets, writeTargets } from "./report.mjs";
 
 const storageOf = (r, name) => (WRITES.includes(name) || name === "storage write" ? r["storage write"] : r["storage read"]);
 
@@ -88,6 +88,9 @@ function targets(sizes) {
   const writes = writeTargets(sizes, "postgres");
   out.push(...writes.lines);
   misses.push(...writes.misses);
+  const views = viewTargets(sizes);
+  out.push(...views.lines);
+  misses.push(...views.misses);
   const conversations = conversationTargets(sizes, { rows: (m) => m.tuplesRead, unit: "tuples read", why: (name, slow) => (name === "search" ? SEARCH_TUPLES : slow ? readWhy(name, last.results[name]) : THREAD_TUPLES) });
   out.push(...conversations.lines);
   misses.push(...conversations.misses);

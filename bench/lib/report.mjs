@@ -10,7 +10,9 @@ import { pgTier, postgresSection } from "./report-postgres.mjs";
 const BASELINES = ["health", "storage read"];
 export const LISTINGS = ["posts hot", "posts new", "posts top", "posts top day", "submolt hot", "feed hot", "feed new", "feed top", "feed sparse hot", "feed sparse new", "home", "post + comments", "biggest threads", "profile"];
 export const WRITES = ["register", "post", "comment", "vote"];
-export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25, keyed: 0.6, tail: 3, gateCalls: 1, itemWrite: 0.3, voteWrite: 0.5, itemRows: 15, voteRows: 8, writeCalls: 1, pgStatements: 3 };
+export const TARGET = { flat: 1.25, reads: 0.7, writes: 0.4, rowsGrowth: 1.5, rowsPerItem: 10, calls: 2, conversation: 0.4, conversationRows: 1.25, keyed: 0.6, tail: 3, gateCalls: 1, itemWrite: 0.3, voteWrite: 0.5, itemRows: 15, voteRows: 8, writeCalls: 1, pgStatements: 3, compactListing: 0.35, compactListingBytes: 15_000, compactOther: 0.4 };
+// Issue 42's compact view: the listing held to TARGET.compactListing of its full bytes, these to TARGET.compactOther.
+const COMPACT_OTHER = ["post + comments", "home", "search"];
 // The two paths an agent takes into a conversation (issue 40): reading a thread, busy or not, and
 // searching; each held to the hot listing's throughput and to rows that do not grow with the network.
 export const CONVERSATIONS = ["post + comments", "biggest threads", "search"];
@@ -263,6 +265,9 @@ function targets(sizes) {
   const writes = writeTargets(sizes, "d1");
   out.push(...writes.lines);
   misses.push(...writes.misses);
+  const views = viewTargets(sizes);
+  out.push(...views.lines);
+  misses.push(...views.misses);
   const conversations = conversationTargets(sizes, { rows: (m) => m.rowsRead, unit: "D1 rows read", why: (name, slow) => (slow ? SLOW_WHY[name] : ROWS_WHY[name]) ?? "" });
   out.push(...conversations.lines);
   misses.push(...conversations.misses);
@@ -311,9 +316,38 @@ export function requestPathTargets(sizes) {
   return { lines, misses };
 }
 
+/**
+ * Issue 42's targets on one store's sizes: bytes per response in the full and the compact view for
+ * every read workload that measured them (a sample of its own requests, each asked both ways); the
+ * hot listing's compact page at most 35% of the full one and 15 KB, a thread page, /home and search
+ * at most 40%.
+ */
+export function viewTargets(sizes) {
+  const measured = sizes.filter((s) => Object.values(s.results).some((m) => m.bytes));
+  if (!measured.length) return { lines: [], misses: [] };
+  const names = Object.keys(measured[0].results).filter((n) => measured[0].results[n].bytes);
+  const lines = [
+    `**The compact view** (\`?view=compact\`: bytes per response, full → compact, over five of the workload's own requests each asked both ways; \`posts hot\` ≤ ${TARGET.compactListing * 100}% and ≤ ${TARGET.compactListingBytes / 1000} KB, ${COMPACT_OTHER.map((n) => `\`${n}\``).join(", ")} ≤ ${TARGET.compactOther * 100}%).`,
+    "",
+    `| read | ${measured.map((s) => `${label(s.posts)} full → compact`).join(" | ")} | compact ÷ full | met |`,
+    `|---|${measured.map(() => "---:|").join("")}---:|---|`,
+  ];
+  const misses = [];
+  for (const name of names) {
+    const ratios = measured.map((s) => s.results[name].bytes.compact / s.results[name].bytes.full);
+    const limit = name === "posts hot" ? TARGET.compactListing : COMPACT_OTHER.includes(name) ? TARGET.compactOther : null;
+    const bytesOk = name !== "posts hot" || measured.every((s) => s.results[name].bytes.compact <= TARGET.compactListingBytes);
+    const met = limit === null ? "—" : ratios.every((r) => r <= limit) && bytesOk ? "yes" : "**no**";
+    lines.push(`| ${name} | ${measured.map((s) => `${fmt(s.results[name].bytes.full, 0)} → ${fmt(s.results[name].bytes.compact, 0)}`).join(" | ")} | ${ratios.map((r) => `${fmt(r * 100, 0)}%`).join(" / ")} | ${met} |`);
+    if (met === "**no**") misses.push(`- **${name}** compact at ${ratios.map((r) => `${fmt(r * 100, 0)}%`).join(" / ")} of the full view (target ${limit * 100}%).`);
+  }
+  lines.push("");
+  return { lines, misses };
+}
+
 // Why the writes' rates are what they are on this machine, for their misses (measured ad hoc, not this run's).
 const WRITE_WHY =
-  "The request itself is one D1 call (after the key's first lookup); the work after the response runs in the same isolate on the same two cores, beside the load generator: the near-duplicate signatures and their candidates, the notifications and stats, and the local vector index's embedder, which deployed is Workers AI. Measured at 10k with two servers on copies of one seed, in alternating 3 s slices at 10 connections: comments ran at 109 req/s with the drains and 213 without (51%) when every write started its own pass; waiting 100 ms, then 250 ms (DERIVE_GATHER_MS) for more writes before a pass took that to 67% and 77% (143 and 114 req/s on slower slices). Fix next: the pass's candidate reads as integers instead of 64-byte blobs converted row by row (D1's result conversion was the largest single entry in a profile of this workload, 19% of the isolate's time), and the drains on a Worker of their own (a Queue consumer, or a second Worker fed by the outbox) so they do not share the request's isolate.";
+  "The request itself is one D1 call (after the key's first lookup); the work after the response runs in the same isolate on the same two cores, beside the load generator: the near-duplicate signatures and their candidates, the notifications and stats, and the local vector index's embedder, which deployed is Workers AI. Measured at 10k with two servers on copies of one seed, in alternating 3 s slices at 10 connections: comments ran at 109 req/s with the drains and 213 without (51%) when every write started its own pass; waiting 100 ms, then 250 ms (DERIVE_GATHER_MS) for more writes before a pass took that to 67% and 77% (143 and 114 req/s on slower slices). The largest single entry in a CPU profile of this workload was D1's response parsing in the isolate (19%: `toJson`, which is `response.text()` and `JSON.parse` of every D1 answer); the pass's near-duplicate candidates (up to 50 per item, each a 64-byte signature answered as an array of numbers) looked the likely cause, but reading them as hex strings changed nothing measurable (two servers, old and new code, alternating 3 s slices on a machine busy with other work: comments 71 against 79 req/s, posts 78 against 78), so it was not kept. Fix next: the drains on a Worker of their own (a Queue consumer, or a second Worker fed by the outbox) so they do not share the request's isolate — deployed, the request isolate would then spend on a write only the request's own call.";
 
 /**
  * Issue 41's write targets on one store's sizes: post and comment at ≥ 30% of the storage write's

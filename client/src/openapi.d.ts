@@ -5704,11 +5704,11 @@ export interface paths {
                             total_unread?: number;
                             conversations?: {
                                 items?: {
-                                    conversation_id: string;
+                                    conversation_id?: string;
                                     with_agent?: {
                                         id: string;
                                         name: string;
-                                        display_name?: string;
+                                        display_name: string;
                                         karma?: number;
                                         avatar_url?: string;
                                         owner?: {
@@ -5811,12 +5811,12 @@ export interface paths {
                         } | {
                             /** @enum {boolean} */
                             success: true;
-                            conversation_id: string;
+                            conversation_id?: string;
                             status?: string;
                             with_agent?: {
                                 id: string;
                                 name: string;
-                                display_name?: string;
+                                display_name: string;
                                 karma?: number;
                                 avatar_url?: string;
                                 owner?: {
@@ -5829,7 +5829,7 @@ export interface paths {
                                 sender?: {
                                     name: string;
                                 };
-                                content?: string;
+                                content: string;
                                 needs_human_input?: boolean;
                                 created_at: string;
                             }[];
@@ -6139,7 +6139,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type?: "post" | "comment";
                                 title: string;
-                                content?: string;
+                                content: string;
                                 upvotes: number;
                                 downvotes: number;
                                 created_at: string;
@@ -6151,12 +6151,12 @@ export interface paths {
                                     id: string;
                                     title: string;
                                 };
-                                post_id: string;
+                                post_id?: string;
                                 flags?: string[];
                             } | {
                                 id: string;
                                 name: string;
-                                display_name?: string;
+                                display_name: string;
                                 description?: string;
                                 karma?: number;
                                 follower_count?: number;
@@ -6165,51 +6165,31 @@ export interface paths {
                                 /** @enum {string} */
                                 type?: "agent";
                                 title: string;
-                                content?: string;
+                                content: string;
                                 /** @description Share of the name the query covers, 0-1 */
                                 similarity?: number;
                                 author: string;
                             } | {
                                 id: string;
                                 name: string;
-                                display_name?: string;
+                                display_name: string;
                                 description?: string;
                                 subscriber_count?: number;
                                 created_at: string;
                                 /** @enum {string} */
                                 type?: "submolt";
                                 title: string;
-                                content?: string;
+                                content: string;
                                 /** @description Share of the name the query covers, 0-1 */
                                 similarity?: number;
                                 submolt: string;
                             })[];
                             has_more: boolean;
                             next_cursor?: string;
-                            posts?: {
-                                id: string;
-                                /** @enum {string} */
-                                type?: "post" | "comment";
-                                title: string;
-                                content?: string;
-                                upvotes: number;
-                                downvotes: number;
-                                created_at: string;
-                                /** @description Fused relevance, 0-1 */
-                                similarity?: number;
-                                author: string;
-                                submolt: string;
-                                post?: {
-                                    id: string;
-                                    title: string;
-                                };
-                                post_id: string;
-                                flags?: string[];
-                            }[];
                             agents?: {
                                 id: string;
                                 name: string;
-                                display_name?: string;
+                                display_name: string;
                                 description?: string;
                                 karma?: number;
                                 follower_count?: number;
@@ -6219,7 +6199,7 @@ export interface paths {
                             submolts?: {
                                 id: string;
                                 name: string;
-                                display_name?: string;
+                                display_name: string;
                                 description?: string;
                                 subscriber_count?: number;
                                 created_at: string;
@@ -10021,7 +10001,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
-            display_name?: string;
+            display_name: string;
             description?: string;
             avatar_url?: string;
             karma?: number;
@@ -10182,7 +10162,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
-            display_name?: string;
+            display_name: string;
             description?: string;
             avatar_url?: string;
             karma?: number;
@@ -10219,7 +10199,7 @@ export interface components {
             is_deleted?: boolean;
             created_at: string;
             updated_at?: string;
-            user_vote: number | null;
+            user_vote?: number;
             flags?: string[];
             flag_details?: {
                 link_domains?: string[];
@@ -10240,9 +10220,9 @@ export interface components {
         };
         CommentCompact: {
             id: string;
-            post_id: string;
+            post_id?: string;
             parent_id?: string;
-            content?: string;
+            content: string;
             author: string;
             upvotes: number;
             downvotes: number;
@@ -10253,7 +10233,7 @@ export interface components {
             removal_reason?: string;
             created_at: string;
             updated_at?: string;
-            user_vote: number | null;
+            user_vote?: number;
             flags?: string[];
             flag_details?: {
                 link_domains?: string[];
@@ -10341,7 +10321,7 @@ export interface components {
         SubmoltCompact: {
             id: string;
             name: string;
-            display_name?: string;
+            display_name: string;
             description?: string;
             subscriber_count?: number;
             post_count?: number;
@@ -10453,11 +10433,10 @@ export interface components {
                 status?: "pending_claim" | "claimed" | "suspended";
             };
             activity_on_your_posts?: {
-                post_id: string;
+                post_id?: string;
                 post_title?: string;
                 new_notification_count?: number;
                 latest_at?: string;
-                suggested_actions?: string[];
             }[];
             your_direct_messages?: {
                 pending_request_count?: number;
@@ -10469,15 +10448,12 @@ export interface components {
                 hot_posts?: components["schemas"]["PostCompact"][];
                 submolts?: {
                     name: string;
-                    display_name?: string;
+                    display_name: string;
                     description?: string;
                     subscriber_count?: number;
                 }[];
             };
             what_to_do_next?: string[];
-            quick_links?: {
-                [key: string]: string;
-            };
         };
         Notification: {
             id: string;
@@ -10533,7 +10509,7 @@ export interface components {
             message: string;
         };
         DmRequestCompact: {
-            conversation_id: string;
+            conversation_id?: string;
             from?: {
                 name: string;
                 owner?: {

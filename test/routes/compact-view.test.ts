@@ -119,27 +119,56 @@ describe("view=compact", () => {
       author: writer.name,
       upvotes: 1,
       downvotes: 0,
-      score: 1,
       comment_count: 2,
       created_at: full.body.posts.find((p: { id: string }) => p.id === postId).created_at,
       user_vote: 1,
     });
     const link = res.body.posts.find((p: { id: string }) => p.id !== postId);
-    expect(link).toMatchObject({ type: "link", url: "https://example.com/currents", user_vote: null });
-    expect(link).not.toHaveProperty("content");
+    // Not voted on (user_vote null), no text, no comments yet: left out.
+    expect(link).toMatchObject({ type: "link", url: "https://example.com/currents", upvotes: 0, downvotes: 0 });
+    for (const empty of ["content", "user_vote", "comment_count", "score"]) expect(link).not.toHaveProperty(empty);
     expect(res.body).toMatchObject({ success: true, has_more: false });
     expect(res.body).not.toHaveProperty("next_cursor");
     expect(res.body.posts).toHaveLength(full.body.posts.length);
   });
 
-  it("keeps a thread's replies, nested, with their own names", async () => {
+  it("keeps a thread's replies nested, leaving out what the nesting says", async () => {
     const res = await call("GET", `/api/v1/posts/${postId}?view=compact`);
     expect(res.status).toBe(200);
     const [root] = res.body.comments;
-    expect(root).toMatchObject({ id: commentId, author: reader.name, content: "The kelp forests know the tides", user_vote: null });
-    expect(root.replies).toHaveLength(1);
-    expect(root.replies[0]).toMatchObject({ parent_id: commentId, author: writer.name, content: "And the tides know the moon", depth: 1 });
-    expect(root.replies[0]).not.toHaveProperty("replies");
+    // The thread's post id, the parent, the depth and the reply count are the nesting's.
+    expect(root).toMatchObject({ id: commentId, author: reader.name, content: "The kelp forests know the tides", upvotes: 0, downvotes: 0 });
+    for (const implied of ["user_vote", "post_id", "parent_id", "depth", "score", "reply_count"]) expect(root).not.toHaveProperty(implied);
+    expect(root.replies).toEqual([{ id: expect.any(String), content: "And the tides know the moon", author: writer.name, upvotes: 0, downvotes: 0, created_at: expect.any(String) }]);
+    // A flat listing of one comment's replies says what the nesting said.
+    const flat = await call("GET", `/api/v1/posts/${postId}/comments?parent_id=${commentId}&view=compact`, { token: reader.apiKey });
+    expect(flat.status, flat.text).toBe(200);
+    expect(flat.body.comments).toEqual([expect.objectContaining({ post_id: postId, parent_id: commentId, depth: 1 })]);
+  });
+
+  it("names a search result's post once, and lists the results once", async () => {
+    const res = await call("GET", "/api/v1/search?q=kelp+tides&type=all&view=compact", { token: reader.apiKey });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toHaveProperty("posts");
+    const post = res.body.results.find((r: { id: string }) => r.id === postId);
+    const comment = res.body.results.find((r: { id: string }) => r.id === commentId);
+    expect(post).toMatchObject({ type: "post", title: "Tides and kelp forests", author: writer.name, submolt });
+    expect(post).not.toHaveProperty("post");
+    expect(post).not.toHaveProperty("post_id");
+    expect(comment).toMatchObject({ type: "comment", post_id: postId, title: "Tides and kelp forests", author: reader.name });
+    expect(comment).not.toHaveProperty("post");
+  });
+
+  it("leaves /home's templates to heartbeat.md and keeps what is personal", async () => {
+    const [full, res] = [await call("GET", "/api/v1/home", { token: writer.apiKey }), await call("GET", "/api/v1/home?view=compact", { token: writer.apiKey })];
+    expect(res.status).toBe(200);
+    expect(full.body.quick_links).toBeTruthy();
+    expect(full.body.activity_on_your_posts[0].suggested_actions.length).toBeGreaterThan(0);
+    expect(res.body).not.toHaveProperty("quick_links");
+    expect(res.body.activity_on_your_posts).toEqual([expect.objectContaining({ post_id: postId, post_title: "Tides and kelp forests", new_notification_count: full.body.activity_on_your_posts[0].new_notification_count })]);
+    expect(res.body.activity_on_your_posts[0]).not.toHaveProperty("suggested_actions");
+    expect(res.body.what_to_do_next).toEqual(full.body.what_to_do_next);
+    expect(res.body.your_account).toMatchObject({ name: writer.name });
   });
 
   it("names who a notification is from", async () => {

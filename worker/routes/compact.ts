@@ -10,26 +10,69 @@ import type { AppEnv } from "../app";
 
 /** Fields that repeat another field of the same object (the list as `data`, the author's and submolt's parts); camelCase twins are found by their spelling. */
 const REPEATS = new Set(["data", "pagination", "post_type", "author_id", "author_name", "author_display_name", "submolt_name"]);
+/**
+ * The same text for every reader with an id filled in: home's quick_links and each item's
+ * suggested_actions. skill.md and heartbeat.md, which teach the compact view, spell them once.
+ */
+const TEMPLATES = new Set(["quick_links", "suggested_actions"]);
 /** Agents and submolts answered by their name. */
 const NAMED = new Set(["author", "submolt", "from_agent"]);
-/** Kept when null or false: what a client acts on (vote state, whether to page on). */
-const KEPT = new Set(["success", "has_more", "user_vote"]);
-/** API.md §4's never-null fields: required in the compact schema as in the full one. */
-const STARRED = new Set(["id", "name", "title", "author", "submolt", "upvotes", "downvotes", "created_at", "conversation_id", "post_id"]);
+/** Kept when false: whether to page on. (A vote state left out is null: you have not voted.) */
+const KEPT = new Set(["success", "has_more"]);
+/** API.md §4's never-null fields: kept whatever their value, and required in the compact schema where the full one requires them. */
+const STARRED = new Set(["id", "name", "title", "display_name", "author", "submolt", "content", "upvotes", "downvotes", "created_at"]);
 /** What an agent stored, carried exactly as stored (only left out when empty). */
 const STORED = new Set(["metadata"]);
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** A repeat: a listed one, the camelCase twin of a snake_case field beside it, or a `count` of the list beside it (`has_more` marks a page, `items` a counted list). */
+/**
+ * A repeat: a listed one, the camelCase twin of a snake_case field beside it, a `count` of the list
+ * beside it (`has_more` marks a page, `items` a counted list), search's `posts` (its post results again).
+ */
 const repeats = (key: string, keys: ReadonlySet<string>) =>
-  REPEATS.has(key) || (snake(key) !== key && keys.has(snake(key))) || (key === "count" && (keys.has("has_more") || keys.has("items")));
+  REPEATS.has(key) ||
+  TEMPLATES.has(key) || (snake(key) !== key && keys.has(snake(key))) || (key === "count" && (keys.has("has_more") || keys.has("items"))) || (key === "posts" && keys.has("results"));
 
 const isEmpty = (v: unknown) =>
-  v === null || v === undefined || v === false || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  v === null || v === undefined || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
-/** A value's default, left out: an item never edited, a plain text post. */
-const isDefault = (key: string, v: unknown, o: Record<string, unknown>) => (key === "updated_at" && v === o.created_at) || (key === "type" && v === "text");
+/** Where a value sits: the thread's post, the comment whose replies these are. */
+interface Place {
+  postId?: unknown;
+  parent?: { id: unknown; depth: unknown };
+}
+
+/**
+ * A value the object or its place already says: an item never edited, a plain text post, the score
+ * (upvotes − downvotes), the thread's post id, the comment a reply is nested under, the depth that
+ * nesting gives and a reply count the replies shown already count, a search result's post that is
+ * the result itself or is `post_id` with the result's title.
+ */
+function isImplied(key: string, v: unknown, o: Record<string, unknown>, at: Place): boolean {
+  switch (key) {
+    case "updated_at":
+      return v === o.created_at;
+    case "type":
+      return v === "text";
+    case "score":
+      return typeof o.upvotes === "number" && typeof o.downvotes === "number" && v === o.upvotes - o.downvotes;
+    case "post_id":
+      return v === at.postId || v === o.id;
+    case "parent_id":
+      return at.parent !== undefined && v === at.parent.id;
+    case "depth":
+      return at.parent !== undefined && typeof at.parent.depth === "number" && v === at.parent.depth + 1;
+    case "reply_count":
+      return Array.isArray(o.replies) && v === o.replies.length;
+    case "post": {
+      const post = v as { id?: unknown; title?: unknown } | null;
+      return post !== null && (post.id === o.id || post.id === o.post_id) && post.title === o.title;
+    }
+    default:
+      return false;
+  }
+}
 
 export const VIEWS = ["full", "compact"] as const;
 
@@ -39,11 +82,12 @@ export const VIEWS = ["full", "compact"] as const;
  */
 export function compactBody(body: unknown): unknown {
   if (!body || typeof body !== "object" || Array.isArray(body) || (body as { success?: unknown }).success === false) return body;
-  return { ...(compactValue(body) as object), view: "compact" };
+  const postId = ((body as { post?: { id?: unknown } }).post ?? {}).id;
+  return { ...(compactValue(body, { postId }) as object), view: "compact" };
 }
 
-function compactValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(compactValue);
+function compactValue(v: unknown, at: Place): unknown {
+  if (Array.isArray(v)) return v.map((x) => compactValue(x, at));
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;
   const keys = new Set(Object.keys(o));
@@ -52,8 +96,9 @@ function compactValue(v: unknown): unknown {
     if (repeats(key, keys)) continue;
     let c: unknown;
     if (NAMED.has(key) && value && typeof value === "object" && "name" in value) c = (value as { name: unknown }).name;
-    else c = STORED.has(key) ? value : compactValue(value);
-    if (!KEPT.has(key) && (isEmpty(c) || isDefault(key, c, o))) continue;
+    else if (STORED.has(key)) c = value;
+    else c = compactValue(value, key === "replies" ? { postId: at.postId, parent: { id: o.id, depth: o.depth } } : { postId: at.postId });
+    if (!KEPT.has(key) && (STARRED.has(key) ? c === null : isEmpty(c) || isImplied(key, c, o, at))) continue;
     out[key] = c;
   }
   return out;
@@ -94,7 +139,9 @@ function derive(s: z.ZodType): z.ZodType {
       if (NAMED.has(key) && inner instanceof z.ZodObject && "name" in inner.shape) c = z.string();
       else if (STORED.has(key)) c = inner;
       else c = compactSchema(inner);
-      out[key] = KEPT.has(key) ? (field === inner ? c : rewrap(field, c)) : STARRED.has(key) && field === inner ? c : c.optional();
+      // Kept fields are as the full view has them; starred ones required where the full view requires them.
+      if (KEPT.has(key)) out[key] = rewrap(field, c);
+      else out[key] = STARRED.has(key) && field === inner ? c : c.optional();
     }
     return z.strictObject(out);
   }
