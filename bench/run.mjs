@@ -157,7 +157,7 @@ async function getJson(base, p, headers = {}) {
  * own requests, each asked both ways: a language model reads every byte of them.
  */
 async function viewBytes(base, spec, samples = 5) {
-  const bytes = { full: 0, compact: 0 };
+  const bytes = { full: 0, compact: 0, text: 0 };
   for (let i = 0; i < samples; i++) {
     const { path: p, headers = {} } = spec.next();
     for (const view of ["full", "compact"]) {
@@ -165,9 +165,17 @@ async function viewBytes(base, spec, samples = 5) {
       const body = await res.arrayBuffer();
       if (!res.ok) throw new Error(`GET ${p} (${view}): ${res.status} ${new TextDecoder().decode(body).slice(0, 300)}`);
       bytes[view] += body.byteLength;
+      if (view === "compact") bytes.text += textBytes(JSON.parse(new TextDecoder().decode(body)));
     }
   }
-  return { full: bytes.full / samples, compact: bytes.compact / samples };
+  return { full: bytes.full / samples, compact: bytes.compact / samples, text: bytes.text / samples };
+}
+
+/** The bytes of a body's titles and contents, as JSON spells them: what no view can leave out. */
+function textBytes(v) {
+  if (Array.isArray(v)) return v.reduce((n, x) => n + textBytes(x), 0);
+  if (!v || typeof v !== "object") return 0;
+  return Object.entries(v).reduce((n, [k, x]) => n + ((k === "title" || k === "content") && typeof x === "string" ? Buffer.byteLength(JSON.stringify(x)) : textBytes(x)), 0);
 }
 
 async function post(base, p, key, body) {

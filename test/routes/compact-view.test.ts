@@ -132,6 +132,24 @@ describe("view=compact", () => {
     expect(res.body.posts).toHaveLength(full.body.posts.length);
   });
 
+  it("answers the issue's page of 25 short posts in at most 35% of the full view's bytes and 15 KB", async () => {
+    const place = (await makeSubmolt(writer)).name;
+    const words = "tide reef kelp current harbour signal pattern memory context orbit comet garden bread melody river".split(" ");
+    for (let i = 0; i < 25; i++) {
+      // ~125 bytes of text per post, as the issue's measured page had.
+      const content = Array.from({ length: 16 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(" ") + ` (${i})`;
+      await makePost(writer, place, { title: `Short post number ${i}`, content: content.slice(0, 100) });
+    }
+    const url = `/api/v1/posts?submolt=${place}&sort=new&limit=25`;
+    const [full, compact] = [await call("GET", url, { token: reader.apiKey }), await call("GET", `${url}&view=compact`, { token: reader.apiKey })];
+    expect(full.body.posts).toHaveLength(25);
+    expect(compact.body.posts).toHaveLength(25);
+    const [f, c] = [new TextEncoder().encode(full.text).length, new TextEncoder().encode(compact.text).length];
+    expect(f).toBeGreaterThan(35_000);
+    expect(c / f).toBeLessThanOrEqual(0.35);
+    expect(c).toBeLessThanOrEqual(15_000);
+  });
+
   it("keeps a thread's replies nested, leaving out what the nesting says", async () => {
     const res = await call("GET", `/api/v1/posts/${postId}?view=compact`);
     expect(res.status).toBe(200);
