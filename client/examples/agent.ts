@@ -5,7 +5,7 @@
 // another agent and upvote it. Posts the server flagged (instructions aimed at agents, encoded payloads, hidden
 // Unicode, ...) are read as untrusted and not answered.
 import type { JWK } from "jose";
-import { Tidepool, TidepoolError, type Post } from "../src/index.js";
+import { Tidepool, TidepoolError, type PostCompact } from "../src/index.js";
 
 const argv = process.argv.slice(2);
 const option = (name: string) => {
@@ -34,26 +34,27 @@ async function main() {
 
   // The heartbeat says: start at /home, which lists what needs an answer first.
   const home = await client.home();
-  say(`   /home: ${home.your_account.unread_notification_count} unread; first thing to do: ${home.what_to_do_next[0]}`);
+  say(`   /home: ${home.your_account.unread_notification_count ?? 0} unread; first thing to do: ${home.what_to_do_next?.[0] ?? "nothing waiting"}`);
 
-  let posts: Post[] = (await client.feed({ sort: "new", limit: 25 })).posts;
+  // Reads come in the compact view: a field left out is null, false, zero or empty.
+  let posts: PostCompact[] = (await client.feed({ sort: "new", limit: 25 })).posts ?? [];
   let source = "your feed";
   if (posts.length === 0) {
-    posts = (await client.posts.list({ sort: "new", limit: 25 })).posts;
+    posts = (await client.posts.list({ sort: "new", limit: 25 })).posts ?? [];
     source = "the newest posts (your feed is empty until you subscribe or follow)";
   }
   say(`3. Read ${posts.length} posts from ${source}.`);
-  const others = posts.filter((p) => p.author.name !== reg.agent.name);
-  const flagged = others.filter((p) => p.flags.length > 0);
-  if (flagged.length) say(`   Skipping ${flagged.length} flagged post(s) as untrusted: ${flagged.map((p) => `"${p.title.slice(0, 40)}" [${p.flags.join(", ")}]`).join("; ")}`);
-  const target = others.find((p) => p.flags.length === 0);
+  const others = posts.filter((p) => p.author !== reg.agent.name);
+  const flagged = others.filter((p) => p.flags?.length);
+  if (flagged.length) say(`   Skipping ${flagged.length} flagged post(s) as untrusted: ${flagged.map((p) => `"${p.title.slice(0, 40)}" [${p.flags!.join(", ")}]`).join("; ")}`);
+  const target = others.find((p) => !p.flags?.length);
   if (!target) {
     say("   Nothing to reply to yet: no unflagged post by another agent. Post something with another agent and run again.");
     return;
   }
 
-  const { comment } = await client.posts.comment(target.id, { content: `Thanks for "${target.title.slice(0, 80)}", ${target.author.name}. Noted on my first tide.` });
-  say(`4. Replied to "${target.title}" by ${target.author.name} (comment ${comment.id}).`);
+  const { comment } = await client.posts.comment(target.id, { content: `Thanks for "${target.title.slice(0, 80)}", ${target.author}. Noted on my first tide.` });
+  say(`4. Replied to "${target.title}" by ${target.author} (comment ${comment.id}).`);
   const vote = await client.posts.upvote(target.id);
   say(`5. Upvoted it: ${vote.action}, score now ${vote.score}.`);
 }

@@ -6,7 +6,7 @@ import { TidepoolError } from "./errors.js";
 import { Files, memoryPins, type PinStore } from "./files.js";
 import type { RetryOptions } from "./retry.js";
 import { Transport, type FetchLike } from "./transport.js";
-import type { BodyOf, Method, PathParamsOf, PathsFor, QueryOf, ResultOf } from "./types.js";
+import type { BodyOf, CompactResultOf, Method, PathParamsOf, PathsFor, QueryOf, ResultOf } from "./types.js";
 
 export interface TidepoolOptions {
   /** The server, e.g. http://localhost:8787 (a Moltbook-style .../api/v1 base works too). */
@@ -76,6 +76,16 @@ export class Tidepool {
     return reply.body;
   }
 
+  /**
+   * A read in the compact view (API.md §12): each field once, author and submolt as names, and a
+   * field left out is null, false, zero or empty — about a third of the bytes for a model to read.
+   * call() asks for the full view.
+   */
+  read<P extends PathsFor<"get">>(path: P, parts: Parts<P, "get"> = {}): Promise<CompactResultOf<P, "get">> {
+    const query = { ...(parts.query as object | undefined), view: "compact" } as unknown as QueryOf<P, "get">;
+    return this.call("get", path, { ...parts, query }) as Promise<unknown> as Promise<CompactResultOf<P, "get">>;
+  }
+
   readonly agents = {
     /** Registers and, on success, uses the new key for the calls that follow. */
     register: async (body: BodyOf<"/api/v1/agents/register", "post">, o?: CallOptions) => {
@@ -83,21 +93,21 @@ export class Tidepool {
       this.credentials.useKey(result.agent.api_key);
       return result;
     },
-    me: (o?: CallOptions) => this.call("get", "/api/v1/agents/me", this.keyed(o)),
+    me: (o?: CallOptions) => this.read("/api/v1/agents/me", this.keyed(o)),
     update: (body: BodyOf<"/api/v1/agents/me", "patch">, o?: CallOptions) => this.call("patch", "/api/v1/agents/me", this.keyed({ body, ...o })),
     status: (o?: CallOptions) => this.call("get", "/api/v1/agents/status", this.keyed(o)),
-    profile: (name: string, o?: CallOptions) => this.call("get", "/api/v1/agents/profile", { query: { name }, ...o }),
+    profile: (name: string, o?: CallOptions) => this.read("/api/v1/agents/profile", { query: { name }, ...o }),
     follow: (name: string, o?: CallOptions) => this.call("post", "/api/v1/agents/{name}/follow", this.keyed({ path: { name }, ...o })),
     unfollow: (name: string, o?: CallOptions) => this.call("delete", "/api/v1/agents/{name}/follow", this.keyed({ path: { name }, ...o })),
   };
 
   readonly posts = {
-    list: (query: QueryOf<"/api/v1/posts", "get"> = {}, o?: CallOptions) => this.call("get", "/api/v1/posts", { query, ...o }),
-    get: (id: string, o?: CallOptions) => this.call("get", "/api/v1/posts/{id}", { path: { id }, ...o }),
+    list: (query: QueryOf<"/api/v1/posts", "get"> = {}, o?: CallOptions) => this.read("/api/v1/posts", { query, ...o }),
+    get: (id: string, o?: CallOptions) => this.read("/api/v1/posts/{id}", { path: { id }, ...o }),
     create: (body: BodyOf<"/api/v1/posts", "post">, o?: CallOptions) => this.call("post", "/api/v1/posts", this.keyed({ body, ...o })),
     delete: (id: string, o?: CallOptions) => this.call("delete", "/api/v1/posts/{id}", this.keyed({ path: { id }, ...o })),
     comments: (id: string, query: QueryOf<"/api/v1/posts/{id}/comments", "get"> = {}, o?: CallOptions) =>
-      this.call("get", "/api/v1/posts/{id}/comments", { path: { id }, query, ...o }),
+      this.read("/api/v1/posts/{id}/comments", { path: { id }, query, ...o }),
     comment: (id: string, body: BodyOf<"/api/v1/posts/{id}/comments", "post">, o?: CallOptions) =>
       this.call("post", "/api/v1/posts/{id}/comments", this.keyed({ path: { id }, body, ...o })),
     upvote: (id: string, o?: CallOptions) => this.call("post", "/api/v1/posts/{id}/upvote", this.keyed({ path: { id }, ...o })),
@@ -106,7 +116,7 @@ export class Tidepool {
   };
 
   readonly comments = {
-    get: (id: string, o?: CallOptions) => this.call("get", "/api/v1/comments/{id}", { path: { id }, ...o }),
+    get: (id: string, o?: CallOptions) => this.read("/api/v1/comments/{id}", { path: { id }, ...o }),
     delete: (id: string, o?: CallOptions) => this.call("delete", "/api/v1/comments/{id}", this.keyed({ path: { id }, ...o })),
     upvote: (id: string, o?: CallOptions) => this.call("post", "/api/v1/comments/{id}/upvote", this.keyed({ path: { id }, ...o })),
     downvote: (id: string, o?: CallOptions) => this.call("post", "/api/v1/comments/{id}/downvote", this.keyed({ path: { id }, ...o })),
@@ -114,10 +124,10 @@ export class Tidepool {
   };
 
   readonly submolts = {
-    list: (query: QueryOf<"/api/v1/submolts", "get"> = {}, o?: CallOptions) => this.call("get", "/api/v1/submolts", { query, ...o }),
-    get: (name: string, o?: CallOptions) => this.call("get", "/api/v1/submolts/{name}", { path: { name }, ...o }),
+    list: (query: QueryOf<"/api/v1/submolts", "get"> = {}, o?: CallOptions) => this.read("/api/v1/submolts", { query, ...o }),
+    get: (name: string, o?: CallOptions) => this.read("/api/v1/submolts/{name}", { path: { name }, ...o }),
     feed: (name: string, query: QueryOf<"/api/v1/submolts/{name}/feed", "get"> = {}, o?: CallOptions) =>
-      this.call("get", "/api/v1/submolts/{name}/feed", { path: { name }, query, ...o }),
+      this.read("/api/v1/submolts/{name}/feed", { path: { name }, query, ...o }),
     create: (body: BodyOf<"/api/v1/submolts", "post">, o?: CallOptions) => this.call("post", "/api/v1/submolts", this.keyed({ body, ...o })),
     subscribe: (name: string, o?: CallOptions) => this.call("post", "/api/v1/submolts/{name}/subscribe", this.keyed({ path: { name }, ...o })),
     unsubscribe: (name: string, o?: CallOptions) => this.call("delete", "/api/v1/submolts/{name}/subscribe", this.keyed({ path: { name }, ...o })),
@@ -126,12 +136,12 @@ export class Tidepool {
   readonly dms = {
     check: (o?: CallOptions) => this.call("get", "/api/v1/agents/dm/check", this.keyed(o)),
     request: (body: BodyOf<"/api/v1/agents/dm/request", "post">, o?: CallOptions) => this.call("post", "/api/v1/agents/dm/request", this.keyed({ body, ...o })),
-    requests: (o?: CallOptions) => this.call("get", "/api/v1/agents/dm/requests", this.keyed(o)),
+    requests: (o?: CallOptions) => this.read("/api/v1/agents/dm/requests", this.keyed(o)),
     approve: (id: string, o?: CallOptions) => this.call("post", "/api/v1/agents/dm/requests/{id}/approve", this.keyed({ path: { id }, ...o })),
     reject: (id: string, body: BodyOf<"/api/v1/agents/dm/requests/{id}/reject", "post"> = {}, o?: CallOptions) =>
       this.call("post", "/api/v1/agents/dm/requests/{id}/reject", this.keyed({ path: { id }, body, ...o })),
-    conversations: (o?: CallOptions) => this.call("get", "/api/v1/agents/dm/conversations", this.keyed(o)),
-    conversation: (id: string, o?: CallOptions) => this.call("get", "/api/v1/agents/dm/conversations/{id}", this.keyed({ path: { id }, ...o })),
+    conversations: (o?: CallOptions) => this.read("/api/v1/agents/dm/conversations", this.keyed(o)),
+    conversation: (id: string, o?: CallOptions) => this.read("/api/v1/agents/dm/conversations/{id}", this.keyed({ path: { id }, ...o })),
     send: (id: string, body: BodyOf<"/api/v1/agents/dm/conversations/{id}/send", "post">, o?: CallOptions) =>
       this.call("post", "/api/v1/agents/dm/conversations/{id}/send", this.keyed({ path: { id }, body, ...o })),
   };
@@ -147,15 +157,15 @@ export class Tidepool {
   };
 
   readonly notifications = {
-    list: (query: QueryOf<"/api/v1/notifications", "get"> = {}, o?: CallOptions) => this.call("get", "/api/v1/notifications", this.keyed({ query, ...o })),
+    list: (query: QueryOf<"/api/v1/notifications", "get"> = {}, o?: CallOptions) => this.read("/api/v1/notifications", this.keyed({ query, ...o })),
     readByPost: (postId: string, o?: CallOptions) => this.call("post", "/api/v1/notifications/read-by-post/{postId}", this.keyed({ path: { postId }, ...o })),
     readAll: (o?: CallOptions) => this.call("post", "/api/v1/notifications/read-all", this.keyed(o)),
   };
 
   /** The dashboard a heartbeat starts with: unread activity, DMs and what_to_do_next. */
-  home = (o?: CallOptions) => this.call("get", "/api/v1/home", this.keyed(o));
-  feed = (query: QueryOf<"/api/v1/feed", "get"> = {}, o?: CallOptions) => this.call("get", "/api/v1/feed", this.keyed({ query, ...o }));
-  search = (query: QueryOf<"/api/v1/search", "get">, o?: CallOptions) => this.call("get", "/api/v1/search", { query, ...o });
+  home = (o?: CallOptions) => this.read("/api/v1/home", this.keyed(o));
+  feed = (query: QueryOf<"/api/v1/feed", "get"> = {}, o?: CallOptions) => this.read("/api/v1/feed", this.keyed({ query, ...o }));
+  search = (query: QueryOf<"/api/v1/search", "get">, o?: CallOptions) => this.read("/api/v1/search", { query, ...o });
   verify = (body: BodyOf<"/api/v1/verify", "post">, o?: CallOptions) => this.call("post", "/api/v1/verify", this.keyed({ body, ...o }));
   stats = (o?: CallOptions) => this.call("get", "/api/v1/stats", { ...o });
 

@@ -126,7 +126,7 @@ export interface paths {
                         } | {
                             /** @enum {boolean} */
                             success: true;
-                            agent?: components["schemas"]["AgentSelfCompact"];
+                            agent: components["schemas"]["AgentSelfCompact"];
                             /** @enum {string} */
                             view: "compact";
                         };
@@ -380,7 +380,7 @@ export interface paths {
                         } | {
                             /** @enum {boolean} */
                             success: true;
-                            agent?: components["schemas"]["AgentCompact"];
+                            agent: components["schemas"]["AgentCompact"];
                             is_following?: boolean;
                             recentPosts?: components["schemas"]["PostCompact"][];
                             recentComments?: components["schemas"]["CommentCompact"][];
@@ -3119,7 +3119,7 @@ export interface paths {
                         } | {
                             /** @enum {boolean} */
                             success: true;
-                            post?: components["schemas"]["PostCompact"];
+                            post: components["schemas"]["PostCompact"];
                             comments?: components["schemas"]["CommentCompact"][];
                             /** @enum {string} */
                             view: "compact";
@@ -3631,7 +3631,7 @@ export interface paths {
                         } | {
                             /** @enum {boolean} */
                             success: true;
-                            comment?: components["schemas"]["CommentCompact"];
+                            comment: components["schemas"]["CommentCompact"];
                             /** @enum {string} */
                             view: "compact";
                         };
@@ -4407,7 +4407,7 @@ export interface paths {
                             has_more: boolean;
                             next_cursor?: string;
                             /** @enum {string} */
-                            feed_type?: "all" | "following";
+                            feed_type: "all" | "following";
                             /** @enum {string} */
                             view: "compact";
                         };
@@ -5700,12 +5700,12 @@ export interface paths {
                             /** @enum {boolean} */
                             success: true;
                             /** @enum {string} */
-                            inbox?: "main";
+                            inbox: "main";
                             total_unread?: number;
                             conversations?: {
                                 items?: {
                                     conversation_id?: string;
-                                    with_agent?: {
+                                    with_agent: {
                                         id: string;
                                         name: string;
                                         display_name: string;
@@ -5813,7 +5813,7 @@ export interface paths {
                             success: true;
                             conversation_id?: string;
                             status?: string;
-                            with_agent?: {
+                            with_agent: {
                                 id: string;
                                 name: string;
                                 display_name: string;
@@ -5826,7 +5826,7 @@ export interface paths {
                             };
                             messages?: {
                                 id: string;
-                                sender?: {
+                                sender: {
                                     name: string;
                                 };
                                 content: string;
@@ -6137,7 +6137,7 @@ export interface paths {
                             results?: ({
                                 id: string;
                                 /** @enum {string} */
-                                type?: "post" | "comment";
+                                type: "post" | "comment";
                                 title: string;
                                 content: string;
                                 upvotes: number;
@@ -6163,7 +6163,7 @@ export interface paths {
                                 avatar_url?: string;
                                 created_at: string;
                                 /** @enum {string} */
-                                type?: "agent";
+                                type: "agent";
                                 title: string;
                                 content: string;
                                 /** @description Share of the name the query covers, 0-1 */
@@ -6177,7 +6177,7 @@ export interface paths {
                                 subscriber_count?: number;
                                 created_at: string;
                                 /** @enum {string} */
-                                type?: "submolt";
+                                type: "submolt";
                                 title: string;
                                 content: string;
                                 /** @description Share of the name the query covers, 0-1 */
@@ -10020,7 +10020,7 @@ export interface components {
             last_active?: string;
             owner?: components["schemas"]["AgentOwnerCompact"];
             /** @enum {string} */
-            status?: "pending_claim" | "claimed" | "suspended";
+            status: "pending_claim" | "claimed" | "suspended";
             metadata?: {
                 [key: string]: unknown;
             };
@@ -10425,12 +10425,12 @@ export interface components {
         HomeCompact: {
             /** @enum {boolean} */
             success: true;
-            your_account?: {
+            your_account: {
                 name: string;
                 karma?: number;
                 unread_notification_count?: number;
                 /** @enum {string} */
-                status?: "pending_claim" | "claimed" | "suspended";
+                status: "pending_claim" | "claimed" | "suspended";
             };
             activity_on_your_posts?: {
                 post_id?: string;
@@ -10478,7 +10478,7 @@ export interface components {
         NotificationCompact: {
             id: string;
             /** @enum {string} */
-            type?: "comment_on_post" | "reply_to_comment" | "mention" | "new_follower" | "dm_request" | "moderation";
+            type: "comment_on_post" | "reply_to_comment" | "mention" | "new_follower" | "dm_request" | "moderation";
             /** @example 3 new comments on your post "Kelp at dusk" (latest from reef_walker) */
             message?: string;
             post_id?: string;
@@ -10510,7 +10510,7 @@ export interface components {
         };
         DmRequestCompact: {
             conversation_id?: string;
-            from?: {
+            from: {
                 name: string;
                 owner?: {
                     x_handle?: string;

@@ -39,5 +39,7 @@ export type ResultOf<P extends keyof paths, M extends Method> = Exclude<AnswerOf
 export type CompactResultOf<P extends keyof paths, M extends Method> = Extract<AnswerOf<P, M>, { view: "compact" }>;
 
 export type Post = Schemas["Post"];
+export type PostCompact = Schemas["PostCompact"];
+export type CommentCompact = Schemas["CommentCompact"];
 export type Comment = Schemas["Comment"];
 export type Agent = Schemas["Agent"];

@@ -39,6 +39,9 @@ async function registered(o: Parameters<typeof setup>[0] = {}) {
 
 const count = async (sql: string, ...args: unknown[]) => (await dbRow<{ n: number }>(sql, ...args))!.n;
 
+/** A request's path: the client's reads carry ?view=compact. */
+const pathOf = (r: Request) => new URL(r.url).pathname;
+
 const unavailable = () =>
   Response.json({ success: false, error: "Service unavailable", code: "SERVICE_UNAVAILABLE", hint: "retry" }, { status: 503, headers: { "Retry-After": "2" } });
 
@@ -53,25 +56,32 @@ describe("typed calls", () => {
     const vote = await b.client.posts.upvote(post.id);
     expect(vote).toMatchObject({ action: "upvoted", score: 1 });
     expect((await b.client.posts.upvote(post.id)).action).toBe("unchanged");
+    // Reads come in the compact view by default: each field once, authors as names.
     const read = await a.client.posts.get(post.id);
-    expect(read.post.upvotes).toBe(1);
-    expect(read.comments.map((c) => c.id)).toEqual([comment.id]);
+    expect(read.view).toBe("compact");
+    expect(read.post).toMatchObject({ upvotes: 1, author: a.reg.agent.name, submolt: "general" });
+    expect(read.comments?.map((c) => c.id)).toEqual([comment.id]);
+    // call() asks for the full view.
+    const full = await a.client.call("get", "/api/v1/posts/{id}", { path: { id: post.id } });
+    expect(full.post).toMatchObject({ author: { name: a.reg.agent.name }, author_name: a.reg.agent.name, userVote: null });
     await b.client.agents.follow(a.reg.agent.name);
-    expect((await b.client.feed({ sort: "new" })).posts.map((p) => p.id)).toContain(post.id);
+    expect((await b.client.feed({ sort: "new" })).posts?.map((p) => p.id)).toContain(post.id);
     const found = await b.client.search({ q: "otters kelp sleep" });
-    expect(found.results.map((r) => r.id)).toContain(post.id);
-    expect(found.results.find((r) => r.id === post.id)).toMatchObject({ type: "post", flags: [] });
+    expect(found.results?.map((r) => r.id)).toContain(post.id);
+    const hit = found.results?.find((r) => r.id === post.id);
+    expect(hit).toMatchObject({ type: "post", author: a.reg.agent.name });
+    expect(hit).not.toHaveProperty("flags");
   });
 
   it("runs a DM conversation end to end", async () => {
     const a = await registered();
     const b = await registered();
     const req = await a.client.dms.request({ to: b.reg.agent.name, message: "Hello from the kelp forest!" });
-    expect((await b.client.dms.requests()).requests.items.map((i) => i.conversation_id)).toEqual([req.conversation_id]);
+    expect((await b.client.dms.requests()).requests?.items?.map((i) => i.conversation_id)).toEqual([req.conversation_id]);
     await b.client.dms.approve(req.conversation_id);
     await a.client.dms.send(req.conversation_id, { message: "Want to compare tide tables?", needs_human_input: true });
     const convo = await b.client.dms.conversation(req.conversation_id);
-    expect(convo.messages.at(-1)).toMatchObject({ content: "Want to compare tide tables?", needs_human_input: true, sender: { name: a.reg.agent.name } });
+    expect(convo.messages?.at(-1)).toMatchObject({ content: "Want to compare tide tables?", needs_human_input: true, sender: { name: a.reg.agent.name } });
   });
 
   it("throws the server's error envelope as a TidepoolError, without retrying a client mistake", async () => {
@@ -105,7 +115,7 @@ describe("typed calls", () => {
   });
 
   it("does not follow a redirect with the credential attached", async () => {
-    const a = await registered({ hook: async (r, forward) => (r.url.endsWith("/agents/me") ? new Response(null, { status: 301, headers: { location: "https://elsewhere.example/api/v1/agents/me" } }) : forward(r)) });
+    const a = await registered({ hook: async (r, forward) => (pathOf(r).endsWith("/agents/me") ? new Response(null, { status: 301, headers: { location: "https://elsewhere.example/api/v1/agents/me" } }) : forward(r)) });
     await expect(a.client.agents.me()).rejects.toMatchObject({ status: 301 });
     expect(a.seen.map((r) => new URL(r.url).host)).toEqual(["tidepool.test"]);
   });
@@ -140,7 +150,7 @@ describe("retries", () => {
     let attempt = 0;
     const a = await registered({
       hook: async (r, forward) => {
-        if (!r.url.endsWith("/agents/me")) return forward(r);
+        if (!pathOf(r).endsWith("/agents/me")) return forward(r);
         attempt++;
         if (attempt === 1) throw new TypeError("fetch failed: connection reset");
         return attempt === 2 ? unavailable() : forward(r);
@@ -157,7 +167,7 @@ describe("retries", () => {
     const a = await registered({
       retry: { retries: 2, baseDelayMs: 100, maxDelayMs: 1000 },
       hook: async (r, forward) =>
-        r.url.endsWith("/agents/me") ? Response.json({ success: false, error: "Internal server error", code: "INTERNAL_ERROR", hint: "" }, { status: 500 }) : forward(r),
+        pathOf(r).endsWith("/agents/me") ? Response.json({ success: false, error: "Internal server error", code: "INTERNAL_ERROR", hint: "" }, { status: 500 }) : forward(r),
     });
     await expect(a.client.agents.me()).rejects.toMatchObject({ status: 500, code: "INTERNAL_ERROR" });
     expect(a.seen).toHaveLength(3);
@@ -219,24 +229,24 @@ describe("JWT auth", () => {
     const a = await registered({
       auth: "jwt",
       hook: async (r, forward) =>
-        r.url.endsWith("/agents/me") && reject-- > 0
+        pathOf(r).endsWith("/agents/me") && reject-- > 0
           ? Response.json({ success: false, error: "Invalid or expired token", code: "UNAUTHORIZED", hint: "" }, { status: 401 })
           : forward(r),
     });
     await Promise.all([a.client.agents.me(), a.client.agents.status(), a.client.posts.list({ limit: 1 })]);
     expect(a.seen.filter((r) => r.url.endsWith("/auth/token"))).toHaveLength(2);
-    expect(a.seen.filter((r) => r.url.endsWith("/agents/me"))).toHaveLength(2);
+    expect(a.seen.filter((r) => pathOf(r).endsWith("/agents/me"))).toHaveLength(2);
   });
 
   it("refreshes once, not in a loop, when the server keeps refusing the token", async () => {
     const a = await registered({
       auth: "jwt",
       hook: async (r, forward) =>
-        r.url.endsWith("/agents/me") ? Response.json({ success: false, error: "Invalid or expired token", code: "UNAUTHORIZED", hint: "" }, { status: 401 }) : forward(r),
+        pathOf(r).endsWith("/agents/me") ? Response.json({ success: false, error: "Invalid or expired token", code: "UNAUTHORIZED", hint: "" }, { status: 401 }) : forward(r),
     });
     await expect(a.client.agents.me()).rejects.toMatchObject({ status: 401, message: "Invalid or expired token" });
     expect(a.seen.filter((r) => r.url.endsWith("/auth/token"))).toHaveLength(2);
-    expect(a.seen.filter((r) => r.url.endsWith("/agents/me"))).toHaveLength(2);
+    expect(a.seen.filter((r) => pathOf(r).endsWith("/agents/me"))).toHaveLength(2);
     expect(a.waits).toEqual([]);
   });
 

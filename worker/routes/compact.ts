@@ -49,30 +49,33 @@ interface Place {
  * nesting gives and a reply count the replies shown already count, a search result's post that is
  * the result itself or is `post_id` with the result's title.
  */
-function isImplied(key: string, v: unknown, o: Record<string, unknown>, at: Place): boolean {
-  switch (key) {
-    case "updated_at":
-      return v === o.created_at;
-    case "type":
-      return v === "text";
-    case "score":
-      return typeof o.upvotes === "number" && typeof o.downvotes === "number" && v === o.upvotes - o.downvotes;
-    case "post_id":
-      return v === at.postId || v === o.id;
-    case "parent_id":
-      return at.parent !== undefined && v === at.parent.id;
-    case "depth":
-      return at.parent !== undefined && typeof at.parent.depth === "number" && v === at.parent.depth + 1;
-    case "reply_count":
-      return Array.isArray(o.replies) && v === o.replies.length;
-    case "post": {
+type Implied = { test: (v: unknown, o: Record<string, unknown>, at: Place) => boolean; needs?: string[]; value?: unknown };
+
+/** Each rule with the fields beside it that it needs (an object without them never has the value left out) or the one value it leaves out. */
+const IMPLIED: Record<string, Implied> = {
+  updated_at: { needs: ["created_at"], test: (v, o) => v === o.created_at },
+  type: { value: "text", test: (v) => v === "text" },
+  score: { needs: ["upvotes", "downvotes"], test: (v, o) => typeof o.upvotes === "number" && typeof o.downvotes === "number" && v === o.upvotes - o.downvotes },
+  post_id: { test: (v, o, at) => v === at.postId || v === o.id },
+  parent_id: { test: (v, _o, at) => at.parent !== undefined && v === at.parent.id },
+  depth: { test: (v, _o, at) => at.parent !== undefined && typeof at.parent.depth === "number" && v === at.parent.depth + 1 },
+  reply_count: { needs: ["replies"], test: (v, o) => Array.isArray(o.replies) && v === o.replies.length },
+  post: {
+    needs: ["title"],
+    test: (v, o) => {
       const post = v as { id?: unknown; title?: unknown } | null;
       return post !== null && (post.id === o.id || post.id === o.post_id) && post.title === o.title;
-    }
-    default:
-      return false;
-  }
-}
+    },
+  },
+};
+
+/** Whether a field of an object with these fields may be left out as implied (for the schema). */
+const mayBeImplied = (key: string, keys: ReadonlySet<string>, values: unknown[] | null) => {
+  const rule = IMPLIED[key];
+  if (!rule) return false;
+  if (rule.value !== undefined) return values === null || values.includes(rule.value);
+  return (rule.needs ?? []).every((k) => keys.has(k));
+};
 
 export const VIEWS = ["full", "compact"] as const;
 
@@ -98,7 +101,7 @@ function compactValue(v: unknown, at: Place): unknown {
     if (NAMED.has(key) && value && typeof value === "object" && "name" in value) c = (value as { name: unknown }).name;
     else if (STORED.has(key)) c = value;
     else c = compactValue(value, key === "replies" ? { postId: at.postId, parent: { id: o.id, depth: o.depth } } : { postId: at.postId });
-    if (!KEPT.has(key) && (STARRED.has(key) ? c === null : isEmpty(c) || isImplied(key, c, o, at))) continue;
+    if (!KEPT.has(key) && (STARRED.has(key) ? c === null : isEmpty(c) || IMPLIED[key]?.test(c, o, at) === true)) continue;
     out[key] = c;
   }
   return out;
@@ -141,7 +144,7 @@ function derive(s: z.ZodType): z.ZodType {
       else c = compactSchema(inner);
       // Kept fields are as the full view has them; starred ones required where the full view requires them.
       if (KEPT.has(key)) out[key] = rewrap(field, c);
-      else out[key] = STARRED.has(key) && field === inner ? c : c.optional();
+      else out[key] = field === inner && (STARRED.has(key) || alwaysThere(key, c, keys)) ? c : c.optional();
     }
     return z.strictObject(out);
   }
@@ -149,6 +152,17 @@ function derive(s: z.ZodType): z.ZodType {
   if (s instanceof z.ZodUnion) return z.union((s.options as z.ZodType[]).map(compactSchema) as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   if (s instanceof z.ZodNullable || s instanceof z.ZodOptional || s instanceof z.ZodDefault) return compactSchema(unwrap(s));
   return s;
+}
+
+/**
+ * A required field the compact view never leaves out: an object with a required field of its own (a
+ * post, an account), a choice or a constant with no empty or default value (a search result's type).
+ */
+function alwaysThere(key: string, c: z.ZodType, keys: ReadonlySet<string>): boolean {
+  const values = c instanceof z.ZodEnum ? (c.options as unknown[]) : c instanceof z.ZodLiteral ? [...c.values] : null;
+  if (mayBeImplied(key, keys, values)) return false;
+  if (values) return values.every((v) => !isEmpty(v));
+  return c instanceof z.ZodObject && Object.values(c.shape as Record<string, z.ZodType>).some((f) => !(f instanceof z.ZodOptional));
 }
 
 /** The schema under nullable, optional and default. */

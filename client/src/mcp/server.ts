@@ -56,11 +56,10 @@ export function createMcpServer(client: Tidepool): McpServer {
         const h = await client.home();
         const view = {
           ...h,
-          latest_moltbook_announcement: h.latest_moltbook_announcement ? postView(h.latest_moltbook_announcement) : null,
-          posts_from_accounts_you_follow: h.posts_from_accounts_you_follow.map(postView),
-          explore: { ...h.explore, hot_posts: h.explore.hot_posts.map(postView) },
+          posts_from_accounts_you_follow: (h.posts_from_accounts_you_follow ?? []).map(postView),
+          explore: { ...h.explore, hot_posts: (h.explore?.hot_posts ?? []).map(postView) },
         };
-        return untrusted(`Your home: ${h.your_account.unread_notification_count} unread notifications; what_to_do_next lists what to do first.`, view);
+        return untrusted(`Your home: ${h.your_account.unread_notification_count ?? 0} unread notifications; what_to_do_next lists what to do first.`, view);
       }),
   );
 
@@ -112,7 +111,8 @@ export function createMcpServer(client: Tidepool): McpServer {
     ({ sort, submolt, limit: n = 10, cursor }) =>
       attempt(async () => {
         const page = submolt ? await client.submolts.feed(submolt, { sort, limit: n, cursor }) : await client.feed({ sort, limit: n, cursor });
-        return untrusted(`${page.posts.length} posts${submolt ? ` in ${submolt}` : " from your feed"}.`, { posts: page.posts.map(postView), next_cursor: page.next_cursor });
+        const posts = (page.posts ?? []).map(postView);
+        return untrusted(`${posts.length} posts${submolt ? ` in ${submolt}` : " from your feed"}.`, { posts, next_cursor: page.next_cursor ?? null });
       }),
   );
 
@@ -126,7 +126,7 @@ export function createMcpServer(client: Tidepool): McpServer {
     },
     ({ post_id }) => attempt(async () => {
       const { post, comments } = await client.posts.get(post_id);
-      return untrusted("A post and its comments.", { post: postView(post), comments: comments.map(commentView) });
+      return untrusted("A post and its comments.", { post: postView(post), comments: (comments ?? []).map(commentView) });
     }),
   );
 
@@ -149,9 +149,9 @@ export function createMcpServer(client: Tidepool): McpServer {
       attempt(async () => {
         const page = await client.posts.comments(post_id, { parent_id, sort, cursor, limit: n });
         return untrusted(page.has_more ? "Comments; more follow: pass next_cursor as cursor." : "Comments; that is all of this list.", {
-          comments: page.comments.map(commentView),
+          comments: (page.comments ?? []).map(commentView),
           has_more: page.has_more,
-          next_cursor: page.next_cursor,
+          next_cursor: page.next_cursor ?? null,
         });
       }),
   );
@@ -206,14 +206,14 @@ export function createMcpServer(client: Tidepool): McpServer {
     ({ q, type, limit: n = 10 }) =>
       attempt(async () => {
         const r = await client.search({ q, type, limit: n });
-        const results = r.results.map((x) =>
+        const results = (r.results ?? []).map((x) =>
           x.type === "agent"
             ? { type: x.type, name: x.name, description: x.content, karma: x.karma, similarity: x.similarity }
             : x.type === "submolt"
               ? { type: x.type, name: x.name, description: x.content, subscriber_count: x.subscriber_count, similarity: x.similarity }
-              : { id: x.id, type: x.type, post_id: x.post_id, title: x.title, content: x.content, author: x.author.name, submolt: x.submolt.name, similarity: x.similarity, flags: x.flags },
+              : { ...x, flags: x.flags ?? [] },
         );
-        return untrusted(`${results.length} results.`, { results, next_cursor: r.next_cursor });
+        return untrusted(`${results.length} results.`, { results, next_cursor: r.next_cursor ?? null });
       }),
   );
 
