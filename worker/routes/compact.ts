@@ -32,7 +32,10 @@ const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}
  */
 const repeats = (key: string, keys: ReadonlySet<string>) =>
   REPEATS.has(key) ||
-  TEMPLATES.has(key) || (snake(key) !== key && keys.has(snake(key))) || (key === "count" && (keys.has("has_more") || keys.has("items"))) || (key === "posts" && keys.has("results"));
+  TEMPLATES.has(key) ||
+  (snake(key) !== key && keys.has(snake(key))) ||
+  (key === "count" && (keys.has("has_more") || keys.has("items"))) ||
+  (key === "posts" && keys.has("results"));
 
 const isEmpty = (v: unknown) =>
   v === null || v === undefined || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
@@ -43,15 +46,15 @@ interface Place {
   parent?: { id: unknown; depth: unknown };
 }
 
+/** A rule, with the fields beside it that it needs (an object without them never has the value left out) or the one value it leaves out. */
+type Implied = { test: (v: unknown, o: Record<string, unknown>, at: Place) => boolean; needs?: string[]; value?: unknown };
+
 /**
- * A value the object or its place already says: an item never edited, a plain text post, the score
+ * Values the object or its place already says: an item never edited, a plain text post, the score
  * (upvotes − downvotes), the thread's post id, the comment a reply is nested under, the depth that
  * nesting gives and a reply count the replies shown already count, a search result's post that is
  * the result itself or is `post_id` with the result's title.
  */
-type Implied = { test: (v: unknown, o: Record<string, unknown>, at: Place) => boolean; needs?: string[]; value?: unknown };
-
-/** Each rule with the fields beside it that it needs (an object without them never has the value left out) or the one value it leaves out. */
 const IMPLIED: Record<string, Implied> = {
   updated_at: { needs: ["created_at"], test: (v, o) => v === o.created_at },
   type: { value: "text", test: (v) => v === "text" },
