@@ -49,6 +49,18 @@ function keysOf(v: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** Agents and submolts anywhere in a body (an agent has karma and followers, a submolt subscribers). */
+function places(v: unknown, out: { agents: Record<string, unknown>[]; submolts: Record<string, unknown>[] } = { agents: [], submolts: [] }) {
+  if (Array.isArray(v)) v.forEach((x) => places(x, out));
+  else if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if ("follower_count" in o && "karma" in o) out.agents.push(o);
+    if ("subscriber_count" in o && !("type" in o)) out.submolts.push(o);
+    Object.values(o).forEach((x) => places(x, out));
+  }
+  return out;
+}
+
 /** Posts and comments anywhere in a body (objects with a title or a post_id and content). */
 function items(v: unknown, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
   if (Array.isArray(v)) v.forEach((x) => items(x, out));
@@ -86,6 +98,7 @@ describe("view=compact", () => {
   });
 
   it("answers each route's compact schema, smaller, each field once and the ★ fields kept", async () => {
+    const seen = { agents: 0, submolts: 0 };
     for (const route of compactRoutes) {
       const url = urlOf(route.path);
       const [full, compact] = [await call("GET", url, { token: reader.apiKey }), await call("GET", withView(url, "compact"), { token: reader.apiKey })];
@@ -102,8 +115,17 @@ describe("view=compact", () => {
         expect(typeof item.author, `${url}: author as a name`).toBe("string");
         for (const star of ["id", "upvotes", "downvotes", "created_at"]) expect(item, `${url}: ★ ${star}`).toHaveProperty(star);
         if ("title" in item) expect(typeof item.submolt, `${url}: submolt as a name`).toBe("string");
+        if (!("title" in item)) expect(typeof item.content, `${url}: ★ comment content`).toBe("string");
       }
+      const { agents, submolts } = places(compact.body);
+      for (const agent of agents) for (const star of ["id", "name"]) expect(agent, `${url}: agent ★ ${star}`).toHaveProperty(star);
+      for (const s of submolts) for (const star of ["name", "display_name"]) expect(s, `${url}: submolt ★ ${star}`).toHaveProperty(star);
+      seen.agents += agents.length;
+      seen.submolts += submolts.length;
     }
+    // The walk met agents (profiles, /agents/me) and submolts (listings, pages) to hold to API.md §4.
+    expect(seen.agents).toBeGreaterThan(0);
+    expect(seen.submolts).toBeGreaterThan(0);
   });
 
   it("spells a post once: the page a client acts on", async () => {
