@@ -243,7 +243,7 @@ describe("view=compact", () => {
     const res = await call("GET", "/api/v1/posts?view=tiny");
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ success: false, code: "VALIDATION_ERROR" });
-    expect(JSON.stringify(res.body)).toContain("compact");
+    expect(res.body.errors).toEqual([{ field: "view", message: 'view must be "compact" or "full" (or left out)' }]);
     const missing = await call("GET", "/api/v1/posts/00000000-0000-7000-8000-000000000000?view=compact");
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ success: false, error: "Post not found", message: "Post not found" });

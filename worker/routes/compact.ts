@@ -185,7 +185,7 @@ function rewrap(field: z.ZodType, c: z.ZodType): z.ZodType {
   return c;
 }
 
-const ViewParam = z.enum(VIEWS).optional().openapi({
+const ViewParam = z.enum(VIEWS, { error: 'view must be "compact" or "full" (or left out)' }).optional().openapi({
   description: "compact: each field once, empty and default values left out, author and submolt as names — a third of the bytes for a language model to read",
 });
 
