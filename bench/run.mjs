@@ -267,8 +267,9 @@ async function benchSize(posts, measureCapacity) {
     const counted = STORAGE === "postgres" ? `statements ${r.statements?.toFixed(1) ?? "-"}${r.tuplesRead === undefined ? "" : `, tuples read ${r.tuplesRead.toFixed(1)}`}` : `D1 calls ${r.calls?.toFixed(1) ?? "-"} (statements ${r.statements?.toFixed(1) ?? "-"}), rows read ${r.rowsRead?.toFixed(1) ?? "-"} written ${r.rowsWritten?.toFixed(1) ?? "-"}`;
     const f = (x, d, w) => (x === undefined ? "-" : x.toFixed(d)).padStart(w);
     console.log(`  ${name.padEnd(22)}${f(r.rps, 0, 6)} req/s  p50 ${f(r.p50, 2, 7)} ms  p99 ${f(r.p99, 2, 7)} ms  errors ${r.errors}${bad ? ` (${bad})` : ""}  ${counted}, Gate calls ${r.gateCalls?.toFixed(1) ?? "-"}${note}`);
-    // A server error is the server's to explain: show what it logged.
-    if (Object.keys(r.statuses).some((s) => s >= 500)) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
+    // A server error, or connections refused (a server that died: a PostgreSQL run's 100k vote pass
+    // once met 20,242 of them and left no log), is the server's to explain: show what it logged.
+    if (Object.keys(r.statuses).some((s) => s >= 500) || r.errors > 0) console.log(server.output().split("\n").slice(-40).map((l) => `    | ${l}`).join("\n"));
   };
   const run = async (name, spec, { countTuples = false, derived = false, views = false } = {}) => {
     const before = countTuples && tuples ? await tuples.read() : null;
