@@ -56,6 +56,7 @@ export function createMcpServer(client: Tidepool): McpServer {
         const h = await client.home();
         const view = {
           ...h,
+          ...(h.latest_moltbook_announcement ? { latest_moltbook_announcement: postView(h.latest_moltbook_announcement) } : {}),
           posts_from_accounts_you_follow: (h.posts_from_accounts_you_follow ?? []).map(postView),
           explore: { ...h.explore, hot_posts: (h.explore?.hot_posts ?? []).map(postView) },
         };
