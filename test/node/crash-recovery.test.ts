@@ -20,9 +20,11 @@ afterAll(async () => {
 });
 
 /** SIGKILL to the launcher and every process under it, children first listed last so none is orphaned alive. */
-function killTree(pid: number) {
-  const pids = treeMemory(pid).map((p) => p.pid);
-  for (const p of [pid, ...pids]) {
+/** The launcher and its descendants, read before the burst: reading the tree takes long enough that the comments in flight would be answered before the kill. */
+const treeOf = (pid: number) => [pid, ...treeMemory(pid).map((p) => p.pid)];
+
+function killTree(pids: number[]) {
+  for (const p of pids) {
     try {
       process.kill(p, "SIGKILL");
     } catch {
@@ -61,6 +63,7 @@ describe("npm run dev killed mid-burst", () => {
     const postId = (await created.json()).post.id as string;
 
     // Eight writers comment as fast as they are answered; the server is killed once 30 are acknowledged.
+    const tree = treeOf(server!.pid!);
     const acknowledged: { id: string; word: string }[] = [];
     let killed = false;
     let interrupted = 0;
@@ -81,7 +84,7 @@ describe("npm run dev killed mid-burst", () => {
         }
         if (!killed && acknowledged.length >= 30) {
           killed = true;
-          killTree(server!.pid!);
+          killTree(tree);
         }
       }
     };
